@@ -1,0 +1,20 @@
+/**
+ * @tmis/core — the regulation of the National Teacher Management Information System (教师〔2017〕2号) as pure rules,
+ * machines, ports and application services.
+ *
+ * @since 0.1.0
+ */
+
+export * as Account from "./Account.js"
+export * as Authorization from "./Authorization.js"
+export * as Deployment from "./Deployment.js"
+export * as Division from "./Division.js"
+export * as Hierarchy from "./Hierarchy.js"
+export * as IdentityNumber from "./IdentityNumber.js"
+export * as IdentitySource from "./IdentitySource.js"
+export * as Regulation from "./Regulation.js"
+export * as RuleError from "./RuleError.js"
+export * as SchoolCode from "./SchoolCode.js"
+export * as SchoolType from "./SchoolType.js"
+export * as Sponsor from "./Sponsor.js"
+export * as Unit from "./Unit.js"

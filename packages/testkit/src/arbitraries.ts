@@ -1,0 +1,9 @@
+/**
+ * fast-check arbitraries for tmis: identity numbers, schools, hierarchies and actors.
+ *
+ * @since 0.1.0
+ */
+export * from "./arbitraries/actor.js"
+export * from "./arbitraries/hierarchy.js"
+export * from "./arbitraries/identityNumber.js"
+export * from "./arbitraries/school.js"

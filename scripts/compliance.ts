@@ -1,0 +1,100 @@
+/**
+ * `npm run compliance`: run the tests and write docs/compliance.md (rule → tests → result).
+ * `npm run compliance -- --check`: run the tests and fail if the committed docs/compliance.md differs.
+ * Exits non-zero when a test failed (after writing), when a test cites an id the registry does not know, or
+ * when the matrix is stale (with --check).
+ */
+import { spawnSync } from "node:child_process"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { Either } from "effect"
+import * as Compliance from "./compliance-lib.js"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+const target = join(root, "docs", "compliance.md")
+
+const args = process.argv.slice(2)
+const unknownArgs = args.filter((arg) => arg !== "--check")
+if (unknownArgs.length > 0) {
+  console.error(`compliance: unknown argument(s) ${unknownArgs.join(" ")}; usage: tsx scripts/compliance.ts [--check]`)
+  process.exit(2)
+}
+const check = args.includes("--check")
+
+const runTests = (): { readonly status: number | null; readonly json: unknown } => {
+  const dir = mkdtempSync(join(tmpdir(), "tmis-compliance-"))
+  const outputFile = join(dir, "vitest.json")
+  try {
+    const run = spawnSync(
+      "npx",
+      ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${outputFile}`],
+      // npx is npx.cmd on Windows, which only a shell runs.
+      { cwd: root, stdio: "inherit", shell: process.platform === "win32" }
+    )
+    if (run.error !== undefined) {
+      console.error(`compliance: could not run vitest: ${run.error.message}`)
+      process.exit(1)
+    }
+    if (!existsSync(outputFile)) {
+      console.error(`compliance: vitest wrote no JSON report (exit code ${run.status})`)
+      process.exit(1)
+    }
+    return { status: run.status, json: JSON.parse(readFileSync(outputFile, "utf8")) }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const { status, json } = runTests()
+
+const report = Compliance.decodeReport(json)
+if (Either.isLeft(report)) {
+  console.error(`compliance: the vitest JSON report has an unexpected shape:\n${report.left}`)
+  process.exit(1)
+}
+
+const matrix = Compliance.matrix(report.right, root)
+
+if (matrix.unknownIds.length > 0) {
+  console.error("compliance: tests cite rule ids that are not in the registry (packages/core/src/Regulation.ts):")
+  for (const { id, test } of matrix.unknownIds) console.error(`  ${id}: "${test.name}" (${test.file})`)
+  process.exit(1)
+}
+
+const text = Compliance.render(matrix)
+let exitCode = 0
+
+if (check) {
+  const committed = existsSync(target) ? readFileSync(target, "utf8").replace(/\r\n/g, "\n") : undefined
+  if (committed !== text) {
+    console.error(
+      committed === undefined
+        ? "docs/compliance.md is missing: run npm run compliance and commit it"
+        : "docs/compliance.md is stale: run npm run compliance and commit it"
+    )
+    exitCode = 1
+  } else {
+    console.log("docs/compliance.md is up to date.")
+  }
+} else {
+  mkdirSync(dirname(target), { recursive: true })
+  writeFileSync(target, text)
+  console.log("Wrote docs/compliance.md.")
+}
+
+console.log(Compliance.summaryLine(matrix.summary))
+if (matrix.gaps.length > 0) console.log(`Gaps: ${matrix.gaps.map((row) => row.rule.id).join(" ")}`)
+
+if (matrix.failed.length > 0 || matrix.brokenFiles.length > 0) {
+  console.error(`compliance: ${matrix.failed.length} test(s) failed:`)
+  for (const test of matrix.failed) console.error(`  ${test.file}: ${test.name}`)
+  for (const file of matrix.brokenFiles) console.error(`  ${file}: the file failed to run`)
+  exitCode = 1
+} else if (status !== 0) {
+  console.error(`compliance: vitest exited with code ${status}`)
+  exitCode = 1
+}
+
+process.exit(exitCode)

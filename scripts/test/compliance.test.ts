@@ -1,0 +1,185 @@
+import { Either } from "effect"
+import { describe, expect, it } from "vitest"
+import * as Regulation from "../../packages/core/src/Regulation.js"
+import * as Compliance from "../compliance-lib.js"
+
+const root = "/home/ci/tmis"
+
+const test = (title: string, status: string, ancestorTitles: Array<string> = ["Suite"]) => ({
+  ancestorTitles,
+  fullName: [...ancestorTitles, title].join(" "),
+  title,
+  status,
+  duration: 1.5,
+  failureMessages: []
+})
+
+// The shape vitest 3.2's JSON reporter writes, trimmed to a few tests.
+const fakeReport = {
+  numTotalTests: 9,
+  success: false,
+  startTime: 1795861651186,
+  testResults: [
+    {
+      name: `${root}/packages/core/test/Hierarchy.test.ts`,
+      status: "failed",
+      message: "",
+      startTime: 1,
+      endTime: 2,
+      assertionResults: [
+        test("M2.1 every unit has one kind", "passed"),
+        test("M2.1 the national unit is the root", "failed"),
+        test("M2.2 no cycles", "failed"),
+        test("M2.3 a provincial system holds one province", "skipped"),
+        test("a helper that cites no rule", "passed"),
+        test("without an id in its own title", "passed", ["M4.1 describe titles do not count"])
+      ]
+    },
+    {
+      name: `${root}/packages/core/test/Accounts.test.ts`,
+      status: "passed",
+      message: "",
+      assertionResults: [
+        test("M13.2 M15.1 a system admin creates the system admin of the unit below", "passed"),
+        test("M13.2, M14.3 no permission beyond the creator's", "todo"),
+        test("M8.1 an organisational rule may be cited", "passed")
+      ]
+    },
+    {
+      name: `${root}/packages/core/test/Broken.test.ts`,
+      status: "failed",
+      message: "SyntaxError: Unexpected token",
+      assertionResults: []
+    }
+  ]
+}
+
+const decoded = () => Either.getOrThrow(Compliance.decodeReport(fakeReport))
+
+const rowOf = (m: Compliance.Matrix, id: string) => m.rows.find((row) => row.rule.id === id)!
+
+describe("compliance matrix", () => {
+  it("leadingIds takes every id at the start of a title, and only there", () => {
+    expect(Compliance.leadingIds("M12.1 a code is refused")).toEqual(["M12.1"])
+    expect(Compliance.leadingIds("M13.2 M15.1 handed down")).toEqual(["M13.2", "M15.1"])
+    expect(Compliance.leadingIds("M13.2, M14.3 no grant")).toEqual(["M13.2", "M14.3"])
+    expect(Compliance.leadingIds("O4.1 O4.1 twice")).toEqual(["O4.1"])
+    expect(Compliance.leadingIds("refuses M12.1 later in the name")).toEqual([])
+    expect(Compliance.leadingIds("M12 is not an id")).toEqual([])
+    expect(Compliance.leadingIds("M12.1x is not an id")).toEqual([])
+    expect(Compliance.leadingIds("M24.1")).toEqual(["M24.1"])
+  })
+
+  it("decodes a vitest JSON report and refuses another shape", () => {
+    expect(Either.isRight(Compliance.decodeReport(fakeReport))).toBe(true)
+    expect(Either.isLeft(Compliance.decodeReport({ testResults: [{ name: 1 }] }))).toBe(true)
+  })
+
+  it("counts each rule's tests, a test citing several ids counting for each", () => {
+    const m = Compliance.matrix(decoded(), root)
+    const counts = (id: string) => {
+      const row = rowOf(m, id)
+      return { passed: row.passed, total: row.tests.length }
+    }
+    expect(counts("M2.1")).toEqual({ passed: 1, total: 2 })
+    expect(counts("M2.2")).toEqual({ passed: 0, total: 1 })
+    expect(counts("M2.3")).toEqual({ passed: 0, total: 1 })
+    expect(counts("M13.2")).toEqual({ passed: 1, total: 2 })
+    expect(counts("M15.1")).toEqual({ passed: 1, total: 1 })
+    expect(counts("M14.3")).toEqual({ passed: 0, total: 1 })
+    expect(counts("M4.1")).toEqual({ passed: 0, total: 0 })
+    expect(counts("M8.1")).toEqual({ passed: 1, total: 1 })
+    expect(rowOf(m, "M15.1").tests[0]).toEqual({
+      file: "packages/core/test/Accounts.test.ts",
+      name: "Suite › M13.2 M15.1 a system admin creates the system admin of the unit below",
+      ids: ["M13.2", "M15.1"],
+      outcome: "passed"
+    })
+  })
+
+  it("gaps are the enforced rules without a passing test; skipped and failed tests do not pass", () => {
+    const m = Compliance.matrix(decoded(), root)
+    const gapIds = m.gaps.map((row) => row.rule.id)
+    // Enforced with a passing test: M2.1, M13.2, M15.1. M8.1 passes but is organisational.
+    expect(gapIds).toEqual(
+      Regulation.enforced.map((rule) => rule.id).filter((id) => !["M2.1", "M13.2", "M15.1"].includes(id))
+    )
+    expect(gapIds).toContain("M2.2")
+    expect(gapIds).toContain("M2.3")
+    expect(gapIds).toContain("M14.3")
+    expect(gapIds).not.toContain("M8.1")
+    expect(m.summary).toEqual({
+      rules: 69,
+      enforced: 61,
+      organisational: 8,
+      enforcedPassing: 3,
+      gaps: 58
+    })
+  })
+
+  it("lists the failed tests and the files that failed to run", () => {
+    const m = Compliance.matrix(decoded(), root)
+    expect(m.failed.map((test) => test.name)).toEqual([
+      "Suite › M2.1 the national unit is the root",
+      "Suite › M2.2 no cycles"
+    ])
+    expect(m.brokenFiles).toEqual(["packages/core/test/Broken.test.ts"])
+    expect(m.unknownIds).toEqual([])
+  })
+
+  it("reports an id the registry does not know", () => {
+    const report = Either.getOrThrow(
+      Compliance.decodeReport({
+        testResults: [{ name: `${root}/a.test.ts`, assertionResults: [test("M2.1 M99.1 not a rule", "passed")] }]
+      })
+    )
+    const m = Compliance.matrix(report, root)
+    expect(m.unknownIds.map(({ id, test }) => [id, test.file])).toEqual([["M99.1", "a.test.ts"]])
+  })
+
+  it("renders the summary, the gaps first, a row per rule and the tests of each rule", () => {
+    const text = Compliance.render(Compliance.matrix(decoded(), root))
+    expect(text).toContain("Generated by `npm run compliance`")
+    expect(text).toContain("**69 rules: 61 enforced, 8 organisational; 3 enforced with passing tests; 58 gaps.**")
+    expect(text.indexOf("## Gaps")).toBeLessThan(text.indexOf("## Rules"))
+    const gaps = text.slice(text.indexOf("## Gaps"), text.indexOf("## Rules"))
+    expect(gaps).toContain("| M2.2 |")
+    expect(gaps).toContain("| M4.1 |")
+    expect(gaps).not.toContain("| M2.1 |")
+    expect(gaps).not.toContain("| M8.1 |")
+    expect(gaps).toContain("`packages/core/test/Broken.test.ts`")
+    expect(text).toMatch(/^\| M2\.1 \| enforced \| .+ \| 1\/2 \|$/m)
+    expect(text).toMatch(/^\| M8\.1 \| organisational \| .+ \| 1\/1 \|$/m)
+    expect(text).toMatch(/^\| M9\.1 \| organisational \| .+ \| — \|$/m)
+    expect(text).toContain(
+      "- ✅ Suite › M13.2 M15.1 a system admin creates the system admin of the unit below — `packages/core/test/Accounts.test.ts`"
+    )
+    expect(text).toContain("- ❌ Suite › M2.2 no cycles — `packages/core/test/Hierarchy.test.ts`")
+    expect(text).toContain(
+      "- ⏭ Suite › M2.3 a provincial system holds one province — `packages/core/test/Hierarchy.test.ts`"
+    )
+    expect(text).toContain(
+      "- ⏭ Suite › M13.2, M14.3 no permission beyond the creator's — `packages/core/test/Accounts.test.ts`"
+    )
+    // Tests that cite no rule, or cite one only in a describe, are not in the matrix.
+    expect(text).not.toContain("a helper that cites no rule")
+    expect(text).not.toContain("describe titles do not count")
+  })
+
+  it("is deterministic: no absolute paths, times or durations, and independent of the report's order", () => {
+    const report = decoded()
+    const text = Compliance.render(Compliance.matrix(report, root))
+    expect(text).not.toContain(root)
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}|\d+(\.\d+)?\s?ms\b/)
+    const shuffled: Compliance.Report = {
+      testResults: [...report.testResults]
+        .reverse()
+        .map((file) => ({ ...file, assertionResults: [...file.assertionResults].reverse() }))
+    }
+    expect(Compliance.render(Compliance.matrix(shuffled, root))).toBe(text)
+    // A Windows path gives the same relative file.
+    expect(Compliance.relativeFile("C:\\work\\tmis\\", "C:\\work\\tmis\\packages\\core\\test\\A.test.ts")).toBe(
+      "packages/core/test/A.test.ts"
+    )
+  })
+})

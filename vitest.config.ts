@@ -1,0 +1,19 @@
+import { fileURLToPath } from "node:url"
+import { defineConfig } from "vitest/config"
+
+const src = (path: string) => fileURLToPath(new URL(path, import.meta.url))
+
+// Tests run against the sources, not the built packages, so `npm test` needs no build first.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@tmis\/core$/, replacement: src("./packages/core/src/index.ts") },
+      { find: /^@tmis\/testkit$/, replacement: src("./packages/testkit/src/index.ts") },
+      { find: /^@tmis\/testkit\/(.*)$/, replacement: src("./packages/testkit/src/$1.ts") }
+    ]
+  },
+  test: {
+    include: ["packages/**/test/**/*.test.ts", "examples/**/test/**/*.test.ts", "scripts/test/**/*.test.ts"],
+    testTimeout: 30_000
+  }
+})
