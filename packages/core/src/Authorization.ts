@@ -183,25 +183,22 @@ const roleRefusal: Record<Account.Role, { rule: RuleError.RuleId; zh: string; en
 }
 
 /**
- * Decide whether `actor` may take `action`. Allowed only if the role may take this kind of action at all
- * ({@link capabilities}), the target lies in the actor's scope, and the finer rule of the action holds.
+ * Decide whether `actor` may take `action`: undefined when allowed, else the violated rule as plain data. Allowed
+ * only if the role may take this kind of action at all ({@link capabilities}), the target lies in the actor's scope,
+ * and the finer rule of the action holds. Plain data, so that filtering many targets builds no error objects.
  *
  * @since 0.1.0
  */
-export const authorize = (actor: Actor, action: Action, context: Context): Either.Either<void, AuthorizationError> => {
+export const decide = (actor: Actor, action: Action, context: Context): RuleError.Violation | undefined => {
   const refuse = (rule: RuleError.RuleId, zh: string, en: string) =>
-    Either.left(
-      new AuthorizationError(
-        RuleError.violation(rule, zh, en, {
-          field: "action",
-          value: action._tag,
-          actor: actor.accountId,
-          role: actor.role,
-          actorUnit: actor.unit.id,
-          targetUnit: targetUnit(action).id
-        })
-      )
-    )
+    RuleError.violation(rule, zh, en, {
+      field: "action",
+      value: action._tag,
+      actor: actor.accountId,
+      role: actor.role,
+      actorUnit: actor.unit.id,
+      targetUnit: targetUnit(action).id
+    })
   const outOfScope = () =>
     actor.unit.kind === "department"
       ? refuse("M20.1", "二级部门只能管理本部门的教师", "a department manages its own department's teachers only")
@@ -240,7 +237,7 @@ export const authorize = (actor: Actor, action: Action, context: Context): Eithe
       if (!within(target, actor.unit)) return outOfScope()
       if (action.role === "systemAdmin") {
         return isDirectChild(target, actor.unit)
-          ? Either.void
+          ? undefined
           : refuse(
               "M15.1",
               "单位的系统管理员账号由直接上级单位的系统管理员创建",
@@ -249,7 +246,7 @@ export const authorize = (actor: Actor, action: Action, context: Context): Eithe
       }
       if (action.role === "teacher") {
         return actor.unit.kind === "school" && (target.id === actor.unit.id || target.kind === "department")
-          ? Either.void
+          ? undefined
           : refuse(
               "M13.5",
               "只有学校系统管理员可以为本校教师创建账号",
@@ -257,7 +254,7 @@ export const authorize = (actor: Actor, action: Action, context: Context): Eithe
             )
       }
       return target.id === actor.unit.id
-        ? Either.void
+        ? undefined
         : refuse(
             "M13.2",
             "系统管理员只为本单位创建信息管理员和信息查询员账号",
@@ -269,7 +266,7 @@ export const authorize = (actor: Actor, action: Action, context: Context): Eithe
       if (!within(target.unit, actor.unit)) return outOfScope()
       if (target.role === "systemAdmin") {
         return isDirectChild(target.unit, actor.unit)
-          ? Either.void
+          ? undefined
           : refuse(
               "M15.1",
               "系统管理员账号由直接上级单位的系统管理员管理",
@@ -278,7 +275,7 @@ export const authorize = (actor: Actor, action: Action, context: Context): Eithe
       }
       if (target.role === "teacher") {
         return actor.unit.kind === "school"
-          ? Either.void
+          ? undefined
           : refuse(
               "M13.5",
               "教师账号由本校系统管理员管理",
@@ -286,7 +283,7 @@ export const authorize = (actor: Actor, action: Action, context: Context): Eithe
             )
       }
       return target.unit.id === actor.unit.id
-        ? Either.void
+        ? undefined
         : refuse(
             "M13.2",
             "系统管理员只管理本单位的账号及直接下级的系统管理员账号",
@@ -295,9 +292,9 @@ export const authorize = (actor: Actor, action: Action, context: Context): Eithe
     }
     case "CreateUnit": {
       if (!within(action.parent, actor.unit)) return outOfScope()
-      if (isAdministrative(actor.unit.kind)) return Either.void
+      if (isAdministrative(actor.unit.kind)) return undefined
       return action.kind === "department" && action.parent.id === actor.unit.id && actor.unit.kind === "school"
-        ? Either.void
+        ? undefined
         : refuse("M20.1", "学校只能在本校下设二级部门", "a school creates only secondary departments of its own")
     }
     case "ChangeUnit": {
@@ -310,7 +307,7 @@ export const authorize = (actor: Actor, action: Action, context: Context): Eithe
         )
       }
       return isAdministrative(actor.unit.kind) || action.unit.kind === "department"
-        ? Either.void
+        ? undefined
         : refuse("M20.1", "学校只能变更本校的二级部门", "a school changes only its own secondary departments")
     }
     case "ReadTeacher":
@@ -319,7 +316,7 @@ export const authorize = (actor: Actor, action: Action, context: Context): Eithe
         return action.teacher !== undefined &&
           action.teacher.identityNumber === actor.identityNumber &&
           within(action.unit, schoolOf(actor.unit))
-          ? Either.void
+          ? undefined
           : refuse(
               "M14.3",
               "教师账号只能查看和填报本人信息",
@@ -334,11 +331,11 @@ export const authorize = (actor: Actor, action: Action, context: Context): Eithe
           "an info query-er sees basic information only; sensitive data is masked"
         )
       }
-      return Either.void
+      return undefined
     }
     case "ReviewTeacher":
     case "ReadStatistics":
-      return within(action.unit, actor.unit) ? Either.void : outOfScope()
+      return within(action.unit, actor.unit) ? undefined : outOfScope()
   }
 }
 
@@ -347,9 +344,19 @@ const schoolOf = (unit: UnitRef): Pick<UnitRef, "path"> =>
   unit.kind === "department" ? { path: unit.path.slice(0, unit.path.slice(0, -1).lastIndexOf("/") + 1) } : unit
 
 /**
- * `authorize` as a yes/no, for listings and documents.
+ * Decide whether `actor` may take `action`, with a typed refusal naming the rule.
+ *
+ * @since 0.1.0
+ */
+export const authorize = (actor: Actor, action: Action, context: Context): Either.Either<void, AuthorizationError> => {
+  const refusal = decide(actor, action, context)
+  return refusal === undefined ? Either.void : Either.left(new AuthorizationError(refusal))
+}
+
+/**
+ * `decide` as a yes/no, for listings and documents.
  *
  * @since 0.1.0
  */
 export const isAllowed = (actor: Actor, action: Action, context: Context): boolean =>
-  Either.isRight(authorize(actor, action, context))
+  decide(actor, action, context) === undefined

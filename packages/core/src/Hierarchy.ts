@@ -16,6 +16,8 @@ import * as Unit from "./Unit.js"
 export interface Hierarchy {
   readonly deployment: Deployment.Deployment
   readonly units: ReadonlyMap<Unit.UnitId, Unit.Unit>
+  /** Which unit holds each code (school codes M12.1, division codes, department codes per school). */
+  readonly codes: ReadonlyMap<string, Unit.UnitId>
 }
 
 /**
@@ -23,13 +25,61 @@ export interface Hierarchy {
  *
  * @since 0.1.0
  */
-export const make = (deployment: Deployment.Deployment): Hierarchy => ({ deployment, units: new Map() })
+export const make = (deployment: Deployment.Deployment): Hierarchy => ({
+  deployment,
+  units: new Map(),
+  codes: new Map()
+})
 
-const duplicate = (rule: RuleError.RuleId, zh: string, en: string, details: Record<string, unknown>) =>
+const refuse = (rule: RuleError.RuleId, zh: string, en: string, details: Record<string, unknown>) =>
   Either.left(new Unit.UnitError(RuleError.violation(rule, zh, en, details)))
 
-/** Units whose codes must be unique together: a department's code is unique within its school only. */
-const codeKey = (unit: Unit.Unit) => (unit.kind === "department" ? `${unit.parentId}:${unit.code}` : unit.code)
+/** Codes unique together: a department's code is unique within its school only. */
+const codeKey = (unit: Pick<Unit.Unit, "kind" | "parentId" | "code">) =>
+  unit.kind === "department" ? `${unit.parentId}:${unit.code}` : unit.code
+
+/** Add one unit to maps the caller owns; `addAll` copies once and adds many, so building is linear. */
+const addTo = (
+  deployment: Deployment.Deployment,
+  units: Map<Unit.UnitId, Unit.Unit>,
+  codes: Map<string, Unit.UnitId>,
+  input: Unit.NewUnit,
+  parentId: string | undefined
+): Either.Either<void, Unit.UnitError | Deployment.DeploymentError> =>
+  Either.gen(function* () {
+    let parent: Unit.Unit | undefined
+    if (parentId !== undefined) {
+      parent = units.get(parentId as Unit.UnitId)
+      if (parent === undefined) {
+        yield* refuse("M2.2", "上级单位不存在", "the parent unit does not exist", {
+          field: "parentId",
+          value: parentId
+        })
+      }
+    } else if (units.size > 0) {
+      yield* refuse("M2.1", "根单位只能有一个", "a deployment has a single root", {
+        field: "parentId",
+        value: parentId
+      })
+    }
+    const unit = yield* Unit.decideCreate(input, parent, deployment)
+    if (units.has(unit.id)) {
+      yield* refuse("M2.1", "单位标识重复", "a unit id is unique", { field: "id", value: unit.id })
+    }
+    const key = codeKey(unit)
+    const holder = codes.get(key)
+    if (holder !== undefined) {
+      const other = units.get(holder)!
+      yield* refuse(
+        unit.kind === "school" ? "M12.1" : unit.kind === "department" ? "M20.1" : "M2.2",
+        `单位代码${unit.code}已被${other.name}使用`,
+        `code ${unit.code} is already used by ${other.name}`,
+        { field: "code", value: unit.code, existing: other.id }
+      )
+    }
+    units.set(unit.id, unit)
+    codes.set(key, unit.id)
+  })
 
 /**
  * Add a unit under `parentId` (undefined for the root).
@@ -41,44 +91,10 @@ export const add = (
   input: Unit.NewUnit,
   parentId: string | undefined
 ): Either.Either<Hierarchy, Unit.UnitError | Deployment.DeploymentError> =>
-  Either.gen(function* () {
-    let parent: Unit.Unit | undefined
-    if (parentId !== undefined) {
-      parent = hierarchy.units.get(parentId as Unit.UnitId)
-      if (parent === undefined) {
-        yield* duplicate("M2.2", "上级单位不存在", "the parent unit does not exist", {
-          field: "parentId",
-          value: parentId
-        })
-      }
-    } else if (hierarchy.units.size > 0) {
-      yield* duplicate("M2.1", "根单位只能有一个", "a deployment has a single root", {
-        field: "parentId",
-        value: parentId
-      })
-    }
-    const unit = yield* Unit.decideCreate(input, parent, hierarchy.deployment)
-    if (hierarchy.units.has(unit.id)) {
-      yield* duplicate("M2.1", "单位标识重复", "a unit id is unique", { field: "id", value: unit.id })
-    }
-    const key = codeKey(unit)
-    for (const other of hierarchy.units.values()) {
-      if (codeKey(other) === key) {
-        yield* duplicate(
-          unit.kind === "school" ? "M12.1" : unit.kind === "department" ? "M20.1" : "M2.2",
-          `单位代码${unit.code}已被${other.name}使用`,
-          `code ${unit.code} is already used by ${other.name}`,
-          { field: "code", value: unit.code, existing: other.id }
-        )
-      }
-    }
-    const units = new Map(hierarchy.units)
-    units.set(unit.id, unit)
-    return { deployment: hierarchy.deployment, units }
-  })
+  addAll(hierarchy, [{ unit: input, parentId }])
 
 /**
- * Add units in order, failing on the first refusal.
+ * Add units in order, parents first; all or nothing, failing on the first refusal.
  *
  * @since 0.1.0
  */
@@ -86,13 +102,13 @@ export const addAll = (
   hierarchy: Hierarchy,
   inputs: Iterable<{ readonly unit: Unit.NewUnit; readonly parentId: string | undefined }>
 ): Either.Either<Hierarchy, Unit.UnitError | Deployment.DeploymentError> => {
-  let current = hierarchy
+  const units = new Map(hierarchy.units)
+  const codes = new Map(hierarchy.codes)
   for (const { unit, parentId } of inputs) {
-    const next = add(current, unit, parentId)
-    if (Either.isLeft(next)) return next
-    current = next.right
+    const added = addTo(hierarchy.deployment, units, codes, unit, parentId)
+    if (Either.isLeft(added)) return Either.left(added.left)
   }
-  return Either.right(current)
+  return Either.right({ deployment: hierarchy.deployment, units, codes })
 }
 
 /**

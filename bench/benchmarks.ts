@@ -1,0 +1,4 @@
+import { run as core } from "./core.js"
+
+/** Every benchmark, by the name `npm run bench -- <name>` selects it with. */
+export const benchmarks: Record<string, () => Promise<void>> = { core }
