@@ -8,6 +8,9 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@tmis\/core$/, replacement: src("./packages/core/src/index.ts") },
+      { find: /^@tmis\/adapter-kysely$/, replacement: src("./packages/adapters/kysely/src/index.ts") },
+      { find: /^@tmis\/adapter-sqlite$/, replacement: src("./packages/adapters/sqlite/src/index.ts") },
+      { find: /^@tmis\/adapter-postgres$/, replacement: src("./packages/adapters/postgres/src/index.ts") },
       { find: /^@tmis\/testkit$/, replacement: src("./packages/testkit/src/index.ts") },
       { find: /^@tmis\/testkit\/(.*)$/, replacement: src("./packages/testkit/src/$1.ts") }
     ]

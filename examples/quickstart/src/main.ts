@@ -136,6 +136,8 @@ const grantedBy = (action: Authorization.Action): RuleError.RuleId => {
     case "CreateUnit":
     case "ChangeUnit":
       return "M12.2"
+    case "ReadUnits":
+      return "M13.3"
     case "ReadTeacher":
       return action.teacher !== undefined ? "M19.1" : action.detail === "basic" ? "M13.4" : "M13.3"
     case "ReadStatistics":

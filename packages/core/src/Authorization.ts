@@ -67,6 +67,7 @@ export type Action =
     }
   | { readonly _tag: "CreateUnit"; readonly kind: Unit.Kind; readonly parent: UnitRef }
   | { readonly _tag: "ChangeUnit"; readonly unit: UnitRef }
+  | { readonly _tag: "ReadUnits"; readonly unit: UnitRef }
   | {
       readonly _tag: "ReadTeacher"
       readonly unit: UnitRef
@@ -89,9 +90,17 @@ export type ActionTag = Action["_tag"]
  * @since 0.1.0
  */
 export const capabilities: Record<Account.Role, ReadonlyArray<ActionTag>> = {
-  systemAdmin: ["CreateAccount", "ManageAccount"],
-  infoAdmin: ["CreateUnit", "ChangeUnit", "ReadTeacher", "WriteTeacher", "ReviewTeacher", "ReadStatistics"],
-  infoQueryer: ["ReadTeacher", "ReadStatistics"],
+  systemAdmin: ["CreateAccount", "ManageAccount", "ReadUnits"],
+  infoAdmin: [
+    "CreateUnit",
+    "ChangeUnit",
+    "ReadUnits",
+    "ReadTeacher",
+    "WriteTeacher",
+    "ReviewTeacher",
+    "ReadStatistics"
+  ],
+  infoQueryer: ["ReadUnits", "ReadTeacher", "ReadStatistics"],
   teacher: ["ReadTeacher", "WriteTeacher"]
 }
 
@@ -333,6 +342,7 @@ export const decide = (actor: Actor, action: Action, context: Context): RuleErro
       }
       return undefined
     }
+    case "ReadUnits":
     case "ReviewTeacher":
     case "ReadStatistics":
       return within(action.unit, actor.unit) ? undefined : outOfScope()

@@ -6,6 +6,8 @@
  */
 
 export * as Account from "./Account.js"
+export * as Accounts from "./Accounts.js"
+export * as Audit from "./Audit.js"
 export * as Authorization from "./Authorization.js"
 export * as Deployment from "./Deployment.js"
 export * as Division from "./Division.js"
@@ -16,5 +18,8 @@ export * as Regulation from "./Regulation.js"
 export * as RuleError from "./RuleError.js"
 export * as SchoolCode from "./SchoolCode.js"
 export * as SchoolType from "./SchoolType.js"
+export * as Settings from "./Settings.js"
 export * as Sponsor from "./Sponsor.js"
+export * as Storage from "./Storage.js"
 export * as Unit from "./Unit.js"
+export * as Units from "./Units.js"

@@ -1,6 +1,10 @@
 /**
- * Placeholder until this package's issue lands; see the README's package map.
+ * @tmis/adapter-kysely — the tmis storage port over any Kysely dialect, with its migrations. `@tmis/adapter-sqlite`
+ * and `@tmis/adapter-postgres` wire it to their drivers; a vendor brings another dialect with a `Flavor`.
  *
- * @since 0.0.0
+ * @since 0.1.0
  */
-export const status = "planned" as const
+export type * as Database from "./Database.js"
+export type { Flavor } from "./Flavor.js"
+export * as KyselyStorage from "./KyselyStorage.js"
+export * as Migrations from "./Migrations.js"

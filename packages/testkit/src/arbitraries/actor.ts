@@ -93,6 +93,7 @@ export const actionIn = (hierarchy: Hierarchy.Hierarchy): fc.Arbitrary<Authoriza
         t === undefined ? { _tag: "WriteTeacher" as const, unit } : { _tag: "WriteTeacher" as const, unit, teacher: t }
       ),
       fc.constant({ _tag: "ReviewTeacher" as const, unit }),
+      fc.constant({ _tag: "ReadUnits" as const, unit }),
       fc.constant({ _tag: "ReadStatistics" as const, unit })
     )
   })

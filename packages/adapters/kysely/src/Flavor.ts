@@ -1,0 +1,24 @@
+/**
+ * What differs between the SQL databases the Kysely adapter runs on: how a transaction begins, which errors mean
+ * "try again", how a unique violation names its index, and the DDL that only one of them speaks.
+ *
+ * @since 0.1.0
+ */
+import type { Kysely } from "kysely"
+
+/**
+ * @since 0.1.0
+ */
+export interface Flavor {
+  readonly name: "sqlite" | "postgres" | (string & {})
+  /** The statement that opens a read-write transaction (`begin immediate`, `begin isolation level serializable`). */
+  readonly begin: string
+  /** A failure after which the whole transaction may be re-run (SQLITE_BUSY, SQLSTATE 40001/40P01). */
+  readonly isRetryable: (error: unknown) => boolean
+  /** The unique index or constraint a unique violation names, or undefined when the error is not one. */
+  readonly uniqueViolation: (error: unknown) => string | undefined
+  /** Column type for text compared byte-wise (paths): Postgres needs `collate "C"` for range scans. */
+  readonly pathType: string
+  /** Create the triggers that make the audit log append-only (M37.1). */
+  readonly appendOnlyTriggers: (db: Kysely<unknown>) => Promise<void>
+}

@@ -1,0 +1,478 @@
+/**
+ * The tmis storage port over any Kysely dialect. The dialect-specific parts (how a transaction begins, which
+ * errors are retried, how unique violations are reported) come in a {@link Flavor}.
+ *
+ * @since 0.1.0
+ */
+import { type Account, Audit, RuleError, Storage, type Unit } from "@tmis/core"
+import { Cause, Effect, Exit, FiberRef, Layer, Option, Runtime } from "effect"
+import { type Kysely, Migrator, sql } from "kysely"
+import type { AccountsTable, AuditLogTable, Database, UnitsTable } from "./Database.js"
+import type { Flavor } from "./Flavor.js"
+import { provider } from "./Migrations.js"
+
+/**
+ * Options of {@link make}.
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  /** How many times a transaction is re-run after a serialization failure or a busy database; default 20. */
+  readonly maxRetries?: number
+}
+
+/**
+ * Run the migrations up to the latest. A failed migration is an error, never a result to inspect.
+ *
+ * @since 0.1.0
+ */
+export const migrateToLatest = (db: Kysely<Database>, flavor: Flavor): Effect.Effect<void, Storage.StorageError> =>
+  Effect.tryPromise({
+    try: async () => {
+      const { error, results } = await new Migrator({ db, provider: provider(flavor) }).migrateToLatest()
+      if (error !== undefined) {
+        const failed = results?.find((r) => r.status === "Error")
+        throw new Error(`migration ${failed?.migrationName ?? "(unknown)"} failed: ${String(error)}`, { cause: error })
+      }
+    },
+    catch: (cause) => new Storage.StorageError({ operation: "migrateToLatest", cause })
+  })
+
+// ── rows ⇄ values ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+const codeKey = (unit: Unit.Unit) => (unit.kind === "department" ? `${unit.parentId}:${unit.code}` : unit.code)
+
+const unitRow = (unit: Unit.Unit, version: number): UnitsTable => ({
+  id: unit.id,
+  kind: unit.kind,
+  parent_id: unit.parentId ?? null,
+  path: unit.path,
+  name: unit.name,
+  code: unit.code,
+  code_key: codeKey(unit),
+  school_type: unit.school?.schoolType ?? null,
+  sponsor: unit.school?.sponsor ?? null,
+  central_ministry: unit.school?.centralMinistry === true ? 1 : 0,
+  affiliated_to: unit.school?.affiliatedTo ?? null,
+  status: unit.status,
+  merged_into: unit.mergedInto ?? null,
+  valid_from: unit.validFrom,
+  version
+})
+
+const unitOf = (row: UnitsTable): Unit.Unit => ({
+  id: row.id as Unit.UnitId,
+  kind: row.kind as Unit.Kind,
+  parentId: (row.parent_id ?? undefined) as Unit.UnitId | undefined,
+  path: row.path,
+  name: row.name,
+  code: row.code,
+  school:
+    row.kind === "school"
+      ? {
+          schoolType: row.school_type ?? "",
+          sponsor: row.sponsor ?? "",
+          centralMinistry: Number(row.central_ministry) === 1,
+          affiliatedTo: (row.affiliated_to ?? undefined) as Unit.UnitId | undefined
+        }
+      : undefined,
+  status: row.status as Unit.Status,
+  mergedInto: (row.merged_into ?? undefined) as Unit.UnitId | undefined,
+  validFrom: row.valid_from
+})
+
+/** A version snapshot keeps `undefined` fields out of JSON and restores them on the way back. */
+const snapshotOf = (unit: Unit.Unit): string => JSON.stringify(unitRow(unit, 0))
+const unitOfSnapshot = (snapshot: string): Unit.Unit => unitOf(JSON.parse(snapshot) as UnitsTable)
+
+const accountRow = (account: Account.Account, version: number): AccountsTable => ({
+  id: account.id,
+  role: account.role,
+  unit_id: account.unitId,
+  person_name: account.person.name,
+  identity_number: account.person.identityNumber,
+  status: account.status,
+  cert_fingerprint: account.certificate?.fingerprint ?? null,
+  cert_not_before: account.certificate?.notBefore ?? null,
+  cert_not_after: account.certificate?.notAfter ?? null,
+  created_by: account.createdBy ?? null,
+  version
+})
+
+const accountOf = (row: AccountsTable): Account.Account => ({
+  id: row.id as Account.AccountId,
+  role: row.role as Account.Role,
+  unitId: row.unit_id as Unit.UnitId,
+  person: { name: row.person_name, identityNumber: row.identity_number as Account.Person["identityNumber"] },
+  status: row.status as Account.Account["status"],
+  certificate:
+    row.cert_fingerprint === null
+      ? undefined
+      : { fingerprint: row.cert_fingerprint, notBefore: row.cert_not_before ?? "", notAfter: row.cert_not_after ?? "" },
+  createdBy: (row.created_by ?? undefined) as Account.AccountId | undefined
+})
+
+const auditOf = (row: AuditLogTable): Audit.Record => ({
+  seq: Number(row.seq),
+  at: row.at,
+  actor: row.actor,
+  unitId: row.unit_id ?? undefined,
+  action: row.action,
+  object: row.object,
+  outcome: row.outcome as Audit.Entry["outcome"],
+  requestId: row.request_id ?? undefined,
+  details: JSON.parse(row.details) as Record<string, unknown>,
+  prevHash: row.prev_hash,
+  hash: row.hash
+})
+
+/** Upper bound of a path prefix range: ids and paths use only [A-Za-z0-9_/-], all below "~". */
+const prefixEnd = (prefix: string) => `${prefix}~`
+
+const maxPage = 1000
+
+// ── the storage ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Build the storage service over `db`. The database must be migrated ({@link migrateToLatest}).
+ *
+ * @since 0.1.0
+ */
+export const make = (
+  db: Kysely<Database>,
+  flavor: Flavor,
+  options: Options = {}
+): Effect.Effect<Storage.Storage["Type"]> =>
+  Effect.sync(() => {
+    const maxRetries = options.maxRetries ?? 20
+    // The connection of the transaction this fiber runs in, if any.
+    const current = FiberRef.unsafeMake<Kysely<Database> | undefined>(undefined)
+
+    const query = <A>(operation: string, f: (db: Kysely<Database>) => Promise<A>) =>
+      Effect.flatMap(FiberRef.get(current), (conn) =>
+        Effect.tryPromise({
+          try: () => f(conn ?? db),
+          catch: (cause) => new Storage.StorageError({ operation, cause })
+        })
+      )
+
+    /** Writes that may break a constraint the store enforces: map the index to the rule it protects. */
+    const write = <A>(operation: string, f: (db: Kysely<Database>) => Promise<A>, details: Record<string, unknown>) =>
+      Effect.flatMap(FiberRef.get(current), (conn) =>
+        Effect.tryPromise({ try: () => f(conn ?? db), catch: (cause) => cause }).pipe(
+          Effect.mapError((cause): Storage.ConstraintError | Storage.StorageError => {
+            const index = flavor.uniqueViolation(cause)
+            const refusal = index === undefined ? undefined : constraintRefusal(index, details)
+            return refusal ?? new Storage.StorageError({ operation, cause })
+          })
+        )
+      )
+
+    const units: Storage.UnitRepository = {
+      insert: (unit) =>
+        write(
+          "units.insert",
+          async (conn) => {
+            await conn.insertInto("units").values(unitRow(unit, 1)).execute()
+            await conn
+              .insertInto("unit_versions")
+              .values({ unit_id: unit.id, version: 1, valid_from: unit.validFrom, snapshot: snapshotOf(unit) })
+              .execute()
+          },
+          { id: unit.id, code: unit.code, kind: unit.kind }
+        ).pipe(Effect.as({ value: unit, version: 1 })),
+      get: (id) =>
+        query("units.get", (conn) => conn.selectFrom("units").selectAll().where("id", "=", id).executeTakeFirst()).pipe(
+          Effect.map((row) =>
+            row === undefined ? Option.none() : Option.some({ value: unitOf(row), version: Number(row.version) })
+          )
+        ),
+      update: (next, expectedVersion) =>
+        write(
+          "units.update",
+          async (conn) => {
+            const before = await conn.selectFrom("units").select("path").where("id", "=", next.id).executeTakeFirst()
+            const result = await conn
+              .updateTable("units")
+              .set({ ...unitRow(next, expectedVersion + 1) })
+              .where("id", "=", next.id)
+              .where("version", "=", expectedVersion)
+              .executeTakeFirst()
+            if (before === undefined || Number(result.numUpdatedRows) === 0) return false
+            await conn
+              .insertInto("unit_versions")
+              .values({
+                unit_id: next.id,
+                version: expectedVersion + 1,
+                valid_from: next.validFrom,
+                snapshot: snapshotOf(next)
+              })
+              .execute()
+            if (before.path !== next.path) {
+              // A move re-paths the whole subtree in the same transaction.
+              await conn
+                .updateTable("units")
+                .set({ path: sql<string>`${next.path} || substr(path, ${before.path.length + 1})` })
+                .where("path", ">", before.path)
+                .where("path", "<", prefixEnd(before.path))
+                .execute()
+            }
+            return true
+          },
+          { id: next.id, code: next.code, kind: next.kind }
+        ).pipe(
+          Effect.flatMap((updated) =>
+            updated
+              ? Effect.succeed({ value: next, version: expectedVersion + 1 })
+              : Effect.fail(new Storage.Conflict({ entity: "unit", id: next.id, expectedVersion }))
+          )
+        ),
+      history: (id) =>
+        query("units.history", (conn) =>
+          conn.selectFrom("unit_versions").select("snapshot").where("unit_id", "=", id).orderBy("version").execute()
+        ).pipe(Effect.map((rows) => rows.map((r) => unitOfSnapshot(r.snapshot)))),
+      root: () =>
+        query("units.root", (conn) =>
+          conn.selectFrom("units").selectAll().where("parent_id", "is", null).executeTakeFirst()
+        ).pipe(Effect.map((row) => Option.map(Option.fromNullable(row), unitOf))),
+      subtree: (rootPath, page) =>
+        query("units.subtree", (conn) => {
+          const limit = Math.max(1, Math.min(maxPage, page.limit))
+          return conn
+            .selectFrom("units")
+            .selectAll()
+            .where("path", ">=", page.after === undefined ? rootPath : `${page.after}\u0000`)
+            .where("path", "<", prefixEnd(rootPath))
+            .orderBy("path")
+            .limit(limit + 1)
+            .execute()
+            .then((rows) => {
+              const items = rows.slice(0, limit).map(unitOf)
+              return { items, next: rows.length > limit ? items[items.length - 1]?.path : undefined }
+            })
+        })
+    }
+
+    const accounts: Storage.AccountRepository = {
+      insert: (account) =>
+        write("accounts.insert", (conn) => conn.insertInto("accounts").values(accountRow(account, 1)).execute(), {
+          id: account.id,
+          unitId: account.unitId,
+          role: account.role
+        }).pipe(Effect.as({ value: account, version: 1 })),
+      get: (id) =>
+        query("accounts.get", (conn) =>
+          conn.selectFrom("accounts").selectAll().where("id", "=", id).executeTakeFirst()
+        ).pipe(
+          Effect.map((row) =>
+            row === undefined ? Option.none() : Option.some({ value: accountOf(row), version: Number(row.version) })
+          )
+        ),
+      update: (next, expectedVersion) =>
+        write(
+          "accounts.update",
+          (conn) =>
+            conn
+              .updateTable("accounts")
+              .set(accountRow(next, expectedVersion + 1))
+              .where("id", "=", next.id)
+              .where("version", "=", expectedVersion)
+              .executeTakeFirst(),
+          { id: next.id, unitId: next.unitId, role: next.role }
+        ).pipe(
+          Effect.flatMap((result) =>
+            Number(result.numUpdatedRows) === 1
+              ? Effect.succeed({ value: next, version: expectedVersion + 1 })
+              : Effect.fail(new Storage.Conflict({ entity: "account", id: next.id, expectedVersion }))
+          )
+        ),
+      byUnit: (unitId) =>
+        query("accounts.byUnit", (conn) =>
+          conn.selectFrom("accounts").selectAll().where("unit_id", "=", unitId).orderBy("id").execute()
+        ).pipe(Effect.map((rows) => rows.map(accountOf))),
+      everHadSystemAdmin: (unitId) =>
+        query("accounts.everHadSystemAdmin", (conn) =>
+          conn
+            .selectFrom("accounts")
+            .select("id")
+            .where("unit_id", "=", unitId)
+            .where("role", "=", "systemAdmin")
+            .executeTakeFirst()
+        ).pipe(Effect.map((row) => row !== undefined))
+    }
+
+    const audit: Storage.AuditRepository = {
+      append: (entry) =>
+        query("audit.append", async (conn) => {
+          const last = await conn
+            .selectFrom("audit_log")
+            .select(["seq", "hash"])
+            .orderBy("seq", "desc")
+            .limit(1)
+            .executeTakeFirst()
+          const record = Audit.chain(last === undefined ? undefined : { seq: Number(last.seq), hash: last.hash }, entry)
+          await conn
+            .insertInto("audit_log")
+            .values({
+              seq: record.seq,
+              at: record.at,
+              actor: record.actor,
+              unit_id: record.unitId ?? null,
+              action: record.action,
+              object: record.object,
+              outcome: record.outcome,
+              request_id: record.requestId ?? null,
+              details: JSON.stringify(record.details),
+              prev_hash: record.prevHash,
+              hash: record.hash
+            })
+            .execute()
+          return record
+        }),
+      list: (page) =>
+        query("audit.list", (conn) => {
+          const limit = Math.max(1, Math.min(maxPage, page.limit))
+          return conn
+            .selectFrom("audit_log")
+            .selectAll()
+            .where("seq", ">", page.after === undefined ? 0 : Number(page.after))
+            .orderBy("seq")
+            .limit(limit + 1)
+            .execute()
+            .then((rows) => {
+              const items = rows.slice(0, limit).map(auditOf)
+              const last = items[items.length - 1]
+              return { items, next: rows.length > limit && last !== undefined ? String(last.seq) : undefined }
+            })
+        })
+    }
+
+    const outbox: Storage.OutboxRepository = {
+      append: (event) =>
+        query("outbox.append", (conn) =>
+          conn
+            .insertInto("outbox")
+            .values({
+              type: event.type,
+              at: event.at,
+              aggregate_id: event.aggregateId,
+              payload: JSON.stringify(event.payload)
+            })
+            .execute()
+        ).pipe(Effect.asVoid),
+      list: (page) =>
+        query("outbox.list", (conn) => {
+          const limit = Math.max(1, Math.min(maxPage, page.limit))
+          return conn
+            .selectFrom("outbox")
+            .selectAll()
+            .where("seq", ">", page.after === undefined ? 0 : Number(page.after))
+            .orderBy("seq")
+            .limit(limit + 1)
+            .execute()
+            .then((rows) => {
+              const items = rows.slice(0, limit).map((r) => ({
+                seq: Number(r.seq),
+                type: r.type,
+                at: r.at,
+                aggregateId: r.aggregate_id,
+                payload: JSON.parse(r.payload) as unknown
+              }))
+              const last = items[items.length - 1]
+              return { items, next: rows.length > limit && last !== undefined ? String(last.seq) : undefined }
+            })
+        })
+    }
+
+    const isRetryableExit = (exit: Exit.Exit<unknown, unknown>) =>
+      Exit.isFailure(exit) &&
+      Option.exists(
+        Cause.failureOption(exit.cause),
+        (e) => e instanceof Storage.StorageError && flavor.isRetryable(e.cause)
+      )
+
+    const transaction = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Storage.StorageError, R> =>
+      Effect.gen(function* () {
+        if ((yield* FiberRef.get(current)) !== undefined) return yield* effect
+        const runtime = yield* Effect.runtime<R>()
+        for (let attempt = 0; ; attempt++) {
+          const outcome = yield* Effect.tryPromise({
+            try: () =>
+              db.connection().execute(async (conn) => {
+                await sql.raw(flavor.begin).execute(conn)
+                const exit = await Runtime.runPromiseExit(runtime)(Effect.locally(effect, current, conn))
+                try {
+                  await sql.raw(Exit.isSuccess(exit) ? "commit" : "rollback").execute(conn)
+                } catch (error) {
+                  await sql
+                    .raw("rollback")
+                    .execute(conn)
+                    .catch(() => undefined)
+                  throw error
+                }
+                return exit
+              }),
+            catch: (cause) => cause
+          }).pipe(Effect.either)
+          const retryable = outcome._tag === "Left" ? flavor.isRetryable(outcome.left) : isRetryableExit(outcome.right)
+          if (retryable && attempt < maxRetries) {
+            // Back off a little, with jitter, so that the writers that collided do not collide again.
+            yield* Effect.sleep(Math.floor(Math.random() * (2 + attempt * 3)))
+            continue
+          }
+          if (outcome._tag === "Left") {
+            return yield* Effect.fail(new Storage.StorageError({ operation: "transaction", cause: outcome.left }))
+          }
+          return yield* outcome.right
+        }
+      })
+
+    return { units, accounts, audit, outbox, transaction }
+  })
+
+/** The rule each unique index of the schema protects. */
+const constraintRefusal = (index: string, details: Record<string, unknown>): Storage.ConstraintError | undefined => {
+  const refuse = (rule: RuleError.RuleId, zh: string, en: string) =>
+    new Storage.ConstraintError(RuleError.violation(rule, zh, en, { ...details, index }))
+  if (index.includes("one_active_system_admin") || index === "accounts.unit_id") {
+    return refuse("M14.4", "每个单位的系统管理员账号不超过1个", "a unit has at most one active system admin")
+  }
+  if (index.includes("code_key")) {
+    return refuse("M12.1", "单位代码已被使用", "this code is already used by another unit")
+  }
+  if (index.includes("one_root")) {
+    return refuse("M2.1", "根单位只能有一个", "a deployment has a single root")
+  }
+  if (index === "units.id" || index === "units_pkey") {
+    return refuse("M2.1", "单位标识已被使用", "this unit id is already used")
+  }
+  if (index === "accounts.id" || index === "accounts_pkey") {
+    return refuse("M13.1", "账号标识已被使用", "this account id is already used")
+  }
+  return undefined
+}
+
+/**
+ * A layer of the storage: opens the database with `open`, migrates it to the latest schema, and destroys the
+ * Kysely instance (closing its connections) when the layer's scope closes.
+ *
+ * @since 0.1.0
+ */
+export const layer = (
+  open: () => Promise<Kysely<Database>>,
+  flavor: Flavor,
+  options: Options & { readonly description?: string } = {}
+): Layer.Layer<Storage.Storage, Storage.StorageError> =>
+  Layer.scoped(
+    Storage.Storage,
+    Effect.acquireRelease(
+      Effect.tryPromise({
+        try: open,
+        catch: (cause) => new Storage.StorageError({ operation: `open ${options.description ?? flavor.name}`, cause })
+      }),
+      (db) => Effect.promise(() => db.destroy())
+    ).pipe(
+      Effect.tap((db) => migrateToLatest(db, flavor)),
+      Effect.flatMap((db) => make(db, flavor, options))
+    )
+  )

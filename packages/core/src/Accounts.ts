@@ -1,0 +1,162 @@
+/**
+ * The application service for accounts: bootstrap (M15.1), create, disable and bind certificates (M13–M15), each
+ * loading, deciding with {@link Account} and {@link Authorization}, persisting, and appending the audit record and
+ * the outbox event in one transaction. The store refuses a second active system admin itself (M14.4).
+ *
+ * @since 0.1.0
+ */
+import { Effect, Option } from "effect"
+import * as Account from "./Account.js"
+import * as Authorization from "./Authorization.js"
+import * as Settings from "./Settings.js"
+import * as Storage from "./Storage.js"
+import type * as Unit from "./Unit.js"
+import * as Units from "./Units.js"
+
+/** Append the audit record and the outbox event of a committed change; identity numbers stay out of both. */
+const record = (actor: Authorization.Actor | "system", action: string, account: Account.Account, version: number) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const at = yield* Units.nowIso
+    const summary = { id: account.id, role: account.role, unitId: account.unitId, status: account.status, version }
+    yield* storage.audit.append({
+      at,
+      actor: actor === "system" ? "system" : actor.accountId,
+      unitId: actor === "system" ? undefined : actor.unit.id,
+      action,
+      object: `account:${account.id}`,
+      outcome: "ok",
+      requestId: undefined,
+      details: summary
+    })
+    yield* storage.outbox.append({ type: action, at, aggregateId: account.id, payload: summary })
+  })
+
+const settingsNow = Effect.gen(function* () {
+  const { policy } = yield* Settings.Settings
+  const { now } = yield* Units.authorizationContext
+  return { policy, now } satisfies Account.Settings
+})
+
+/**
+ * Load an account or fail with `NotFound`.
+ *
+ * @since 0.1.0
+ */
+export const load = (id: string) =>
+  Effect.flatMap(Storage.Storage, (storage) =>
+    storage.accounts.get(id as Account.AccountId).pipe(
+      Effect.flatMap(
+        Option.match({
+          onNone: () => Effect.fail(new Storage.NotFound({ entity: "account", id })),
+          onSome: Effect.succeed
+        })
+      )
+    )
+  )
+
+/**
+ * The actor of an account, with the certificate presented in this session, for {@link Authorization}.
+ *
+ * @since 0.1.0
+ */
+export const actorOf = (accountId: string, presentedCertificate?: string) =>
+  Effect.gen(function* () {
+    const account = (yield* load(accountId)).value
+    const unit = (yield* Units.load(account.unitId)).value
+    return Authorization.actor(account, Units.ref(unit), presentedCertificate)
+  })
+
+/**
+ * Bootstrap (M15.1): create the deployment's root unit and its system admin, once. Refused once the root has ever
+ * had a system admin.
+ *
+ * @since 0.1.0
+ */
+export const bootstrap = (root: Unit.NewUnit, admin: Omit<Account.NewAccount, "role">) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    return yield* storage.transaction(
+      Effect.gen(function* () {
+        const existing = yield* storage.units.root()
+        const unit = Option.isSome(existing) ? existing.value : (yield* Units.createRoot(root)).value
+        const { now } = yield* settingsNow
+        const everHad = yield* storage.accounts.everHadSystemAdmin(unit.id)
+        const account = yield* Account.decideBootstrap(admin, Units.ref(unit), everHad, now.toISOString().slice(0, 10))
+        const stored = yield* storage.accounts.insert(account)
+        yield* record("system", "account.bootstrap", account, stored.version)
+        return stored
+      })
+    )
+  })
+
+/**
+ * Create an account in `unitId` as `actor` (M13.2, M13.5, M14.1, M14.3, M14.4, M14.5, M15.1).
+ *
+ * @since 0.1.0
+ */
+export const create = (actor: Authorization.Actor, input: Account.NewAccount, unitId: string) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    return yield* storage.transaction(
+      Effect.gen(function* () {
+        const unit = (yield* Units.load(unitId)).value
+        const inUnit = yield* storage.accounts.byUnit(unit.id)
+        const account = yield* Account.decideCreate(actor, input, Units.ref(unit), inUnit, yield* settingsNow)
+        const stored = yield* storage.accounts.insert(account)
+        yield* record(actor, "account.create", account, stored.version)
+        return stored
+      })
+    )
+  })
+
+/**
+ * Disable an account (M13.2, M15.1), if it is still at `expectedVersion`.
+ *
+ * @since 0.1.0
+ */
+export const disable = (actor: Authorization.Actor, accountId: string, expectedVersion: number) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    return yield* storage.transaction(
+      Effect.gen(function* () {
+        const account = (yield* load(accountId)).value
+        const unit = (yield* Units.load(account.unitId)).value
+        const next = yield* Account.decideDisable(actor, account, Units.ref(unit), yield* settingsNow)
+        const stored = yield* storage.accounts.update(next, expectedVersion)
+        yield* record(actor, "account.disable", next, stored.version)
+        return stored
+      })
+    )
+  })
+
+/**
+ * Bind (or re-bind) a CA certificate to an account (M14.2), if it is still at `expectedVersion`.
+ *
+ * @since 0.1.0
+ */
+export const bindCertificate = (
+  actor: Authorization.Actor,
+  accountId: string,
+  certificate: { readonly fingerprint: string; readonly notBefore: string; readonly notAfter: string },
+  expectedVersion: number
+) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    return yield* storage.transaction(
+      Effect.gen(function* () {
+        const account = (yield* load(accountId)).value
+        const unit = (yield* Units.load(account.unitId)).value
+        const next = yield* Account.decideBindCertificate(
+          actor,
+          account,
+          Units.ref(unit),
+          certificate,
+          yield* settingsNow
+        )
+        const stored = yield* storage.accounts.update(next, expectedVersion)
+        yield* record(actor, "account.bindCertificate", next, stored.version)
+        return stored
+      })
+    )
+  })

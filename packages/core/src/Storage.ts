@@ -1,0 +1,190 @@
+/**
+ * The storage port: one repository per aggregate and a `transaction` combinator. Adapters (`@tmis/adapter-kysely`
+ * over SQLite or Postgres, or a vendor's own) implement every method; the storage conformance suite of
+ * `@tmis/testkit` proves them. Invariants that concurrency could break are the store's to enforce: one active
+ * system admin per unit (M14.4), unique school codes (M12.1), one root, optimistic versions on every aggregate, an
+ * append-only hash-chained audit log (M37.1).
+ *
+ * @since 0.1.0
+ */
+import { Context, type Effect, type Option, Schema } from "effect"
+import type * as Account from "./Account.js"
+import type * as Audit from "./Audit.js"
+import * as RuleError from "./RuleError.js"
+import type * as Unit from "./Unit.js"
+
+/**
+ * An unexpected failure of the store (connection lost, disk full, a constraint the port does not know). Not a
+ * refusal of the regulation: callers usually let it fail the request.
+ *
+ * @since 0.1.0
+ */
+export class StorageError extends Schema.TaggedError<StorageError>()("StorageError", {
+  operation: Schema.String,
+  cause: Schema.Unknown
+}) {
+  override get message() {
+    return `storage failed during ${this.operation}: ${this.cause instanceof Error ? this.cause.message : String(this.cause)}`
+  }
+}
+
+/**
+ * A write that expected a version of an aggregate that is no longer current: someone changed it meanwhile.
+ * Nothing was written.
+ *
+ * @since 0.1.0
+ */
+export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", {
+  entity: Schema.String,
+  id: Schema.String,
+  expectedVersion: Schema.Number
+}) {
+  override get message() {
+    return `${this.entity} ${this.id} is no longer at version ${this.expectedVersion}: it changed meanwhile (数据已被他人修改)`
+  }
+}
+
+/**
+ * The aggregate asked for does not exist (or lies outside what the caller may see: the two look the same).
+ *
+ * @since 0.1.0
+ */
+export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
+  entity: Schema.String,
+  id: Schema.String
+}) {
+  override get message() {
+    return `${this.entity} ${this.id} not found (未找到)`
+  }
+}
+
+/**
+ * A write the store refused because it would break a rule it enforces (M14.4 one system admin, M12.1 unique
+ * school codes, M2.1 one root and unique ids): the rule, the messages and the values, as every refusal.
+ *
+ * @since 0.1.0
+ */
+export class ConstraintError extends Schema.TaggedError<ConstraintError>()("ConstraintError", RuleError.fields) {
+  override get message() {
+    return RuleError.format(this)
+  }
+}
+
+/**
+ * An aggregate as stored: its value and its version (1 when first written, +1 on every change).
+ *
+ * @since 0.1.0
+ */
+export interface Versioned<A> {
+  readonly value: A
+  readonly version: number
+}
+
+/**
+ * A page of a keyset-paginated listing: `next` is the cursor of the following page, undefined on the last.
+ *
+ * @since 0.1.0
+ */
+export interface Page<A> {
+  readonly items: ReadonlyArray<A>
+  readonly next: string | undefined
+}
+
+/**
+ * Where a page starts and how long it is (at most 1000).
+ *
+ * @since 0.1.0
+ */
+export interface PageRequest {
+  readonly after?: string | undefined
+  readonly limit: number
+}
+
+/**
+ * Units with their dated versions (M12.2).
+ *
+ * @since 0.1.0
+ */
+export interface UnitRepository {
+  /** Insert a new unit and its first version. Refuses a second root, a used id or a used code. */
+  readonly insert: (unit: Unit.Unit) => Effect.Effect<Versioned<Unit.Unit>, ConstraintError | StorageError>
+  readonly get: (id: Unit.UnitId) => Effect.Effect<Option.Option<Versioned<Unit.Unit>>, StorageError>
+  /**
+   * Replace the current state by its next version if the stored version is `expectedVersion`, append the version
+   * to the history, and, when the path changed (a move), re-path the whole subtree. Else `Conflict`, nothing written.
+   */
+  readonly update: (
+    next: Unit.Unit,
+    expectedVersion: number
+  ) => Effect.Effect<Versioned<Unit.Unit>, Conflict | ConstraintError | StorageError>
+  /** Every version of a unit, oldest first. */
+  readonly history: (id: Unit.UnitId) => Effect.Effect<ReadonlyArray<Unit.Unit>, StorageError>
+  /** The root of the deployment, if created. */
+  readonly root: () => Effect.Effect<Option.Option<Unit.Unit>, StorageError>
+  /** subtree(U) by path prefix, in path order, one page at a time (the cursor is the last path). */
+  readonly subtree: (rootPath: string, page: PageRequest) => Effect.Effect<Page<Unit.Unit>, StorageError>
+}
+
+/**
+ * Accounts (M13–M15).
+ *
+ * @since 0.1.0
+ */
+export interface AccountRepository {
+  /** Insert an account. A second active system admin of a unit is refused by the store itself (M14.4). */
+  readonly insert: (
+    account: Account.Account
+  ) => Effect.Effect<Versioned<Account.Account>, ConstraintError | StorageError>
+  readonly get: (id: Account.AccountId) => Effect.Effect<Option.Option<Versioned<Account.Account>>, StorageError>
+  readonly update: (
+    next: Account.Account,
+    expectedVersion: number
+  ) => Effect.Effect<Versioned<Account.Account>, Conflict | ConstraintError | StorageError>
+  /** Every account of a unit, active and disabled, by id. */
+  readonly byUnit: (unitId: Unit.UnitId) => Effect.Effect<ReadonlyArray<Account.Account>, StorageError>
+  /** Has the unit ever had a system admin, active or not? (bootstrap happens once, M15.1) */
+  readonly everHadSystemAdmin: (unitId: Unit.UnitId) => Effect.Effect<boolean, StorageError>
+}
+
+/**
+ * The append-only, hash-chained audit log (M37.1).
+ *
+ * @since 0.1.0
+ */
+export interface AuditRepository {
+  /** Append an entry after the current last one; appends are serialised so the chain never forks. */
+  readonly append: (entry: Audit.Entry) => Effect.Effect<Audit.Record, StorageError>
+  /** Records in order, one page at a time (the cursor is the last sequence number). */
+  readonly list: (page: PageRequest) => Effect.Effect<Page<Audit.Record>, StorageError>
+}
+
+/**
+ * Domain events of committed changes, for other systems to pick up (M30.1).
+ *
+ * @since 0.1.0
+ */
+export interface OutboxRepository {
+  readonly append: (event: Audit.Event) => Effect.Effect<void, StorageError>
+  readonly list: (page: PageRequest) => Effect.Effect<Page<Audit.Event & { readonly seq: number }>, StorageError>
+}
+
+/**
+ * The storage port.
+ *
+ * @since 0.1.0
+ */
+export class Storage extends Context.Tag("@tmis/core/Storage")<
+  Storage,
+  {
+    readonly units: UnitRepository
+    readonly accounts: AccountRepository
+    readonly audit: AuditRepository
+    readonly outbox: OutboxRepository
+    /**
+     * Run `effect` in one transaction: committed if it succeeds, rolled back if it fails (nothing half-written).
+     * Nested calls join the outer transaction. An adapter may re-run the effect when the database reports a
+     * serialization failure, so the effect must not have side effects outside the store.
+     */
+    readonly transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StorageError, R>
+  }
+>() {}
