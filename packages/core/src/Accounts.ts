@@ -120,7 +120,9 @@ export const disable = (actor: Authorization.Actor, accountId: string, expectedV
     const storage = yield* Storage.Storage
     return yield* storage.transaction(
       Effect.gen(function* () {
-        const account = (yield* load(accountId)).value
+        const loaded = yield* load(accountId)
+        yield* Units.expectVersion("account", loaded, expectedVersion)
+        const account = loaded.value
         const unit = (yield* Units.load(account.unitId)).value
         const next = yield* Account.decideDisable(actor, account, Units.ref(unit), yield* settingsNow)
         const stored = yield* storage.accounts.update(next, expectedVersion)
@@ -145,7 +147,9 @@ export const bindCertificate = (
     const storage = yield* Storage.Storage
     return yield* storage.transaction(
       Effect.gen(function* () {
-        const account = (yield* load(accountId)).value
+        const loaded = yield* load(accountId)
+        yield* Units.expectVersion("account", loaded, expectedVersion)
+        const account = loaded.value
         const unit = (yield* Units.load(account.unitId)).value
         const next = yield* Account.decideBindCertificate(
           actor,

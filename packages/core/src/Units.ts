@@ -60,6 +60,21 @@ export const load = (id: string) =>
     )
   )
 
+/**
+ * Fail with `Conflict` when the aggregate moved on from the version the caller saw: the change is decided
+ * against what the caller saw, or not at all.
+ *
+ * @since 0.1.0
+ */
+export const expectVersion = <A extends { readonly id: string }>(
+  entity: string,
+  loaded: Storage.Versioned<A>,
+  expectedVersion: number
+) =>
+  loaded.version === expectedVersion
+    ? Effect.void
+    : Effect.fail(new Storage.Conflict({ entity, id: loaded.value.id, expectedVersion }))
+
 /** Append the audit record and the outbox event of a committed change. */
 const record = (actor: Authorization.Actor | "system", action: string, unit: Unit.Unit, version: number) =>
   Effect.gen(function* () {
@@ -147,7 +162,9 @@ export const change = (
     const { deployment } = yield* Settings.Settings
     return yield* storage.transaction(
       Effect.gen(function* () {
-        const current = (yield* load(unitId)).value
+        const loaded = yield* load(unitId)
+        yield* expectVersion("unit", loaded, expectedVersion)
+        const current = loaded.value
         yield* authorize(actor, { _tag: "ChangeUnit", unit: ref(current) })
         const resolved = yield* resolveChange(actor, request)
         const next = yield* Unit.decideChange(current, resolved, effective, deployment)

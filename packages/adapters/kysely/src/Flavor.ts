@@ -19,6 +19,8 @@ export interface Flavor {
   readonly uniqueViolation: (error: unknown) => string | undefined
   /** Column type for text compared byte-wise (paths): Postgres needs `collate "C"` for range scans. */
   readonly pathType: string
+  /** Create the trigger that refuses a unit whose path does not extend its parent's (M2.2). */
+  readonly pathTrigger: (db: Kysely<unknown>) => Promise<void>
   /** Create the triggers that make the audit log append-only (M37.1). */
   readonly appendOnlyTriggers: (db: Kysely<unknown>) => Promise<void>
 }

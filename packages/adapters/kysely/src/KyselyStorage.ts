@@ -162,7 +162,7 @@ export const make = (
         Effect.tryPromise({ try: () => f(conn ?? db), catch: (cause) => cause }).pipe(
           Effect.mapError((cause): Storage.ConstraintError | Storage.StorageError => {
             const index = flavor.uniqueViolation(cause)
-            const refusal = index === undefined ? undefined : constraintRefusal(index, details)
+            const refusal = index === undefined ? pathRefusal(cause, details) : constraintRefusal(index, details)
             return refusal ?? new Storage.StorageError({ operation, cause })
           })
         )
@@ -179,7 +179,7 @@ export const make = (
               .values({ unit_id: unit.id, version: 1, valid_from: unit.validFrom, snapshot: snapshotOf(unit) })
               .execute()
           },
-          { id: unit.id, code: unit.code, kind: unit.kind }
+          { id: unit.id, code: unit.code, kind: unit.kind, root: unit.parentId === undefined }
         ).pipe(Effect.as({ value: unit, version: 1 })),
       get: (id) =>
         query("units.get", (conn) => conn.selectFrom("units").selectAll().where("id", "=", id).executeTakeFirst()).pipe(
@@ -241,7 +241,7 @@ export const make = (
           return conn
             .selectFrom("units")
             .selectAll()
-            .where("path", ">=", page.after === undefined ? rootPath : `${page.after}\u0000`)
+            .where("path", page.after === undefined ? ">=" : ">", page.after ?? rootPath)
             .where("path", "<", prefixEnd(rootPath))
             .orderBy("path")
             .limit(limit + 1)
@@ -430,6 +430,19 @@ export const make = (
     return { units, accounts, audit, outbox, transaction }
   })
 
+/** The path trigger of the schema (M2.2) names its rule in its message. */
+const pathRefusal = (cause: unknown, details: Record<string, unknown>): Storage.ConstraintError | undefined =>
+  cause instanceof Error && cause.message.includes("must extend the parent's path")
+    ? new Storage.ConstraintError(
+        RuleError.violation(
+          "M2.2",
+          "单位路径须延续其上级单位的路径",
+          "a unit's path extends its parent's path",
+          details
+        )
+      )
+    : undefined
+
 /** The rule each unique index of the schema protects. */
 const constraintRefusal = (index: string, details: Record<string, unknown>): Storage.ConstraintError | undefined => {
   const refuse = (rule: RuleError.RuleId, zh: string, en: string) =>
@@ -438,12 +451,15 @@ const constraintRefusal = (index: string, details: Record<string, unknown>): Sto
     return refuse("M14.4", "每个单位的系统管理员账号不超过1个", "a unit has at most one active system admin")
   }
   if (index.includes("code_key")) {
-    return refuse("M12.1", "单位代码已被使用", "this code is already used by another unit")
+    // A root's code is fixed, so a second root also collides here; name the rule the collision breaks.
+    if (details.root === true) return refuse("M2.1", "根单位只能有一个", "a deployment has a single root")
+    const rule = details.kind === "school" ? "M12.1" : details.kind === "department" ? "M20.1" : "M2.2"
+    return refuse(rule, "单位代码已被使用", "this code is already used by another unit")
   }
   if (index.includes("one_root")) {
     return refuse("M2.1", "根单位只能有一个", "a deployment has a single root")
   }
-  if (index === "units.id" || index === "units_pkey") {
+  if (index === "units.id" || index === "units_pkey" || index === "units.path" || index === "units_path_key") {
     return refuse("M2.1", "单位标识已被使用", "this unit id is already used")
   }
   if (index === "accounts.id" || index === "accounts_pkey") {

@@ -40,6 +40,7 @@ const foundation = (flavor: Flavor): Migration => ({
       .where(sql.ref("parent_id"), "is", null)
       .execute()
     await db.schema.createIndex("units_parent").on("units").column("parent_id").execute()
+    await flavor.pathTrigger(db)
 
     await db.schema
       .createTable("unit_versions")

@@ -38,6 +38,18 @@ export const flavor: Flavor = {
     sqlState(error) === "23505" ? String((error as { constraint?: unknown }).constraint ?? "unknown") : undefined,
   // Paths compare byte-wise so that a prefix range scan finds exactly a subtree.
   pathType: 'text collate "C"',
+  pathTrigger: async (db) => {
+    await sql`create function tmis_units_path_consistent() returns trigger language plpgsql as $$
+      begin
+        if new.parent_id is not null
+          and new.path is distinct from (select path from units where id = new.parent_id) || new.id || '/' then
+          raise exception 'units.path must extend the parent''s path (M2.2)';
+        end if;
+        return new;
+      end $$`.execute(db)
+    await sql`create trigger units_path_consistent before insert on units
+      for each row execute function tmis_units_path_consistent()`.execute(db)
+  },
   appendOnlyTriggers: async (db) => {
     await sql`create function tmis_audit_append_only() returns trigger language plpgsql as $$
       begin raise exception 'audit_log is append-only (M37.1)'; end $$`.execute(db)

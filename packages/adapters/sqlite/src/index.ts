@@ -56,6 +56,12 @@ export const flavor: Flavor = {
     return /failed: ([\w.]+)/.exec(message)?.[1] ?? "unknown"
   },
   pathType: "text",
+  pathTrigger: async (db) => {
+    await sql`create trigger units_path_consistent before insert on units
+      when new.parent_id is not null
+        and new.path is not (select path from units where id = new.parent_id) || new.id || '/'
+      begin select raise(abort, 'units.path must extend the parent''s path (M2.2)'); end`.execute(db)
+  },
   appendOnlyTriggers: async (db) => {
     for (const event of ["update", "delete"]) {
       await sql

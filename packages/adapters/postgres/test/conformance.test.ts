@@ -1,0 +1,4 @@
+import { storageConformance } from "@tmis/testkit/conformance"
+import { postgresDatabase, postgresReachable } from "./database.js"
+
+storageConformance("postgres", postgresDatabase, { skip: !(await postgresReachable()) })

@@ -1,0 +1,4 @@
+import { storageConformance } from "@tmis/testkit/conformance"
+import { sqliteDatabase } from "./database.js"
+
+storageConformance("sqlite", sqliteDatabase)

@@ -1,0 +1,137 @@
+/**
+ * The writes the concurrency tests race, as JSON so that child processes can run them too, and their outcomes.
+ *
+ * @since 0.1.0
+ */
+import { type Account, Accounts, type Deployment, Settings, Storage, type Unit } from "@tmis/core"
+import { Cause, Effect, Layer, Option } from "effect"
+
+/**
+ * One write of a race.
+ *
+ * - `CreateAccount`: `Accounts.create` by the account `actorId` in `unitId` (M14.4 races).
+ * - `UpdateUnit`: in one transaction, write `seen` renamed as of `effective` if the unit is still at
+ *   `expectedVersion`, and append its audit record (optimistic versions).
+ * - `AppendAudit`: append one audit record in its own transaction (M37.1 serialised appends).
+ *
+ * @since 0.1.0
+ */
+export type Attempt =
+  | {
+      readonly _tag: "CreateAccount"
+      readonly actorId: string
+      readonly unitId: string
+      readonly account: Account.NewAccount
+    }
+  | {
+      readonly _tag: "UpdateUnit"
+      readonly seen: Unit.Unit
+      readonly expectedVersion: number
+      readonly name: string
+      readonly effective: string
+    }
+  | { readonly _tag: "AppendAudit"; readonly object: string }
+
+/**
+ * How an attempt ended: a success, a typed failure (its tag and rule), or a defect.
+ *
+ * @since 0.1.0
+ */
+export type Outcome =
+  | { readonly _tag: "Success" }
+  | { readonly _tag: "Failure"; readonly error: string; readonly rule: string | undefined; readonly message: string }
+  | { readonly _tag: "Defect"; readonly message: string }
+
+/**
+ * A race: the deployment the services run in, and the attempts.
+ *
+ * @since 0.1.0
+ */
+export interface Race {
+  readonly deployment: Deployment.Deployment
+  readonly attempts: ReadonlyArray<Attempt>
+}
+
+const at = () => new Date().toISOString()
+
+const write = (attempt: Attempt): Effect.Effect<unknown, unknown, Storage.Storage | Settings.Settings> => {
+  switch (attempt._tag) {
+    case "CreateAccount":
+      return Effect.flatMap(Accounts.actorOf(attempt.actorId), (actor) =>
+        Accounts.create(actor, attempt.account, attempt.unitId)
+      )
+    case "UpdateUnit":
+      return Effect.flatMap(Storage.Storage, (storage) =>
+        storage.transaction(
+          Effect.gen(function* () {
+            const next = { ...attempt.seen, name: attempt.name, validFrom: attempt.effective }
+            const stored = yield* storage.units.update(next, attempt.expectedVersion)
+            yield* storage.audit.append({
+              at: at(),
+              actor: "conformance",
+              unitId: undefined,
+              action: "unit.rename",
+              object: `unit:${next.id}`,
+              outcome: "ok",
+              requestId: undefined,
+              details: { version: stored.version, name: next.name }
+            })
+          })
+        )
+      )
+    case "AppendAudit":
+      return Effect.flatMap(Storage.Storage, (storage) =>
+        storage.transaction(
+          storage.audit.append({
+            at: at(),
+            actor: "conformance",
+            unitId: undefined,
+            action: "conformance.append",
+            object: attempt.object,
+            outcome: "ok",
+            requestId: undefined,
+            details: { object: attempt.object }
+          })
+        )
+      )
+  }
+}
+
+const describeError = (error: unknown): Outcome => {
+  if (typeof error === "object" && error !== null && "_tag" in error) {
+    const rule = "rule" in error && typeof error.rule === "string" ? error.rule : undefined
+    const message = "message" in error ? String(error.message) : String(error._tag)
+    return { _tag: "Failure", error: String(error._tag), rule, message }
+  }
+  return { _tag: "Failure", error: "unknown", rule: undefined, message: String(error) }
+}
+
+/**
+ * Run one attempt; never fails: every ending is an {@link Outcome}.
+ *
+ * @since 0.1.0
+ */
+export const run = (attempt: Attempt): Effect.Effect<Outcome, never, Storage.Storage | Settings.Settings> =>
+  write(attempt).pipe(
+    Effect.matchCauseEffect({
+      onSuccess: () => Effect.succeed<Outcome>({ _tag: "Success" }),
+      onFailure: (cause) =>
+        Effect.succeed(
+          Option.match(Cause.failureOption(cause), {
+            onSome: describeError,
+            onNone: (): Outcome => ({ _tag: "Defect", message: Cause.pretty(cause) })
+          })
+        )
+    })
+  )
+
+/**
+ * The storage with the deployment's settings, as the services need them.
+ *
+ * @since 0.1.0
+ */
+export const withSettings = (
+  storage: Layer.Layer<Storage.Storage, Storage.StorageError>,
+  deployment: Deployment.Deployment
+): Layer.Layer<Storage.Storage | Settings.Settings, Storage.StorageError> =>
+  Layer.merge(storage, Settings.layer(deployment))

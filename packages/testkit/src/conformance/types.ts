@@ -1,0 +1,69 @@
+/**
+ * What an adapter hands the storage conformance suite: a way to make a fresh database, and the capabilities it
+ * offers (raw SQL for the tampering tests, a worker for concurrency across processes).
+ *
+ * @since 0.1.0
+ */
+import type { Storage } from "@tmis/core"
+import type { Layer } from "effect"
+
+/**
+ * How a child process opens the same database: it imports `module` and calls its export `exportName` with
+ * `args` (JSON), which must return a `Layer<Storage>`. For drivers that block their process while they wait
+ * for a lock (better-sqlite3), concurrency is only real across processes.
+ *
+ * @since 0.1.0
+ */
+export interface WorkerSpec {
+  /** An absolute path or a specifier of a module the child process imports. */
+  readonly module: string
+  readonly exportName: string
+  /** JSON-serialisable arguments of the export. */
+  readonly args: unknown
+}
+
+/**
+ * A fresh, empty database made for one test.
+ *
+ * @since 0.1.0
+ */
+export interface TestDatabase {
+  /** A new storage over THIS database, with its own connection(s); every call builds a new one. */
+  readonly layer: () => Layer.Layer<Storage.Storage, Storage.StorageError>
+  /** Remove the database and everything it holds. */
+  readonly drop: () => Promise<void>
+  /** Run concurrency tests in child processes opening this database (see {@link WorkerSpec}). */
+  readonly worker?: WorkerSpec
+  /**
+   * Run one SQL statement on the database directly, bypassing the port: the suite uses it as an attacker with
+   * database access would (M37.1). Tests that need it are skipped without it.
+   */
+  readonly raw?: (sql: string) => Promise<unknown>
+  /**
+   * The statements an attacker with database access runs to lift the audit log's append-only protection. When
+   * absent, the suite tries those of the SQLite and Postgres adapters.
+   */
+  readonly unprotectAuditLog?: ReadonlyArray<string>
+}
+
+/**
+ * Options of the storage conformance suite.
+ *
+ * @since 0.1.0
+ */
+export interface ConformanceOptions {
+  /** Skip the whole suite (e.g. the database is not reachable); it still shows, skipped. */
+  readonly skip?: boolean
+  /** Runs of the model-based test; default 20. */
+  readonly numRuns?: number
+  /** Concurrent attempts in each concurrency test; default 20. */
+  readonly attempts?: number
+  /** With a worker: how many child processes share the attempts; default 4. */
+  readonly processes?: number
+  /** Without a worker: how many separate storages (connection pools) of one process share them; default 4. */
+  readonly clients?: number
+  /** Node options of the child processes; default `--import tsx` when the worker or the module is TypeScript. */
+  readonly workerExecArgv?: ReadonlyArray<string>
+  /** Timeout of each test, in ms; default 120 000. */
+  readonly timeoutMs?: number
+}
