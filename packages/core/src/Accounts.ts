@@ -7,30 +7,25 @@
  */
 import { Effect, Option } from "effect"
 import * as Account from "./Account.js"
+import * as Audit from "./Audit.js"
 import * as Authorization from "./Authorization.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
 import type * as Unit from "./Unit.js"
 import * as Units from "./Units.js"
 
-/** Append the audit record and the outbox event of a committed change; identity numbers stay out of both. */
-const record = (actor: Authorization.Actor | "system", action: string, account: Account.Account, version: number) =>
-  Effect.gen(function* () {
-    const storage = yield* Storage.Storage
-    const at = yield* Units.nowIso
-    const summary = { id: account.id, role: account.role, unitId: account.unitId, status: account.status, version }
-    yield* storage.audit.append({
-      at,
-      actor: actor === "system" ? "system" : actor.accountId,
-      unitId: actor === "system" ? undefined : actor.unit.id,
-      action,
-      object: `account:${account.id}`,
-      outcome: "ok",
-      requestId: undefined,
-      details: summary
-    })
-    yield* storage.outbox.append({ type: action, at, aggregateId: account.id, payload: summary })
+/** Audit and outbox of a committed change of an account; identity numbers stay out of both. */
+const record = (actor: Authorization.Actor | "system", action: string, account: Account.Account, version: number) => {
+  const summary = { id: account.id, role: account.role, unitId: account.unitId, status: account.status, version }
+  return Audit.recordChange({
+    actor,
+    action,
+    object: `account:${account.id}`,
+    aggregateId: account.id,
+    details: summary,
+    payload: summary
   })
+}
 
 const settingsNow = Effect.gen(function* () {
   const { policy } = yield* Settings.Settings
@@ -54,6 +49,15 @@ export const load = (id: string) =>
       )
     )
   )
+
+/** An account at the version the caller saw, and its unit. */
+const loadForChange = (accountId: string, expectedVersion: number) =>
+  Effect.gen(function* () {
+    const loaded = yield* load(accountId)
+    yield* Units.expectVersion("account", loaded, expectedVersion)
+    const unit = (yield* Units.load(loaded.value.unitId)).value
+    return { account: loaded.value, unit: Units.ref(unit) }
+  })
 
 /**
  * The actor of an account, with the certificate presented in this session, for {@link Authorization}.
@@ -120,11 +124,8 @@ export const disable = (actor: Authorization.Actor, accountId: string, expectedV
     const storage = yield* Storage.Storage
     return yield* storage.transaction(
       Effect.gen(function* () {
-        const loaded = yield* load(accountId)
-        yield* Units.expectVersion("account", loaded, expectedVersion)
-        const account = loaded.value
-        const unit = (yield* Units.load(account.unitId)).value
-        const next = yield* Account.decideDisable(actor, account, Units.ref(unit), yield* settingsNow)
+        const { account, unit } = yield* loadForChange(accountId, expectedVersion)
+        const next = yield* Account.decideDisable(actor, account, unit, yield* settingsNow)
         const stored = yield* storage.accounts.update(next, expectedVersion)
         yield* record(actor, "account.disable", next, stored.version)
         return stored
@@ -147,17 +148,8 @@ export const bindCertificate = (
     const storage = yield* Storage.Storage
     return yield* storage.transaction(
       Effect.gen(function* () {
-        const loaded = yield* load(accountId)
-        yield* Units.expectVersion("account", loaded, expectedVersion)
-        const account = loaded.value
-        const unit = (yield* Units.load(account.unitId)).value
-        const next = yield* Account.decideBindCertificate(
-          actor,
-          account,
-          Units.ref(unit),
-          certificate,
-          yield* settingsNow
-        )
+        const { account, unit } = yield* loadForChange(accountId, expectedVersion)
+        const next = yield* Account.decideBindCertificate(actor, account, unit, certificate, yield* settingsNow)
         const stored = yield* storage.accounts.update(next, expectedVersion)
         yield* record(actor, "account.bindCertificate", next, stored.version)
         return stored

@@ -6,7 +6,8 @@
  * @since 0.1.0
  */
 import { createHash } from "node:crypto"
-import { Effect } from "effect"
+import { Clock, Effect } from "effect"
+import type * as Authorization from "./Authorization.js"
 import * as Storage from "./Storage.js"
 
 /**
@@ -178,3 +179,35 @@ export const verifyAuditLog: Effect.Effect<Verification, Storage.StorageError, S
     return v.result()
   }
 )
+
+/**
+ * Append the audit record and the outbox event of a committed change, in the caller's transaction (M37.1). The
+ * actor is "system" for bootstrap. `details` goes to the audit log, `payload` to the outbox: keep sensitive
+ * personal data (identity numbers) out of both.
+ *
+ * @since 0.1.0
+ */
+export const recordChange = (change: {
+  readonly actor: Authorization.Actor | "system"
+  readonly action: string
+  readonly object: string
+  readonly aggregateId: string
+  readonly details: { readonly [key: string]: unknown }
+  readonly payload: unknown
+}): Effect.Effect<void, Storage.StorageError, Storage.Storage> =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const at = new Date(yield* Clock.currentTimeMillis).toISOString()
+    const { actor } = change
+    yield* storage.audit.append({
+      at,
+      actor: actor === "system" ? "system" : actor.accountId,
+      unitId: actor === "system" ? undefined : actor.unit.id,
+      action: change.action,
+      object: change.object,
+      outcome: "ok",
+      requestId: undefined,
+      details: change.details
+    })
+    yield* storage.outbox.append({ type: change.action, at, aggregateId: change.aggregateId, payload: change.payload })
+  })

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Clock, Effect, Option } from "effect"
+import * as Audit from "./Audit.js"
 import * as Authorization from "./Authorization.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
@@ -16,13 +17,6 @@ import * as Unit from "./Unit.js"
  * @since 0.1.0
  */
 export const ref = (unit: Unit.Unit): Authorization.UnitRef => ({ id: unit.id, kind: unit.kind, path: unit.path })
-
-/**
- * The current time as an ISO instant, from the Effect clock (tests control it).
- *
- * @since 0.1.0
- */
-export const nowIso = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString())
 
 /**
  * The authorization context of the deployment, now.
@@ -75,22 +69,15 @@ export const expectVersion = <A extends { readonly id: string }>(
     ? Effect.void
     : Effect.fail(new Storage.Conflict({ entity, id: loaded.value.id, expectedVersion }))
 
-/** Append the audit record and the outbox event of a committed change. */
+/** Audit and outbox of a committed change of a unit. */
 const record = (actor: Authorization.Actor | "system", action: string, unit: Unit.Unit, version: number) =>
-  Effect.gen(function* () {
-    const storage = yield* Storage.Storage
-    const at = yield* nowIso
-    yield* storage.audit.append({
-      at,
-      actor: actor === "system" ? "system" : actor.accountId,
-      unitId: actor === "system" ? undefined : actor.unit.id,
-      action,
-      object: `unit:${unit.id}`,
-      outcome: "ok",
-      requestId: undefined,
-      details: { version, validFrom: unit.validFrom, path: unit.path }
-    })
-    yield* storage.outbox.append({ type: action, at, aggregateId: unit.id, payload: { ...unit, version } })
+  Audit.recordChange({
+    actor,
+    action,
+    object: `unit:${unit.id}`,
+    aggregateId: unit.id,
+    details: { version, validFrom: unit.validFrom, path: unit.path },
+    payload: { ...unit, version }
   })
 
 /**

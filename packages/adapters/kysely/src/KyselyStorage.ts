@@ -131,6 +131,18 @@ const prefixEnd = (prefix: string) => `${prefix}~`
 
 const maxPage = 1000
 
+/** Keyset pagination by sequence number: fetch one row more than the page to know whether another follows. */
+const bySeq = async <Row extends { readonly seq: number }>(
+  page: Storage.PageRequest,
+  fetch: (after: number, limit: number) => Promise<ReadonlyArray<Row>>
+): Promise<{ readonly rows: ReadonlyArray<Row>; readonly next: string | undefined }> => {
+  const limit = Math.max(1, Math.min(maxPage, page.limit))
+  const fetched = await fetch(page.after === undefined ? 0 : Number(page.after), limit + 1)
+  const rows = fetched.slice(0, limit)
+  const last = rows[rows.length - 1]
+  return { rows, next: fetched.length > limit && last !== undefined ? String(last.seq) : undefined }
+}
+
 // ── the storage ───────────────────────────────────────────────────────────────────────────────────────────────────
 
 /**
@@ -330,21 +342,11 @@ export const make = (
           return record
         }),
       list: (page) =>
-        query("audit.list", (conn) => {
-          const limit = Math.max(1, Math.min(maxPage, page.limit))
-          return conn
-            .selectFrom("audit_log")
-            .selectAll()
-            .where("seq", ">", page.after === undefined ? 0 : Number(page.after))
-            .orderBy("seq")
-            .limit(limit + 1)
-            .execute()
-            .then((rows) => {
-              const items = rows.slice(0, limit).map(auditOf)
-              const last = items[items.length - 1]
-              return { items, next: rows.length > limit && last !== undefined ? String(last.seq) : undefined }
-            })
-        })
+        query("audit.list", (conn) =>
+          bySeq(page, (after, limit) =>
+            conn.selectFrom("audit_log").selectAll().where("seq", ">", after).orderBy("seq").limit(limit).execute()
+          ).then(({ rows, next }) => ({ items: rows.map(auditOf), next }))
+        )
     }
 
     const outbox: Storage.OutboxRepository = {
@@ -361,27 +363,20 @@ export const make = (
             .execute()
         ).pipe(Effect.asVoid),
       list: (page) =>
-        query("outbox.list", (conn) => {
-          const limit = Math.max(1, Math.min(maxPage, page.limit))
-          return conn
-            .selectFrom("outbox")
-            .selectAll()
-            .where("seq", ">", page.after === undefined ? 0 : Number(page.after))
-            .orderBy("seq")
-            .limit(limit + 1)
-            .execute()
-            .then((rows) => {
-              const items = rows.slice(0, limit).map((r) => ({
-                seq: Number(r.seq),
-                type: r.type,
-                at: r.at,
-                aggregateId: r.aggregate_id,
-                payload: JSON.parse(r.payload) as unknown
-              }))
-              const last = items[items.length - 1]
-              return { items, next: rows.length > limit && last !== undefined ? String(last.seq) : undefined }
-            })
-        })
+        query("outbox.list", (conn) =>
+          bySeq(page, (after, limit) =>
+            conn.selectFrom("outbox").selectAll().where("seq", ">", after).orderBy("seq").limit(limit).execute()
+          ).then(({ rows, next }) => ({
+            items: rows.map((r) => ({
+              seq: Number(r.seq),
+              type: r.type,
+              at: r.at,
+              aggregateId: r.aggregate_id,
+              payload: JSON.parse(r.payload) as unknown
+            })),
+            next
+          }))
+        )
     }
 
     const isRetryableExit = (exit: Exit.Exit<unknown, unknown>) =>
