@@ -1,4 +1,5 @@
 import { run as core } from "./core.js"
+import { run as hierarchy } from "./hierarchy.js"
 
 /** Every benchmark, by the name `npm run bench -- <name>` selects it with. */
-export const benchmarks: Record<string, () => Promise<void>> = { core }
+export const benchmarks: Record<string, () => Promise<void>> = { core, hierarchy }

@@ -250,10 +250,13 @@ export const make = (
       subtree: (rootPath, page) =>
         query("units.subtree", (conn) => {
           const limit = Math.max(1, Math.min(maxPage, page.limit))
+          // One lower bound, chosen here: a cursor before the subtree starts at its root, so no cursor reaches
+          // outside it; and a single bound lets SQLite seek straight to the page.
+          const from = page.after !== undefined && page.after >= rootPath ? page.after : undefined
           return conn
             .selectFrom("units")
             .selectAll()
-            .where("path", page.after === undefined ? ">=" : ">", page.after ?? rootPath)
+            .where("path", from === undefined ? ">=" : ">", from ?? rootPath)
             .where("path", "<", prefixEnd(rootPath))
             .orderBy("path")
             .limit(limit + 1)

@@ -371,6 +371,24 @@ export const storageConformance = (
       })
     )
 
+    it("M14.3 a subtree cursor never reaches outside the subtree", { timeout }, () =>
+      withDatabase(makeDatabase, hubei, async (h) => {
+        const province = unitValue("hubei", "province", undefined, "420000")
+        const wuhan = unitValue("wuhan", "city", province, "420100")
+        const huangshi = unitValue("huangshi", "city", province, "420200")
+        await h.run(
+          Effect.flatMap(storage, (s) =>
+            Effect.all([s.units.insert(province), s.units.insert(wuhan), s.units.insert(huangshi)])
+          )
+        )
+        // A forged cursor before, inside and after the subtree of 黄石: only 黄石's own units ever come back.
+        for (const after of ["/", "/hubei/", "/hubei/a", "/hubei/huangshi/", "/zzz/"]) {
+          const page = await h.run(Effect.flatMap(storage, (s) => s.units.subtree(huangshi.path, { after, limit: 10 })))
+          for (const unit of page.items) expect(unit.path.startsWith(huangshi.path)).toBe(true)
+        }
+      })
+    )
+
     it("M12.1 the store refuses a second unit with the same school code", { timeout }, () =>
       withDatabase(makeDatabase, hubei, async (h) => {
         const province = unitValue("hubei", "province", undefined, "420000")
