@@ -1,6 +1,6 @@
 /**
  * @tmis/testkit — what a vendor runs against its own tmis-based system: fast-check arbitraries (also at
- * `@tmis/testkit/arbitraries`), and, with the storage issue, the storage conformance suite.
+ * `@tmis/testkit/arbitraries`), and the storage conformance suite (`@tmis/testkit/conformance`).
  *
  * @since 0.1.0
  */

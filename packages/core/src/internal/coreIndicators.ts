@@ -5,7 +5,7 @@
  */
 
 import type { Code, CodeTable, Condition, CrossRule, Field, Filler, Group } from "../Indicator.js"
-import type { Stage } from "../SchoolType.js"
+import { Stage } from "../SchoolType.js"
 
 // ── Code tables ──────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -638,17 +638,7 @@ export const primarySecondaryStages: ReadonlyArray<Stage> = [
 ]
 
 /** Every stage but kindergarten: kindergartens have no 教育教学 (10). */
-export const notKindergarten: ReadonlyArray<Stage> = [
-  "primary",
-  "juniorSecondary",
-  "seniorSecondary",
-  "secondaryVocational",
-  "specialEducation",
-  "higherEducation",
-  "adult",
-  "reform",
-  "other"
-]
+export const notKindergarten: ReadonlyArray<Stage> = Stage.literals.filter((stage) => stage !== "kindergarten")
 
 const all: ReadonlyArray<Filler> = ["teacher", "school", "bureau"]
 // M16.1: assessment, pay, ethics and titles (and post appointments) are filled by the school or a bureau.

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Division, Indicator, type SchoolType } from "@tmis/core"
+import { Division, Indicator, SchoolType } from "@tmis/core"
 import { Either } from "effect"
 import * as fc from "fast-check"
 import { identityNumberWithFacts } from "./identityNumber.js"
@@ -241,15 +241,7 @@ export const coreBasicInfo = (
  * @since 0.1.0
  */
 export const coveredStages: ReadonlyArray<SchoolType.Stage> = [
-  "kindergarten",
-  "primary",
-  "juniorSecondary",
-  "seniorSecondary",
-  "secondaryVocational",
-  "specialEducation",
-  "higherEducation",
-  "adult",
-  "reform"
+  ...new Set(SchoolType.categories.filter((c) => c.covered).map((c) => c.stage))
 ]
 
 // ── Extensions ───────────────────────────────────────────────────────────────────────────────────────────────────
