@@ -699,3 +699,26 @@ export const restore = (persisted: Persisted): Snapshot =>
  * @since 0.1.0
  */
 export const isEditable = (state: State): boolean => state === "draft" || state === "returned"
+
+/**
+ * Submit many new entries without problems, by one actor at one instant (batch import, M16.2): the persisted
+ * snapshots, or the refusal. The machine decides once, for the first entry, and the others take its snapshot with
+ * their own entry: sound because for any actor but a teacher no guard of `submit` reads the entry's id or teacher
+ * (a teacher's submissions are decided one by one). Evaluating the machine costs about 0.1 ms an entry, which a
+ * million-row import cannot afford.
+ *
+ * @since 0.1.0
+ */
+export const submitNew = (
+  entries: ReadonlyArray<EntryRef>,
+  event: EventBase,
+  policy: Policy = noCertificates
+): Either.Either<ReadonlyArray<Persisted>, ReviewError> => {
+  const submit = (entry: EntryRef) => Either.map(send(initial(entry), { ...event, type: "submit" }, policy), persist)
+  const first = entries[0]
+  if (first === undefined) return Either.right([])
+  if (event.actor.role === "teacher") return Either.all(entries.map(submit))
+  return Either.map(submit(first), (template) =>
+    entries.map((entry) => ({ state: template.state, context: { ...template.context, entry } }))
+  )
+}

@@ -10,6 +10,8 @@
 import { Context, type Effect, type Option, Schema } from "effect"
 import type * as Account from "./Account.js"
 import type * as Audit from "./Audit.js"
+import type * as ChangeRequest from "./ChangeRequest.js"
+import type * as EFile from "./EFile.js"
 import * as RuleError from "./RuleError.js"
 import type * as Unit from "./Unit.js"
 
@@ -147,6 +149,103 @@ export interface AccountRepository {
 }
 
 /**
+ * Teachers' e-files (M21.1, M22.1). The store refuses a second active e-file with the same identity document
+ * (M17.4), whatever the interleaving of writers.
+ *
+ * @since 0.1.0
+ */
+export interface TeacherRepository {
+  /** Insert an e-file; a second active e-file of the same identity document is refused (M17.4). */
+  readonly insert: (efile: EFile.EFile) => Effect.Effect<Versioned<EFile.EFile>, ConstraintError | StorageError>
+  /**
+   * Insert many e-files at once (batch import): those whose id is used or whose identity document already has an
+   * active e-file (M17.4) are left out, not refused. Returns the ids of the e-files inserted.
+   */
+  readonly insertMany: (efiles: ReadonlyArray<EFile.EFile>) => Effect.Effect<ReadonlySet<EFile.TeacherId>, StorageError>
+  readonly get: (id: EFile.TeacherId) => Effect.Effect<Option.Option<Versioned<EFile.EFile>>, StorageError>
+  readonly update: (
+    next: EFile.EFile,
+    expectedVersion: number
+  ) => Effect.Effect<Versioned<EFile.EFile>, Conflict | ConstraintError | StorageError>
+  /** Every e-file, active or not, of an identity document. */
+  readonly byIdentity: (
+    idType: string,
+    idNumber: string
+  ) => Effect.Effect<ReadonlyArray<Versioned<EFile.EFile>>, StorageError>
+  /** The e-files kept in subtree(U), by path, one page at a time (the cursor is the last path). */
+  readonly subtree: (unitPath: string, page: PageRequest) => Effect.Effect<Page<EFile.EFile>, StorageError>
+  /**
+   * Identity documents held by more than one e-file, active or not (M17.4's report, for data that predates the
+   * check or came from elsewhere), one page at a time by identity number.
+   */
+  readonly duplicates: (page: PageRequest) => Effect.Effect<Page<Duplicate>, StorageError>
+}
+
+/**
+ * An identity document held by more than one e-file.
+ *
+ * @since 0.1.0
+ */
+export interface Duplicate {
+  readonly idType: string
+  readonly idNumber: string
+  readonly teachers: ReadonlyArray<EFile.TeacherId>
+}
+
+/**
+ * The entries of e-files, each with its review (M17.1, M19.1).
+ *
+ * @since 0.1.0
+ */
+export interface EntryRepository {
+  readonly insert: (entry: EFile.Entry) => Effect.Effect<Versioned<EFile.Entry>, ConstraintError | StorageError>
+  /** Insert many entries at once (batch import); an entry whose id is used is refused like `insert`. */
+  readonly insertMany: (entries: ReadonlyArray<EFile.Entry>) => Effect.Effect<void, ConstraintError | StorageError>
+  readonly get: (id: string) => Effect.Effect<Option.Option<Versioned<EFile.Entry>>, StorageError>
+  readonly update: (
+    next: EFile.Entry,
+    expectedVersion: number
+  ) => Effect.Effect<Versioned<EFile.Entry>, Conflict | StorageError>
+  /** The entries of an e-file, by id. */
+  readonly byTeacher: (teacherId: EFile.TeacherId) => Effect.Effect<ReadonlyArray<Versioned<EFile.Entry>>, StorageError>
+}
+
+/**
+ * Change requests of effective entries (M19.2).
+ *
+ * @since 0.1.0
+ */
+export interface ChangeRequestRepository {
+  readonly insert: (
+    request: ChangeRequest.ChangeRequest
+  ) => Effect.Effect<Versioned<ChangeRequest.ChangeRequest>, ConstraintError | StorageError>
+  readonly get: (id: string) => Effect.Effect<Option.Option<Versioned<ChangeRequest.ChangeRequest>>, StorageError>
+  readonly update: (
+    next: ChangeRequest.ChangeRequest,
+    expectedVersion: number
+  ) => Effect.Effect<Versioned<ChangeRequest.ChangeRequest>, Conflict | StorageError>
+}
+
+/**
+ * The rows of batch imports already in (M16.2): a row is keyed by its batch and the hash of its content, so an
+ * interrupted import run again skips what went in.
+ *
+ * @since 0.1.0
+ */
+export interface ImportRepository {
+  /** Of these row hashes of a batch, the ones already imported. */
+  readonly imported: (
+    batchId: string,
+    hashes: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlySet<string>, StorageError>
+  /** Record rows as imported, in the caller's transaction with the rows' e-files. */
+  readonly record: (
+    batchId: string,
+    rows: ReadonlyArray<{ readonly hash: string; readonly line: number; readonly teacherId: EFile.TeacherId }>
+  ) => Effect.Effect<void, StorageError>
+}
+
+/**
  * The append-only, hash-chained audit log (M37.1).
  *
  * @since 0.1.0
@@ -178,6 +277,10 @@ export class Storage extends Context.Tag("@tmis/core/Storage")<
   {
     readonly units: UnitRepository
     readonly accounts: AccountRepository
+    readonly teachers: TeacherRepository
+    readonly entries: EntryRepository
+    readonly changeRequests: ChangeRequestRepository
+    readonly imports: ImportRepository
     readonly audit: AuditRepository
     readonly outbox: OutboxRepository
     /**

@@ -87,10 +87,70 @@ export interface OutboxTable {
 /**
  * @since 0.1.0
  */
+export interface TeachersTable {
+  id: string
+  unit_id: string
+  /** The keeping unit's path followed by the id: subtree queries are range scans on it. */
+  path: string
+  stage: string
+  id_type: string
+  id_number: string
+  name: string
+  status: string
+  /** 1 while the e-file is active; one active e-file per identity document (M17.4). */
+  active: number
+  status_history: string
+  created_at: string
+  created_by: string
+  version: number
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface EntriesTable {
+  id: string
+  teacher_id: string
+  group_key: string
+  state: string
+  data: string
+  review: string
+  version: number
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface ChangeRequestsTable {
+  id: string
+  entry_id: string
+  status: string
+  /** The whole request as JSON. */
+  request: string
+  version: number
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface ImportRowsTable {
+  batch_id: string
+  row_hash: string
+  line: number
+  teacher_id: string
+}
+
+/**
+ * @since 0.1.0
+ */
 export interface Database {
   units: UnitsTable
   unit_versions: UnitVersionsTable
   accounts: AccountsTable
   audit_log: AuditLogTable
   outbox: OutboxTable
+  teachers: TeachersTable
+  entries: EntriesTable
+  change_requests: ChangeRequestsTable
+  import_rows: ImportRowsTable
 }

@@ -4,10 +4,10 @@
  *
  * @since 0.1.0
  */
-import { type Account, Audit, RuleError, Storage, type Unit } from "@tmis/core"
+import { type Account, Audit, type ChangeRequest, EFile, RuleError, Storage, type Unit } from "@tmis/core"
 import { Cause, Effect, Exit, FiberRef, Layer, Option, Runtime } from "effect"
 import { type Kysely, Migrator, sql } from "kysely"
-import type { AccountsTable, AuditLogTable, Database, UnitsTable } from "./Database.js"
+import type { AccountsTable, AuditLogTable, Database, EntriesTable, TeachersTable, UnitsTable } from "./Database.js"
 import type { Flavor } from "./Flavor.js"
 import { provider } from "./Migrations.js"
 
@@ -110,6 +110,54 @@ const accountOf = (row: AccountsTable): Account.Account => ({
       ? undefined
       : { fingerprint: row.cert_fingerprint, notBefore: row.cert_not_before ?? "", notAfter: row.cert_not_after ?? "" },
   createdBy: (row.created_by ?? undefined) as Account.AccountId | undefined
+})
+
+const teacherRow = (efile: EFile.EFile, version: number): TeachersTable => ({
+  id: efile.id,
+  unit_id: efile.unitId,
+  path: efile.path,
+  stage: efile.stage,
+  id_type: efile.idType,
+  id_number: efile.idNumber,
+  name: efile.name,
+  status: efile.status,
+  active: EFile.isActive(efile) ? 1 : 0,
+  status_history: JSON.stringify(efile.statusHistory),
+  created_at: efile.createdAt,
+  created_by: efile.createdBy,
+  version
+})
+
+const teacherOf = (row: TeachersTable): EFile.EFile => ({
+  id: row.id as EFile.TeacherId,
+  unitId: row.unit_id as Unit.UnitId,
+  path: row.path,
+  stage: row.stage as EFile.EFile["stage"],
+  idType: row.id_type,
+  idNumber: row.id_number,
+  name: row.name,
+  status: row.status as EFile.EFile["status"],
+  statusHistory: JSON.parse(row.status_history) as EFile.EFile["statusHistory"],
+  createdAt: row.created_at,
+  createdBy: row.created_by as Account.AccountId
+})
+
+const entryRow = (entry: EFile.Entry, version: number): EntriesTable => ({
+  id: entry.id,
+  teacher_id: entry.teacherId,
+  group_key: entry.group,
+  state: entry.review.state,
+  data: JSON.stringify(entry.data),
+  review: JSON.stringify(entry.review.context),
+  version
+})
+
+const entryOf = (row: EntriesTable): EFile.Entry => ({
+  id: row.id,
+  teacherId: row.teacher_id as EFile.TeacherId,
+  group: row.group_key,
+  data: JSON.parse(row.data) as EFile.Entry["data"],
+  review: { state: row.state as EFile.Entry["review"]["state"], context: JSON.parse(row.review) }
 })
 
 const auditOf = (row: AuditLogTable): Audit.Record => ({
@@ -228,6 +276,12 @@ export const make = (
                 .where("path", ">", before.path)
                 .where("path", "<", prefixEnd(before.path))
                 .execute()
+              await conn
+                .updateTable("teachers")
+                .set({ path: sql<string>`${next.path} || substr(path, ${before.path.length + 1})` })
+                .where("path", ">", before.path)
+                .where("path", "<", prefixEnd(before.path))
+                .execute()
             }
             return true
           },
@@ -314,6 +368,242 @@ export const make = (
             .where("role", "=", "systemAdmin")
             .executeTakeFirst()
         ).pipe(Effect.map((row) => row !== undefined))
+    }
+
+    /** Optimistic update: zero rows means someone changed it meanwhile. */
+    const versioned = <A>(entity: string, id: string, expectedVersion: number, value: A) =>
+      Effect.flatMap((result: { readonly numUpdatedRows: bigint }) =>
+        Number(result.numUpdatedRows) === 1
+          ? Effect.succeed({ value, version: expectedVersion + 1 })
+          : Effect.fail(new Storage.Conflict({ entity, id, expectedVersion }))
+      )
+
+    // Multi-row inserts stay under SQLite's 32,766 bound parameters.
+    const chunks = <A>(items: ReadonlyArray<A>, size: number): ReadonlyArray<ReadonlyArray<A>> => {
+      const out: Array<ReadonlyArray<A>> = []
+      for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+      return out
+    }
+
+    const teachers: Storage.TeacherRepository = {
+      insert: (efile) =>
+        write("teachers.insert", (conn) => conn.insertInto("teachers").values(teacherRow(efile, 1)).execute(), {
+          id: efile.id,
+          idType: efile.idType,
+          idNumber: efile.idNumber
+        }).pipe(Effect.as({ value: efile, version: 1 })),
+      insertMany: (efiles) =>
+        query("teachers.insertMany", async (conn) => {
+          const inserted = new Set<EFile.TeacherId>()
+          for (const chunk of chunks(efiles, 1000)) {
+            const rows = await conn
+              .insertInto("teachers")
+              .values(chunk.map((e) => teacherRow(e, 1)))
+              .onConflict((oc) => oc.doNothing())
+              .returning("id")
+              .execute()
+            for (const row of rows) inserted.add(row.id as EFile.TeacherId)
+          }
+          return inserted
+        }),
+      get: (id) =>
+        query("teachers.get", (conn) =>
+          conn.selectFrom("teachers").selectAll().where("id", "=", id).executeTakeFirst()
+        ).pipe(
+          Effect.map((row) =>
+            row === undefined ? Option.none() : Option.some({ value: teacherOf(row), version: Number(row.version) })
+          )
+        ),
+      update: (next, expectedVersion) =>
+        write(
+          "teachers.update",
+          (conn) =>
+            conn
+              .updateTable("teachers")
+              .set(teacherRow(next, expectedVersion + 1))
+              .where("id", "=", next.id)
+              .where("version", "=", expectedVersion)
+              .executeTakeFirst(),
+          { id: next.id, idType: next.idType, idNumber: next.idNumber }
+        ).pipe(versioned("teacher", next.id, expectedVersion, next)),
+      byIdentity: (idType, idNumber) =>
+        query("teachers.byIdentity", (conn) =>
+          conn
+            .selectFrom("teachers")
+            .selectAll()
+            .where("id_number", "=", idNumber)
+            .where("id_type", "=", idType)
+            .orderBy("id")
+            .execute()
+        ).pipe(Effect.map((rows) => rows.map((row) => ({ value: teacherOf(row), version: Number(row.version) })))),
+      subtree: (unitPath, page) =>
+        query("teachers.subtree", async (conn) => {
+          const limit = Math.max(1, Math.min(maxPage, page.limit))
+          const from = page.after !== undefined && page.after >= unitPath ? page.after : undefined
+          const rows = await conn
+            .selectFrom("teachers")
+            .selectAll()
+            .where("path", from === undefined ? ">=" : ">", from ?? unitPath)
+            .where("path", "<", prefixEnd(unitPath))
+            .orderBy("path")
+            .limit(limit + 1)
+            .execute()
+          const items = rows.slice(0, limit).map(teacherOf)
+          return { items, next: rows.length > limit ? items[items.length - 1]?.path : undefined }
+        }),
+      duplicates: (page) =>
+        query("teachers.duplicates", async (conn) => {
+          const limit = Math.max(1, Math.min(maxPage, page.limit))
+          // The cursor is "type:number" of the last duplicate of the previous page.
+          const [afterNumber, afterType] = page.after === undefined ? ["", ""] : splitCursor(page.after)
+          const keys = await conn
+            .selectFrom("teachers")
+            .select(["id_number", "id_type"])
+            .where((eb) =>
+              eb.or([
+                eb("id_number", ">", afterNumber),
+                eb.and([eb("id_number", "=", afterNumber), eb("id_type", ">", afterType)])
+              ])
+            )
+            .groupBy(["id_number", "id_type"])
+            .having((eb) => eb.fn.countAll(), ">", 1)
+            .orderBy("id_number")
+            .orderBy("id_type")
+            .limit(limit + 1)
+            .execute()
+          const items: Array<Storage.Duplicate> = []
+          for (const key of keys.slice(0, limit)) {
+            const ids = await conn
+              .selectFrom("teachers")
+              .select("id")
+              .where("id_number", "=", key.id_number)
+              .where("id_type", "=", key.id_type)
+              .orderBy("id")
+              .execute()
+            items.push({
+              idType: key.id_type,
+              idNumber: key.id_number,
+              teachers: ids.map((r) => r.id as EFile.TeacherId)
+            })
+          }
+          const last = items[items.length - 1]
+          return {
+            items,
+            next: keys.length > limit && last !== undefined ? `${last.idNumber}:${last.idType}` : undefined
+          }
+        })
+    }
+
+    const entries: Storage.EntryRepository = {
+      insert: (entry) =>
+        write("entries.insert", (conn) => conn.insertInto("entries").values(entryRow(entry, 1)).execute(), {
+          id: entry.id,
+          teacher: entry.teacherId,
+          group: entry.group
+        }).pipe(Effect.as({ value: entry, version: 1 })),
+      insertMany: (list) =>
+        write(
+          "entries.insertMany",
+          async (conn) => {
+            for (const chunk of chunks(list, 2000)) {
+              await conn
+                .insertInto("entries")
+                .values(chunk.map((e) => entryRow(e, 1)))
+                .execute()
+            }
+          },
+          { entries: list.length }
+        ),
+      get: (id) =>
+        query("entries.get", (conn) =>
+          conn.selectFrom("entries").selectAll().where("id", "=", id).executeTakeFirst()
+        ).pipe(
+          Effect.map((row) =>
+            row === undefined ? Option.none() : Option.some({ value: entryOf(row), version: Number(row.version) })
+          )
+        ),
+      update: (next, expectedVersion) =>
+        query("entries.update", (conn) =>
+          conn
+            .updateTable("entries")
+            .set(entryRow(next, expectedVersion + 1))
+            .where("id", "=", next.id)
+            .where("version", "=", expectedVersion)
+            .executeTakeFirst()
+        ).pipe(versioned("entry", next.id, expectedVersion, next)),
+      byTeacher: (teacherId) =>
+        query("entries.byTeacher", (conn) =>
+          conn.selectFrom("entries").selectAll().where("teacher_id", "=", teacherId).orderBy("id").execute()
+        ).pipe(Effect.map((rows) => rows.map((row) => ({ value: entryOf(row), version: Number(row.version) }))))
+    }
+
+    const changeRequests: Storage.ChangeRequestRepository = {
+      insert: (request) =>
+        write(
+          "changeRequests.insert",
+          (conn) =>
+            conn
+              .insertInto("change_requests")
+              .values({
+                id: request.id,
+                entry_id: request.entryId,
+                status: request.status,
+                request: JSON.stringify(request),
+                version: 1
+              })
+              .execute(),
+          { id: request.id, entry: request.entryId }
+        ).pipe(Effect.as({ value: request, version: 1 })),
+      get: (id) =>
+        query("changeRequests.get", (conn) =>
+          conn.selectFrom("change_requests").selectAll().where("id", "=", id).executeTakeFirst()
+        ).pipe(
+          Effect.map((row) =>
+            row === undefined
+              ? Option.none()
+              : Option.some({
+                  value: JSON.parse(row.request) as ChangeRequest.ChangeRequest,
+                  version: Number(row.version)
+                })
+          )
+        ),
+      update: (next, expectedVersion) =>
+        query("changeRequests.update", (conn) =>
+          conn
+            .updateTable("change_requests")
+            .set({ status: next.status, request: JSON.stringify(next), version: expectedVersion + 1 })
+            .where("id", "=", next.id)
+            .where("version", "=", expectedVersion)
+            .executeTakeFirst()
+        ).pipe(versioned("change request", next.id, expectedVersion, next))
+    }
+
+    const imports: Storage.ImportRepository = {
+      imported: (batchId, hashes) =>
+        query("imports.imported", async (conn) => {
+          const seen = new Set<string>()
+          for (const chunk of chunks(hashes, 1000)) {
+            const rows = await conn
+              .selectFrom("import_rows")
+              .select("row_hash")
+              .where("batch_id", "=", batchId)
+              .where("row_hash", "in", chunk)
+              .execute()
+            for (const row of rows) seen.add(row.row_hash)
+          }
+          return seen
+        }),
+      record: (batchId, rows) =>
+        query("imports.record", async (conn) => {
+          for (const chunk of chunks(rows, 5000)) {
+            await conn
+              .insertInto("import_rows")
+              .values(
+                chunk.map((r) => ({ batch_id: batchId, row_hash: r.hash, line: r.line, teacher_id: r.teacherId }))
+              )
+              .execute()
+          }
+        })
     }
 
     const audit: Storage.AuditRepository = {
@@ -425,8 +715,14 @@ export const make = (
         }
       })
 
-    return { units, accounts, audit, outbox, transaction }
+    return { units, accounts, teachers, entries, changeRequests, imports, audit, outbox, transaction }
   })
+
+/** Split a duplicates cursor "number:type" (identity numbers hold no colon). */
+const splitCursor = (cursor: string): [string, string] => {
+  const at = cursor.lastIndexOf(":")
+  return at < 0 ? [cursor, ""] : [cursor.slice(0, at), cursor.slice(at + 1)]
+}
 
 /** The path trigger of the schema (M2.2) names its rule in its message. */
 const pathRefusal = (cause: unknown, details: Record<string, unknown>): Storage.ConstraintError | undefined =>
@@ -459,6 +755,25 @@ const constraintRefusal = (index: string, details: Record<string, unknown>): Sto
   }
   if (index === "units.id" || index === "units_pkey" || index === "units.path" || index === "units_path_key") {
     return refuse("M2.1", "单位标识已被使用", "this unit id is already used")
+  }
+  if (index.includes("one_active_identity") || index === "teachers.id_type") {
+    return new Storage.ConstraintError(
+      EFile.duplicateRefusal(String(details.idType ?? ""), String(details.idNumber ?? ""))
+    )
+  }
+  if (
+    index === "teachers.id" ||
+    index === "teachers_pkey" ||
+    index === "teachers.path" ||
+    index === "teachers_path_key"
+  ) {
+    return refuse("M17.4", "电子档案标识已被使用", "this e-file id is already used")
+  }
+  if (index === "entries.id" || index === "entries_pkey") {
+    return refuse("M17.1", "信息条目标识已被使用", "this entry id is already used")
+  }
+  if (index === "change_requests.id" || index === "change_requests_pkey") {
+    return refuse("M19.2", "变更申请标识已被使用", "this change request id is already used")
   }
   if (index === "accounts.id" || index === "accounts_pkey") {
     return refuse("M13.1", "账号标识已被使用", "this account id is already used")

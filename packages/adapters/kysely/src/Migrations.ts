@@ -113,13 +113,82 @@ const foundation = (flavor: Flavor): Migration => ({
   }
 })
 
+const efiles = (flavor: Flavor): Migration => ({
+  up: async (db: Kysely<unknown>) => {
+    await db.schema
+      .createTable("teachers")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("unit_id", "text", (c) => c.notNull().references("units.id"))
+      .addColumn("path", sql.raw(flavor.pathType), (c) => c.notNull().unique())
+      .addColumn("stage", "text", (c) => c.notNull())
+      .addColumn("id_type", "text", (c) => c.notNull())
+      .addColumn("id_number", "text", (c) => c.notNull())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("active", "integer", (c) => c.notNull())
+      .addColumn("status_history", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("created_by", "text", (c) => c.notNull())
+      .addColumn("version", "integer", (c) => c.notNull())
+      .addCheckConstraint("teachers_active", sql`active in (0, 1)`)
+      .execute()
+    // One person, one active e-file (M17.4), whatever the interleaving of writers.
+    await db.schema
+      .createIndex("teachers_one_active_identity")
+      .on("teachers")
+      .unique()
+      .columns(["id_type", "id_number"])
+      .where(sql<boolean>`active = 1`)
+      .execute()
+    await db.schema.createIndex("teachers_identity").on("teachers").columns(["id_number", "id_type"]).execute()
+    await db.schema.createIndex("teachers_unit").on("teachers").column("unit_id").execute()
+
+    await db.schema
+      .createTable("entries")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("teacher_id", "text", (c) => c.notNull().references("teachers.id"))
+      .addColumn("group_key", "text", (c) => c.notNull())
+      .addColumn("state", "text", (c) => c.notNull())
+      .addColumn("data", "text", (c) => c.notNull())
+      .addColumn("review", "text", (c) => c.notNull())
+      .addColumn("version", "integer", (c) => c.notNull())
+      .execute()
+    await db.schema.createIndex("entries_teacher").on("entries").columns(["teacher_id", "id"]).execute()
+
+    await db.schema
+      .createTable("change_requests")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("entry_id", "text", (c) => c.notNull().references("entries.id"))
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("request", "text", (c) => c.notNull())
+      .addColumn("version", "integer", (c) => c.notNull())
+      .execute()
+    await db.schema.createIndex("change_requests_entry").on("change_requests").column("entry_id").execute()
+
+    await db.schema
+      .createTable("import_rows")
+      .addColumn("batch_id", "text", (c) => c.notNull())
+      .addColumn("row_hash", "text", (c) => c.notNull())
+      .addColumn("line", "integer", (c) => c.notNull())
+      .addColumn("teacher_id", "text", (c) => c.notNull().references("teachers.id"))
+      .addPrimaryKeyConstraint("import_rows_pk", ["batch_id", "row_hash"])
+      .execute()
+  },
+  down: async (db: Kysely<unknown>) => {
+    for (const table of ["import_rows", "change_requests", "entries", "teachers"]) {
+      await db.schema.dropTable(table).execute()
+    }
+  }
+})
+
 /**
  * The migrations of the tmis store for a flavor, in order.
  *
  * @since 0.1.0
  */
 export const migrations = (flavor: Flavor): Record<string, Migration> => ({
-  "0001_foundation": foundation(flavor)
+  "0001_foundation": foundation(flavor),
+  "0002_efiles": efiles(flavor)
 })
 
 /**
