@@ -1,5 +1,10 @@
 import { run as core } from "./core.js"
 import { run as hierarchy } from "./hierarchy.js"
+import { run as importBench } from "./import.js"
 
 /** Every benchmark, by the name `npm run bench -- <name>` selects it with. */
-export const benchmarks: Record<string, () => Promise<void>> = { core, hierarchy }
+export const benchmarks: Record<string, (args: ReadonlyArray<string>) => Promise<void>> = {
+  core,
+  hierarchy,
+  import: importBench
+}

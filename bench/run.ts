@@ -5,7 +5,9 @@
  */
 import { benchmarks } from "./benchmarks.js"
 
-const wanted = process.argv.slice(2)
+// Names select benchmarks; the other arguments (e.g. a row count) go to each of them.
+const args = process.argv.slice(2)
+const wanted = args.filter((a) => !/^[0-9]+$/.test(a))
 const unknown = wanted.filter((name) => !(name in benchmarks))
 if (unknown.length > 0) {
   console.error(`unknown benchmark(s): ${unknown.join(", ")}; known: ${Object.keys(benchmarks).join(", ")}`)
@@ -14,5 +16,5 @@ if (unknown.length > 0) {
 for (const [name, run] of Object.entries(benchmarks)) {
   if (wanted.length > 0 && !wanted.includes(name)) continue
   console.error(`\n# ${name}`)
-  await run()
+  await run(args.filter((a) => !wanted.includes(a)))
 }

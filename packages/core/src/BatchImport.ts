@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { createHash } from "node:crypto"
+import { hash } from "node:crypto"
 import { Clock, Effect, Either, Option, Schema } from "effect"
 import * as Audit from "./Audit.js"
 import * as Authorization from "./Authorization.js"
@@ -107,16 +107,15 @@ const canonical = (record: Readonly<Record<string, unknown>>): string =>
  *
  * @since 0.1.0
  */
-export const rowHash = (record: Readonly<Record<string, unknown>>): string =>
-  createHash("sha256").update(canonical(record)).digest("hex")
+export const rowHash = (record: Readonly<Record<string, unknown>>): string => hash("sha256", canonical(record))
 
 /**
  * The e-file id of a row of a batch: derived from both, so a re-run can never create it twice.
  *
  * @since 0.1.0
  */
-export const teacherIdOf = (batchId: string, hash: string): EFile.TeacherId =>
-  EFile.TeacherId(`t${createHash("sha256").update(batchId).update("\n").update(hash).digest("hex").slice(0, 31)}`)
+export const teacherIdOf = (batchId: string, rowKey: string): EFile.TeacherId =>
+  EFile.TeacherId(`t${hash("sha256", `${batchId}\n${rowKey}`).slice(0, 31)}`)
 
 const text = (value: unknown): string => (value === undefined || value === null ? "" : String(value))
 

@@ -172,15 +172,34 @@ export interface View {
  */
 export const mask = (efile: EFile, entries: ReadonlyArray<Entry>): View => ({
   efile: { ...efile, idNumber: IdentityNumber.mask(efile.idNumber) },
-  entries: entries
-    .filter((e) => !sensitiveGroups.has(e.group))
-    .map((e) =>
-      e.group === "basicInfo" && typeof e.data.idNumber === "string"
-        ? { ...e, data: { ...e.data, idNumber: IdentityNumber.mask(e.data.idNumber) } }
-        : e
-    ),
+  entries: entries.filter((e) => !sensitiveGroups.has(e.group)).map(maskEntry),
   masked: true
 })
+
+/** The review record names the teacher by identity number, and a problem's detail may quote its digits. */
+const maskEntry = (entry: Entry): Entry => {
+  const { context } = entry.review
+  const data =
+    entry.group === "basicInfo" && typeof entry.data.idNumber === "string"
+      ? { ...entry.data, idNumber: IdentityNumber.mask(entry.data.idNumber) }
+      : entry.data
+  const hide = (detail: string | undefined, check: string) => (detail === undefined ? undefined : `${check} (masked)`)
+  return {
+    ...entry,
+    data,
+    review: {
+      state: entry.review.state,
+      context: {
+        ...context,
+        entry: { ...context.entry, teacher: IdentityNumber.mask(context.entry.teacher) },
+        problems: context.problems.map((p) => ({ check: p.check, detail: `${p.check} (masked)` })),
+        history: context.history.map((h) =>
+          h.type === "flagProblem" || h.type === "resolveProblem" ? { ...h, detail: hide(h.detail, h.type) } : h
+        )
+      }
+    }
+  }
+}
 
 /**
  * The view of an e-file for `actor`: masked unless it may read sensitive data (decided by `maySeeSensitive`).

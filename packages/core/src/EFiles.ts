@@ -153,10 +153,10 @@ export const onboard = (actor: Authorization.Actor, hire: NewHire) =>
     return yield* storage.transaction(
       Effect.gen(function* () {
         const unit = (yield* Units.load(hire.unitId)).value
+        const stage = yield* stageOf(unit)
         const context = yield* Units.authorizationContext
         yield* refuse(Review.decideSchoolAdmin(actor, Units.ref(unit), context, "M21.1", "WriteTeacher"))
         yield* Eligibility.decide(hire.employment)
-        const stage = yield* stageOf(unit)
         const { record: basicInfo, problems } = yield* validateRecord("basicInfo", stage, hire.basicInfo)
         const made = EFile.make({
           id: EFile.TeacherId(hire.id),
@@ -444,6 +444,20 @@ export const recordStatus = (
         const efile = loaded.value
         const unit = (yield* Units.load(efile.unitId)).value
         const context = yield* Units.authorizationContext
+        const today = context.now.toISOString().slice(0, 10)
+        if (change.effective > today) {
+          // The active flag (M17.4) and the counts follow the stored status: a change is recorded once it happened.
+          return yield* Effect.fail(
+            new EmploymentStatus.EmploymentStatusError(
+              RuleError.violation(
+                "M22.1",
+                `人员状态变动在发生后记录，变动日期不能晚于今天（${today}）`,
+                `a status change is recorded once it happened: its date is not after today (${today})`,
+                { field: "effective", value: change.effective, today }
+              )
+            )
+          )
+        }
         const history = yield* EmploymentStatus.recordChange(
           efile.statusHistory,
           change,
@@ -577,7 +591,8 @@ export const countByStatus = (actor: Authorization.Actor, unitId: string, day: s
 
 /**
  * The duplicate report (M17.4): identity documents held by more than one e-file, for the info admins of the
- * deployment's root (the national system finds them across provinces). Identity numbers are masked.
+ * deployment's root (the national system finds them across provinces), who may read identity numbers in full.
+ * Audited, refusals too.
  *
  * @since 0.1.0
  */
@@ -585,7 +600,9 @@ export const duplicates = (actor: Authorization.Actor, page: Storage.PageRequest
   Effect.gen(function* () {
     const storage = yield* Storage.Storage
     const root = yield* storage.units.root()
+    const object = `unit:${Option.match(root, { onNone: () => "", onSome: (r) => r.id })}`
     if (Option.isNone(root) || actor.unit.id !== root.value.id) {
+      yield* auditRead(actor, "efile.duplicates", object, "refused", { rule: "M17.4" })
       return yield* Effect.fail(
         new Authorization.AuthorizationError(
           RuleError.violation(
@@ -597,8 +614,8 @@ export const duplicates = (actor: Authorization.Actor, page: Storage.PageRequest
         )
       )
     }
-    yield* Units.authorize(actor, { _tag: "ReviewTeacher", unit: Units.ref(root.value) })
+    yield* authorizeRead(actor, { _tag: "ReviewTeacher", unit: Units.ref(root.value) }, "efile.duplicates", object)
     const result = yield* storage.teachers.duplicates(page)
-    yield* auditRead(actor, "efile.duplicates", `unit:${root.value.id}`, "ok", { count: result.items.length })
+    yield* auditRead(actor, "efile.duplicates", object, "ok", { count: result.items.length })
     return result
   })

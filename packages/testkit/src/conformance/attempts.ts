@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { type Account, Accounts, type Deployment, Settings, Storage, type Unit } from "@tmis/core"
+import { type Account, Accounts, type Deployment, EFiles, Settings, Storage, type Unit } from "@tmis/core"
 import { Cause, Effect, Layer, Option } from "effect"
 
 /**
@@ -13,6 +13,9 @@ import { Cause, Effect, Layer, Option } from "effect"
  * - `UpdateUnit`: in one transaction, write `seen` renamed as of `effective` if the unit is still at
  *   `expectedVersion`, and append its audit record (optimistic versions).
  * - `AppendAudit`: append one audit record in its own transaction (M37.1 serialised appends).
+ * - `Onboard`: `EFiles.onboard` of `hire` by the account `actorId` (M17.4 one active e-file per identity number).
+ * - `ApproveChange`: `EFiles.approveChange` of the change request `requestId` at `expectedVersion` by the account
+ *   `actorId` (M19.2 a change applies only at its base version).
  *
  * @since 0.1.0
  */
@@ -31,6 +34,13 @@ export type Attempt =
       readonly effective: string
     }
   | { readonly _tag: "AppendAudit"; readonly object: string }
+  | { readonly _tag: "Onboard"; readonly actorId: string; readonly hire: EFiles.NewHire }
+  | {
+      readonly _tag: "ApproveChange"
+      readonly actorId: string
+      readonly requestId: string
+      readonly expectedVersion: number
+    }
 
 /**
  * How an attempt ended: a success, a typed failure (its tag and rule), or a defect.
@@ -93,6 +103,12 @@ const write = (attempt: Attempt): Effect.Effect<unknown, unknown, Storage.Storag
             details: { object: attempt.object }
           })
         )
+      )
+    case "Onboard":
+      return Effect.flatMap(Accounts.actorOf(attempt.actorId), (actor) => EFiles.onboard(actor, attempt.hire))
+    case "ApproveChange":
+      return Effect.flatMap(Accounts.actorOf(attempt.actorId), (actor) =>
+        EFiles.approveChange(actor, attempt.requestId, attempt.expectedVersion)
       )
   }
 }

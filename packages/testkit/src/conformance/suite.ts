@@ -2,7 +2,8 @@
  * The storage conformance suite: what every implementation of the storage port must do, checked through the
  * port and the services — the invariants the store enforces itself (one root M2.1, unique school codes M12.1,
  * one active system admin M14.4), dated versions and moves (M12.2), optimistic versions, and an append-only,
- * tamper-evident audit log (M37.1), under real concurrency.
+ * tamper-evident audit log (M37.1), under real concurrency. Teachers' e-files are checked too (see `efiles.ts`): one
+ * active e-file per identity number (M17.4), review and change requests (M17.1, M19.2), batch import (M16.2).
  *
  * @since 0.1.0
  */
@@ -12,6 +13,7 @@ import * as fc from "fast-check"
 import { afterAll, describe, expect, it } from "vitest"
 import { hierarchy } from "../arbitraries/hierarchy.js"
 import type * as Attempts from "./attempts.js"
+import { efileConformance } from "./efiles.js"
 import {
   accountValue,
   addDays,
@@ -737,5 +739,7 @@ export const storageConformance = (
         ).toEqual(race.attempts.map((a) => (a._tag === "AppendAudit" ? a.object : "")).sort())
       })
     )
+
+    efileConformance(makeDatabase, options, races, timeout, attempts)
   })
 }

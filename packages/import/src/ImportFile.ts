@@ -1,0 +1,189 @@
+/**
+ * Import a school's file of basic information (M16.2): read it (CSV in UTF-8 or GB18030, XLSX), map its columns onto
+ * the indicators, hand the rows to `BatchImport.run` of `@tmis/core`, write the bad rows to an error report, and
+ * show progress. The batch is the file's content: importing the same file again skips the rows already in.
+ *
+ * @since 0.1.0
+ */
+import { createHash } from "node:crypto"
+import { createReadStream } from "node:fs"
+import { rm } from "node:fs/promises"
+import { type Authorization, BatchImport, EFile, Settings, Units } from "@tmis/core"
+import { Effect, Option } from "effect"
+import * as Columns from "./Columns.js"
+import * as Progress from "./Progress.js"
+import * as Report from "./Report.js"
+import * as Table from "./Table.js"
+
+/**
+ * Options of {@link run}.
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly actor: Authorization.Actor
+  /** The school or department the file is for. */
+  readonly unitId: string
+  /** The batch; default: the SHA-256 of the file, so the same file is the same batch. */
+  readonly batchId?: string
+  readonly format?: Table.Format
+  readonly encoding?: Table.Encoding | "auto"
+  /** Extra header aliases, header → indicator key. */
+  readonly aliases?: Readonly<Record<string, string>>
+  /** Ignore columns that map onto no indicator instead of refusing the file. */
+  readonly ignoreUnknown?: boolean
+  /** Where to write the error report (.csv or .xlsx); none when there is nothing to report. */
+  readonly report?: string
+  /** Show a progress bar on this stream when it is a terminal. */
+  readonly progressStream?: NodeJS.WriteStream
+  /** Progress events for an embedding program, after each committed chunk. */
+  readonly onProgress?: (progress: Progress.Progress) => void
+  /** Rows per transaction; default 1000. */
+  readonly chunkSize?: number
+}
+
+/**
+ * What an import did.
+ *
+ * @since 0.1.0
+ */
+export interface Summary extends BatchImport.Progress {
+  readonly batchId: string
+  readonly format: Table.Format
+  readonly encoding: Table.Encoding | undefined
+  /** The error report's path, when one was written. */
+  readonly report: string | undefined
+}
+
+/**
+ * The SHA-256 of a file, streamed.
+ *
+ * @since 0.1.0
+ */
+export const fileHash = (path: string): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const hash = createHash("sha256")
+    createReadStream(path)
+      .on("data", (chunk) => hash.update(chunk))
+      .on("error", reject)
+      .on("end", () => resolve(hash.digest("hex")))
+  })
+
+/** A queue the import pushes rejections into and the report writer reads from, so none is held longer than needed. */
+const channel = <A>() => {
+  const buffer: Array<A> = []
+  let closed = false
+  let wake: (() => void) | undefined
+  const notify = () => {
+    wake?.()
+    wake = undefined
+  }
+  return {
+    push: (items: ReadonlyArray<A>) => {
+      buffer.push(...items)
+      notify()
+    },
+    close: () => {
+      closed = true
+      notify()
+    },
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        while (buffer.length > 0) yield buffer.shift() as A
+        if (closed) return
+        await new Promise<void>((resolve) => {
+          wake = resolve
+        })
+      }
+    }
+  }
+}
+
+/**
+ * Import a file of basic information for a school (M16.2), as an info admin of it.
+ *
+ * @since 0.1.0
+ */
+export const run = (path: string, options: Options) =>
+  Effect.gen(function* () {
+    const { indicators } = yield* Settings.Settings
+    const unit = (yield* Units.load(options.unitId)).value
+    const school =
+      unit.kind === "department" && unit.parentId !== undefined ? (yield* Units.load(unit.parentId)).value : unit
+    const stage = Option.getOrElse(EFile.stageOf(school), () => "primary" as const)
+    const table = yield* Effect.tryPromise({
+      try: () =>
+        Table.open(path, {
+          ...(options.format === undefined ? {} : { format: options.format }),
+          ...(options.encoding === undefined ? {} : { encoding: options.encoding })
+        }),
+      catch: (error) => error as Table.TableError
+    })
+    const mapped = Columns.map(indicators, "basicInfo", stage, table.headers, {
+      aliases: { ...Columns.defaultAliases, ...options.aliases },
+      ignoreUnknown: options.ignoreUnknown ?? false
+    })
+    // A refused mapping never reads the rows: release what the reader holds (XLSX temporary files).
+    if (mapped._tag === "Left") yield* Effect.promise(() => table.close())
+    const mapping = yield* mapped
+    const headerOf = new Map(mapping.columns.map((c) => [c.field.key, c.header]))
+    const batchId = options.batchId ?? (yield* Effect.promise(() => fileHash(path)))
+
+    const rejections = channel<Report.ReportLine>()
+    let written = 0
+    const writing =
+      options.report === undefined
+        ? undefined
+        : Report.write(options.report, rejections).then(async (n) => {
+            written = n
+            // Nothing to report: leave no empty report behind.
+            if (n === 0 && options.report !== undefined) await rm(options.report, { force: true })
+          })
+    const bar = options.progressStream === undefined ? undefined : Progress.bar({ stream: options.progressStream })
+    const progressOf = (p: BatchImport.Progress): Progress.Progress => ({
+      ...p,
+      bytesRead: table.bytesRead(),
+      totalBytes: table.size
+    })
+
+    async function* rows(): AsyncGenerator<BatchImport.Row> {
+      for await (const row of table.rows()) {
+        const { record, problems } = Columns.convert(mapping, indicators, row.cells)
+        yield { line: row.line, record, problems }
+      }
+    }
+
+    const result = yield* BatchImport.run(options.actor, rows(), {
+      batchId,
+      unitId: options.unitId,
+      columnOf: (field) => headerOf.get(field) ?? field,
+      ...(options.chunkSize === undefined ? {} : { chunkSize: options.chunkSize }),
+      onRejections: (lines) => {
+        if (writing !== undefined) rejections.push(lines)
+      },
+      onProgress: (p) => {
+        const progress = progressOf(p)
+        bar?.update(progress)
+        options.onProgress?.(progress)
+      }
+    }).pipe(
+      // A file that breaks mid-way is the reader's refusal, with its reason and line.
+      Effect.catchTag("SourceError", (error) =>
+        Effect.fail(error.cause instanceof Table.TableError ? error.cause : error)
+      ),
+      Effect.ensuring(
+        Effect.promise(async () => {
+          rejections.close()
+          await writing
+        })
+      )
+    )
+    bar?.stop(progressOf(result))
+    return {
+      ...result,
+      batchId,
+      format: table.format,
+      encoding: table.encoding,
+      report: options.report !== undefined && written > 0 ? options.report : undefined
+    } satisfies Summary
+  })

@@ -1,0 +1,255 @@
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import * as Sqlite from "@tmis/adapter-sqlite"
+import { Accounts, Audit, Deployment, Settings, Storage, Units } from "@tmis/core"
+import { ImportFile, Table } from "@tmis/import"
+import { Cause, Effect, Exit, Layer, ManagedRuntime, Option } from "effect"
+import ExcelJS from "exceljs"
+import iconv from "iconv-lite"
+import { afterAll, beforeEach, describe, expect, it } from "vitest"
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tmis-import-"))
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+const person = { name: "王建国", identityNumber: "11010519491231002X" }
+const validFrom = "2017-03-31"
+
+/** A store with Hubei › Wuhan › Jiang'an › one primary school, and the school's info admin. */
+const store = async () => {
+  const filename = path.join(fs.mkdtempSync(path.join(dir, "db-")), "tmis.db")
+  const runtime = ManagedRuntime.make(
+    Layer.merge(Sqlite.layer({ filename }), Settings.layer(Deployment.provincial("42")))
+  )
+  await runtime.runPromise(
+    Effect.gen(function* () {
+      yield* Accounts.bootstrap(
+        { id: "hubei", kind: "province", name: "湖北省", code: "420000", validFrom },
+        {
+          id: "sa-hubei",
+          person
+        }
+      )
+      const sa = yield* Accounts.actorOf("sa-hubei")
+      yield* Accounts.create(sa, { id: "ia-hubei", role: "infoAdmin", person }, "hubei")
+      const ia = yield* Accounts.actorOf("ia-hubei")
+      yield* Units.create(ia, { id: "wuhan", kind: "city", name: "武汉市", code: "420100", validFrom }, "hubei")
+      yield* Units.create(ia, { id: "jiangan", kind: "county", name: "江岸区", code: "420102", validFrom }, "wuhan")
+      yield* Units.create(
+        ia,
+        {
+          id: "s1",
+          kind: "school",
+          name: "江岸区第一小学",
+          code: "2142000001",
+          validFrom,
+          school: { schoolType: "211", sponsor: "21" }
+        },
+        "jiangan"
+      )
+      yield* Accounts.create(sa, { id: "sa-wuhan", role: "systemAdmin", person }, "wuhan")
+      yield* Accounts.create(
+        yield* Accounts.actorOf("sa-wuhan"),
+        { id: "sa-jiangan", role: "systemAdmin", person },
+        "jiangan"
+      )
+      yield* Accounts.create(yield* Accounts.actorOf("sa-jiangan"), { id: "sa-s1", role: "systemAdmin", person }, "s1")
+      yield* Accounts.create(yield* Accounts.actorOf("sa-s1"), { id: "ia-s1", role: "infoAdmin", person }, "s1")
+    })
+  )
+  const teachers = () =>
+    runtime.runPromise(
+      Effect.flatMap(Storage.Storage, (s) => s.teachers.subtree("/hubei/", { limit: 1000 })).pipe(
+        Effect.map((page) => page.items.map((t) => [t.name, t.idNumber]))
+      )
+    )
+  const importFile = async (file: string, options: Partial<ImportFile.Options> = {}) => {
+    const exit = await runtime.runPromiseExit(
+      Effect.flatMap(Accounts.actorOf("ia-s1"), (actor) => ImportFile.run(file, { actor, unitId: "s1", ...options }))
+    )
+    if (Exit.isSuccess(exit)) return { ok: true as const, summary: exit.value }
+    const failure = Cause.failureOption(exit.cause)
+    if (Option.isNone(failure)) throw Cause.squash(exit.cause)
+    return {
+      ok: false as const,
+      error: failure.value as { _tag: string; rule?: string; details?: { reason?: string } }
+    }
+  }
+  const verify = () => runtime.runPromise(Audit.verifyAuditLog)
+  return { runtime, teachers, importFile, verify }
+}
+
+type Store = Awaited<ReturnType<typeof store>>
+let s: Store
+beforeEach(async () => {
+  await s?.runtime.dispose()
+  s = await store()
+})
+afterAll(() => s?.runtime.dispose())
+
+const headers = [
+  "姓名",
+  "性别",
+  "国籍/地区",
+  "身份证件类型",
+  "身份证件号",
+  "出生日期",
+  "民族",
+  "政治面貌",
+  "参加工作年月",
+  "进本校年月",
+  "教职工来源",
+  "教职工类别",
+  "是否在编",
+  "签订合同情况",
+  "是否全日制师范类专业毕业",
+  "是否受过特教专业培养培训",
+  "是否有特殊教育从业证书",
+  "信息技术应用能力",
+  "是否属于免费（公费）师范生",
+  "是否参加基层服务项目",
+  "是否是特级教师",
+  "是否县级及以上骨干教师",
+  "是否心理健康教育教师",
+  "人员状态"
+]
+const row = (name: string, idNumber: string, overrides: Partial<Record<string, string>> = {}) => {
+  const values: Record<string, string> = {
+    姓名: name,
+    性别: "女",
+    "国籍/地区": "156",
+    身份证件类型: "1",
+    身份证件号: idNumber,
+    出生日期: "1990-03-07",
+    民族: "汉族",
+    政治面貌: "13",
+    参加工作年月: "2012-09",
+    进本校年月: "2015/9",
+    教职工来源: "11",
+    教职工类别: "11",
+    是否在编: "是",
+    签订合同情况: "1",
+    是否全日制师范类专业毕业: "是",
+    是否受过特教专业培养培训: "否",
+    是否有特殊教育从业证书: "否",
+    信息技术应用能力: "1",
+    "是否属于免费（公费）师范生": "0",
+    是否参加基层服务项目: "0",
+    是否是特级教师: "否",
+    是否县级及以上骨干教师: "否",
+    是否心理健康教育教师: "否",
+    人员状态: "11",
+    ...overrides
+  }
+  return headers.map((h) => values[h] ?? "")
+}
+// Valid numbers of women born 1990-03-07 in 420102.
+const good = ["420102199003071224", "420102199003071240", "420102199003071267"]
+const rows = [
+  row("李一", good[0]!),
+  row("李二", good[1]!, { 民族: "不存在的民族" }),
+  row("李三", good[2]!),
+  row("李四", good[0]!) // the same person again
+]
+const csv = (records: ReadonlyArray<ReadonlyArray<string>>) =>
+  `${[headers, ...records].map((r) => r.join(",")).join("\r\n")}\r\n`
+
+describe("ImportFile", () => {
+  it("M16.2 a UTF-8 CSV: good rows become e-files, bad rows go to the report with row, column, value, reason and rule; a re-run adds nothing", async () => {
+    const file = path.join(dir, "utf8.csv")
+    fs.writeFileSync(file, `\uFEFF${csv(rows)}`)
+    const report = path.join(dir, "utf8-errors.csv")
+    const first = await s.importFile(file, { report })
+    expect(first.ok && first.summary).toMatchObject({
+      rowsRead: 4,
+      accepted: 2,
+      rejected: 2,
+      skipped: 0,
+      encoding: "utf8"
+    })
+    expect(await s.teachers()).toEqual([
+      ["李一", good[0]],
+      ["李三", good[2]]
+    ])
+    const lines = fs.readFileSync(report, "utf8").split("\r\n")
+    expect(lines[0]).toBe("\uFEFF行,列,值,原因,规则")
+    expect(lines.some((l) => l.startsWith("3,民族,不存在的民族,") && l.endsWith(",M16.2"))).toBe(true)
+    expect(lines.some((l) => l.startsWith(`5,身份证件号,${good[0]},`) && l.endsWith(",M17.4"))).toBe(true)
+    const again = await s.importFile(file, { report })
+    expect(again.ok && again.summary).toMatchObject({ rowsRead: 4, accepted: 0, skipped: 2, rejected: 2 })
+    expect(await s.teachers()).toHaveLength(2)
+    expect(await s.verify()).toMatchObject({ _tag: "Intact" })
+  })
+
+  it("M16.2 a GB18030 CSV as Excel on Chinese Windows writes it is detected and imported the same", async () => {
+    const file = path.join(dir, "gbk.csv")
+    fs.writeFileSync(file, iconv.encode(csv(rows.slice(0, 1)), "gb18030"))
+    const result = await s.importFile(file)
+    expect(result.ok && result.summary).toMatchObject({
+      accepted: 1,
+      rejected: 0,
+      encoding: "gb18030",
+      report: undefined
+    })
+    expect(await s.teachers()).toEqual([["李一", good[0]]])
+  })
+
+  it("M16.2 an XLSX file is imported, its identity numbers kept as text", async () => {
+    const workbook = new ExcelJS.Workbook()
+    const sheet = workbook.addWorksheet("教师")
+    sheet.addRow(headers)
+    for (const r of [rows[0]!, rows[2]!]) sheet.addRow(r)
+    const file = path.join(dir, "teachers.xlsx")
+    await workbook.xlsx.writeFile(file)
+    const report = path.join(dir, "xlsx-errors.xlsx")
+    const result = await s.importFile(file, { report })
+    expect(result.ok && result.summary).toMatchObject({ accepted: 2, rejected: 0, format: "xlsx", report: undefined })
+    expect(fs.existsSync(report)).toBe(false)
+    expect(await s.teachers()).toEqual([
+      ["李一", good[0]],
+      ["李三", good[2]]
+    ])
+  })
+
+  it("M16.2 broken files are refused with a clear reason and leave the store unchanged", async () => {
+    const wrongHeader = path.join(dir, "wrong-header.csv")
+    fs.writeFileSync(wrongHeader, csv(rows).replace("姓名", "名字呀"))
+    const truncated = path.join(dir, "truncated.csv")
+    fs.writeFileSync(truncated, `${csv(rows.slice(0, 1))}"李五,`)
+    const wrongEncoding = path.join(dir, "wrong-encoding.csv")
+    fs.writeFileSync(wrongEncoding, iconv.encode(csv(rows.slice(0, 1)), "gb18030"))
+    const truncatedXlsx = path.join(dir, "truncated.xlsx")
+    const workbook = new ExcelJS.Workbook()
+    workbook.addWorksheet("教师").addRow(headers)
+    await workbook.xlsx.writeFile(truncatedXlsx)
+    const bytes = fs.readFileSync(truncatedXlsx)
+    fs.writeFileSync(truncatedXlsx, bytes.subarray(0, Math.floor(bytes.length / 2)))
+
+    const header = await s.importFile(wrongHeader)
+    expect(header.ok ? "imported" : [header.error._tag, header.error.rule]).toEqual(["TableError", "M16.2"])
+    const forced = await s.importFile(wrongEncoding, { encoding: "utf8" })
+    expect(forced.ok ? "imported" : [forced.error._tag, forced.error.details?.reason]).toEqual([
+      "TableError",
+      "encoding"
+    ])
+    const xlsx = await s.importFile(truncatedXlsx)
+    expect(xlsx.ok ? "imported" : xlsx.error._tag).toBe("TableError")
+    expect(await s.teachers()).toEqual([])
+    // A file broken after a good row: the chunk in flight (here the whole file) is not committed.
+    const broken = await s.importFile(truncated)
+    expect(broken.ok ? "imported" : [broken.error._tag, broken.error.details?.reason]).toEqual([
+      "TableError",
+      "unclosedQuote"
+    ])
+    expect(await s.teachers()).toEqual([])
+    expect(await s.verify()).toMatchObject({ _tag: "Intact" })
+  })
+
+  it("M16.2 Table.open names an unknown column's header", async () => {
+    const file = path.join(dir, "unknown.csv")
+    fs.writeFileSync(file, csv(rows).replace("姓名", "名字呀"))
+    const table = await Table.open(file)
+    expect(table.headers[0]).toBe("名字呀")
+    await table.close()
+  })
+})
