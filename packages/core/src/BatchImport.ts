@@ -92,15 +92,9 @@ export class SourceError extends Schema.TaggedError<SourceError>()("SourceError"
   }
 }
 
-/** JSON with sorted keys: the same content hashes the same whatever the column order. */
+/** JSON with the keys in sorted order (the replacer array orders them): the same content, the same text. */
 const canonical = (record: Readonly<Record<string, unknown>>): string =>
-  JSON.stringify(
-    Object.fromEntries(
-      Object.keys(record)
-        .sort()
-        .map((k) => [k, record[k]])
-    )
-  )
+  JSON.stringify(record, Object.keys(record).sort())
 
 /**
  * The key of a row: the SHA-256 of its content.
@@ -324,21 +318,22 @@ export const run = (actor: Authorization.Actor, rows: AsyncIterable<Row> | Itera
         options.onProgress?.(progress)
       })
 
+    // Rows are pulled a chunk at a time: one asynchronous step per chunk, not per row.
     const iterator =
       Symbol.asyncIterator in rows ? rows[Symbol.asyncIterator]() : (rows as Iterable<Row>)[Symbol.iterator]()
-    let chunk: Array<Row> = []
-    for (;;) {
-      const next = yield* Effect.tryPromise({
-        try: async () => iterator.next(),
-        catch: (cause) => new SourceError({ cause })
-      })
-      if (next.done === true) break
-      chunk.push(next.value)
-      if (chunk.length >= chunkSize) {
-        yield* commit(chunk)
-        chunk = []
+    const pull = async (): Promise<Array<Row>> => {
+      const chunk: Array<Row> = []
+      while (chunk.length < chunkSize) {
+        const next = await iterator.next()
+        if (next.done === true) break
+        chunk.push(next.value)
       }
+      return chunk
     }
-    if (chunk.length > 0) yield* commit(chunk)
+    let chunk: Array<Row>
+    do {
+      chunk = yield* Effect.tryPromise({ try: pull, catch: (cause) => new SourceError({ cause }) })
+      if (chunk.length > 0) yield* commit(chunk)
+    } while (chunk.length === chunkSize)
     return progress
   })
