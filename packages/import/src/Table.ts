@@ -4,8 +4,8 @@
  * and read once, row by row; memory does not grow with the file. A broken file is refused with a `TableError` that a
  * school clerk can act on.
  *
- * CSV is parsed here rather than with csv-parse: csv-parse reads about 65,000 rows/s of 35 columns, this reader
- * several times that, and batch import has to reach 50,000 rows/s end to end.
+ * CSV is parsed by csv-parse; what is this module's own is the encoding detection, the UTF-8 check that names the
+ * row and byte of a bad sequence, Excel's row numbers and the refusals a clerk can act on.
  *
  * @since 0.1.0
  */
@@ -13,8 +13,9 @@
 import { isUtf8 } from "node:buffer"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { Transform } from "node:stream"
+import { pipeline, Transform } from "node:stream"
 import { RuleError } from "@tmis/core"
+import { type Parser, parse } from "csv-parse"
 import { Schema } from "effect"
 import ExcelJS from "exceljs"
 import iconv from "iconv-lite"
@@ -125,7 +126,7 @@ const oldExcel = (file: string, name: string): TableError =>
 const sampleSize = 64 * 1024
 const chunkSize = 256 * 1024
 // A row this long is not a teacher's record: most likely a quote that never closes swallowed the rest of the file.
-const maxRecordChars = 1024 * 1024
+const maxRecordBytes = 1024 * 1024
 
 const startsWith = (bytes: Uint8Array, prefix: ReadonlyArray<number>): boolean =>
   bytes.length >= prefix.length && prefix.every((b, i) => bytes[i] === b)
@@ -210,171 +211,119 @@ const detectEncoding = (sample: Buffer, wholeFile: boolean): Encoding => {
 
 // ── CSV ──────────────────────────────────────────────────────────────────────────────────────────────────────────
 
-const QUOTE = 34
-const COMMA = 44
-const LF = 10
-const CR = 13
+type Counter = { n: number }
 
-class CsvFailure {
+/** Counts the bytes read from the file (for `bytesRead`) and passes them on. */
+const counting = (counter: Counter): Transform =>
+  new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      counter.n += chunk.length
+      callback(null, chunk)
+    }
+  })
+
+/** The index after the last LF or CR in `bytes[0, end)`, or 0. */
+const afterLastLineBreak = (bytes: Uint8Array, end: number): number => {
+  for (let k = end - 1; k >= 0; k--) if (bytes[k] === 10 || bytes[k] === 13) return k + 1
+  return 0
+}
+
+/**
+ * Checks that the bytes are UTF-8 (isUtf8 is much faster than a fatal TextDecoder) and passes them on undecoded:
+ * csv-parse decodes UTF-8 itself. At the first invalid sequence it passes on the complete lines before it and ends, so
+ * that the parser counts the rows before the bad bytes and the error names the row they are in.
+ */
+class Utf8Check extends Transform {
+  /** The file offset of the first invalid sequence, once met. */
+  failure: number | undefined
+  // What follows the last line break: the row it starts must not reach the parser before its bytes are known good,
+  // for the parser would close it as a record at the end of its input.
+  private carry: Buffer | undefined
+  private offset = 0
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.failure !== undefined) {
+      callback()
+      return
+    }
+    const bytes = this.carry === undefined ? chunk : Buffer.concat([this.carry, chunk])
+    const start = this.offset - (this.carry?.length ?? 0)
+    this.offset += chunk.length
+    // An incomplete sequence at the very end waits for the next chunk.
+    const end = completeEnd(bytes)
+    if (!isUtf8(bytes.subarray(0, end))) {
+      const bad = Math.max(0, firstInvalidUtf8(bytes.subarray(0, end)))
+      this.fail(bytes, bad, start + bad)
+      callback()
+      return
+    }
+    let cut = afterLastLineBreak(bytes, end)
+    // A line this long is no row: let the parser refuse it (max_record_size) rather than hold it here.
+    if (cut === 0 && end > maxRecordBytes) cut = end
+    this.carry = cut === bytes.length ? undefined : bytes.subarray(cut)
+    if (cut > 0) this.push(bytes.subarray(0, cut))
+    callback()
+  }
+
+  override _flush(callback: (error?: Error | null) => void): void {
+    const carry = this.carry
+    if (this.failure === undefined && carry !== undefined) {
+      const end = completeEnd(carry)
+      if (end < carry.length) this.fail(carry, end, this.offset - (carry.length - end))
+      else this.push(carry)
+    }
+    callback()
+  }
+
+  private fail(bytes: Buffer, bad: number, at: number): void {
+    this.failure = at
+    this.carry = undefined
+    const cut = afterLastLineBreak(bytes, bad)
+    if (cut > 0) this.push(bytes.subarray(0, cut))
+    this.push(null)
+  }
+}
+
+/** A parse error, passed down the parser's output in order with the records: the records before it come out first. */
+class ParseFailure {
   constructor(
-    readonly kind: "unclosedQuote" | "rowTooLong",
-    readonly line: number
+    readonly code: string,
+    readonly quoteOpen: boolean
   ) {}
 }
 
 /**
- * An RFC 4180 parser fed with text in pieces: comma separated, double-quoted cells with "" for a quote, CRLF, LF or
- * CR line ends. Lenient where Excel is: a quote inside an unquoted cell is kept, text after a closing quote is
- * appended. The text of an unfinished record waits for the next piece.
+ * The records of a CSV file, decoded and parsed, each with its `line` (every record counts, empty ones too, so that
+ * `line` is Excel's row number): file → byte count → UTF-8 check or GB18030 decoding → csv-parse.
  */
-class CsvParser {
-  private rest = ""
-  /** Records completed so far, empty lines included: Excel's row number of the last one. */
-  line = 0
-  private quoteOpen = false
-
-  feed(text: string, final: boolean, out: Array<Parsed>): void {
-    const s = this.rest.length === 0 ? text : this.rest + text
-    const n = s.length
-    let i = 0
-    // The next quote and CR at or after i (n: none), looked up again only once passed.
-    let nextQuote = -1
-    let nextCr = -1
-    this.quoteOpen = false
-    while (i < n) {
-      let e = s.indexOf("\n", i)
-      if (e === -1) {
-        if (!final) break
-        e = n
-      }
-      if (nextQuote < i) {
-        nextQuote = s.indexOf('"', i)
-        if (nextQuote === -1) nextQuote = n
-      }
-      if (nextCr < i) {
-        nextCr = s.indexOf("\r", i)
-        if (nextCr === -1) nextCr = n
-      }
-      if (nextQuote >= e && nextCr >= e - 1) {
-        // The common line: no quote, LF or CRLF at its end; the engine's split is the fastest way to cut it.
-        out.push({ line: ++this.line, cells: s.slice(i, nextCr === e - 1 ? e - 1 : e).split(",") })
-        i = e + 1
-        continue
-      }
-      const next = this.record(s, i, final, out)
-      if (next < 0) break
-      i = next
+async function* csvRecords(file: string, name: string, encoding: Encoding, counter: Counter): AsyncGenerator<Parsed> {
+  const source = fs.createReadStream(file, { highWaterMark: chunkSize })
+  const utf8 = encoding === "utf8" ? new Utf8Check() : undefined
+  // iconv-lite replaces what is not GB18030 (there is no invalid GB18030 file, only wrong characters) and drops a BOM.
+  const decode = utf8 ?? iconv.decodeStream("gb18030")
+  const parser: Parser = parse({
+    // Excel's CSV: comma separated, "" for a quote in a quoted cell, CRLF (or LF, or CR) line ends, mixed too.
+    record_delimiter: ["\r\n", "\n", "\r"],
+    bom: true,
+    // Rows shorter or longer than the header are shaped (and refused) below, naming the row and the column.
+    relax_column_count: true,
+    // Lenient where Excel is: a quote inside an unquoted cell, or text after a closing quote, is kept.
+    relax_quotes: true,
+    // Empty lines are records too: they count for the row numbers, and are skipped below.
+    skip_empty_lines: false,
+    max_record_size: maxRecordBytes,
+    // An error thrown by the parser stream would discard the records it has parsed but not yet handed out, the header
+    // of a short file included: errors come out in order with the records instead.
+    skip_records_with_error: true,
+    on_skip: (error) => {
+      // The parser's state is the only place that tells an unclosed quote from a long row.
+      const state = (parser as unknown as { readonly state?: { readonly quoting?: boolean } }).state
+      parser.push(new ParseFailure(error?.code ?? "CSV_UNKNOWN_ERROR", state?.quoting === true))
+      return undefined
     }
-    if (i >= n) {
-      this.rest = ""
-      return
-    }
-    if (final) {
-      // A final piece completes its last record unless a quote is open.
-      this.rest = ""
-      throw new CsvFailure("unclosedQuote", this.line + 1)
-    }
-    this.rest = i === 0 ? s : s.slice(i)
-    if (this.rest.length > maxRecordChars) {
-      throw new CsvFailure(this.quoteOpen ? "unclosedQuote" : "rowTooLong", this.line + 1)
-    }
-  }
-
-  /** Parse the record starting at `i`: the index after it, or -1 when the piece ends first. */
-  private record(s: string, i: number, final: boolean, out: Array<Parsed>): number {
-    const n = s.length
-    const cells: Array<string> = []
-    for (;;) {
-      if (i < n && s.charCodeAt(i) === QUOTE) {
-        let value = ""
-        let j = i + 1
-        for (;;) {
-          const q = s.indexOf('"', j)
-          // Unfinished, or a quote at the end of the piece that may be the first half of "".
-          if (q === -1 || (q + 1 === n && !final)) {
-            this.quoteOpen = true
-            return -1
-          }
-          if (s.charCodeAt(q + 1) === QUOTE) {
-            value += s.slice(j, q + 1)
-            j = q + 2
-            continue
-          }
-          value += s.slice(j, q)
-          i = q + 1
-          break
-        }
-        let k = i
-        while (k < n) {
-          const c = s.charCodeAt(k)
-          if (c === COMMA || c === LF || c === CR) break
-          k++
-        }
-        cells.push(k === i ? value : value + s.slice(i, k))
-        i = k
-      } else {
-        let k = i
-        while (k < n) {
-          const c = s.charCodeAt(k)
-          if (c === COMMA || c === LF || c === CR) break
-          k++
-        }
-        cells.push(k === i ? "" : s.slice(i, k))
-        i = k
-      }
-      if (i >= n) {
-        if (!final) return -1
-        out.push({ line: ++this.line, cells })
-        return n
-      }
-      const c = s.charCodeAt(i)
-      if (c === COMMA) {
-        i++
-        continue
-      }
-      if (c === CR) {
-        if (i + 1 === n && !final) return -1
-        i += s.charCodeAt(i + 1) === LF ? 2 : 1
-      } else i++
-      out.push({ line: ++this.line, cells })
-      return i
-    }
-  }
-}
-
-type Counter = { n: number }
-
-/** The records of a CSV file, in batches (one per chunk read), decoded and parsed. */
-async function* csvRecords(
-  file: string,
-  name: string,
-  encoding: Encoding,
-  counter: Counter
-): AsyncGenerator<Array<Parsed>> {
-  const stream = fs.createReadStream(file, { highWaterMark: chunkSize })
-  const parser = new CsvParser()
-  // Validated with isUtf8 first (much faster than a fatal TextDecoder), so this decoder never meets a bad byte.
-  const utf8 = new TextDecoder("utf-8", { ignoreBOM: true })
-  const gb = encoding === "gb18030" ? iconv.getDecoder("gb18030") : undefined
-  let carry: Buffer | undefined
-  let first = true
-  let offset = 0
-  const fail = (failure: CsvFailure): TableError =>
-    failure.kind === "unclosedQuote"
-      ? refuse(
-          file,
-          "unclosedQuote",
-          `${name}第${failure.line}行的引号没有闭合，文件可能不完整（被截断）或有多余的引号。请检查该行，或重新导出文件`,
-          `row ${failure.line} of ${name} opens a quote that is never closed: the file may be truncated or the row has a stray quote; check that row or export the file again`,
-          { line: failure.line }
-        )
-      : refuse(
-          file,
-          "rowTooLong",
-          `${name}第${failure.line}行超过${maxRecordChars}个字符，不是有效的数据行`,
-          `row ${failure.line} of ${name} is longer than ${maxRecordChars} characters and cannot be a data row`,
-          { line: failure.line }
-        )
+  })
+  // A failing stage destroys the parser with its error, which the loop below then throws.
+  pipeline(source, counting(counter), decode, parser, () => {})
   const notUtf8 = (line: number, at: number): TableError =>
     refuse(
       file,
@@ -383,64 +332,38 @@ async function* csvRecords(
       `row ${line} of ${name} (byte ${at}) is not valid UTF-8: save the file as "CSV UTF-8 (comma delimited)" in Excel, or import it with encoding gb18030`,
       { line, offset: at }
     )
-  // A problem is raised only after the rows before it are handed out: the header comes out of a file broken further
-  // down, and an import takes the rows before the break.
-  const parse = (text: string, final: boolean, out: Array<Parsed>): TableError | undefined => {
-    try {
-      parser.feed(text, final, out)
-      return undefined
-    } catch (e) {
-      if (e instanceof CsvFailure) return fail(e)
-      throw e
-    }
-  }
+  let line = 0
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      counter.n += chunk.length
-      let bytes = chunk
-      const chunkStart = offset
-      offset += chunk.length
-      // The BOM's bytes, skipped at the start of the file (offsets still count them).
-      let skipped = 0
-      if (first) {
-        first = false
-        if (encoding === "utf8" && startsWith(bytes, utf8Bom)) {
-          skipped = 3
-          bytes = bytes.subarray(3)
-        }
+    for await (const item of parser as AsyncIterable<Array<string> | ParseFailure>) {
+      if (!(item instanceof ParseFailure)) {
+        yield { line: ++line, cells: item }
+        continue
       }
-      const out: Array<Parsed> = []
-      let problem: TableError | undefined
-      if (gb !== undefined) {
-        problem = parse(gb.write(bytes), false, out)
-      } else {
-        const carried = carry === undefined ? 0 : carry.length
-        if (carry !== undefined) bytes = Buffer.concat([carry, bytes])
-        const end = completeEnd(bytes)
-        const valid = bytes.subarray(0, end)
-        if (!isUtf8(valid)) {
-          // Parse the valid part first, so that the row the bad bytes are in is known.
-          const bad = Math.max(0, firstInvalidUtf8(valid))
-          problem =
-            parse(utf8.decode(bytes.subarray(0, bad)), false, out) ??
-            notUtf8(parser.line + 1, chunkStart - carried + skipped + bad)
-        } else {
-          carry = end === bytes.length ? undefined : Buffer.from(bytes.subarray(end))
-          problem = parse(utf8.decode(valid), false, out)
-        }
-      }
-      if (out.length > 0) yield out
-      if (problem !== undefined) throw problem
+      const at = line + 1
+      // The UTF-8 check cut the input short: a quote open at its end is the row the bad bytes are in.
+      if (utf8?.failure !== undefined && item.code === "CSV_QUOTE_NOT_CLOSED") throw notUtf8(at, utf8.failure)
+      throw item.code === "CSV_QUOTE_NOT_CLOSED" || item.quoteOpen
+        ? refuse(
+            file,
+            "unclosedQuote",
+            `${name}第${at}行的引号没有闭合，文件可能不完整（被截断）或有多余的引号。请检查该行，或重新导出文件`,
+            `row ${at} of ${name} opens a quote that is never closed: the file may be truncated or the row has a stray quote; check that row or export the file again`,
+            { line: at }
+          )
+        : refuse(
+            file,
+            "rowTooLong",
+            `${name}第${at}行超过${maxRecordBytes}字节，不是有效的数据行`,
+            `row ${at} of ${name} is longer than ${maxRecordBytes} bytes and cannot be a data row`,
+            { line: at }
+          )
     }
-    if (carry !== undefined) throw notUtf8(parser.line + 1, offset - carry.length)
-    const out: Array<Parsed> = []
-    const problem = parse(gb?.end() ?? "", true, out)
-    if (out.length > 0) yield out
-    if (problem !== undefined) throw problem
+    if (utf8?.failure !== undefined) throw notUtf8(line + 1, utf8.failure)
   } catch (e) {
     throw e instanceof TableError ? e : unreadable(file, name, e)
   } finally {
-    stream.destroy()
+    parser.destroy()
+    source.destroy()
   }
 }
 
@@ -528,15 +451,10 @@ class XlsxPass {
     counter: Counter
   ) {
     this.file = fs.createReadStream(path, { highWaterMark: chunkSize })
-    const counting = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        counter.n += chunk.length
-        callback(null, chunk)
-      }
-    })
-    this.file.on("error", (e) => counting.destroy(e))
-    this.file.pipe(counting)
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(counting, {
+    const counted = counting(counter)
+    this.file.on("error", (e) => counted.destroy(e))
+    this.file.pipe(counted)
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(counted, {
       sharedStrings: "cache",
       worksheets: "emit",
       hyperlinks: "ignore",
@@ -721,13 +639,14 @@ const openCsv = async (file: string, name: string, size: number, requested: Enco
   const encoding = requested === "auto" ? detectEncoding(head, head.length === size) : requested
 
   let header: Parsed | undefined
-  for await (const batch of csvRecords(file, name, encoding, { n: 0 })) {
-    header = batch.find((r) => !isBlank(r.cells))
-    if (header !== undefined) break
+  for await (const record of csvRecords(file, name, encoding, { n: 0 })) {
+    if (isBlank(record.cells)) continue
+    header = record
+    break
   }
   if (header === undefined) {
     // Only line ends and separators: as good as empty.
-    throw head.subarray(bom).every((b) => b === LF || b === CR || b === 32 || b === 9) && size === head.length
+    throw head.subarray(bom).every((b) => b === 10 || b === 13 || b === 32 || b === 9) && size === head.length
       ? refuse(file, "empty", `文件${name}是空的`, `${name} is empty`)
       : noHeader(file, name)
   }
@@ -747,12 +666,10 @@ const openCsv = async (file: string, name: string, size: number, requested: Enco
       if (used) onePass()
       used = true
       return (async function* () {
-        for await (const batch of csvRecords(file, name, encoding, counter)) {
-          for (const record of batch) {
-            if (record.line <= headerLine) continue
-            const row = shape(file, name, record, headers.length)
-            if (row !== undefined) yield row
-          }
+        for await (const record of csvRecords(file, name, encoding, counter)) {
+          if (record.line <= headerLine) continue
+          const row = shape(file, name, record, headers.length)
+          if (row !== undefined) yield row
         }
       })()
     }

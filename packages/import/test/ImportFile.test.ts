@@ -60,7 +60,8 @@ const store = async () => {
   const teachers = () =>
     runtime.runPromise(
       Effect.flatMap(Storage.Storage, (s) => s.teachers.subtree("/hubei/", { limit: 1000 })).pipe(
-        Effect.map((page) => page.items.map((t) => [t.name, t.idNumber]))
+        // Ids are derived from the batch (the file's hash), so the path order varies between files: sort by name.
+        Effect.map((page) => page.items.map((t) => [t.name, t.idNumber]).sort(([a], [b]) => (a! < b! ? -1 : 1)))
       )
     )
   const importFile = async (file: string, options: Partial<ImportFile.Options> = {}) => {
