@@ -1,10 +1,12 @@
 import { run as core } from "./core.js"
 import { run as hierarchy } from "./hierarchy.js"
 import { run as importBench } from "./import.js"
+import { run as workflows } from "./workflows.js"
 
 /** Every benchmark, by the name `npm run bench -- <name>` selects it with. */
 export const benchmarks: Record<string, (args: ReadonlyArray<string>) => Promise<void>> = {
   core,
   hierarchy,
-  import: importBench
+  import: importBench,
+  workflows
 }

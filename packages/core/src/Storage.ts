@@ -246,6 +246,53 @@ export interface ImportRepository {
 }
 
 /**
+ * A business process of one teacher as stored: a transfer (M23) or a rotation (M24), the persisted snapshot of its
+ * machine (state and context), and whether it is still open.
+ *
+ * @since 0.1.0
+ */
+export interface Workflow {
+  readonly id: string
+  readonly kind: "transfer" | "rotation"
+  readonly teacherId: EFile.TeacherId
+  readonly state: string
+  readonly context: unknown
+  readonly open: boolean
+  readonly createdAt: string
+}
+
+/**
+ * Transfers and rotations (M23, M24). The store refuses a second open process of a teacher (M24.3), whatever the
+ * interleaving of writers.
+ *
+ * @since 0.1.0
+ */
+export interface WorkflowRepository {
+  /** Insert a process; a second open one of the same teacher is refused (M24.3). */
+  readonly insert: (workflow: Workflow) => Effect.Effect<Versioned<Workflow>, ConstraintError | StorageError>
+  readonly get: (id: string) => Effect.Effect<Option.Option<Versioned<Workflow>>, StorageError>
+  readonly update: (
+    next: Workflow,
+    expectedVersion: number
+  ) => Effect.Effect<Versioned<Workflow>, Conflict | StorageError>
+  /** The processes of a teacher, oldest first. */
+  readonly byTeacher: (teacherId: EFile.TeacherId) => Effect.Effect<ReadonlyArray<Versioned<Workflow>>, StorageError>
+}
+
+/**
+ * The results of commands by idempotency key: a retried command returns the stored result and changes nothing twice.
+ *
+ * @since 0.1.0
+ */
+export interface IdempotencyRepository {
+  readonly get: (
+    key: string
+  ) => Effect.Effect<Option.Option<{ readonly command: string; readonly result: unknown }>, StorageError>
+  /** Store a result under a key, in the command's transaction; a used key is refused. */
+  readonly put: (key: string, command: string, result: unknown) => Effect.Effect<void, ConstraintError | StorageError>
+}
+
+/**
  * The append-only, hash-chained audit log (M37.1).
  *
  * @since 0.1.0
@@ -281,6 +328,8 @@ export class Storage extends Context.Tag("@tmis/core/Storage")<
     readonly entries: EntryRepository
     readonly changeRequests: ChangeRequestRepository
     readonly imports: ImportRepository
+    readonly workflows: WorkflowRepository
+    readonly idempotency: IdempotencyRepository
     readonly audit: AuditRepository
     readonly outbox: OutboxRepository
     /**

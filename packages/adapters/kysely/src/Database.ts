@@ -143,6 +143,30 @@ export interface ImportRowsTable {
 /**
  * @since 0.1.0
  */
+export interface WorkflowsTable {
+  id: string
+  kind: string
+  teacher_id: string
+  state: string
+  context: string
+  /** 1 while the process is open; one open process per teacher (M24.3). */
+  open: number
+  created_at: string
+  version: number
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface IdempotencyTable {
+  key: string
+  command: string
+  result: string
+}
+
+/**
+ * @since 0.1.0
+ */
 export interface Database {
   units: UnitsTable
   unit_versions: UnitVersionsTable
@@ -153,4 +177,6 @@ export interface Database {
   entries: EntriesTable
   change_requests: ChangeRequestsTable
   import_rows: ImportRowsTable
+  workflows: WorkflowsTable
+  idempotency: IdempotencyTable
 }

@@ -7,7 +7,15 @@
 import { type Account, Audit, type ChangeRequest, EFile, RuleError, Storage, type Unit } from "@tmis/core"
 import { Cause, Effect, Exit, FiberRef, Layer, Option, Runtime } from "effect"
 import { type Kysely, Migrator, sql } from "kysely"
-import type { AccountsTable, AuditLogTable, Database, EntriesTable, TeachersTable, UnitsTable } from "./Database.js"
+import type {
+  AccountsTable,
+  AuditLogTable,
+  Database,
+  EntriesTable,
+  TeachersTable,
+  UnitsTable,
+  WorkflowsTable
+} from "./Database.js"
 import type { Flavor } from "./Flavor.js"
 import { provider } from "./Migrations.js"
 
@@ -606,6 +614,85 @@ export const make = (
         })
     }
 
+    const workflowRow = (w: Storage.Workflow, version: number) => ({
+      id: w.id,
+      kind: w.kind,
+      teacher_id: w.teacherId,
+      state: w.state,
+      context: JSON.stringify(w.context),
+      open: w.open ? 1 : 0,
+      created_at: w.createdAt,
+      version
+    })
+    const workflowOf = (row: WorkflowsTable): Storage.Versioned<Storage.Workflow> => ({
+      value: {
+        id: row.id,
+        kind: row.kind as Storage.Workflow["kind"],
+        teacherId: row.teacher_id as EFile.TeacherId,
+        state: row.state,
+        context: JSON.parse(row.context) as unknown,
+        open: Number(row.open) === 1,
+        createdAt: row.created_at
+      },
+      version: Number(row.version)
+    })
+
+    const workflows: Storage.WorkflowRepository = {
+      insert: (workflow) =>
+        write("workflows.insert", (conn) => conn.insertInto("workflows").values(workflowRow(workflow, 1)).execute(), {
+          id: workflow.id,
+          teacher: workflow.teacherId,
+          kind: workflow.kind
+        }).pipe(Effect.as({ value: workflow, version: 1 })),
+      get: (id) =>
+        query("workflows.get", (conn) =>
+          conn.selectFrom("workflows").selectAll().where("id", "=", id).executeTakeFirst()
+        ).pipe(Effect.map((row) => Option.map(Option.fromNullable(row), workflowOf))),
+      update: (next, expectedVersion) =>
+        query("workflows.update", (conn) =>
+          conn
+            .updateTable("workflows")
+            .set(workflowRow(next, expectedVersion + 1))
+            .where("id", "=", next.id)
+            .where("version", "=", expectedVersion)
+            .executeTakeFirst()
+        ).pipe(versioned("workflow", next.id, expectedVersion, next)),
+      byTeacher: (teacherId) =>
+        query("workflows.byTeacher", (conn) =>
+          conn
+            .selectFrom("workflows")
+            .selectAll()
+            .where("teacher_id", "=", teacherId)
+            .orderBy("created_at")
+            .orderBy("id")
+            .execute()
+        ).pipe(Effect.map((rows) => rows.map(workflowOf)))
+    }
+
+    const idempotency: Storage.IdempotencyRepository = {
+      get: (key) =>
+        query("idempotency.get", (conn) =>
+          conn.selectFrom("idempotency").selectAll().where("key", "=", key).executeTakeFirst()
+        ).pipe(
+          Effect.map((row) =>
+            Option.map(Option.fromNullable(row), (r) => ({
+              command: r.command,
+              result: JSON.parse(r.result) as unknown
+            }))
+          )
+        ),
+      put: (key, command, result) =>
+        write(
+          "idempotency.put",
+          (conn) =>
+            conn
+              .insertInto("idempotency")
+              .values({ key, command, result: JSON.stringify(result) })
+              .execute(),
+          { key }
+        ).pipe(Effect.asVoid)
+    }
+
     const audit: Storage.AuditRepository = {
       append: (entry) =>
         query("audit.append", async (conn) => {
@@ -715,7 +802,19 @@ export const make = (
         }
       })
 
-    return { units, accounts, teachers, entries, changeRequests, imports, audit, outbox, transaction }
+    return {
+      units,
+      accounts,
+      teachers,
+      entries,
+      changeRequests,
+      imports,
+      workflows,
+      idempotency,
+      audit,
+      outbox,
+      transaction
+    }
   })
 
 /** Split a duplicates cursor "number:type" (identity numbers hold no colon). */
@@ -774,6 +873,19 @@ const constraintRefusal = (index: string, details: Record<string, unknown>): Sto
   }
   if (index === "change_requests.id" || index === "change_requests_pkey") {
     return refuse("M19.2", "变更申请标识已被使用", "this change request id is already used")
+  }
+  if (index.includes("workflows_one_open") || index === "workflows.teacher_id") {
+    return refuse(
+      "M24.3",
+      "该教师已有尚未办结的调动或交流轮岗，同一时间只能有一项",
+      "the teacher is already in an open transfer or rotation: one at a time"
+    )
+  }
+  if (index === "workflows.id" || index === "workflows_pkey") {
+    return refuse("M23.2", "流程标识已被使用", "this process id is already used")
+  }
+  if (index === "idempotency.key" || index === "idempotency_pkey") {
+    return refuse("M23.2", "该幂等键已被使用", "this idempotency key is already used")
   }
   if (index === "accounts.id" || index === "accounts_pkey") {
     return refuse("M13.1", "账号标识已被使用", "this account id is already used")

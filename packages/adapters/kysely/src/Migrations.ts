@@ -181,6 +181,43 @@ const efiles = (flavor: Flavor): Migration => ({
   }
 })
 
+const workflows: Migration = {
+  up: async (db: Kysely<unknown>) => {
+    await db.schema
+      .createTable("workflows")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("kind", "text", (c) => c.notNull())
+      .addColumn("teacher_id", "text", (c) => c.notNull().references("teachers.id"))
+      .addColumn("state", "text", (c) => c.notNull())
+      .addColumn("context", "text", (c) => c.notNull())
+      .addColumn("open", "integer", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("version", "integer", (c) => c.notNull())
+      .addCheckConstraint("workflows_kind", sql`kind in ('transfer', 'rotation')`)
+      .addCheckConstraint("workflows_open", sql`open in (0, 1)`)
+      .execute()
+    // A teacher is in at most one open transfer or rotation (M24.3), whatever the interleaving of writers.
+    await db.schema
+      .createIndex("workflows_one_open")
+      .on("workflows")
+      .unique()
+      .column("teacher_id")
+      .where(sql<boolean>`open = 1`)
+      .execute()
+    await db.schema.createIndex("workflows_teacher").on("workflows").columns(["teacher_id", "created_at"]).execute()
+    await db.schema
+      .createTable("idempotency")
+      .addColumn("key", "text", (c) => c.primaryKey())
+      .addColumn("command", "text", (c) => c.notNull())
+      .addColumn("result", "text", (c) => c.notNull())
+      .execute()
+  },
+  down: async (db: Kysely<unknown>) => {
+    await db.schema.dropTable("idempotency").execute()
+    await db.schema.dropTable("workflows").execute()
+  }
+}
+
 /**
  * The migrations of the tmis store for a flavor, in order.
  *
@@ -188,7 +225,8 @@ const efiles = (flavor: Flavor): Migration => ({
  */
 export const migrations = (flavor: Flavor): Record<string, Migration> => ({
   "0001_foundation": foundation(flavor),
-  "0002_efiles": efiles(flavor)
+  "0002_efiles": efiles(flavor),
+  "0003_workflows": workflows
 })
 
 /**
