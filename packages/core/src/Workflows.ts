@@ -245,12 +245,7 @@ export const initiateRotation = (actor: Authorization.Actor, request: RotationRe
   )
 
 /** An effective entry produced by a completed process (O4.1): the process was its review. */
-const processEntry = (
-  efile: EFile.EFile,
-  id: string,
-  group: string,
-  data: Indicator.IndicatorRecord
-): EFile.Entry => ({
+const processEntry = (efile: EFile.EFile, id: string, group: string, data: Indicator.IndicatorRecord): EFile.Entry => ({
   id,
   teacherId: efile.id,
   group,
