@@ -203,6 +203,31 @@ open process per teacher spans many processes, so it is the store's to enforce (
   rotation's own rule (M24.1 or M24.2).
 - **Days.** The effective day of a transfer and the period of a rotation (which ends after it starts) are recorded,
   not checked against the clock: a process may be recorded after the fact.
+
+## Persistence: the \`Workflows\` service
+
+\`Workflows.initiateTransfer\`, \`Workflows.initiateRotation\` and \`Workflows.act(actor, id, { type, reason? },
+expectedVersion)\` each run in one transaction: load, check the version the caller saw (stale → \`Conflict\`),
+let the machine decide, write the snapshot (state and context, with its history) and its version, and append the
+audit record and the outbox event.
+
+- **One open process per teacher (M24.3)** is a partial unique index of the store, \`workflows_one_open\` on
+  \`teacher_id where open = 1\`: two initiations racing for one teacher commit once, the other is refused with
+  M24.3. A process that ends (completed, rejected, withdrawn) releases it.
+- **Concurrent confirmations of one step** all name the same expected version; the store's \`update … where
+  version = ?\` lets exactly one commit, the others get \`Conflict\`.
+- **Completion updates the e-file itself (O4.1)**, in the transaction of the last confirmation: a transfer or an
+  M24.2 rotation moves the e-file to the receiving unit — its path follows, so it leaves the sending school's
+  subtree and enters the receiving one's — and adds its 工作经历 record; a rotation adds its 交流轮岗 record (the
+  receiving school, the period; primary and secondary schools only, where the group exists). These records are
+  effective at once: the process was their review. Nobody enters them a second time.
+- **Idempotency keys.** Every command takes an optional key: a retried command with the same key returns the stored
+  result and changes nothing; the same key with another command is refused (\`IdempotencyKeyReused\`). The key
+  and the result are written in the command's transaction, so a crash leaves either both the change and its key or
+  neither.
+- **Crash safety.** The conformance suite kills a process running transfers with SIGKILL at random moments and
+  resumes it with the same keys: no acknowledged step is lost or doubled, no e-file is half-moved, the audit chain
+  verifies.
 `
 
 const args = process.argv.slice(2)

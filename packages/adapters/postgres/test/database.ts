@@ -1,11 +1,15 @@
 /**
  * Fresh Postgres databases for the storage conformance suite: `tmis_<random hex>` created through the admin
- * connection TMIS_PG_URL, raw access through pg, dropped with its connections at the end.
+ * connection TMIS_PG_URL, raw access through pg, dropped with its connections at the end. Child processes open the
+ * same database through this adapter's `layer` (the races and the crash test of the suite run in them).
  */
 import { randomBytes } from "node:crypto"
+import { fileURLToPath } from "node:url"
 import * as Pg from "@tmis/adapter-postgres"
 import type { TestDatabase } from "@tmis/testkit/conformance"
 import pg from "pg"
+
+const adapterModule = fileURLToPath(new URL("../src/index.ts", import.meta.url))
 
 /** The admin connection that creates and drops the test databases. */
 export const adminUrl = process.env.TMIS_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres"
@@ -72,6 +76,7 @@ export const postgresDatabase = async (): Promise<TestDatabase> => {
         await client.query(`drop database if exists ${name}`)
       })
     },
+    worker: { module: adapterModule, exportName: "layer", args: { connectionString } },
     raw,
     unprotectAuditLog: ["alter table audit_log disable trigger user"]
   }

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { type Account, Accounts, type Deployment, EFiles, Settings, Storage, type Unit } from "@tmis/core"
+import { type Account, Accounts, type Deployment, EFiles, Settings, Storage, type Unit, Workflows } from "@tmis/core"
 import { Cause, Effect, Layer, Option } from "effect"
 
 /**
@@ -16,6 +16,10 @@ import { Cause, Effect, Layer, Option } from "effect"
  * - `Onboard`: `EFiles.onboard` of `hire` by the account `actorId` (M17.4 one active e-file per identity number).
  * - `ApproveChange`: `EFiles.approveChange` of the change request `requestId` at `expectedVersion` by the account
  *   `actorId` (M19.2 a change applies only at its base version).
+ * - `InitiateTransfer`: `Workflows.initiateTransfer` of `request` by the account `actorId`, with the idempotency key
+ *   if given (M24.3 one open process per teacher; idempotent retries).
+ * - `ActWorkflow`: `Workflows.act` of `action` on the process `workflowId` at `expectedVersion` by the account
+ *   `actorId`, with the idempotency key if given (M23.2 a step commits once; idempotent retries).
  *
  * @since 0.1.0
  */
@@ -41,14 +45,30 @@ export type Attempt =
       readonly requestId: string
       readonly expectedVersion: number
     }
+  | {
+      readonly _tag: "InitiateTransfer"
+      readonly actorId: string
+      readonly request: Workflows.TransferRequest
+      readonly idempotencyKey?: string
+    }
+  | {
+      readonly _tag: "ActWorkflow"
+      readonly actorId: string
+      readonly workflowId: string
+      readonly action: Workflows.Action
+      readonly expectedVersion: number
+      readonly idempotencyKey?: string
+    }
 
 /**
- * How an attempt ended: a success, a typed failure (its tag and rule), or a defect.
+ * How an attempt ended: a success, a typed failure (its tag and rule), or a defect. The success of a workflow
+ * command carries what the command returned (the process's id, state and version), so that a race can compare
+ * the results its attempts got.
  *
  * @since 0.1.0
  */
 export type Outcome =
-  | { readonly _tag: "Success" }
+  | { readonly _tag: "Success"; readonly value?: unknown }
   | { readonly _tag: "Failure"; readonly error: string; readonly rule: string | undefined; readonly message: string }
   | { readonly _tag: "Defect"; readonly message: string }
 
@@ -63,6 +83,13 @@ export interface Race {
 }
 
 const at = () => new Date().toISOString()
+
+/** What a workflow command returned, as plain data a child process can send back. */
+const workflowResult = (stored: Storage.Versioned<Storage.Workflow>) => ({
+  id: stored.value.id,
+  state: stored.value.state,
+  version: stored.version
+})
 
 const write = (attempt: Attempt): Effect.Effect<unknown, unknown, Storage.Storage | Settings.Settings> => {
   switch (attempt._tag) {
@@ -110,6 +137,16 @@ const write = (attempt: Attempt): Effect.Effect<unknown, unknown, Storage.Storag
       return Effect.flatMap(Accounts.actorOf(attempt.actorId), (actor) =>
         EFiles.approveChange(actor, attempt.requestId, attempt.expectedVersion)
       )
+    case "InitiateTransfer":
+      return Effect.flatMap(Accounts.actorOf(attempt.actorId), (actor) =>
+        Workflows.initiateTransfer(actor, attempt.request, { idempotencyKey: attempt.idempotencyKey })
+      ).pipe(Effect.map(workflowResult))
+    case "ActWorkflow":
+      return Effect.flatMap(Accounts.actorOf(attempt.actorId), (actor) =>
+        Workflows.act(actor, attempt.workflowId, attempt.action, attempt.expectedVersion, {
+          idempotencyKey: attempt.idempotencyKey
+        })
+      ).pipe(Effect.map(workflowResult))
   }
 }
 
@@ -130,7 +167,13 @@ const describeError = (error: unknown): Outcome => {
 export const run = (attempt: Attempt): Effect.Effect<Outcome, never, Storage.Storage | Settings.Settings> =>
   write(attempt).pipe(
     Effect.matchCauseEffect({
-      onSuccess: () => Effect.succeed<Outcome>({ _tag: "Success" }),
+      // Workflow commands report what they returned; the others just succeeded, as before.
+      onSuccess: (value) =>
+        Effect.succeed<Outcome>(
+          attempt._tag === "InitiateTransfer" || attempt._tag === "ActWorkflow"
+            ? { _tag: "Success", value }
+            : { _tag: "Success" }
+        ),
       onFailure: (cause) =>
         Effect.succeed(
           Option.match(Cause.failureOption(cause), {

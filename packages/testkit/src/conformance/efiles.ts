@@ -45,14 +45,20 @@ const storage = Storage.Storage
 /**
  * A valid type-1 identity number of a woman born 1990-03-07 in 420102 (江岸区), the n-th from sequence 122:
  * woman(0) = 420102199003071224, woman(1) = …1240, woman(8) = …138X.
+ *
+ * @since 0.1.0
  */
-const woman = (n: number): string => {
+export const woman = (n: number): string => {
   const first17 = `42010219900307${String(122 + 2 * n).padStart(3, "0")}`
   return first17 + IdentityNumber.checkCharacter(first17)
 }
 
-/** A valid basic-information record (基本信息) of a primary-school teacher, with `overrides`. */
-const basicInfo = (overrides: Readonly<Record<string, unknown>> = {}): Record<string, unknown> => ({
+/**
+ * A valid basic-information record (基本信息) of a primary-school teacher, with `overrides`.
+ *
+ * @since 0.1.0
+ */
+export const basicInfo = (overrides: Readonly<Record<string, unknown>> = {}): Record<string, unknown> => ({
   name: "李老师",
   sex: "2",
   nationality: "156",
@@ -80,8 +86,12 @@ const basicInfo = (overrides: Readonly<Record<string, unknown>> = {}): Record<st
   ...overrides
 })
 
-/** A new hire on the establishment (covered, M5.1) with the basic information `record`. */
-const hire = (id: string, unitId: string, record: Readonly<Record<string, unknown>>): EFiles.NewHire => ({
+/**
+ * A new hire on the establishment (covered, M5.1) with the basic information `record`.
+ *
+ * @since 0.1.0
+ */
+export const hire = (id: string, unitId: string, record: Readonly<Record<string, unknown>>): EFiles.NewHire => ({
   id,
   entryId: `${id}-basic`,
   unitId,
@@ -107,8 +117,12 @@ const accountChain: ReadonlyArray<
   ["sa-s2", "ia-s2", "infoAdmin", "s2"]
 ]
 
-/** Create accounts, each by its creator. */
-const createAccounts = (
+/**
+ * Create accounts, each by its creator.
+ *
+ * @since 0.1.0
+ */
+export const createAccounts = (
   h: Harness,
   steps: ReadonlyArray<
     readonly [creator: string, id: string, role: "systemAdmin" | "infoAdmin" | "infoQueryer" | "teacher", unit: string]
@@ -128,8 +142,10 @@ const createAccounts = (
  * Hubei with 武汉市 › 江岸区 › schools s1 (with its department s1-d1) and s2, and the accounts of `accountChain`:
  * `ia-s1`/`ia-s2` are the schools' info admins, `iq-s1` the first school's query-er, `ia-jiangan` the competent
  * bureau's info admin, `ia-root` the province's. Returns the number of audit records written.
+ *
+ * @since 0.1.0
  */
-const setup = async (h: Harness): Promise<number> => {
+export const setup = async (h: Harness): Promise<number> => {
   await bootstrap(h)
   await createUnits(h, [
     [units.wuhan, "hubei"],
@@ -144,7 +160,12 @@ const setup = async (h: Harness): Promise<number> => {
 
 const actor = (h: Harness, id: string) => h.run(Accounts.actorOf(id))
 
-const onboard = async (h: Harness, by: string, newHire: EFiles.NewHire) =>
+/**
+ * Onboard `newHire` as the account `by`.
+ *
+ * @since 0.1.0
+ */
+export const onboard = async (h: Harness, by: string, newHire: EFiles.NewHire) =>
   h.run(Effect.flatMap(Accounts.actorOf(by), (a) => EFiles.onboard(a, newHire)))
 
 const review = (h: Harness, by: string, entryId: string, command: EFiles.ReviewCommand, version: number) =>
@@ -172,7 +193,12 @@ const makeEffective = async (h: Harness, entryId: string, school: string, bureau
   return version
 }
 
-const getEFile = (h: Harness, id: string) =>
+/**
+ * The e-file `id` as stored, or undefined.
+ *
+ * @since 0.1.0
+ */
+export const getEFile = (h: Harness, id: string) =>
   h.run(Effect.flatMap(storage, (s) => s.teachers.get(id as EFile.TeacherId))).then(Option.getOrUndefined)
 
 const getEntry = (h: Harness, id: string) =>
@@ -181,8 +207,12 @@ const getEntry = (h: Harness, id: string) =>
 const getRequest = (h: Harness, id: string) =>
   h.run(Effect.flatMap(storage, (s) => s.changeRequests.get(id))).then(Option.getOrUndefined)
 
-/** Every e-file kept in subtree(path), page by page. */
-const efilesIn = (h: Harness, path: string) =>
+/**
+ * Every e-file kept in subtree(path), page by page.
+ *
+ * @since 0.1.0
+ */
+export const efilesIn = (h: Harness, path: string) =>
   h.run(
     Effect.gen(function* () {
       const s = yield* storage
@@ -197,15 +227,34 @@ const efilesIn = (h: Harness, path: string) =>
     })
   )
 
-const entriesOf = (h: Harness, teacherId: string) =>
+/**
+ * The entries of a teacher's e-file, as stored.
+ *
+ * @since 0.1.0
+ */
+export const entriesOf = (h: Harness, teacherId: string) =>
   h.run(Effect.flatMap(storage, (s) => s.entries.byTeacher(teacherId as EFile.TeacherId)))
 
-/** How a refused effect ended, as [tag, rule]; "ok" when it did not fail. */
-const refusal = (result: Result<unknown>) => (result.ok ? "ok" : [result.tag, result.rule])
+/**
+ * How a refused effect ended, as [tag, rule]; "ok" when it did not fail.
+ *
+ * @since 0.1.0
+ */
+export const refusal = (result: Result<unknown>) => (result.ok ? "ok" : [result.tag, result.rule])
 
-const expectIntact = async (h: Harness) => expect(await h.run(verify)).toMatchObject({ _tag: "Intact" })
+/**
+ * Expect the audit log to verify as intact.
+ *
+ * @since 0.1.0
+ */
+export const expectIntact = async (h: Harness) => expect(await h.run(verify)).toMatchObject({ _tag: "Intact" })
 
-const expectRaceOutcomes = (
+/**
+ * Expect every outcome of a race to be a success or pass `failure`; returns the number of successes.
+ *
+ * @since 0.1.0
+ */
+export const expectRaceOutcomes = (
   outcomes: ReadonlyArray<Attempts.Outcome>,
   failure: (outcome: Attempts.Outcome & { readonly _tag: "Failure" }) => void
 ): number => {

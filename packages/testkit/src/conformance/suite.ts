@@ -13,6 +13,7 @@ import * as fc from "fast-check"
 import { afterAll, describe, expect, it } from "vitest"
 import { hierarchy } from "../arbitraries/hierarchy.js"
 import type * as Attempts from "./attempts.js"
+import { crashConformance } from "./crash.js"
 import { efileConformance } from "./efiles.js"
 import {
   accountValue,
@@ -32,6 +33,7 @@ import {
 import * as Model from "./model.js"
 import * as Race from "./race.js"
 import type { ConformanceOptions, TestDatabase } from "./types.js"
+import { workflowConformance } from "./workflows.js"
 
 const storage = Storage.Storage
 
@@ -741,5 +743,7 @@ export const storageConformance = (
     )
 
     efileConformance(makeDatabase, options, races, timeout, attempts)
+    workflowConformance(makeDatabase, options, races, timeout, attempts)
+    crashConformance(makeDatabase, options, timeout)
   })
 }
