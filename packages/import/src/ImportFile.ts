@@ -8,7 +8,16 @@
 import { createHash } from "node:crypto"
 import { createReadStream } from "node:fs"
 import { rm } from "node:fs/promises"
-import { type Authorization, BatchImport, EFile, Settings, Units } from "@tmis/core"
+import {
+  type Authorization,
+  BatchImport,
+  EFile,
+  type Indicator,
+  type Review,
+  Settings,
+  type Storage,
+  Units
+} from "@tmis/core"
 import { Effect, Option } from "effect"
 import * as Columns from "./Columns.js"
 import * as Progress from "./Progress.js"
@@ -104,7 +113,22 @@ const channel = <A>() => {
  *
  * @since 0.1.0
  */
-export const run = (path: string, options: Options) =>
+export const run = (
+  path: string,
+  options: Options
+): Effect.Effect<
+  Summary,
+  | Table.TableError
+  | BatchImport.SourceError
+  | Authorization.AuthorizationError
+  | EFile.EFileError
+  | Indicator.IndicatorError
+  | Review.ReviewError
+  | Storage.NotFound
+  | Storage.ConstraintError
+  | Storage.StorageError,
+  Storage.Storage | Settings.Settings
+> =>
   Effect.gen(function* () {
     const { indicators } = yield* Settings.Settings
     const unit = (yield* Units.load(options.unitId)).value
