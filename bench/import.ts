@@ -20,29 +20,13 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Pg from "@tmis/adapter-postgres"
 import * as Sqlite from "@tmis/adapter-sqlite"
-import { Accounts, Deployment, Indicator, Settings, type Storage, Units } from "@tmis/core"
+import { Deployment, Indicator, Settings, type Storage } from "@tmis/core"
 import * as Import from "@tmis/import"
 import BetterSqlite3 from "better-sqlite3"
 import { Effect, Layer } from "effect"
 import pg from "pg"
 import { report } from "./measure.js"
-
-const adminUrl = process.env.TMIS_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres"
-const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-const checks = "10X98765432"
-const counties = ["420102", "420103", "420104", "420105", "420106", "420107", "420111", "420112", "420113", "420114"]
-
-/** The i-th synthetic identity number: a county, a birth day between 1960 and 2000, a sequence; unique for i < 14.6 M. */
-const identity = (i: number): { readonly number: string; readonly birth: string; readonly sex: string } => {
-  const sequence = (i % 999) + 1
-  const day = Math.floor(i / 999) % 14_600
-  const county = counties[Math.floor(i / (999 * 14_600)) % counties.length]!
-  const birth = new Date(Date.UTC(1960, 0, 1) + day * 86_400_000).toISOString().slice(0, 10)
-  const body = `${county}${birth.replaceAll("-", "")}${String(sequence).padStart(3, "0")}`
-  let sum = 0
-  for (let k = 0; k < 17; k++) sum += Number(body[k]) * weights[k]!
-  return { number: body + checks[sum % 11], birth, sex: sequence % 2 === 1 ? "1" : "2" }
-}
+import { basicInfo, setup, withPostgresDatabase, withSqliteFile } from "./synthetic.js"
 
 const headerKeys = [
   "name",
@@ -71,39 +55,16 @@ const headerKeys = [
   "personnelStatus"
 ] as const
 
-const basicInfo = Indicator.getGroup(Indicator.core, "basicInfo")!
-const headers = headerKeys.map((key) => basicInfo.fields.find((f) => f.key === key)!.zh)
+const group = Indicator.getGroup(Indicator.core, "basicInfo")!
+const headers = headerKeys.map((key) => group.fields.find((f) => f.key === key)!.zh)
 
+/** The i-th row as a school's file has it: booleans as 是/否. */
 const rowOf = (i: number): ReadonlyArray<string> => {
-  const id = identity(i)
-  const year = Number(id.birth.slice(0, 4))
-  const values: Record<(typeof headerKeys)[number], string> = {
-    name: `教师${i}`,
-    sex: id.sex,
-    nationality: "156",
-    idType: "1",
-    idNumber: id.number,
-    birthDate: id.birth,
-    ethnicity: "01",
-    politicalStatus: "13",
-    workStartMonth: `${year + 22}-09`,
-    schoolEntryMonth: `${year + 23}-09`,
-    staffSource: "11",
-    staffCategory: "11",
-    onEstablishment: "是",
-    contractStatus: "1",
-    normalMajorGraduate: i % 3 === 0 ? "是" : "否",
-    specialEducationTrained: "否",
-    specialEducationCertificate: "否",
-    itApplicationAbility: "1",
-    publicFundedNormalStudent: "0",
-    grassrootsService: "0",
-    specialGradeTeacher: "否",
-    backboneTeacher: i % 10 === 0 ? "是" : "否",
-    mentalHealthTeacher: "否",
-    personnelStatus: "11"
-  }
-  return headerKeys.map((k) => values[k])
+  const record: Record<string, unknown> = basicInfo(i)
+  return headerKeys.map((key) => {
+    const value = record[key]
+    return value === true ? "是" : value === false ? "否" : String(value)
+  })
 }
 
 /** Write the CSV, streaming, honouring back-pressure. */
@@ -124,50 +85,13 @@ const writeCsv = async (path: string, rows: number): Promise<void> => {
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())))
 }
 
-const person = { name: "王建国", identityNumber: "11010519491231002X" }
-const validFrom = "2017-03-31"
-
-/** Hubei → Wuhan → Jiang'an → one primary school, and the accounts down to the school's info admin. */
-const setup = Effect.gen(function* () {
-  yield* Accounts.bootstrap(
-    { id: "hubei", kind: "province", name: "湖北省", code: "420000", validFrom },
-    { id: "sa-hubei", person }
-  )
-  const saHubei = yield* Accounts.actorOf("sa-hubei")
-  yield* Accounts.create(saHubei, { id: "ia-hubei", role: "infoAdmin", person }, "hubei")
-  const ia = yield* Accounts.actorOf("ia-hubei")
-  yield* Units.create(ia, { id: "wuhan", kind: "city", name: "武汉市", code: "420100", validFrom }, "hubei")
-  yield* Units.create(ia, { id: "jiangan", kind: "county", name: "江岸区", code: "420102", validFrom }, "wuhan")
-  yield* Units.create(
-    ia,
-    {
-      id: "s1",
-      kind: "school",
-      name: "江岸区第一小学",
-      code: "2142000001",
-      validFrom,
-      school: { schoolType: "211", sponsor: "21" }
-    },
-    "jiangan"
-  )
-  yield* Accounts.create(saHubei, { id: "sa-wuhan", role: "systemAdmin", person }, "wuhan")
-  yield* Accounts.create(
-    yield* Accounts.actorOf("sa-wuhan"),
-    { id: "sa-jiangan", role: "systemAdmin", person },
-    "jiangan"
-  )
-  yield* Accounts.create(yield* Accounts.actorOf("sa-jiangan"), { id: "sa-s1", role: "systemAdmin", person }, "s1")
-  yield* Accounts.create(yield* Accounts.actorOf("sa-s1"), { id: "ia-s1", role: "infoAdmin", person }, "s1")
-  return yield* Accounts.actorOf("ia-s1")
-})
-
 const peakRssMB = () => Math.round(process.resourceUsage().maxRSS / 1024)
 
 /** Import the file into a fresh store through the public API; rows/s. */
 const importInto = async (storage: Layer.Layer<Storage.Storage, Storage.StorageError>, csv: string, rows: number) => {
   const layer = Layer.merge(storage, Settings.layer(Deployment.provincial("42")))
   const program = Effect.gen(function* () {
-    const actor = yield* setup
+    const actor = (yield* setup).sending
     const start = performance.now()
     const summary = yield* Import.ImportFile.run(csv, {
       actor,
@@ -236,32 +160,16 @@ const rawPostgres = async (url: string, csv: string, rows: number) => {
 }
 
 /** The child: one database, both measurements, one JSON line. */
-const child = async (db: string, csv: string, rows: number) => {
-  if (db === "sqlite") {
-    const dir = mkdtempSync(join(tmpdir(), "tmis-bench-import-"))
-    try {
-      const rowsPerSec = await importInto(Sqlite.layer({ filename: join(dir, "tmis.db") }), csv, rows)
-      const raw = await rawSqlite(join(dir, "raw.db"), csv, rows)
-      return { rowsPerSec, raw }
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  }
-  const name = `tmis_bench_import_${process.pid}`
-  const admin = new pg.Client({ connectionString: adminUrl })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  try {
-    const rowsPerSec = await importInto(Pg.layer({ connectionString: url.toString() }), csv, rows)
-    const raw = await rawPostgres(url.toString(), csv, rows)
-    return { rowsPerSec, raw }
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`)
-    await admin.end()
-  }
-}
+const child = (db: string, csv: string, rows: number) =>
+  db === "sqlite"
+    ? withSqliteFile(async (filename) => ({
+        rowsPerSec: await importInto(Sqlite.layer({ filename }), csv, rows),
+        raw: await rawSqlite(`${filename}.raw`, csv, rows)
+      }))
+    : withPostgresDatabase(async (connectionString) => ({
+        rowsPerSec: await importInto(Pg.layer({ connectionString }), csv, rows),
+        raw: await rawPostgres(connectionString, csv, rows)
+      }))
 
 export const run = async (args: ReadonlyArray<string> = []): Promise<void> => {
   const rows = Number(args.find((a) => /^[0-9]+$/.test(a)) ?? 1_000_000)

@@ -11,11 +11,12 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
 import { existsSync } from "node:fs"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
-import { Accounts, type EFile, EFiles, IdentityNumber, Storage, type Transfer, Units } from "@tmis/core"
+import { Accounts, type EFile, EFiles, Storage, type Transfer, Units } from "@tmis/core"
 import { Effect, Option } from "effect"
 import * as fc from "fast-check"
 import { expect, it } from "vitest"
 import type { Job, Run } from "./crashWorker.js"
+import { basicInfo, woman } from "./efiles.js"
 import {
   auditRecords,
   bootstrap,
@@ -74,47 +75,15 @@ const teacherId = (n: number) => `t${String(n).padStart(2, "0")}`
 const workflowId = (teacher: string) => `tr-${teacher}`
 const workHistoryId = (teacher: string) => `${workflowId(teacher)}-workHistory`
 
-/** A valid identity number of a woman born 1990-03-07 in 江岸区, the n-th of the sequence. */
-const identityNumber = (n: number): string => {
-  const first17 = `42010219900307${String(122 + 2 * n).padStart(3, "0")}`
-  return first17 + IdentityNumber.checkCharacter(first17)
-}
-
 /** A new hire of the sending school on the establishment, with valid basic information. */
 const hire = (n: number): EFiles.NewHire => ({
   id: teacherId(n),
   entryId: `${teacherId(n)}-basic`,
   unitId: from.id,
-  basicInfo: {
-    name: "李老师",
-    sex: "2",
-    nationality: "156",
-    idType: "1",
-    idNumber: identityNumber(n),
-    birthDate: "1990-03-07",
-    ethnicity: "01",
-    politicalStatus: "13",
-    workStartMonth: "2012-09",
-    schoolEntryMonth: "2015-09",
-    staffSource: "11",
-    staffCategory: "11",
-    onEstablishment: true,
-    contractStatus: "1",
-    normalMajorGraduate: true,
-    specialEducationTrained: false,
-    specialEducationCertificate: false,
-    itApplicationAbility: "1",
-    publicFundedNormalStudent: "0",
-    grassrootsService: "0",
-    specialGradeTeacher: false,
-    backboneTeacher: false,
-    mentalHealthTeacher: false,
-    personnelStatus: "11"
-  },
+  basicInfo: basicInfo({ idNumber: woman(n) }),
   employment: { onEstablishment: true, contractMonths: undefined, postCategory: "1" }
 })
 
-/** The transfer of one teacher, as the child runs it. */
 const transferRun = (teacher: string): Run => {
   const [initiation, ...confirmations] = steps.map((s) => ({
     step: s.step,
