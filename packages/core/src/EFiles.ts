@@ -281,7 +281,8 @@ export const review = (actor: Authorization.Actor, entryId: string, command: Rev
         const efile = efileLoaded.value
         const unit = (yield* Units.load(efile.unitId)).value
         const at = (yield* now).toISOString()
-        const { data: _data, ...event } = command.type === "edit" ? command : { ...command, data: undefined }
+        // An edit's data is the service's to validate; the machine decides whether the edit may happen.
+        const event = command.type === "edit" ? { type: "edit" as const } : command
         const snapshot = yield* Review.send(
           Review.restore(entry.review),
           { ...event, actor, unit: Units.ref(unit), at } as Review.Event,
