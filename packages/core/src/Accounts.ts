@@ -115,7 +115,7 @@ export const create = (actor: Authorization.Actor, input: Account.NewAccount, un
   })
 
 /**
- * Disable an account (M13.2, M15.1), if it is still at `expectedVersion`.
+ * Disable an account (M13.2, M15.1), if it is still at `expectedVersion`, and end its sessions.
  *
  * @since 0.1.0
  */
@@ -127,6 +127,8 @@ export const disable = (actor: Authorization.Actor, accountId: string, expectedV
         const { account, unit } = yield* loadForChange(accountId, expectedVersion)
         const next = yield* Account.decideDisable(actor, account, unit, yield* settingsNow)
         const stored = yield* storage.accounts.update(next, expectedVersion)
+        // A disabled account holds no permission (M14.3): its sessions end with it, in the same transaction.
+        yield* storage.sessions.revokeAllOf(next.id)
         yield* record(actor, "account.disable", next, stored.version)
         return stored
       })

@@ -11,6 +11,7 @@ import { Context, type Effect, type Option, Schema } from "effect"
 import type * as Account from "./Account.js"
 import type * as Audit from "./Audit.js"
 import type * as ChangeRequest from "./ChangeRequest.js"
+import type * as Credential from "./Credential.js"
 import type * as EFile from "./EFile.js"
 import * as RuleError from "./RuleError.js"
 import type * as Unit from "./Unit.js"
@@ -293,6 +294,65 @@ export interface IdempotencyRepository {
 }
 
 /**
+ * The password of an account as stored (M37.2): its scrypt hash, the hashes of its previous passwords (newest
+ * first, the current one first) and what the login decision remembers. Never the password itself.
+ *
+ * @since 0.1.0
+ */
+export interface StoredCredential {
+  readonly accountId: Account.AccountId
+  readonly hash: string
+  readonly history: ReadonlyArray<string>
+  readonly login: Credential.LoginState
+}
+
+/**
+ * Credentials, one per account (M37.2).
+ *
+ * @since 0.1.0
+ */
+export interface CredentialRepository {
+  readonly get: (
+    accountId: Account.AccountId
+  ) => Effect.Effect<Option.Option<Versioned<StoredCredential>>, StorageError>
+  /**
+   * Insert the account's first credential when `expectedVersion` is undefined, else replace it if it is still at
+   * `expectedVersion`. `Conflict` when the account already has one (insert) or it changed meanwhile (update);
+   * nothing written.
+   */
+  readonly put: (
+    credential: StoredCredential,
+    expectedVersion: number | undefined
+  ) => Effect.Effect<Versioned<StoredCredential>, Conflict | StorageError>
+}
+
+/**
+ * A login session as stored: revoked sessions stay until deleted, so that a revoked id is never mistaken for an
+ * unknown one in the audit log.
+ *
+ * @since 0.1.0
+ */
+export interface StoredSession extends Credential.Session {
+  readonly revoked: boolean
+}
+
+/**
+ * Login sessions (MLPS session timeout). Ids come from the caller (random, unguessable).
+ *
+ * @since 0.1.0
+ */
+export interface SessionRepository {
+  /** Insert a session; a used id is refused. */
+  readonly insert: (session: Credential.Session) => Effect.Effect<void, ConstraintError | StorageError>
+  readonly get: (id: string) => Effect.Effect<Option.Option<StoredSession>, StorageError>
+  /** Record a request of the session at `lastSeenAt` (ISO 8601); nothing when unknown or revoked. */
+  readonly touch: (id: string, lastSeenAt: string) => Effect.Effect<void, StorageError>
+  /** Revoke every session of an account that is not revoked yet; returns how many. */
+  readonly revokeAllOf: (accountId: Account.AccountId) => Effect.Effect<number, StorageError>
+  readonly delete: (id: string) => Effect.Effect<void, StorageError>
+}
+
+/**
  * The append-only, hash-chained audit log (M37.1).
  *
  * @since 0.1.0
@@ -330,6 +390,8 @@ export class Storage extends Context.Tag("@tmis/core/Storage")<
     readonly imports: ImportRepository
     readonly workflows: WorkflowRepository
     readonly idempotency: IdempotencyRepository
+    readonly credentials: CredentialRepository
+    readonly sessions: SessionRepository
     readonly audit: AuditRepository
     readonly outbox: OutboxRepository
     /**

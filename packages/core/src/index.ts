@@ -8,6 +8,7 @@
 export * as Account from "./Account.js"
 export * as Accounts from "./Accounts.js"
 export * as Audit from "./Audit.js"
+export * as Auth from "./Auth.js"
 export * as Authorization from "./Authorization.js"
 export * as BatchImport from "./BatchImport.js"
 export * as ChangeRequest from "./ChangeRequest.js"

@@ -167,6 +167,32 @@ export interface IdempotencyTable {
 /**
  * @since 0.1.0
  */
+export interface CredentialsTable {
+  account_id: string
+  /** The scrypt hash string of the current password; never the password. */
+  hash: string
+  /** The hashes of the previous passwords, newest first, as a JSON array. */
+  history: string
+  /** The login state (failed attempts, lock, change date, must change) as JSON. */
+  login: string
+  version: number
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface SessionsTable {
+  id: string
+  account_id: string
+  created_at: string
+  last_seen_at: string
+  /** 1 once the session was ended by its account being disabled or its password changed. */
+  revoked: number
+}
+
+/**
+ * @since 0.1.0
+ */
 export interface Database {
   units: UnitsTable
   unit_versions: UnitVersionsTable
@@ -179,4 +205,6 @@ export interface Database {
   import_rows: ImportRowsTable
   workflows: WorkflowsTable
   idempotency: IdempotencyTable
+  credentials: CredentialsTable
+  sessions: SessionsTable
 }

@@ -4,14 +4,25 @@
  *
  * @since 0.1.0
  */
-import { type Account, Audit, type ChangeRequest, EFile, RuleError, Storage, type Unit } from "@tmis/core"
+import {
+  type Account,
+  Audit,
+  type ChangeRequest,
+  type Credential,
+  EFile,
+  RuleError,
+  Storage,
+  type Unit
+} from "@tmis/core"
 import { Cause, Effect, Exit, FiberRef, Layer, Option, Runtime } from "effect"
 import { type Kysely, Migrator, sql } from "kysely"
 import type {
   AccountsTable,
   AuditLogTable,
+  CredentialsTable,
   Database,
   EntriesTable,
+  SessionsTable,
   TeachersTable,
   UnitsTable,
   WorkflowsTable
@@ -166,6 +177,41 @@ const entryOf = (row: EntriesTable): EFile.Entry => ({
   group: row.group_key,
   data: JSON.parse(row.data) as EFile.Entry["data"],
   review: { state: row.state as EFile.Entry["review"]["state"], context: JSON.parse(row.review) }
+})
+
+const credentialRow = (credential: Storage.StoredCredential, version: number): CredentialsTable => ({
+  account_id: credential.accountId,
+  hash: credential.hash,
+  history: JSON.stringify(credential.history),
+  login: JSON.stringify(credential.login),
+  version
+})
+
+const credentialOf = (row: CredentialsTable): Storage.Versioned<Storage.StoredCredential> => {
+  // JSON drops an undefined `lockedUntil`: restore it, so that what comes back equals what went in.
+  const login = JSON.parse(row.login) as Partial<Credential.LoginState>
+  return {
+    value: {
+      accountId: row.account_id as Account.AccountId,
+      hash: row.hash,
+      history: JSON.parse(row.history) as ReadonlyArray<string>,
+      login: {
+        failedAttempts: Number(login.failedAttempts ?? 0),
+        lockedUntil: login.lockedUntil ?? undefined,
+        passwordChangedAt: String(login.passwordChangedAt ?? ""),
+        mustChange: login.mustChange === true
+      }
+    },
+    version: Number(row.version)
+  }
+}
+
+const sessionOf = (row: SessionsTable): Storage.StoredSession => ({
+  id: row.id,
+  accountId: row.account_id,
+  createdAt: row.created_at,
+  lastSeenAt: row.last_seen_at,
+  revoked: Number(row.revoked) === 1
 })
 
 const auditOf = (row: AuditLogTable): Audit.Record => ({
@@ -693,6 +739,82 @@ export const make = (
         ).pipe(Effect.asVoid)
     }
 
+    const credentials: Storage.CredentialRepository = {
+      get: (accountId) =>
+        query("credentials.get", (conn) =>
+          conn.selectFrom("credentials").selectAll().where("account_id", "=", accountId).executeTakeFirst()
+        ).pipe(Effect.map((row) => Option.map(Option.fromNullable(row), credentialOf))),
+      put: (credential, expectedVersion) =>
+        expectedVersion === undefined
+          ? Effect.flatMap(FiberRef.get(current), (conn) =>
+              Effect.tryPromise({
+                try: () => (conn ?? db).insertInto("credentials").values(credentialRow(credential, 1)).execute(),
+                catch: (cause) => cause
+              })
+            ).pipe(
+              Effect.mapError((cause): Storage.Conflict | Storage.StorageError =>
+                // The account already has a credential: someone set one since the caller looked.
+                flavor.uniqueViolation(cause) !== undefined
+                  ? new Storage.Conflict({ entity: "credential", id: credential.accountId, expectedVersion: 0 })
+                  : new Storage.StorageError({ operation: "credentials.put", cause })
+              ),
+              Effect.as({ value: credential, version: 1 })
+            )
+          : query("credentials.put", (conn) =>
+              conn
+                .updateTable("credentials")
+                .set(credentialRow(credential, expectedVersion + 1))
+                .where("account_id", "=", credential.accountId)
+                .where("version", "=", expectedVersion)
+                .executeTakeFirst()
+            ).pipe(versioned("credential", credential.accountId, expectedVersion, credential))
+    }
+
+    const sessions: Storage.SessionRepository = {
+      insert: (session) =>
+        write(
+          "sessions.insert",
+          (conn) =>
+            conn
+              .insertInto("sessions")
+              .values({
+                id: session.id,
+                account_id: session.accountId,
+                created_at: session.createdAt,
+                last_seen_at: session.lastSeenAt,
+                revoked: 0
+              })
+              .execute(),
+          { id: session.id, accountId: session.accountId }
+        ).pipe(Effect.asVoid),
+      get: (id) =>
+        query("sessions.get", (conn) =>
+          conn.selectFrom("sessions").selectAll().where("id", "=", id).executeTakeFirst()
+        ).pipe(Effect.map((row) => Option.map(Option.fromNullable(row), sessionOf))),
+      touch: (id, lastSeenAt) =>
+        query("sessions.touch", (conn) =>
+          conn
+            .updateTable("sessions")
+            .set({ last_seen_at: lastSeenAt })
+            .where("id", "=", id)
+            .where("revoked", "=", 0)
+            .execute()
+        ).pipe(Effect.asVoid),
+      revokeAllOf: (accountId) =>
+        query("sessions.revokeAllOf", (conn) =>
+          conn
+            .updateTable("sessions")
+            .set({ revoked: 1 })
+            .where("account_id", "=", accountId)
+            .where("revoked", "=", 0)
+            .executeTakeFirst()
+        ).pipe(Effect.map((result) => Number(result.numUpdatedRows))),
+      delete: (id) =>
+        query("sessions.delete", (conn) => conn.deleteFrom("sessions").where("id", "=", id).execute()).pipe(
+          Effect.asVoid
+        )
+    }
+
     const audit: Storage.AuditRepository = {
       append: (entry) =>
         query("audit.append", async (conn) => {
@@ -811,6 +933,8 @@ export const make = (
       imports,
       workflows,
       idempotency,
+      credentials,
+      sessions,
       audit,
       outbox,
       transaction
@@ -886,6 +1010,9 @@ const constraintRefusal = (index: string, details: Record<string, unknown>): Sto
   }
   if (index === "idempotency.key" || index === "idempotency_pkey") {
     return refuse("M23.2", "该幂等键已被使用", "this idempotency key is already used")
+  }
+  if (index === "sessions.id" || index === "sessions_pkey") {
+    return refuse("M37.2", "会话标识已被使用", "this session id is already used")
   }
   if (index === "accounts.id" || index === "accounts_pkey") {
     return refuse("M13.1", "账号标识已被使用", "this account id is already used")

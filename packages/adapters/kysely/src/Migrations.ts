@@ -218,6 +218,36 @@ const workflows: Migration = {
   }
 }
 
+const credentials: Migration = {
+  up: async (db: Kysely<unknown>) => {
+    await db.schema
+      .createTable("credentials")
+      .addColumn("account_id", "text", (c) => c.primaryKey().references("accounts.id"))
+      .addColumn("hash", "text", (c) => c.notNull())
+      .addColumn("history", "text", (c) => c.notNull())
+      .addColumn("login", "text", (c) => c.notNull())
+      .addColumn("version", "integer", (c) => c.notNull())
+      // Only a self-describing scrypt hash is ever stored (M37.2): a plaintext slipped in by mistake is refused.
+      .addCheckConstraint("credentials_hash_scrypt", sql`substr(hash, 1, 7) = 'scrypt$'`)
+      .execute()
+    await db.schema
+      .createTable("sessions")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("account_id", "text", (c) => c.notNull().references("accounts.id"))
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("last_seen_at", "text", (c) => c.notNull())
+      .addColumn("revoked", "integer", (c) => c.notNull().defaultTo(0))
+      .addCheckConstraint("sessions_revoked", sql`revoked in (0, 1)`)
+      .execute()
+    // Disabling an account revokes its sessions by account.
+    await db.schema.createIndex("sessions_account").on("sessions").column("account_id").execute()
+  },
+  down: async (db: Kysely<unknown>) => {
+    await db.schema.dropTable("sessions").execute()
+    await db.schema.dropTable("credentials").execute()
+  }
+}
+
 /**
  * The migrations of the tmis store for a flavor, in order.
  *
@@ -226,7 +256,8 @@ const workflows: Migration = {
 export const migrations = (flavor: Flavor): Record<string, Migration> => ({
   "0001_foundation": foundation(flavor),
   "0002_efiles": efiles(flavor),
-  "0003_workflows": workflows
+  "0003_workflows": workflows,
+  "0004_credentials": credentials
 })
 
 /**

@@ -3,7 +3,18 @@
  *
  * @since 0.1.0
  */
-import { type Account, Accounts, type Deployment, EFiles, Settings, Storage, type Unit, Workflows } from "@tmis/core"
+import {
+  type Account,
+  Accounts,
+  Auth,
+  type Credential,
+  type Deployment,
+  EFiles,
+  Settings,
+  Storage,
+  type Unit,
+  Workflows
+} from "@tmis/core"
 import { Cause, Effect, Layer, Option } from "effect"
 
 /**
@@ -20,6 +31,8 @@ import { Cause, Effect, Layer, Option } from "effect"
  *   if given (M24.3 one open process per teacher; idempotent retries).
  * - `ActWorkflow`: `Workflows.act` of `action` on the process `workflowId` at `expectedVersion` by the account
  *   `actorId`, with the idempotency key if given (M23.2 a step commits once; idempotent retries).
+ * - `Login`: `Auth.login` of `accountId` with `password`, creating `sessionId` on success, under the credential
+ *   policy `credentials` if given (M37.2 every failed attempt counted, no lost update).
  *
  * @since 0.1.0
  */
@@ -58,6 +71,13 @@ export type Attempt =
       readonly action: Workflows.Action
       readonly expectedVersion: number
       readonly idempotencyKey?: string
+    }
+  | {
+      readonly _tag: "Login"
+      readonly accountId: string
+      readonly password: string
+      readonly sessionId: string
+      readonly credentials?: Credential.Policy
     }
 
 /**
@@ -147,6 +167,13 @@ const write = (attempt: Attempt): Effect.Effect<unknown, unknown, Storage.Storag
           idempotencyKey: attempt.idempotencyKey
         })
       ).pipe(Effect.map(workflowResult))
+    case "Login": {
+      const login = Auth.login(attempt.accountId, attempt.password, attempt.sessionId)
+      const { credentials } = attempt
+      return credentials === undefined
+        ? login
+        : Effect.updateService(login, Settings.Settings, (settings) => ({ ...settings, credentials }))
+    }
   }
 }
 

@@ -13,6 +13,7 @@ import * as fc from "fast-check"
 import { afterAll, describe, expect, it } from "vitest"
 import { hierarchy } from "../arbitraries/hierarchy.js"
 import type * as Attempts from "./attempts.js"
+import { authConformance } from "./auth.js"
 import { crashConformance } from "./crash.js"
 import { efileConformance } from "./efiles.js"
 import {
@@ -745,5 +746,6 @@ export const storageConformance = (
     efileConformance(makeDatabase, options, races, timeout, attempts)
     workflowConformance(makeDatabase, options, races, timeout, attempts)
     crashConformance(makeDatabase, options, timeout)
+    authConformance(makeDatabase, options, races, timeout, attempts)
   })
 }
