@@ -1,6 +1,7 @@
 /**
  * tmis quickstart: build a demo province, hand its accounts down level by level (M15.1), and show what each
- * account may and may not do, with the rule behind every answer.
+ * account may and may not do, with the rule behind every answer; then a teacher's e-file through onboarding,
+ * review, a masked read, a batch import and a transfer.
  *
  * Run it with `npm start` at the repository root.
  */
@@ -12,13 +13,16 @@ import {
   Accounts,
   Audit,
   Authorization,
+  BatchImport,
   Deployment,
+  EFiles,
   Hierarchy,
   type RuleError,
   Settings,
   Storage,
   Unit,
-  Units
+  Units,
+  Workflows
 } from "@tmis/core"
 import { Effect, Either, Layer, Option } from "effect"
 
@@ -322,6 +326,124 @@ console.log(
   audit._tag === "Intact"
     ? `   audit log intact: ${audit.records} hash-chained records, one per change (M37.1)`
     : `   audit log BROKEN at record ${audit.seq} (${audit.reason})`
+)
+
+// ── 6. A teacher's e-file: onboarding, review, a masked read, a batch import, a transfer ─────────────────────────
+const employment = { onEstablishment: true, contractMonths: undefined, postCategory: "1" as const }
+const basicInfo = (name: string, idNumber: string) => ({
+  name,
+  sex: "2",
+  nationality: "156",
+  idType: "1",
+  idNumber,
+  birthDate: "1990-03-07",
+  ethnicity: "01",
+  politicalStatus: "13",
+  workStartMonth: "2012-09",
+  schoolEntryMonth: "2015-09",
+  staffSource: "11",
+  staffCategory: "11",
+  onEstablishment: true,
+  contractStatus: "1",
+  normalMajorGraduate: true,
+  specialEducationTrained: false,
+  specialEducationCertificate: false,
+  itApplicationAbility: "1",
+  publicFundedNormalStudent: "0",
+  grassrootsService: "0",
+  specialGradeTeacher: false,
+  backboneTeacher: false,
+  mentalHealthTeacher: false,
+  personnelStatus: "11"
+})
+// Women born 1990-03-07 in 江岸区: valid identity numbers (GB 11643).
+const [li, wang, zhao] = ["420102199003071224", "420102199003071240", "420102199003071267"]
+const messageOf = (result: Either.Either<unknown, { readonly message: string }>) =>
+  Either.match(result, { onLeft: (e) => e.message, onRight: () => "accepted (unexpected)" })
+
+const efiles = Effect.gen(function* () {
+  const schoolAdmin = yield* Accounts.actorOf("ia-jaxx")
+  const bureauAdmin = yield* Accounts.actorOf("ia-jiangan")
+  const lines: Array<string> = []
+  yield* EFiles.onboard(schoolAdmin, {
+    id: "t-li",
+    entryId: "t-li-basic",
+    unitId: "jaxx",
+    basicInfo: basicInfo("李老师", li),
+    employment
+  })
+  let entry = 1
+  for (const [actor, command] of [
+    [schoolAdmin, { type: "submit" }],
+    [
+      schoolAdmin,
+      { type: "approveBySchool", collectiveReview: "校务会2026-11号", principal: "周校长", signedOn: today }
+    ],
+    [bureauAdmin, { type: "approveByBureau" }]
+  ] as const) {
+    const stored = yield* EFiles.review(actor, "t-li-basic", command, entry)
+    entry = stored.version
+    lines.push(`${command.type} by ${actor.accountId} → ${stored.value.review.state}`)
+  }
+  const duplicate = yield* Effect.either(
+    EFiles.onboard(yield* Accounts.actorOf("ia-xlzx"), {
+      id: "t-li-again",
+      entryId: "t-li-again-basic",
+      unitId: "xlzx",
+      basicInfo: basicInfo("李老师", li),
+      employment
+    })
+  )
+  const masked = yield* EFiles.read(yield* Accounts.actorOf("iq-jaxx"), "t-li")
+  const imported = yield* BatchImport.run(
+    schoolAdmin,
+    [
+      { line: 2, record: basicInfo("王老师", wang) },
+      { line: 3, record: { ...basicInfo("赵老师", zhao), ethnicity: "99" } },
+      { line: 4, record: basicInfo("李老师", li) }
+    ],
+    {
+      batchId: "quickstart",
+      unitId: "jaxx",
+      onRejections: (rejections) => {
+        for (const r of rejections) lines.push(`  row ${r.row}, ${r.column} = ${r.value}: ${r.rule}`)
+      }
+    }
+  )
+  // A transfer to a school in another city: the receiving school initiates, then its bureau, the sending school
+  // and the sending bureau confirm, in that order (M23.1).
+  let transfer = yield* Workflows.initiateTransfer(yield* Accounts.actorOf("ia-xlzx"), {
+    id: "tr-li",
+    teacherId: "t-li",
+    toUnitId: "xlzx",
+    kind: "transfer",
+    effective: "2026-12-01",
+    reason: "工作需要"
+  })
+  for (const confirmer of ["ia-xiling", "ia-jaxx", "ia-jiangan"]) {
+    transfer = yield* Workflows.act(yield* Accounts.actorOf(confirmer), "tr-li", { type: "confirm" }, transfer.version)
+  }
+  const moved = yield* EFiles.load("t-li")
+  return { lines, duplicate, masked, imported, transfer, moved, audit: yield* Audit.verifyAuditLog }
+})
+
+const shown = await Effect.runPromise(Effect.provide(efiles, database()))
+console.log("\n6. A teacher's e-file (M21.1, M17.1, M17.4, M37.2, M16.2, M23.1, O4.1):\n")
+console.log("   江岸区实验小学's info admin onboards 李老师; her basic information is reviewed (M17.1):")
+for (const line of shown.lines.slice(0, 3)) console.log(`     ${line}`)
+console.log(`   the same person at 宜昌市西陵中学 is refused:\n     ${messageOf(shown.duplicate)}`)
+console.log(`   the school's info query-er sees her identity number masked (M37.2): ${shown.masked.efile.idNumber}`)
+const { accepted, rejected } = shown.imported
+console.log(`   a batch import of 3 rows (M16.2): ${accepted} in, ${rejected} reported with row, column and rule:`)
+for (const line of shown.lines.slice(3)) console.log(`   ${line}`)
+console.log(
+  `   transfer to 宜昌市西陵中学, confirmed in order by 西陵区, 江岸区实验小学, 江岸区 (M23.1): ${shown.transfer.value.state}`
+)
+console.log(`   her e-file moved with it (O4.1): ${shown.moved.value.path}`)
+console.log(
+  shown.audit._tag === "Intact"
+    ? `   audit log still intact: ${shown.audit.records} records`
+    : `   audit log BROKEN at record ${shown.audit.seq} (${shown.audit.reason})`
 )
 
 console.log("\nNext: README.md for the package map, docs/ for the rules and the compliance matrix.")
