@@ -15,7 +15,7 @@ import { hierarchy } from "../arbitraries/hierarchy.js"
 import type * as Attempts from "./attempts.js"
 import { authConformance } from "./auth.js"
 import { crashConformance } from "./crash.js"
-import { efileConformance } from "./efiles.js"
+import { efileConformance, expectRaceOutcomes } from "./efiles.js"
 import {
   accountValue,
   addDays,
@@ -161,25 +161,6 @@ const restoreStatements = (t: Tampering, records: ReadonlyArray<Audit.Record>): 
         insertRecord(t.second, at(t.second))
       ]
   }
-}
-
-const expectRaceOutcomes = (
-  outcomes: ReadonlyArray<Attempts.Outcome>,
-  failure: (outcome: Attempts.Outcome & { readonly _tag: "Failure" }) => void
-): number => {
-  // Report every outcome that is neither a success nor the expected failure at once.
-  const unexpected = outcomes.filter((o) => {
-    if (o._tag === "Success") return false
-    if (o._tag === "Defect") return true
-    try {
-      failure(o)
-      return false
-    } catch {
-      return true
-    }
-  })
-  expect(unexpected).toEqual([])
-  return outcomes.filter((o) => o._tag === "Success").length
 }
 
 /**
