@@ -1,6 +1,6 @@
 import { EFile, EmploymentStatus, IdentityNumber, Indicator, Review, type Unit } from "@tmis/core"
 import { identityNumber } from "@tmis/testkit/arbitraries"
-import { coreBasicInfo } from "@tmis/testkit/arbitraries/efile"
+import { coreBasicInfo, exampleBasicInfo } from "@tmis/testkit/arbitraries/efile"
 import { Either, Option } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
@@ -44,33 +44,7 @@ const efileWithEntries = fc
     )
   }))
 
-const basicInfo = (overrides: Readonly<Record<string, unknown>> = {}): Record<string, unknown> => ({
-  name: "李老师",
-  sex: "2",
-  nationality: "156",
-  idType: "1",
-  idNumber: "420102199003071224",
-  birthDate: "1990-03-07",
-  ethnicity: "01",
-  politicalStatus: "13",
-  workStartMonth: "2012-09",
-  schoolEntryMonth: "2015-09",
-  staffSource: "11",
-  staffCategory: "11",
-  onEstablishment: true,
-  contractStatus: "1",
-  normalMajorGraduate: true,
-  specialEducationTrained: false,
-  specialEducationCertificate: false,
-  itApplicationAbility: "1",
-  publicFundedNormalStudent: "0",
-  grassrootsService: "0",
-  specialGradeTeacher: false,
-  backboneTeacher: false,
-  mentalHealthTeacher: false,
-  personnelStatus: "11",
-  ...overrides
-})
+const basicInfo = exampleBasicInfo
 
 const validationError = (record: unknown) =>
   Either.match(Indicator.validate(Indicator.core, "basicInfo", "primary", record, { today }), {

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Division, Indicator, SchoolType } from "@tmis/core"
+import { Division, IdentityNumber, Indicator, SchoolType } from "@tmis/core"
 import { Either } from "effect"
 import * as fc from "fast-check"
 import { identityNumberWithFacts } from "./identityNumber.js"
@@ -631,3 +631,49 @@ export const refusedExtension = (options: ExtensionOptions = {}): fc.Arbitrary<R
     field: m.field
   }))
 }
+
+// ── Examples: fixed, valid records for example tests ────────────────────────────────────────────────────────────
+
+/**
+ * A valid type-1 identity number of a woman born 1990-03-07 in 420102 (江岸区), the n-th from sequence 122:
+ * exampleIdentityNumber(0) = 420102199003071224, woman(1) = …1240, woman(8) = …138X.
+ *
+ * @since 0.1.0
+ */
+export const exampleIdentityNumber = (n: number): string => {
+  const first17 = `42010219900307${String(122 + 2 * n).padStart(3, "0")}`
+  return first17 + IdentityNumber.checkCharacter(first17)
+}
+
+/**
+ * A valid basic-information record (基本信息) of a primary-school teacher, with `overrides`.
+ *
+ * @since 0.1.0
+ */
+export const exampleBasicInfo = (overrides: Readonly<Record<string, unknown>> = {}): Record<string, unknown> => ({
+  name: "李老师",
+  sex: "2",
+  nationality: "156",
+  idType: "1",
+  idNumber: exampleIdentityNumber(0),
+  birthDate: "1990-03-07",
+  ethnicity: "01",
+  politicalStatus: "13",
+  workStartMonth: "2012-09",
+  schoolEntryMonth: "2015-09",
+  staffSource: "11",
+  staffCategory: "11",
+  onEstablishment: true,
+  contractStatus: "1",
+  normalMajorGraduate: true,
+  specialEducationTrained: false,
+  specialEducationCertificate: false,
+  itApplicationAbility: "1",
+  publicFundedNormalStudent: "0",
+  grassrootsService: "0",
+  specialGradeTeacher: false,
+  backboneTeacher: false,
+  mentalHealthTeacher: false,
+  personnelStatus: "11",
+  ...overrides
+})

@@ -21,7 +21,7 @@ import {
 import { Effect, Option } from "effect"
 import * as fc from "fast-check"
 import { expect, it } from "vitest"
-import { coreBasicInfo } from "../arbitraries/efile.js"
+import { coreBasicInfo, exampleBasicInfo, exampleIdentityNumber } from "../arbitraries/efile.js"
 import type * as Attempts from "./attempts.js"
 import {
   auditRecords,
@@ -43,48 +43,18 @@ const storage = Storage.Storage
 // ── Fixtures ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * A valid type-1 identity number of a woman born 1990-03-07 in 420102 (江岸区), the n-th from sequence 122:
- * woman(0) = 420102199003071224, woman(1) = …1240, woman(8) = …138X.
+ * A valid type-1 identity number of a woman born 1990-03-07 in 江岸区 (see `exampleIdentityNumber`).
  *
  * @since 0.1.0
  */
-export const woman = (n: number): string => {
-  const first17 = `42010219900307${String(122 + 2 * n).padStart(3, "0")}`
-  return first17 + IdentityNumber.checkCharacter(first17)
-}
+export const woman = exampleIdentityNumber
 
 /**
- * A valid basic-information record (基本信息) of a primary-school teacher, with `overrides`.
+ * A valid basic-information record of a primary-school teacher, with overrides (see `exampleBasicInfo`).
  *
  * @since 0.1.0
  */
-export const basicInfo = (overrides: Readonly<Record<string, unknown>> = {}): Record<string, unknown> => ({
-  name: "李老师",
-  sex: "2",
-  nationality: "156",
-  idType: "1",
-  idNumber: woman(0),
-  birthDate: "1990-03-07",
-  ethnicity: "01",
-  politicalStatus: "13",
-  workStartMonth: "2012-09",
-  schoolEntryMonth: "2015-09",
-  staffSource: "11",
-  staffCategory: "11",
-  onEstablishment: true,
-  contractStatus: "1",
-  normalMajorGraduate: true,
-  specialEducationTrained: false,
-  specialEducationCertificate: false,
-  itApplicationAbility: "1",
-  publicFundedNormalStudent: "0",
-  grassrootsService: "0",
-  specialGradeTeacher: false,
-  backboneTeacher: false,
-  mentalHealthTeacher: false,
-  personnelStatus: "11",
-  ...overrides
-})
+export const basicInfo = exampleBasicInfo
 
 /**
  * A new hire on the establishment (covered, M5.1) with the basic information `record`.
