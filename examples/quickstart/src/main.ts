@@ -165,6 +165,8 @@ const grantedBy = (action: Authorization.Action): RuleError.RuleId => {
       return "M17.1"
     case "WriteTeacher":
       return action.teacher === undefined ? "M13.3" : "M16.1"
+    case "VerifyAudit":
+      return "M37.1"
   }
 }
 

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { createHash } from "node:crypto"
-import { Clock, Effect } from "effect"
+import { Clock, Effect, FiberRef } from "effect"
 import type * as Authorization from "./Authorization.js"
 import * as Storage from "./Storage.js"
 
@@ -53,6 +53,16 @@ export interface Event {
   readonly aggregateId: string
   readonly payload: unknown
 }
+
+/**
+ * The id of the request being served, for the audit records written while serving it: a server sets it with
+ * `Effect.locally(Audit.currentRequestId, id)`; undefined outside a request (scripts, tests).
+ *
+ * @since 0.1.0
+ */
+export const currentRequestId: FiberRef.FiberRef<string | undefined> = FiberRef.unsafeMake<string | undefined>(
+  undefined
+)
 
 /**
  * The previous hash of the first record.
@@ -206,7 +216,7 @@ export const recordChange = (change: {
       action: change.action,
       object: change.object,
       outcome: "ok",
-      requestId: undefined,
+      requestId: yield* FiberRef.get(currentRequestId),
       details: change.details
     })
     yield* storage.outbox.append({ type: change.action, at, aggregateId: change.aggregateId, payload: change.payload })

@@ -9,9 +9,10 @@
  *
  * @since 0.1.0
  */
-import { Clock, Effect, Option } from "effect"
+import { Clock, Effect, FiberRef, Option } from "effect"
 import type * as Account from "./Account.js"
 import * as Accounts from "./Accounts.js"
+import * as Audit from "./Audit.js"
 import type * as Authorization from "./Authorization.js"
 import * as Credential from "./Credential.js"
 import { AuthenticationError } from "./IdentitySource.js"
@@ -71,7 +72,7 @@ const audit = (entry: {
   Effect.gen(function* () {
     const storage = yield* Storage.Storage
     const at = (yield* now).toISOString()
-    yield* storage.audit.append({ ...entry, at, requestId: undefined })
+    yield* storage.audit.append({ ...entry, at, requestId: yield* FiberRef.get(Audit.currentRequestId) })
   })
 
 // A claimed id is whatever the client sent: bounded before it goes into the log.
@@ -276,6 +277,54 @@ export const setPassword = (
   })
 
 /**
+ * Set the first password of the deployment root's system admin, as "system" (M15.1): nobody is above that account
+ * to set it, so bootstrap does, once — refused once the account has a credential. Checked against the policy like
+ * any other; an initial password, to be changed at the first login.
+ *
+ * @since 0.1.0
+ */
+export const bootstrapPassword = (accountId: string, password: string) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const { policy, hashParams } = yield* config
+    const account = (yield* Accounts.load(accountId)).value
+    const root = Option.getOrUndefined(yield* storage.units.root())
+    if (account.role !== "systemAdmin" || root === undefined || account.unitId !== root.id) {
+      return yield* Effect.fail(
+        new Credential.CredentialError(
+          RuleError.violation(
+            "M15.1",
+            "仅部署最高一级单位的系统管理员由初始化设置密码",
+            "only the system admin of the deployment's root unit gets a password at bootstrap",
+            { field: "accountId", value: account.id }
+          )
+        )
+      )
+    }
+    yield* Credential.decidePassword(password, passwordContext(account, []), policy.password)
+    const hash = yield* Credential.hash(password, hashParams)
+    const login = Credential.initialState(yield* now, "administrator", policy.password)
+    return yield* storage.transaction(
+      Effect.gen(function* () {
+        // `put` with no expected version refuses when a credential exists: bootstrap sets the first one only.
+        const stored = yield* storage.credentials.put(
+          { accountId: account.id, hash, history: Credential.remember([], hash, policy.password), login },
+          undefined
+        )
+        yield* audit({
+          actor: "system",
+          unitId: undefined,
+          action: "auth.bootstrapPassword",
+          object: `account:${account.id}`,
+          outcome: "ok",
+          details: { version: stored.version, mustChange: login.mustChange }
+        })
+        return { accountId: account.id, version: stored.version }
+      })
+    )
+  })
+
+/**
  * Change one's own password: the current one must verify (a wrong one counts as a failed login and can lock the
  * account, and is refused like one); the new one is checked against the policy and the history (a refusal is audited). The change meets
  * a must-change requirement, restarts the password's age and ends the account's sessions. Audited without either
@@ -365,7 +414,7 @@ export const login = (accountId: string, password: string, sessionId: string) =>
  *
  * @since 0.1.0
  */
-export const session = (sessionId: string) =>
+export const session = (sessionId: string, presentedCertificate?: string) =>
   Effect.gen(function* () {
     const storage = yield* Storage.Storage
     const { policy } = yield* config
@@ -380,7 +429,7 @@ export const session = (sessionId: string) =>
       return yield* Effect.fail(sessionRefused())
     }
     yield* storage.sessions.touch(sessionId, at.toISOString())
-    return yield* Accounts.actorOf(stored.accountId)
+    return yield* Accounts.actorOf(stored.accountId, presentedCertificate)
   })
 
 /**

@@ -77,6 +77,8 @@ export type Action =
   | { readonly _tag: "WriteTeacher"; readonly unit: UnitRef; readonly teacher?: { readonly identityNumber: string } }
   | { readonly _tag: "ReviewTeacher"; readonly unit: UnitRef }
   | { readonly _tag: "ReadStatistics"; readonly unit: UnitRef }
+  /** Verify the audit chain (M37.1) of the deployment: `unit` is the deployment's root. */
+  | { readonly _tag: "VerifyAudit"; readonly unit: UnitRef }
 
 /**
  * @since 0.1.0
@@ -90,7 +92,7 @@ export type ActionTag = Action["_tag"]
  * @since 0.1.0
  */
 export const capabilities: Record<Account.Role, ReadonlyArray<ActionTag>> = {
-  systemAdmin: ["CreateAccount", "ManageAccount", "ReadUnits"],
+  systemAdmin: ["CreateAccount", "ManageAccount", "ReadUnits", "VerifyAudit"],
   infoAdmin: [
     "CreateUnit",
     "ChangeUnit",
@@ -346,6 +348,15 @@ export const decide = (actor: Actor, action: Action, context: Context): RuleErro
     case "ReviewTeacher":
     case "ReadStatistics":
       return within(action.unit, actor.unit) ? undefined : outOfScope()
+    case "VerifyAudit":
+      // The log is the deployment's: its root's system admin answers for it (MLPS: audit separated from data).
+      return action.unit.path === actor.unit.path
+        ? undefined
+        : refuse(
+            "M37.1",
+            "审计日志由部署最高一级单位的系统管理员核验",
+            "the root unit's system admin verifies the audit log"
+          )
   }
 }
 

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Effect, Either, Option } from "effect"
+import { Clock, Effect, Either, FiberRef, Option } from "effect"
 import * as Audit from "./Audit.js"
 import * as Authorization from "./Authorization.js"
 import * as ChangeRequest from "./ChangeRequest.js"
@@ -498,7 +498,7 @@ const auditRead = (
         action,
         object,
         outcome,
-        requestId: undefined,
+        requestId: yield* FiberRef.get(Audit.currentRequestId),
         details
       })
     )
@@ -543,7 +543,13 @@ export const read = (actor: Authorization.Actor, teacherId: string) =>
       sensitive
     )
     yield* auditRead(actor, "efile.read", object, "ok", { masked: view.masked, version: efile.version })
-    return { ...view, version: efile.version }
+    // Each entry with its version: what a reviewer or a change request names as the version it saw.
+    const versions = new Map(entries.map((e) => [e.value.id, e.version]))
+    return {
+      ...view,
+      entries: view.entries.map((e) => ({ ...e, version: versions.get(e.id) ?? 0 })),
+      version: efile.version
+    }
   })
 
 /**

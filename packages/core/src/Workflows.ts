@@ -16,7 +16,7 @@
 import { hash } from "node:crypto"
 import { Effect, Either, Option, Schema } from "effect"
 import * as Audit from "./Audit.js"
-import type * as Authorization from "./Authorization.js"
+import * as Authorization from "./Authorization.js"
 import * as EFile from "./EFile.js"
 import * as EFiles from "./EFiles.js"
 import * as Indicator from "./Indicator.js"
@@ -383,8 +383,28 @@ export const act = (
   )
 
 /**
- * A process, as stored.
+ * A process, as stored (no authorization: for the application itself; callers acting for a user use {@link read}).
  *
  * @since 0.1.0
  */
 export const get = (id: string) => loadWorkflow(id)
+
+/**
+ * A process as a user reads it (M13.3, M13.4): the parties are the sending and the receiving side, so the actor
+ * must be allowed to read the teacher's basic information at one of the two units.
+ *
+ * @since 0.1.0
+ */
+export const read = (actor: Authorization.Actor, id: string) =>
+  Effect.gen(function* () {
+    const loaded = yield* loadWorkflow(id)
+    const { from, to } = loaded.value.context as Pick<Transfer.Context, "from" | "to">
+    const context = yield* Units.authorizationContext
+    const readAt = (unit: Authorization.UnitRef): Authorization.Action => ({
+      _tag: "ReadTeacher",
+      unit,
+      detail: "basic"
+    })
+    if (Authorization.isAllowed(actor, readAt(to), context)) return loaded
+    return yield* Units.authorize(actor, readAt(from)).pipe(Effect.as(loaded))
+  })

@@ -94,6 +94,7 @@ export const actionIn = (hierarchy: Hierarchy.Hierarchy): fc.Arbitrary<Authoriza
       ),
       fc.constant({ _tag: "ReviewTeacher" as const, unit }),
       fc.constant({ _tag: "ReadUnits" as const, unit }),
-      fc.constant({ _tag: "ReadStatistics" as const, unit })
+      fc.constant({ _tag: "ReadStatistics" as const, unit }),
+      fc.constant({ _tag: "VerifyAudit" as const, unit })
     )
   })

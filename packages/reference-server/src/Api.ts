@@ -1,0 +1,546 @@
+/**
+ * The tmis HTTP API as data: every endpoint with its path, its request and response Schemas and its errors. The
+ * handlers live in `Handlers.ts`; the OpenAPI 3.1 document at `/openapi.json` is generated from this definition.
+ *
+ * Request bodies refuse unknown keys (no mass assignment); the core decides everything else and its refusals come
+ * back with their rule ids (see `ApiError.ts`).
+ *
+ * @since 0.1.0
+ */
+import {
+  HttpApi,
+  HttpApiEndpoint,
+  HttpApiGroup,
+  HttpApiMiddleware,
+  HttpApiSchema,
+  HttpApiSecurity,
+  OpenApi
+} from "@effect/platform"
+import { Account, type Authorization, EmploymentStatus, Review, Unit } from "@tmis/core"
+import { Context, Schema } from "effect"
+import * as ApiError from "./ApiError.js"
+
+// ---------------------------------------------------------------------------------------------------------------
+// Building blocks
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A request body: a struct that refuses keys it does not declare. */
+const Body = <F extends Schema.Struct.Fields>(identifier: string, fields: F) =>
+  Schema.Struct(fields).annotations({ identifier, parseOptions: { onExcessProperty: "error" } })
+
+/** Ids of units, accounts, e-files, entries and processes: what the store accepts as a key. */
+const Id = Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9_-]{1,64}$/)).annotations({
+  description: "1 to 64 letters, digits, - or _"
+})
+/** An optional key: absent, never `undefined`. */
+const Opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+const Text = (max: number) => Schema.String.pipe(Schema.maxLength(max))
+const Day = Schema.String.pipe(Schema.pattern(/^\d{4}-\d{2}-\d{2}$/)).annotations({ description: "YYYY-MM-DD" })
+const Version = Schema.Int.pipe(Schema.nonNegative()).annotations({
+  description: "the version of the object the caller saw (optimistic concurrency)"
+})
+/** A record of indicators (信息指标): validated by the core against the deployment's indicator schema. */
+const IndicatorRecord = Schema.Record({ key: Text(64), value: Schema.Unknown }).annotations({
+  identifier: "IndicatorRecord",
+  description: "indicator values by field id, validated against the deployment's indicator schema (M11)"
+})
+
+const unitId = HttpApiSchema.param("unitId", Id)
+const accountId = HttpApiSchema.param("accountId", Id)
+const teacherId = HttpApiSchema.param("teacherId", Id)
+const entryId = HttpApiSchema.param("entryId", Id)
+const requestId = HttpApiSchema.param("requestId", Id)
+const workflowId = HttpApiSchema.param("workflowId", Id)
+const batchId = HttpApiSchema.param("batchId", Id)
+
+/**
+ * Keyset pagination: `after` is the `next` of the previous page.
+ *
+ * @since 0.1.0
+ */
+export const PageParams = Schema.Struct({
+  after: Schema.optional(Text(256)),
+  limit: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 1000)), {
+    default: () => 100
+  })
+})
+
+const Page = <A, I, R>(identifier: string, item: Schema.Schema<A, I, R>) =>
+  Schema.Struct({ items: Schema.Array(item), next: Schema.optional(Schema.String) }).annotations({ identifier })
+
+// ---------------------------------------------------------------------------------------------------------------
+// Responses
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * A unit as the API shows it.
+ *
+ * @since 0.1.0
+ */
+export const UnitView = Schema.Struct({
+  id: Schema.String,
+  kind: Unit.Kind,
+  parentId: Schema.optional(Schema.String),
+  path: Schema.String,
+  name: Schema.String,
+  code: Schema.String,
+  status: Schema.String,
+  validFrom: Schema.String,
+  school: Schema.optional(Schema.Unknown)
+}).annotations({ identifier: "Unit" })
+
+/**
+ * An account as the API shows it: never the person's identity number.
+ *
+ * @since 0.1.0
+ */
+export const AccountView = Schema.Struct({
+  id: Schema.String,
+  role: Account.Role,
+  unitId: Schema.String,
+  status: Schema.String,
+  name: Schema.String,
+  certificateBound: Schema.Boolean,
+  version: Schema.Number
+}).annotations({ identifier: "Account" })
+
+/**
+ * An entry of an e-file with its review.
+ *
+ * @since 0.1.0
+ */
+export const EntryView = Schema.Struct({
+  id: Schema.String,
+  teacherId: Schema.String,
+  group: Schema.String,
+  data: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+  review: Schema.Struct({ state: Review.State, version: Schema.optional(Schema.Number) }).annotations({
+    parseOptions: { onExcessProperty: "preserve" }
+  })
+}).annotations({ identifier: "Entry" })
+
+/**
+ * An e-file (电子档案) as the reader may see it: masked for readers of basic information (M37.2).
+ *
+ * @since 0.1.0
+ */
+export const EFileView = Schema.Struct({
+  id: Schema.String,
+  unitId: Schema.String,
+  path: Schema.String,
+  stage: Schema.String,
+  idType: Schema.String,
+  idNumber: Schema.String,
+  name: Schema.String,
+  status: EmploymentStatus.Status,
+  createdAt: Schema.String
+}).annotations({ identifier: "EFile" })
+
+/**
+ * An e-file with its entries, as read.
+ *
+ * @since 0.1.0
+ */
+export const EFileRead = Schema.Struct({
+  efile: EFileView,
+  entries: Schema.Array(EntryView),
+  masked: Schema.Boolean,
+  version: Schema.Number
+}).annotations({ identifier: "EFileRead" })
+
+/**
+ * A stored object's id and version after a command.
+ *
+ * @since 0.1.0
+ */
+export const Written = Schema.Struct({ id: Schema.String, version: Schema.Number }).annotations({
+  identifier: "Written"
+})
+
+/**
+ * A transfer or rotation: its machine state and the next step.
+ *
+ * @since 0.1.0
+ */
+export const WorkflowView = Schema.Struct({
+  id: Schema.String,
+  kind: Schema.Literal("transfer", "rotation"),
+  teacherId: Schema.String,
+  state: Schema.String,
+  open: Schema.Boolean,
+  createdAt: Schema.String,
+  version: Schema.Number
+}).annotations({ identifier: "Workflow" })
+
+/**
+ * The progress of a batch import.
+ *
+ * @since 0.1.0
+ */
+export const ImportView = Schema.Struct({
+  batchId: Schema.String,
+  unitId: Schema.String,
+  state: Schema.Literal("running", "done", "failed"),
+  rowsRead: Schema.Number,
+  accepted: Schema.Number,
+  rejected: Schema.Number,
+  failure: Schema.optional(Schema.Unknown)
+}).annotations({ identifier: "Import" })
+
+/**
+ * The result of verifying the audit chain (M37.1).
+ *
+ * @since 0.1.0
+ */
+export const AuditVerification = Schema.Union(
+  Schema.Struct({ _tag: Schema.Literal("Intact"), records: Schema.Number, head: Schema.String }),
+  Schema.Struct({
+    _tag: Schema.Literal("Broken"),
+    seq: Schema.Number,
+    reason: Schema.Literal("sequence", "link", "hash"),
+    records: Schema.Number
+  })
+).annotations({ identifier: "AuditVerification" })
+
+// ---------------------------------------------------------------------------------------------------------------
+// Authentication
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * The actor of the request, from its session (and client certificate).
+ *
+ * @since 0.1.0
+ */
+export class CurrentActor extends Context.Tag("@tmis/server/CurrentActor")<CurrentActor, Authorization.Actor>() {}
+
+/**
+ * The session cookie set at login.
+ *
+ * @since 0.1.0
+ */
+export const sessionCookie = HttpApiSecurity.apiKey({ in: "cookie", key: "tmis_session" })
+
+/**
+ * Authentication (M37.2, M14.2): a session token as a bearer token or the session cookie, and the client
+ * certificate of the connection when the server runs with mutual TLS.
+ *
+ * @since 0.1.0
+ */
+export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("@tmis/server/Authentication", {
+  failure: ApiError.Unauthenticated,
+  provides: CurrentActor,
+  security: {
+    bearer: HttpApiSecurity.bearer.pipe(
+      HttpApiSecurity.annotate(OpenApi.Description, "the token returned by POST /auth/login")
+    ),
+    cookie: sessionCookie
+  }
+}) {}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Groups
+// ---------------------------------------------------------------------------------------------------------------
+
+const LoginBody = Body("Login", { accountId: Text(128), password: Text(256) })
+const LoginResult = Schema.Struct({
+  outcome: Schema.Literal("ok", "mustChangePassword"),
+  token: Opt(Schema.String),
+  expiresAt: Opt(Schema.String)
+}).annotations({ identifier: "LoginResult" })
+const ActorView = Schema.Struct({
+  accountId: Schema.String,
+  role: Account.Role,
+  unitId: Schema.String,
+  unitPath: Schema.String,
+  certificatePresented: Schema.Boolean
+}).annotations({ identifier: "Actor" })
+
+/**
+ * Log in and out, change one's password (M37.2).
+ *
+ * @since 0.1.0
+ */
+export class AuthGroup extends HttpApiGroup.make("auth")
+  .add(
+    HttpApiEndpoint.post("login", "/auth/login")
+      .setPayload(LoginBody)
+      .addSuccess(LoginResult)
+      .annotate(OpenApi.Description, "Log in with a password; sets the session cookie and returns the token.")
+  )
+  .add(
+    HttpApiEndpoint.post("changePassword", "/auth/password")
+      .setPayload(Body("ChangePassword", { accountId: Text(128), current: Text(256), next: Text(256) }))
+      .addSuccess(Schema.Struct({ accountId: Schema.String }))
+      .annotate(OpenApi.Description, "Change one's own password (required after an initial or reset password).")
+  )
+  .add(HttpApiEndpoint.post("logout", "/auth/logout").addSuccess(Schema.Void).middleware(Authentication))
+  .add(HttpApiEndpoint.get("me", "/auth/me").addSuccess(ActorView).middleware(Authentication)) {}
+
+const SchoolBody = Body("SchoolAttributes", {
+  schoolType: Text(8),
+  sponsor: Text(8),
+  centralMinistry: Opt(Schema.Boolean),
+  affiliatedTo: Opt(Text(64))
+})
+
+/**
+ * The unit hierarchy (M2, M6, M7, M12, M20).
+ *
+ * @since 0.1.0
+ */
+export class UnitsGroup extends HttpApiGroup.make("units")
+  .add(HttpApiEndpoint.get("get")`/units/${unitId}`.addSuccess(UnitView))
+  .add(
+    HttpApiEndpoint.get("subtree")`/units/${unitId}/subtree`
+      .setUrlParams(PageParams)
+      .addSuccess(Page("UnitPage", UnitView))
+  )
+  .add(
+    HttpApiEndpoint.post("create")`/units/${unitId}/units`
+      .setPayload(
+        Body("NewUnit", {
+          id: Id,
+          kind: Unit.Kind,
+          name: Text(128),
+          code: Text(32),
+          validFrom: Day,
+          school: Opt(SchoolBody)
+        })
+      )
+      .addSuccess(UnitView, { status: 201 })
+  )
+  .middleware(Authentication) {}
+
+/**
+ * Accounts handed down level by level (M13–M15) and their credentials (M37.2, M14.2).
+ *
+ * @since 0.1.0
+ */
+export class AccountsGroup extends HttpApiGroup.make("accounts")
+  .add(
+    HttpApiEndpoint.post("create")`/units/${unitId}/accounts`
+      .setPayload(
+        Body("NewAccount", {
+          id: Id,
+          role: Account.Role,
+          person: Body("Person", { name: Text(64), identityNumber: Text(32) })
+        })
+      )
+      .addSuccess(AccountView, { status: 201 })
+  )
+  .add(
+    HttpApiEndpoint.post("disable")`/accounts/${accountId}/disable`
+      .setPayload(Body("DisableAccount", { expectedVersion: Version }))
+      .addSuccess(AccountView)
+  )
+  .add(
+    HttpApiEndpoint.put("setPassword")`/accounts/${accountId}/password`
+      .setPayload(Body("SetPassword", { password: Text(256), expectedVersion: Opt(Version) }))
+      .addSuccess(Schema.Struct({ accountId: Schema.String, version: Schema.Number }))
+  )
+  .add(
+    HttpApiEndpoint.put("bindCertificate")`/accounts/${accountId}/certificate`
+      .setPayload(
+        Body("BindCertificate", {
+          fingerprint: Text(128),
+          notBefore: Text(40),
+          notAfter: Text(40),
+          expectedVersion: Version
+        })
+      )
+      .addSuccess(AccountView)
+  )
+  .middleware(Authentication) {}
+
+const ReviewCommand = Schema.Union(
+  Body("Submit", { type: Schema.Literal("submit") }),
+  Body("ApproveBySchool", {
+    type: Schema.Literal("approveBySchool"),
+    collectiveReview: Text(512),
+    principal: Text(64),
+    signedOn: Day
+  }),
+  Body("ApproveByBureau", { type: Schema.Literal("approveByBureau") }),
+  Body("Reject", { type: Schema.Literal("reject"), reason: Text(1000) }),
+  Body("FlagProblem", {
+    type: Schema.Literal("flagProblem"),
+    problem: Body("Problem", { check: Review.Check, detail: Text(1000) })
+  }),
+  Body("ResolveProblem", { type: Schema.Literal("resolveProblem"), check: Review.Check, resolution: Text(1000) }),
+  Body("Edit", { type: Schema.Literal("edit"), data: IndicatorRecord })
+)
+
+/**
+ * Teachers' e-files: onboarding, entries, review, change requests, status changes, reads (M16–M22, M37).
+ *
+ * @since 0.1.0
+ */
+export class EFilesGroup extends HttpApiGroup.make("efiles")
+  .add(
+    HttpApiEndpoint.post("onboard", "/efiles")
+      .setPayload(
+        Body("NewHire", {
+          unitId: Id,
+          basicInfo: IndicatorRecord,
+          employment: Body("Employment", {
+            onEstablishment: Schema.Boolean,
+            contractMonths: Opt(Schema.Int.pipe(Schema.between(0, 1200))),
+            postCategory: Schema.Literal("1", "2", "3", "4")
+          })
+        })
+      )
+      .addSuccess(Schema.Struct({ efile: Written, entry: Written }), { status: 201 })
+  )
+  .add(HttpApiEndpoint.get("read")`/efiles/${teacherId}`.addSuccess(EFileRead))
+  .add(
+    HttpApiEndpoint.get("list")`/units/${unitId}/efiles`
+      .setUrlParams(PageParams)
+      .addSuccess(Page("EFilePage", EFileView))
+  )
+  .add(
+    HttpApiEndpoint.post("addEntry")`/efiles/${teacherId}/entries`
+      .setPayload(Body("NewEntry", { group: Text(64), data: IndicatorRecord }))
+      .addSuccess(Written, { status: 201 })
+  )
+  .add(
+    HttpApiEndpoint.post("review")`/entries/${entryId}/review`
+      .setPayload(Body("ReviewRequest", { command: ReviewCommand, expectedVersion: Version }))
+      .addSuccess(Written)
+  )
+  .add(
+    HttpApiEndpoint.post("requestChange")`/entries/${entryId}/change-requests`
+      .setPayload(Body("ChangeRequest", { change: IndicatorRecord, reason: Text(1000) }))
+      .addSuccess(Written, { status: 201 })
+  )
+  .add(
+    HttpApiEndpoint.post("approveChange")`/change-requests/${requestId}/approve`
+      .setPayload(Body("ApproveChange", { expectedVersion: Version }))
+      .addSuccess(Written)
+  )
+  .add(
+    HttpApiEndpoint.post("refuseChange")`/change-requests/${requestId}/refuse`
+      .setPayload(Body("RefuseChange", { reason: Text(1000), expectedVersion: Version }))
+      .addSuccess(Written)
+  )
+  .add(
+    HttpApiEndpoint.post("recordStatus")`/efiles/${teacherId}/status`
+      .setPayload(
+        Body("StatusChange", {
+          status: EmploymentStatus.Status,
+          effective: Day,
+          reason: Opt(EmploymentStatus.Reason),
+          expectedVersion: Version
+        })
+      )
+      .addSuccess(Written)
+  )
+  .add(
+    HttpApiEndpoint.get("countByStatus")`/units/${unitId}/statistics/status`
+      .setUrlParams(Schema.Struct({ day: Day }))
+      .addSuccess(Schema.Record({ key: Schema.String, value: Schema.Number }))
+  )
+  .middleware(Authentication) {}
+
+/**
+ * Batch import (M16.2, M17): upload a CSV or XLSX file, follow its progress, download the error report.
+ *
+ * @since 0.1.0
+ */
+export class ImportsGroup extends HttpApiGroup.make("imports")
+  .add(
+    HttpApiEndpoint.post("upload")`/units/${unitId}/imports`
+      .setPayload(
+        HttpApiSchema.Uint8Array({ contentType: "application/octet-stream" }).annotations({
+          description: "the file: CSV (UTF-8 or GB18030) or XLSX; say which with the `format` query parameter"
+        })
+      )
+      .setUrlParams(Schema.Struct({ format: Opt(Schema.Literal("csv", "xlsx")) }))
+      .addSuccess(ImportView, { status: 202 })
+  )
+  .add(HttpApiEndpoint.get("progress")`/imports/${batchId}`.addSuccess(ImportView))
+  .add(
+    HttpApiEndpoint.get("report")`/imports/${batchId}/report`.addSuccess(
+      HttpApiSchema.Text({ contentType: "text/csv" }).annotations({
+        description: "行,列,值,原因,规则 (UTF-8 with BOM)"
+      })
+    )
+  )
+  .middleware(Authentication) {}
+
+/**
+ * Transfers (M23) and rotations (M24): initiate, confirm / reject / withdraw in the fixed order, read.
+ *
+ * @since 0.1.0
+ */
+export class WorkflowsGroup extends HttpApiGroup.make("workflows")
+  .add(
+    HttpApiEndpoint.post("initiateTransfer", "/transfers")
+      .setPayload(Body("TransferRequest", { teacherId: Id, toUnitId: Id, effective: Day, reason: Text(1000) }))
+      .setHeaders(Schema.Struct({ "idempotency-key": Opt(Text(128)) }))
+      .addSuccess(WorkflowView, { status: 201 })
+  )
+  .add(
+    HttpApiEndpoint.post("initiateRotation", "/rotations")
+      .setPayload(
+        Body("RotationRequest", {
+          teacherId: Id,
+          toUnitId: Id,
+          personnelRelationChanges: Schema.Boolean,
+          period: Body("Period", { start: Day, end: Day }),
+          reason: Text(1000)
+        })
+      )
+      .setHeaders(Schema.Struct({ "idempotency-key": Opt(Text(128)) }))
+      .addSuccess(WorkflowView, { status: 201 })
+  )
+  .add(HttpApiEndpoint.get("get")`/workflows/${workflowId}`.addSuccess(WorkflowView))
+  .add(
+    HttpApiEndpoint.post("act")`/workflows/${workflowId}/actions`
+      .setPayload(
+        Body("WorkflowAction", {
+          type: Schema.Literal("confirm", "reject", "withdraw"),
+          reason: Opt(Text(1000)),
+          expectedVersion: Version
+        })
+      )
+      .setHeaders(Schema.Struct({ "idempotency-key": Opt(Text(128)) }))
+      .addSuccess(WorkflowView)
+  )
+  .middleware(Authentication) {}
+
+/**
+ * The audit log (M37.1).
+ *
+ * @since 0.1.0
+ */
+export class AuditGroup extends HttpApiGroup.make("audit")
+  .add(HttpApiEndpoint.get("verify", "/audit/verify").addSuccess(AuditVerification))
+  .middleware(Authentication) {}
+
+/**
+ * The whole API.
+ *
+ * @since 0.1.0
+ */
+export class Api extends HttpApi.make("tmis")
+  .add(AuthGroup)
+  .add(UnitsGroup)
+  .add(AccountsGroup)
+  .add(EFilesGroup)
+  .add(ImportsGroup)
+  .add(WorkflowsGroup)
+  .add(AuditGroup)
+  .addError(ApiError.BadRequest)
+  .addError(ApiError.Unauthenticated)
+  .addError(ApiError.Forbidden)
+  .addError(ApiError.NotFound)
+  .addError(ApiError.Conflict)
+  .addError(ApiError.PayloadTooLarge)
+  .addError(ApiError.Unprocessable)
+  .addError(ApiError.Timeout)
+  .annotate(OpenApi.Title, "tmis — National Teacher Management Information System (全国教师管理信息系统)")
+  .annotate(OpenApi.Version, "0.1.0")
+  .annotate(
+    OpenApi.Description,
+    "The reference server of the tmis SDK. Every refusal names the rule of the regulation it enforces (rule, zh, en)."
+  ) {}

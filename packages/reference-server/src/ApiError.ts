@@ -1,0 +1,174 @@
+/**
+ * The error bodies of the HTTP API: every refusal carries the rule id it enforces (where there is one), a Chinese
+ * and an English message, and the offending values — the core's refusals, mapped to status codes in one place.
+ *
+ * @since 0.1.0
+ */
+import { HttpApiSchema } from "@effect/platform"
+import { Authorization, RuleError, Storage, Workflows } from "@tmis/core"
+import { Effect, Schema } from "effect"
+
+const fields = {
+  rule: Schema.optional(RuleError.RuleId),
+  zh: Schema.String,
+  en: Schema.String,
+  details: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+}
+
+/**
+ * 400: the request is not what the endpoint reads (malformed JSON, a forbidden key).
+ *
+ * @since 0.1.0
+ */
+export class BadRequest extends Schema.TaggedError<BadRequest>()(
+  "BadRequest",
+  fields,
+  HttpApiSchema.annotations({ status: 400 })
+) {}
+
+/**
+ * 401: no valid session (M37.2). One body for every cause.
+ *
+ * @since 0.1.0
+ */
+export class Unauthenticated extends Schema.TaggedError<Unauthenticated>()(
+  "Unauthenticated",
+  fields,
+  HttpApiSchema.annotations({ status: 401 })
+) {}
+
+/**
+ * 403: the actor may not do this (M14.3, M13.*, M14.2 …).
+ *
+ * @since 0.1.0
+ */
+export class Forbidden extends Schema.TaggedError<Forbidden>()(
+  "Forbidden",
+  fields,
+  HttpApiSchema.annotations({ status: 403 })
+) {}
+
+/**
+ * 404: no such object.
+ *
+ * @since 0.1.0
+ */
+export class NotFound extends Schema.TaggedError<NotFound>()(
+  "NotFound",
+  fields,
+  HttpApiSchema.annotations({ status: 404 })
+) {}
+
+/**
+ * 409: the object changed meanwhile (optimistic version), or the store refused the write (M14.4, M17.4, M24.3).
+ *
+ * @since 0.1.0
+ */
+export class Conflict extends Schema.TaggedError<Conflict>()(
+  "Conflict",
+  fields,
+  HttpApiSchema.annotations({ status: 409 })
+) {}
+
+/**
+ * 413: the body is larger than the endpoint accepts.
+ *
+ * @since 0.1.0
+ */
+export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()(
+  "PayloadTooLarge",
+  fields,
+  HttpApiSchema.annotations({ status: 413 })
+) {}
+
+/**
+ * 422: the request is well-formed but a rule of the regulation refuses it.
+ *
+ * @since 0.1.0
+ */
+export class Unprocessable extends Schema.TaggedError<Unprocessable>()(
+  "Unprocessable",
+  fields,
+  HttpApiSchema.annotations({ status: 422 })
+) {}
+
+/**
+ * 503: the request took longer than the server allows.
+ *
+ * @since 0.1.0
+ */
+export class Timeout extends Schema.TaggedError<Timeout>()(
+  "Timeout",
+  fields,
+  HttpApiSchema.annotations({ status: 503 })
+) {}
+
+/**
+ * Every error an endpoint may answer with.
+ *
+ * @since 0.1.0
+ */
+export type ApiError = BadRequest | Unauthenticated | Forbidden | NotFound | Conflict | Unprocessable
+
+const hasRule = (error: object): error is RuleError.Violation =>
+  "rule" in error && "zh" in error && "en" in error && typeof error.rule === "string"
+
+const violationOf = (error: RuleError.Violation) => ({
+  rule: error.rule,
+  zh: error.zh,
+  en: error.en,
+  details: { ...error.details }
+})
+
+/**
+ * Map a refusal of the core to its HTTP error; undefined for what is not a refusal (a storage failure, a bug),
+ * which stays a defect (500).
+ *
+ * @since 0.1.0
+ */
+export const fromCore = (error: unknown): ApiError | undefined => {
+  if (error instanceof BadRequest || error instanceof Unauthenticated || error instanceof Forbidden) return error
+  if (error instanceof NotFound || error instanceof Conflict || error instanceof Unprocessable) return error
+  if (error instanceof Storage.NotFound) {
+    return new NotFound({
+      zh: `${error.entity} ${error.id} 不存在`,
+      en: `there is no ${error.entity} ${error.id}`,
+      details: { entity: error.entity, id: error.id }
+    })
+  }
+  if (error instanceof Storage.Conflict) {
+    return new Conflict({
+      zh: `${error.entity} ${error.id} 已被他人修改，请重新读取后再试`,
+      en: `${error.entity} ${error.id} is no longer at version ${error.expectedVersion}: read it again`,
+      details: { entity: error.entity, id: error.id, expectedVersion: error.expectedVersion }
+    })
+  }
+  if (error instanceof Workflows.IdempotencyKeyReused) {
+    return new Conflict({
+      zh: "幂等键已用于其他操作",
+      en: "the idempotency key was used for another command",
+      details: { field: "Idempotency-Key", value: error.key }
+    })
+  }
+  if (typeof error === "object" && error !== null && hasRule(error)) {
+    const tag = "_tag" in error ? error._tag : ""
+    if (tag === "AuthenticationError") return new Unauthenticated(violationOf(error))
+    if (tag === "AuthorizationError" || error instanceof Authorization.AuthorizationError) {
+      return new Forbidden(violationOf(error))
+    }
+    if (tag === "ConstraintError") return new Conflict(violationOf(error))
+    return new Unprocessable(violationOf(error))
+  }
+  return undefined
+}
+
+/**
+ * Turn the core's refusals of an effect into HTTP errors; anything else dies (and is answered with a 500).
+ *
+ * @since 0.1.0
+ */
+export const refusals = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, ApiError, R> =>
+  Effect.catchAll(effect, (error) => {
+    const mapped = fromCore(error)
+    return mapped === undefined ? Effect.die(error) : Effect.fail(mapped)
+  })

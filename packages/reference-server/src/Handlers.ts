@@ -1,0 +1,365 @@
+/**
+ * The handlers of the API: each one takes the authenticated actor and the decoded request, calls one application
+ * service of the core, and maps its refusals (`ApiError.refusals`). No handler decides a permission itself: the
+ * core's Authorization does, inside the service.
+ *
+ * @since 0.1.0
+ */
+import { randomUUID } from "node:crypto"
+import { HttpApiBuilder } from "@effect/platform"
+import {
+  type Account,
+  Accounts,
+  Audit,
+  Auth,
+  EFiles,
+  type Settings,
+  Storage,
+  type Unit,
+  Units,
+  Workflows
+} from "@tmis/core"
+import { Clock, Effect, Layer, Option } from "effect"
+import * as Api from "./Api.js"
+import * as ApiError from "./ApiError.js"
+import { newToken, sessionIdOf } from "./Authentication.js"
+import * as Imports from "./Imports.js"
+import * as RequestContext from "./RequestContext.js"
+
+const { refusals } = ApiError
+
+const accountView = (stored: Storage.Versioned<Account.Account>) => ({
+  id: stored.value.id,
+  role: stored.value.role,
+  unitId: stored.value.unitId,
+  status: stored.value.status,
+  name: stored.value.person.name,
+  certificateBound: stored.value.certificate !== undefined,
+  version: stored.version
+})
+
+const written = (stored: { readonly value: { readonly id: string }; readonly version: number }) => ({
+  id: stored.value.id,
+  version: stored.version
+})
+
+const workflowView = (stored: Storage.Versioned<Storage.Workflow>) => ({
+  id: stored.value.id,
+  kind: stored.value.kind,
+  teacherId: stored.value.teacherId,
+  state: stored.value.state,
+  open: stored.value.open,
+  createdAt: stored.value.createdAt,
+  version: stored.version
+})
+
+const today = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString().slice(0, 10))
+
+/** The idempotency key of a request, when it sent one. */
+const keyed = (headers: { readonly "idempotency-key"?: string | undefined }) => ({
+  idempotencyKey: headers["idempotency-key"]
+})
+
+/**
+ * `/auth`: login sets the session cookie and returns the token; the store keeps only the token's hash.
+ *
+ * @since 0.1.0
+ */
+export const auth = HttpApiBuilder.group(Api.Api, "auth", (handlers) =>
+  handlers
+    .handle("login", ({ payload }) =>
+      Effect.gen(function* () {
+        const token = newToken()
+        const result = yield* Auth.login(payload.accountId, payload.password, sessionIdOf(token))
+        if (result.session === undefined) return { outcome: result.outcome }
+        const { secureCookies } = yield* RequestContext.ServerConfig
+        yield* HttpApiBuilder.securitySetCookie(Api.sessionCookie, token, {
+          secure: secureCookies,
+          sameSite: "strict",
+          path: "/"
+        })
+        return { outcome: result.outcome, token }
+      }).pipe(refusals)
+    )
+    .handle("changePassword", ({ payload }) =>
+      Auth.changePassword(payload.accountId, payload.current, payload.next).pipe(
+        Effect.as({ accountId: payload.accountId }),
+        refusals
+      )
+    )
+    .handle("logout", ({ request }) =>
+      Effect.gen(function* () {
+        const bearer = request.headers.authorization?.replace(/^Bearer /, "")
+        const token = bearer ?? request.cookies.tmis_session
+        if (token !== undefined) yield* Auth.logout(sessionIdOf(token))
+        yield* HttpApiBuilder.securitySetCookie(Api.sessionCookie, "", { maxAge: 0, path: "/" })
+      }).pipe(refusals)
+    )
+    .handle("me", () =>
+      Effect.map(Api.CurrentActor, (actor) => ({
+        accountId: actor.accountId,
+        role: actor.role,
+        unitId: actor.unit.id,
+        unitPath: actor.unit.path,
+        certificatePresented: actor.presentedCertificate !== undefined
+      }))
+    )
+)
+
+const unitView = (unit: {
+  readonly id: string
+  readonly kind: Unit.Kind
+  readonly parentId: string | undefined
+  readonly path: string
+  readonly name: string
+  readonly code: string
+  readonly status: string
+  readonly validFrom: string
+  readonly school: unknown
+}) => ({ ...unit, school: unit.school ?? undefined })
+
+/**
+ * `/units`.
+ *
+ * @since 0.1.0
+ */
+export const units = HttpApiBuilder.group(Api.Api, "units", (handlers) =>
+  handlers
+    .handle("get", ({ path }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        const version = yield* Units.asOf(actor, path.unitId, yield* today)
+        if (Option.isNone(version)) return yield* new Storage.NotFound({ entity: "unit", id: path.unitId })
+        return unitView(version.value)
+      }).pipe(refusals)
+    )
+    .handle("subtree", ({ path, urlParams }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        const page = yield* Units.subtree(actor, path.unitId, urlParams)
+        return { items: page.items.map((u) => unitView(u)), next: page.next }
+      }).pipe(refusals)
+    )
+    .handle("create", ({ path, payload }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        const stored = yield* Units.create(actor, payload, path.unitId)
+        return unitView(stored.value)
+      }).pipe(refusals)
+    )
+)
+
+/**
+ * `/accounts`.
+ *
+ * @since 0.1.0
+ */
+export const accounts = HttpApiBuilder.group(Api.Api, "accounts", (handlers) =>
+  handlers
+    .handle("create", ({ path, payload }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        return accountView(yield* Accounts.create(actor, payload, path.unitId))
+      }).pipe(refusals)
+    )
+    .handle("disable", ({ path, payload }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        return accountView(yield* Accounts.disable(actor, path.accountId, payload.expectedVersion))
+      }).pipe(refusals)
+    )
+    .handle("setPassword", ({ path, payload }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        return yield* Auth.setPassword(actor, path.accountId, payload.password, payload.expectedVersion)
+      }).pipe(refusals)
+    )
+    .handle("bindCertificate", ({ path, payload }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        const { expectedVersion, ...certificate } = payload
+        return accountView(yield* Accounts.bindCertificate(actor, path.accountId, certificate, expectedVersion))
+      }).pipe(refusals)
+    )
+)
+
+/**
+ * `/efiles`, `/entries`, `/change-requests`.
+ *
+ * @since 0.1.0
+ */
+export const efiles = HttpApiBuilder.group(Api.Api, "efiles", (handlers) =>
+  handlers
+    .handle("onboard", ({ payload }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        const { efile, entry } = yield* EFiles.onboard(actor, {
+          id: randomUUID(),
+          entryId: randomUUID(),
+          unitId: payload.unitId,
+          basicInfo: payload.basicInfo,
+          employment: { ...payload.employment, contractMonths: payload.employment.contractMonths }
+        })
+        return { efile: written(efile), entry: written(entry) }
+      }).pipe(refusals)
+    )
+    .handle("read", ({ path }) =>
+      Effect.flatMap(Api.CurrentActor, (actor) => EFiles.read(actor, path.teacherId)).pipe(refusals)
+    )
+    .handle("list", ({ path, urlParams }) =>
+      Effect.flatMap(Api.CurrentActor, (actor) => EFiles.list(actor, path.unitId, urlParams)).pipe(refusals)
+    )
+    .handle("addEntry", ({ path, payload }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        const stored = yield* EFiles.addEntry(actor, {
+          teacherId: path.teacherId,
+          entryId: randomUUID(),
+          group: payload.group,
+          data: payload.data
+        })
+        return written(stored)
+      }).pipe(refusals)
+    )
+    .handle("review", ({ path, payload }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        return written(yield* EFiles.review(actor, path.entryId, payload.command, payload.expectedVersion))
+      }).pipe(refusals)
+    )
+    .handle("requestChange", ({ path, payload }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        const stored = yield* EFiles.requestChange(actor, {
+          id: randomUUID(),
+          entryId: path.entryId,
+          change: payload.change,
+          reason: payload.reason
+        })
+        return written(stored)
+      }).pipe(refusals)
+    )
+    .handle("approveChange", ({ path, payload }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        return written(yield* EFiles.approveChange(actor, path.requestId, payload.expectedVersion))
+      }).pipe(refusals)
+    )
+    .handle("refuseChange", ({ path, payload }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        return written(yield* EFiles.refuseChange(actor, path.requestId, payload.reason, payload.expectedVersion))
+      }).pipe(refusals)
+    )
+    .handle("recordStatus", ({ path, payload }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        const { expectedVersion, reason, ...change } = payload
+        const stored = yield* EFiles.recordStatus(
+          actor,
+          path.teacherId,
+          reason === undefined ? change : { ...change, reason },
+          expectedVersion
+        )
+        return written(stored)
+      }).pipe(refusals)
+    )
+    .handle("countByStatus", ({ path, urlParams }) =>
+      Effect.flatMap(Api.CurrentActor, (actor) => EFiles.countByStatus(actor, path.unitId, urlParams.day)).pipe(
+        refusals
+      )
+    )
+)
+
+/**
+ * `/imports`.
+ *
+ * @since 0.1.0
+ */
+export const imports = HttpApiBuilder.group(Api.Api, "imports", (handlers) =>
+  handlers
+    .handle("upload", ({ path, payload, urlParams }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        const service = yield* Imports.Imports
+        return yield* service.start(actor, path.unitId, payload, urlParams.format ?? "csv")
+      })
+    )
+    .handle("progress", ({ path }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        return yield* (yield* Imports.Imports).progress(actor, path.batchId)
+      })
+    )
+    .handle("report", ({ path }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        return yield* (yield* Imports.Imports).report(actor, path.batchId)
+      })
+    )
+)
+
+/**
+ * `/transfers`, `/rotations`, `/workflows`: an `Idempotency-Key` header makes a retried command safe.
+ *
+ * @since 0.1.0
+ */
+export const workflows = HttpApiBuilder.group(Api.Api, "workflows", (handlers) =>
+  handlers
+    .handle("initiateTransfer", ({ payload, headers }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        const stored = yield* Workflows.initiateTransfer(
+          actor,
+          { id: randomUUID(), kind: "transfer", ...payload },
+          keyed(headers)
+        )
+        return workflowView(stored)
+      }).pipe(refusals)
+    )
+    .handle("initiateRotation", ({ payload, headers }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        return workflowView(yield* Workflows.initiateRotation(actor, { id: randomUUID(), ...payload }, keyed(headers)))
+      }).pipe(refusals)
+    )
+    .handle("get", ({ path }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        return workflowView(yield* Workflows.read(actor, path.workflowId))
+      }).pipe(refusals)
+    )
+    .handle("act", ({ path, payload, headers }) =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        const action: Workflows.Action =
+          payload.type === "confirm" ? { type: "confirm" } : { type: payload.type, reason: payload.reason ?? "" }
+        const stored = yield* Workflows.act(actor, path.workflowId, action, payload.expectedVersion, keyed(headers))
+        return workflowView(stored)
+      }).pipe(refusals)
+    )
+)
+
+/**
+ * `/audit/verify`: for the system admin of the deployment's root, who answers for the log (M37.1).
+ *
+ * @since 0.1.0
+ */
+export const audit = HttpApiBuilder.group(Api.Api, "audit", (handlers) =>
+  handlers.handle("verify", () =>
+    Effect.gen(function* () {
+      const actor = yield* Api.CurrentActor
+      const storage = yield* Storage.Storage
+      const root = Option.getOrUndefined(yield* storage.units.root())
+      yield* Units.authorize(actor, { _tag: "VerifyAudit", unit: root === undefined ? actor.unit : Units.ref(root) })
+      return yield* Audit.verifyAuditLog
+    }).pipe(refusals)
+  )
+)
+
+/**
+ * Every group of the API.
+ *
+ * @since 0.1.0
+ */
+export const layer = Layer.mergeAll(auth, units, accounts, efiles, imports, workflows, audit)

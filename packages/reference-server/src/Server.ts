@@ -1,0 +1,301 @@
+/**
+ * The reference server: the API of `Api.ts` served over node:http (or node:https with mutual TLS), its OpenAPI 3.1
+ * document at `/openapi.json`, and an interactive reference at `/docs` whose script is served inline by the server
+ * itself (no network needed where it runs).
+ *
+ * Around every request: an id (the `x-request-id` header and every audit record of the request, M37.1); body
+ * limits and a JSON check before any handler runs (malformed JSON, prototype keys → 400, too large → 413, other
+ * media types → 415); a time limit for reads; an audit record for every refused request; no-store and nosniff
+ * headers. Commands are never cut short mid-transaction: a write runs to its commit or its rollback.
+ *
+ * @since 0.1.0
+ */
+import { randomUUID } from "node:crypto"
+import * as Http from "node:http"
+import * as Https from "node:https"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import {
+  HttpApiBuilder,
+  HttpApiScalar,
+  type HttpApp,
+  HttpIncomingMessage,
+  HttpServer,
+  HttpServerRequest,
+  HttpServerResponse
+} from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Audit, type Settings, Storage } from "@tmis/core"
+import { Cause, Duration, Effect, Layer, Option } from "effect"
+import * as Api from "./Api.js"
+import * as Authentication from "./Authentication.js"
+import * as Handlers from "./Handlers.js"
+import * as Imports from "./Imports.js"
+import * as RequestContext from "./RequestContext.js"
+
+/**
+ * TLS with client certificates (M14.2): the server's key and certificate, and the CA whose certificates clients
+ * present. Clients without a certificate are still served (they log in with a password); a certificate the CA did
+ * not sign is not passed on.
+ *
+ * @since 0.1.0
+ */
+export interface Tls {
+  readonly key: string | Buffer
+  readonly cert: string | Buffer
+  readonly ca: string | Buffer
+}
+
+/**
+ * Options of {@link layer}.
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly host?: string
+  /** 0 picks a free port. Default 8080. */
+  readonly port?: number
+  readonly tls?: Tls
+  /** Largest JSON body, in bytes. Default 1 MiB. */
+  readonly maxJsonBytes?: number
+  /** Largest import upload, in bytes. Default 256 MiB. */
+  readonly maxImportBytes?: number
+  /** Time limit of a read (GET), in ms. Default 30 s. */
+  readonly readTimeoutMs?: number
+  /** Where uploads and error reports are kept. Default: a folder under the OS temp directory. */
+  readonly importDir?: string
+}
+
+const limits = (options: Options) => ({
+  json: options.maxJsonBytes ?? 1024 * 1024,
+  upload: options.maxImportBytes ?? 256 * 1024 * 1024,
+  readTimeout: Duration.millis(options.readTimeoutMs ?? 30_000)
+})
+
+/** An error body like the API's own (`ApiError.ts`), for refusals made before the API runs. */
+const refusal = (status: number, tag: string, zh: string, en: string, details: Record<string, unknown> = {}) =>
+  HttpServerResponse.unsafeJson({ _tag: tag, zh, en, details }, { status })
+
+/** Keys that would reach an object's prototype if a consumer merged the body naively. */
+const forbiddenKeys = new Set(["__proto__", "constructor", "prototype"])
+
+const findForbiddenKey = (value: unknown, path: string): string | undefined => {
+  if (typeof value !== "object" || value === null) return undefined
+  for (const [key, inner] of Object.entries(value)) {
+    const here = Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`
+    if (forbiddenKeys.has(key)) return here
+    const found = findForbiddenKey(inner, here)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
+const isUpload = (method: string, pathname: string) => method === "POST" && /^\/units\/[^/]+\/imports$/.test(pathname)
+
+/** Requests whose refusals the core audits itself (every login attempt, every password change). */
+const auditedByCore = (pathname: string) => pathname === "/auth/login" || pathname === "/auth/password"
+
+/**
+ * Check the body of a request before the API sees it; a response when it is refused.
+ */
+const checkBody = (request: HttpServerRequest.HttpServerRequest, pathname: string, max: ReturnType<typeof limits>) =>
+  Effect.gen(function* () {
+    if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return undefined
+    const declared = request.headers["content-length"]
+    const length = declared === undefined ? undefined : Number(declared)
+    if (isUpload(request.method, pathname)) {
+      if (length === undefined || !Number.isFinite(length)) {
+        return refusal(411, "LengthRequired", "上传文件须注明长度", "an upload must declare its Content-Length")
+      }
+      if (length > max.upload) {
+        return refusal(413, "PayloadTooLarge", "上传文件过大", `an upload is at most ${max.upload} bytes`, {
+          field: "Content-Length",
+          value: length
+        })
+      }
+      return undefined
+    }
+    const type = (request.headers["content-type"] ?? "application/json").toLowerCase()
+    if (!type.startsWith("application/json")) {
+      return refusal(415, "UnsupportedMediaType", "请求体须为JSON", "the body must be application/json", {
+        field: "Content-Type",
+        value: type.slice(0, 100)
+      })
+    }
+    if (length !== undefined && length > max.json) {
+      return refusal(413, "PayloadTooLarge", "请求体过大", `a JSON body is at most ${max.json} bytes`, {
+        field: "Content-Length",
+        value: length
+      })
+    }
+    // Read once, within the limit (a chunked body declares no length); the API reads the same cached text.
+    const text = yield* request.text.pipe(HttpIncomingMessage.withMaxBodySize(Option.some(max.json)), Effect.either)
+    if (text._tag === "Left") {
+      return refusal(413, "PayloadTooLarge", "请求体过大或不完整", `a JSON body is at most ${max.json} bytes`, {
+        field: "body"
+      })
+    }
+    if (text.right === "") return undefined
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text.right)
+    } catch (error) {
+      return refusal(400, "BadRequest", "请求体不是合法的JSON", "the body is not valid JSON", {
+        field: "body",
+        reason: error instanceof Error ? error.message.slice(0, 200) : "invalid"
+      })
+    }
+    const key = findForbiddenKey(parsed, "body")
+    return key === undefined
+      ? undefined
+      : refusal(400, "BadRequest", "请求体含有不允许的键", "the body has a key that is never accepted", {
+          field: key,
+          value: key.slice(key.lastIndexOf(".") + 1)
+        })
+  })
+
+const securityHeaders = (response: HttpServerResponse.HttpServerResponse, pathname: string, id: string) =>
+  HttpServerResponse.setHeaders(response, {
+    "x-request-id": id,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+    ...(pathname === "/docs" ? {} : { "content-security-policy": "default-src 'none'; frame-ancestors 'none'" })
+  })
+
+/** Audit a refused request under its actor (or "anonymous"), in its own transaction (M37.1). */
+const auditRefusal = (
+  state: RequestContext.RequestState,
+  request: HttpServerRequest.HttpServerRequest,
+  pathname: string,
+  status: number
+) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const at = new Date().toISOString()
+    yield* storage.transaction(
+      storage.audit.append({
+        at,
+        actor: state.actor?.accountId ?? "anonymous",
+        unitId: state.actor?.unit.id,
+        action: "http.refused",
+        object: `${request.method} ${pathname}`.slice(0, 300),
+        outcome: "refused",
+        requestId: state.id,
+        details: { status }
+      })
+    )
+  })
+
+/**
+ * The middleware around the whole app (see the module comment).
+ *
+ * @since 0.1.0
+ */
+export const guard =
+  (options: Options) =>
+  (app: HttpApp.Default): HttpApp.Default<never, Storage.Storage> =>
+    Effect.gen(function* () {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const max = limits(options)
+      const pathname = new URL(request.url, "http://localhost").pathname
+      const state: RequestContext.RequestState = { id: randomUUID(), actor: undefined }
+      const refused = yield* checkBody(request, pathname, max)
+      const serve = app.pipe(
+        Effect.locally(RequestContext.current, state),
+        Effect.locally(Audit.currentRequestId, state.id),
+        request.method === "GET"
+          ? Effect.timeoutFail({
+              duration: max.readTimeout,
+              onTimeout: () => "timeout" as const
+            })
+          : (effect) => effect,
+        Effect.catchAllCause((cause) => {
+          if (Cause.isFailType(cause) && cause.error === "timeout") {
+            return Effect.succeed(
+              refusal(503, "Timeout", "请求超时", `the request took longer than ${Duration.format(max.readTimeout)}`)
+            )
+          }
+          return Effect.as(
+            Effect.logError("request failed", cause),
+            refusal(500, "InternalError", "服务器内部错误", "internal error: see the server log for this request id", {
+              requestId: state.id
+            })
+          )
+        })
+      )
+      const response = refused ?? (yield* serve)
+      if (response.status >= 400 && !auditedByCore(pathname)) {
+        yield* auditRefusal(state, request, pathname, response.status).pipe(
+          Effect.catchAll((error) => Effect.logError("audit of a refused request failed", error))
+        )
+      }
+      return securityHeaders(response, pathname, state.id)
+    })
+
+/**
+ * The API with its handlers, authentication and imports, over the store.
+ *
+ * @since 0.1.0
+ */
+export const apiLayer = (options: Options) =>
+  HttpApiBuilder.api(Api.Api).pipe(
+    Layer.provide(Handlers.layer),
+    Layer.provide(Authentication.layer),
+    Layer.provide(Imports.layer),
+    Layer.provide(
+      Layer.succeed(RequestContext.ServerConfig, {
+        secureCookies: options.tls !== undefined,
+        importDir: options.importDir ?? join(tmpdir(), `tmis-imports-${process.pid}`)
+      })
+    )
+  )
+
+/**
+ * The node server itself: plain HTTP, or HTTPS asking for (not requiring) a client certificate. Slow clients are
+ * cut off: the whole request must arrive within 60 s, its headers within 20 s.
+ *
+ * @since 0.1.0
+ */
+export const nodeServer = (options: Options): Http.Server => {
+  const timeouts = { requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }
+  const server =
+    options.tls === undefined
+      ? Http.createServer(timeouts)
+      : Https.createServer({
+          ...timeouts,
+          key: options.tls.key,
+          cert: options.tls.cert,
+          ca: options.tls.ca,
+          requestCert: true,
+          rejectUnauthorized: false
+        })
+  return server
+}
+
+/**
+ * The server as a layer: serves until the layer's scope closes. Needs the store and the deployment settings.
+ *
+ * @since 0.1.0
+ */
+export const layer = (
+  options: Options = {}
+): Layer.Layer<HttpServer.HttpServer, unknown, Storage.Storage | Settings.Settings> =>
+  HttpApiBuilder.serve(guard(options)).pipe(
+    Layer.provide(HttpApiScalar.layer({ path: "/docs", scalar: { withDefaultFonts: false } })),
+    Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+    Layer.provide(apiLayer(options)),
+    Layer.provideMerge(
+      NodeHttpServer.layer(() => nodeServer(options), { port: options.port ?? 8080, host: options.host ?? "127.0.0.1" })
+    )
+  )
+
+/**
+ * The URL the server listens on.
+ *
+ * @since 0.1.0
+ */
+export const url = Effect.map(HttpServer.HttpServer, (server) => {
+  const address = server.address
+  return address._tag === "TcpAddress" ? `http://${address.hostname}:${address.port}` : `unix:${address.path}`
+})
