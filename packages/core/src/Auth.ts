@@ -15,7 +15,7 @@ import * as Accounts from "./Accounts.js"
 import * as Audit from "./Audit.js"
 import type * as Authorization from "./Authorization.js"
 import * as Credential from "./Credential.js"
-import { AuthenticationError } from "./IdentitySource.js"
+import * as IdentitySource from "./IdentitySource.js"
 import * as RuleError from "./RuleError.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
@@ -43,8 +43,8 @@ const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
  *
  * @since 0.1.0
  */
-export const loginRefused = (): AuthenticationError =>
-  new AuthenticationError(
+export const loginRefused = (): IdentitySource.AuthenticationError =>
+  new IdentitySource.AuthenticationError(
     RuleError.violation("M37.2", Credential.refusedMessage.zh, Credential.refusedMessage.en, { field: "credential" })
   )
 
@@ -53,8 +53,8 @@ export const loginRefused = (): AuthenticationError =>
  *
  * @since 0.1.0
  */
-export const sessionRefused = (): AuthenticationError =>
-  new AuthenticationError(
+export const sessionRefused = (): IdentitySource.AuthenticationError =>
+  new IdentitySource.AuthenticationError(
     RuleError.violation("M37.2", "会话已结束，请重新登录", "the session has ended: log in again", { field: "session" })
   )
 
@@ -406,6 +406,58 @@ export const login = (accountId: string, password: string, sessionId: string) =>
     attempt("auth.login", accountId, password, sessionId),
     ({ outcome, session }): LoginResult => ({ outcome, session })
   )
+
+/**
+ * Log in through a pluggable identity source (M15.2): a provincial platform (应用支撑服务平台) vouches for the
+ * person (`IdentitySource.platform`) and the account it names gets a session — if it exists and is active. The
+ * source's refusal, an unknown account and a disabled one are refused alike; every attempt is audited with the
+ * source's name. Password policy and lockout are the platform's then.
+ *
+ * @since 0.1.0
+ */
+export const loginWith = (
+  source: IdentitySource.IdentitySource["Type"],
+  credential: IdentitySource.Credential,
+  sessionId: string
+) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const at = (yield* now).toISOString()
+    const principal = yield* source.authenticate(credential).pipe(
+      Effect.tapError(() =>
+        storage.transaction(
+          audit({
+            actor: "anonymous",
+            unitId: undefined,
+            action: "auth.login",
+            object: `source:${source.name}`,
+            outcome: "refused",
+            details: { source: source.name, reason: "sourceRefused" }
+          })
+        )
+      ),
+      Effect.mapError(() => loginRefused())
+    )
+    const account = Option.getOrUndefined(yield* storage.accounts.get(principal.accountId))
+    return yield* storage.transaction(
+      Effect.gen(function* () {
+        const entry = {
+          actor: principal.accountId,
+          unitId: account?.value.unitId,
+          action: "auth.login",
+          object: `account:${principal.accountId}`
+        }
+        if (account === undefined || account.value.status !== "active") {
+          yield* audit({ ...entry, outcome: "refused", details: { source: source.name, reason: "unavailable" } })
+          return yield* Effect.fail(loginRefused())
+        }
+        const session = { id: sessionId, accountId: account.value.id, createdAt: at, lastSeenAt: at }
+        yield* storage.sessions.insert(session)
+        yield* audit({ ...entry, outcome: "ok", details: { source: source.name, session: true } })
+        return session
+      })
+    )
+  })
 
 /**
  * The actor of a session, if it may still act now (MLPS session timeout): refused with {@link sessionRefused}

@@ -268,6 +268,15 @@ export class AuthGroup extends HttpApiGroup.make("auth")
       .annotate(OpenApi.Description, "Log in with a password; sets the session cookie and returns the token.")
   )
   .add(
+    HttpApiEndpoint.post("platformLogin", "/auth/platform")
+      .setPayload(Body("PlatformLogin", { token: Text(8192) }))
+      .addSuccess(LoginResult)
+      .annotate(
+        OpenApi.Description,
+        "Log in with a token of the province's identity platform (M15.2), when the server is configured with one."
+      )
+  )
+  .add(
     HttpApiEndpoint.post("changePassword", "/auth/password")
       .setPayload(Body("ChangePassword", { accountId: Text(128), current: Text(256), next: Text(256) }))
       .addSuccess(Schema.Struct({ accountId: Schema.String }))

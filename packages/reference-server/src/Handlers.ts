@@ -81,6 +81,20 @@ export const auth = HttpApiBuilder.group(Api.Api, "auth", (handlers) =>
         return { outcome: result.outcome, token }
       }).pipe(refusals)
     )
+    .handle("platformLogin", ({ payload }) =>
+      Effect.gen(function* () {
+        const { secureCookies, identitySource } = yield* RequestContext.ServerConfig
+        if (identitySource === undefined) return yield* Effect.fail(Auth.loginRefused())
+        const token = newToken()
+        yield* Auth.loginWith(identitySource, { _tag: "Token", token: payload.token }, sessionIdOf(token))
+        yield* HttpApiBuilder.securitySetCookie(Api.sessionCookie, token, {
+          secure: secureCookies,
+          sameSite: "strict",
+          path: "/"
+        })
+        return { outcome: "ok" as const, token }
+      }).pipe(refusals)
+    )
     .handle("changePassword", ({ payload }) =>
       Auth.changePassword(payload.accountId, payload.current, payload.next).pipe(
         Effect.as({ accountId: payload.accountId }),

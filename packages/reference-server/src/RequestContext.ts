@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { Authorization } from "@tmis/core"
+import type { Authorization, IdentitySource } from "@tmis/core"
 import { Context, Effect, FiberRef } from "effect"
 
 /**
@@ -47,5 +47,7 @@ export class ServerConfig extends Context.Tag("@tmis/server/ServerConfig")<
     readonly secureCookies: boolean
     /** Where uploaded import files and their error reports are kept while the server runs. */
     readonly importDir: string
+    /** The province's identity platform (M15.2), when logins may come from it too. */
+    readonly identitySource: IdentitySource.IdentitySource["Type"] | undefined
   }
 >() {}

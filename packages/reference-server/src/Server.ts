@@ -25,7 +25,7 @@ import {
   HttpServerResponse
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Audit, type Settings, Storage } from "@tmis/core"
+import { Audit, type IdentitySource, type Settings, Storage } from "@tmis/core"
 import { Cause, Duration, Effect, Layer, Option } from "effect"
 import * as Api from "./Api.js"
 import * as Authentication from "./Authentication.js"
@@ -64,6 +64,11 @@ export interface Options {
   readonly readTimeoutMs?: number
   /** Where uploads and error reports are kept. Default: a folder under the OS temp directory. */
   readonly importDir?: string
+  /**
+   * The province's identity platform (M15.2), e.g. `IdentitySource.platform({...})`'s service: logins with its
+   * tokens at `POST /auth/platform`. Password logins against the built-in account store stay available.
+   */
+  readonly identitySource?: IdentitySource.IdentitySource["Type"]
 }
 
 const limits = (options: Options) => ({
@@ -93,7 +98,8 @@ const findForbiddenKey = (value: unknown, path: string): string | undefined => {
 const isUpload = (method: string, pathname: string) => method === "POST" && /^\/units\/[^/]+\/imports$/.test(pathname)
 
 /** Requests whose refusals the core audits itself (every login attempt, every password change). */
-const auditedByCore = (pathname: string) => pathname === "/auth/login" || pathname === "/auth/password"
+const auditedByCore = (pathname: string) =>
+  pathname === "/auth/login" || pathname === "/auth/password" || pathname === "/auth/platform"
 
 /**
  * Check the body of a request before the API sees it; a response when it is refused.
@@ -154,6 +160,24 @@ const checkBody = (request: HttpServerRequest.HttpServerRequest, pathname: strin
         })
   })
 
+/**
+ * The platform's schema refusal, in the shape of every other refusal: `BadRequest` with zh/en and the issues (the
+ * path of each offending field and what was expected).
+ */
+const uniformDecodeError = (response: HttpServerResponse.HttpServerResponse) => {
+  if (response.status !== 400 || response.body._tag !== "Uint8Array") return response
+  let body: { _tag?: unknown; issues?: unknown }
+  try {
+    body = JSON.parse(new TextDecoder().decode(response.body.body))
+  } catch {
+    return response
+  }
+  if (body._tag !== "HttpApiDecodeError") return response
+  return refusal(400, "BadRequest", "请求不符合接口定义", "the request does not match the endpoint's schema", {
+    issues: body.issues
+  })
+}
+
 const securityHeaders = (response: HttpServerResponse.HttpServerResponse, pathname: string, id: string) =>
   HttpServerResponse.setHeaders(response, {
     "x-request-id": id,
@@ -194,7 +218,7 @@ const auditRefusal = (
  */
 export const guard =
   (options: Options) =>
-  (app: HttpApp.Default): HttpApp.Default<never, Storage.Storage> =>
+  <R>(app: HttpApp.Default<never, R>): HttpApp.Default<never, R | Storage.Storage> =>
     Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
       const max = limits(options)
@@ -224,7 +248,7 @@ export const guard =
           )
         })
       )
-      const response = refused ?? (yield* serve)
+      const response = refused ?? uniformDecodeError(yield* serve)
       if (response.status >= 400 && !auditedByCore(pathname)) {
         yield* auditRefusal(state, request, pathname, response.status).pipe(
           Effect.catchAll((error) => Effect.logError("audit of a refused request failed", error))
@@ -246,7 +270,8 @@ export const apiLayer = (options: Options) =>
     Layer.provide(
       Layer.succeed(RequestContext.ServerConfig, {
         secureCookies: options.tls !== undefined,
-        importDir: options.importDir ?? join(tmpdir(), `tmis-imports-${process.pid}`)
+        importDir: options.importDir ?? join(tmpdir(), `tmis-imports-${process.pid}`),
+        identitySource: options.identitySource
       })
     )
   )
@@ -281,7 +306,11 @@ export const nodeServer = (options: Options): Http.Server => {
 export const layer = (
   options: Options = {}
 ): Layer.Layer<HttpServer.HttpServer, unknown, Storage.Storage | Settings.Settings> =>
-  HttpApiBuilder.serve(guard(options)).pipe(
+  // Not `HttpApiBuilder.serve(middleware)`: its middleware runs after the response is sent, too late to change it.
+  HttpApiBuilder.httpApp.pipe(
+    Effect.map((app) => HttpServer.serve(guard(options)(app))),
+    Layer.unwrapEffect,
+    Layer.provide([HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer]),
     Layer.provide(HttpApiScalar.layer({ path: "/docs", scalar: { withDefaultFonts: false } })),
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
     Layer.provide(apiLayer(options)),
