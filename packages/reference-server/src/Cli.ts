@@ -1,0 +1,442 @@
+/**
+ * The `tmis` command line: serve, migrate, seed-demo, bootstrap, import, export, audit verify. Every command that
+ * acts on teachers' data acts as an account (`--as`, its password in `TMIS_PASSWORD`), through the same application
+ * services, authorization and audit as the HTTP API.
+ *
+ * Exit codes: 0 done; 1 a check failed (the audit chain is broken); 2 the command line is wrong; 3 a rule refused
+ * (the rule id is printed); 4 the store or the configuration failed.
+ *
+ * @since 0.1.0
+ */
+import { randomBytes } from "node:crypto"
+import { createWriteStream, readFileSync } from "node:fs"
+import { parseArgs } from "node:util"
+import { Accounts, Audit, Auth, type Authorization, Deployment, EFiles, Settings, type Storage, Unit } from "@tmis/core"
+import { ImportFile } from "@tmis/import"
+import { stringify } from "csv-stringify/sync"
+import { Cause, Effect, Exit, Fiber, Layer, Option } from "effect"
+import * as Database from "./Database.js"
+import * as Demo from "./Demo.js"
+import * as Server from "./Server.js"
+
+/**
+ * Where a command writes, and its environment.
+ *
+ * @since 0.1.0
+ */
+export interface Io {
+  readonly out: NodeJS.WritableStream
+  readonly err: NodeJS.WritableStream & { readonly isTTY?: boolean }
+  readonly env: Readonly<Record<string, string | undefined>>
+}
+
+/** A refusal of the command line itself (exit 2). */
+class Usage extends Error {}
+
+const usage = `tmis — the National Teacher Management Information System reference server and tools
+
+Usage: tmis <command> [options]
+
+Commands:
+  serve         serve the HTTP API (with --seed-demo: seed the demo province into an empty store first)
+  migrate       create or update the database schema
+  seed-demo     seed the demo province into an empty store and print its accounts
+  bootstrap     create the deployment's root unit and its system admin, once (M15.1)
+  import        import a CSV or XLSX file of teachers' basic information (M16.2)
+  export        export the e-files of a unit's subtree as CSV (masked as the account may see them)
+  audit verify  verify the hash chain of the audit log (M37.1)
+
+The store: TMIS_DATABASE_URL (postgres://… or a SQLite file path; default ./data/tmis.sqlite).
+The deployment: TMIS_DEPLOYMENT ("national" or "province:<2-digit code>"; default province:42).
+Run "tmis <command> --help" for a command's options.
+Exit codes: 0 done, 1 check failed, 2 bad command line, 3 refused by a rule, 4 store or configuration failure.
+`
+
+const help: Record<string, string> = {
+  serve: `tmis serve [--host 127.0.0.1] [--port 8080] [--seed-demo] [--teachers 300]
+           [--tls-key file --tls-cert file --tls-ca file] [--import-dir dir]
+  Serve the API; /docs is the interactive reference, /openapi.json the OpenAPI 3.1 document. With --tls-*, HTTPS
+  that asks for client certificates signed by the CA (M14.2). Stops on SIGINT/SIGTERM.`,
+  migrate: `tmis migrate
+  Create or update the schema of the store (TMIS_DATABASE_URL) and exit.`,
+  "seed-demo": `tmis seed-demo [--teachers 300]
+  Seed the demo province (Hubei) into an empty store and print the demo accounts; does nothing on a store that
+  already has a root unit.`,
+  bootstrap: `tmis bootstrap --unit-id id --unit-name name --unit-code code [--unit-kind national|province]
+               --admin-id id --admin-name name --admin-identity-number number [--valid-from YYYY-MM-DD]
+  Create the root unit and its system admin once (M15.1); the admin's first password comes from
+  TMIS_BOOTSTRAP_PASSWORD and must be changed at the first login.`,
+  import: `tmis import <file> --unit unitId --as accountId [--format csv|xlsx] [--encoding auto|utf8|gb18030]
+              [--report errors.csv] [--batch id] [--ignore-unknown]
+  Import teachers' basic information into a school (M16.2), as the account (its password in TMIS_PASSWORD). Bad
+  rows are written to the report with the rule that refused them; the good rows enter review.`,
+  export: `tmis export --unit unitId --as accountId [--out file.csv]
+  Export the e-files of the unit's subtree as CSV (UTF-8 with BOM), as the account (its password in TMIS_PASSWORD);
+  masked as that account may see them, and audited (M37.1).`,
+  audit: `tmis audit verify
+  Verify the audit log's hash chain (M37.1). Exit 0 when intact, 1 when broken (the first bad record is printed).`
+}
+
+const deploymentOf = (env: Io["env"]): Deployment.Deployment => {
+  const value = env.TMIS_DEPLOYMENT ?? "province:42"
+  if (value === "national") return Deployment.national
+  const province = /^province:(\d{2})$/.exec(value)
+  if (province !== null) return Deployment.provincial(province[1]!)
+  throw new Usage(`TMIS_DEPLOYMENT must be "national" or "province:<2-digit code>", not ${JSON.stringify(value)}`)
+}
+
+/** The store and the deployment's settings, from the environment. */
+const environment = (env: Io["env"]) =>
+  Layer.merge(Database.storageLayer(Database.fromEnv(env)), Settings.layer(deploymentOf(env)))
+
+const ruleOf = (error: unknown): string | undefined =>
+  typeof error === "object" && error !== null && "rule" in error && "en" in error && "zh" in error
+    ? `${String(error.rule)}: ${String(error.en)} (${String(error.zh)})`
+    : undefined
+
+/** Run a program against the store and map its outcome to an exit code. */
+const run = async <A>(
+  io: Io,
+  program: Effect.Effect<A, unknown, Storage.Storage | Settings.Settings>,
+  onSuccess: (a: A) => number
+): Promise<number> => {
+  const exit = await Effect.runPromiseExit(Effect.provide(program, environment(io.env)))
+  if (Exit.isSuccess(exit)) return onSuccess(exit.value)
+  const failure = Cause.failureOption(exit.cause)
+  if (Option.isSome(failure)) {
+    const rule = ruleOf(failure.value)
+    if (rule !== undefined) {
+      io.err.write(`refused — ${rule}\n`)
+      return 3
+    }
+    const error = failure.value
+    io.err.write(`failed — ${error instanceof Error ? error.message : JSON.stringify(error)}\n`)
+    return 4
+  }
+  io.err.write(`failed — ${Cause.pretty(exit.cause)}\n`)
+  return 4
+}
+
+/** Log in as `--as` with TMIS_PASSWORD for the length of `use`, then log out. */
+const asAccount = <A, E, R>(
+  io: Io,
+  accountId: string | undefined,
+  use: (actor: Authorization.Actor) => Effect.Effect<A, E, R>
+) => {
+  if (accountId === undefined) throw new Usage("--as accountId is required: the command acts as that account")
+  const password = io.env.TMIS_PASSWORD
+  if (password === undefined) throw new Usage("TMIS_PASSWORD must hold the password of the --as account")
+  const sessionId = randomBytes(32).toString("hex")
+  return Effect.gen(function* () {
+    const login = yield* Auth.login(accountId, password, sessionId)
+    if (login.outcome !== "ok") {
+      return yield* Effect.fail(
+        new Error(`${accountId} must change its initial password first (POST /auth/password on the server)`)
+      )
+    }
+    const actor = yield* Auth.session(sessionId)
+    return yield* Effect.ensuring(use(actor), Effect.orDie(Auth.logout(sessionId)))
+  })
+}
+
+const printDemo = (io: Io, result: Demo.SeedResult, seconds: number) => {
+  io.out.write(
+    `seeded the demo province in ${seconds.toFixed(1)} s: ${result.teachers} e-files, transfer ${result.transferId} waiting for the sending school\n`
+  )
+  io.out.write(
+    `demo accounts — initial password ${Demo.demoPassword} (change it at the first login: POST /auth/password):\n`
+  )
+  for (const account of result.accounts) {
+    io.out.write(`  ${account.id.padEnd(12)} ${account.role.padEnd(12)} ${account.unitName}\n`)
+  }
+}
+
+const seedDemo = (io: Io, teachers: number) =>
+  Effect.gen(function* () {
+    const started = Date.now()
+    io.err.write(`seeding the demo province (${teachers} e-files)…\n`)
+    const result = yield* Demo.seed({ teachers })
+    if (result === undefined) {
+      io.out.write("the store already has a root unit: no demo seeded\n")
+      return
+    }
+    printDemo(io, result, (Date.now() - started) / 1000)
+  })
+
+const integer = (name: string, value: string | undefined, fallback: number, min: number, max: number) => {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Usage(`--${name} must be an integer from ${min} to ${max}, not ${JSON.stringify(value)}`)
+  }
+  return n
+}
+
+const serve = async (io: Io, args: ReadonlyArray<string>): Promise<number> => {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      host: { type: "string", default: "127.0.0.1" },
+      port: { type: "string" },
+      "seed-demo": { type: "boolean", default: false },
+      teachers: { type: "string" },
+      "tls-key": { type: "string" },
+      "tls-cert": { type: "string" },
+      "tls-ca": { type: "string" },
+      "import-dir": { type: "string" }
+    },
+    strict: true
+  })
+  const port = integer("port", values.port, 8080, 0, 65535)
+  const teachers = integer("teachers", values.teachers, 300, 1, Demo.maxTeachers)
+  const tlsFiles = [values["tls-key"], values["tls-cert"], values["tls-ca"]]
+  if (tlsFiles.some((f) => f !== undefined) && tlsFiles.some((f) => f === undefined)) {
+    throw new Usage("--tls-key, --tls-cert and --tls-ca go together")
+  }
+  const tls =
+    values["tls-key"] === undefined
+      ? undefined
+      : {
+          key: readFileSync(values["tls-key"]),
+          cert: readFileSync(values["tls-cert"] as string),
+          ca: readFileSync(values["tls-ca"] as string)
+        }
+  io.err.write(`tmis server — store: ${Database.describe(Database.fromEnv(io.env))}\n`)
+  const options: Server.Options = {
+    host: values.host,
+    port,
+    ...(tls === undefined ? {} : { tls }),
+    ...(values["import-dir"] === undefined ? {} : { importDir: values["import-dir"] })
+  }
+  const program = Effect.gen(function* () {
+    if (values["seed-demo"]) yield* seedDemo(io, teachers)
+    return yield* Layer.launch(
+      Layer.effectDiscard(
+        Effect.gen(function* () {
+          const url = (yield* Server.url).replace(/^http:/, tls === undefined ? "http:" : "https:")
+          io.out.write(`listening on ${url}\nAPI reference: ${url}/docs   OpenAPI: ${url}/openapi.json\n`)
+        })
+      ).pipe(Layer.provideMerge(Server.layer(options)))
+    )
+  })
+  const fiber = Effect.runFork(Effect.provide(program, environment(io.env)))
+  const stop = () => Effect.runFork(Fiber.interrupt(fiber))
+  process.once("SIGINT", stop)
+  process.once("SIGTERM", stop)
+  const exit = await Effect.runPromise(Fiber.await(fiber))
+  process.off("SIGINT", stop)
+  process.off("SIGTERM", stop)
+  if (Exit.isSuccess(exit) || Exit.isInterrupted(exit)) return 0
+  io.err.write(`failed — ${Cause.pretty(exit.cause)}\n`)
+  return ruleOf(Option.getOrUndefined(Cause.failureOption(exit.cause))) === undefined ? 4 : 3
+}
+
+const bootstrap = (io: Io, args: ReadonlyArray<string>) => {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      "unit-id": { type: "string" },
+      "unit-name": { type: "string" },
+      "unit-code": { type: "string" },
+      "unit-kind": { type: "string" },
+      "valid-from": { type: "string" },
+      "admin-id": { type: "string" },
+      "admin-name": { type: "string" },
+      "admin-identity-number": { type: "string" }
+    },
+    strict: true
+  })
+  const required = ["unit-id", "unit-name", "unit-code", "admin-id", "admin-name", "admin-identity-number"] as const
+  const missing = required.filter((name) => values[name] === undefined)
+  if (missing.length > 0) throw new Usage(`missing ${missing.map((m) => `--${m}`).join(", ")}`)
+  const password = io.env.TMIS_BOOTSTRAP_PASSWORD
+  if (password === undefined)
+    throw new Usage("TMIS_BOOTSTRAP_PASSWORD must hold the root system admin's first password")
+  const deployment = deploymentOf(io.env)
+  const kind = values["unit-kind"] ?? (deployment._tag === "National" ? "national" : "province")
+  if (!Unit.Kind.literals.includes(kind as Unit.Kind))
+    throw new Usage(`--unit-kind ${JSON.stringify(kind)} is not a unit kind`)
+  return run(
+    io,
+    Effect.gen(function* () {
+      const stored = yield* Accounts.bootstrap(
+        {
+          id: values["unit-id"] as string,
+          kind: kind as Unit.Kind,
+          name: values["unit-name"] as string,
+          code: values["unit-code"] as string,
+          validFrom: values["valid-from"] ?? new Date().toISOString().slice(0, 10)
+        },
+        {
+          id: values["admin-id"] as string,
+          person: { name: values["admin-name"] as string, identityNumber: values["admin-identity-number"] as string }
+        }
+      )
+      yield* Auth.bootstrapPassword(stored.value.id, password)
+      return stored.value
+    }),
+    (account) => {
+      io.out.write(
+        `bootstrapped: ${account.id} is the system admin of ${account.unitId}; change the password at the first login\n`
+      )
+      return 0
+    }
+  )
+}
+
+const importFile = (io: Io, args: ReadonlyArray<string>) => {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      unit: { type: "string" },
+      as: { type: "string" },
+      format: { type: "string" },
+      encoding: { type: "string" },
+      report: { type: "string" },
+      batch: { type: "string" },
+      "ignore-unknown": { type: "boolean", default: false }
+    },
+    strict: true
+  })
+  const path = positionals[0]
+  if (path === undefined || positionals.length > 1) throw new Usage("give exactly one file to import")
+  if (values.unit === undefined) throw new Usage("--unit unitId is required: the school the file is for")
+  if (values.format !== undefined && values.format !== "csv" && values.format !== "xlsx") {
+    throw new Usage(`--format must be csv or xlsx, not ${JSON.stringify(values.format)}`)
+  }
+  const encodings = ["auto", "utf8", "gb18030"]
+  if (values.encoding !== undefined && !encodings.includes(values.encoding)) {
+    throw new Usage(`--encoding must be one of ${encodings.join(", ")}, not ${JSON.stringify(values.encoding)}`)
+  }
+  const unitId = values.unit
+  return run(
+    io,
+    asAccount(io, values.as, (actor) =>
+      ImportFile.run(path, {
+        actor,
+        unitId,
+        report: values.report ?? `${path}.errors.csv`,
+        ignoreUnknown: values["ignore-unknown"],
+        progressStream: process.stderr,
+        ...(values.batch === undefined ? {} : { batchId: values.batch }),
+        ...(values.format === undefined ? {} : { format: values.format as "csv" | "xlsx" }),
+        ...(values.encoding === undefined ? {} : { encoding: values.encoding as "auto" | "utf8" | "gb18030" })
+      })
+    ),
+    (summary) => {
+      // The progress bar printed the counts when it stopped.
+      io.out.write(`batch ${summary.batchId}: ${summary.accepted} accepted, ${summary.rejected} rejected\n`)
+      if (summary.report !== undefined) io.out.write(`error report: ${summary.report}\n`)
+      return 0
+    }
+  )
+}
+
+const exportColumns = ["id", "name", "idType", "idNumber", "status", "stage", "unitId", "createdAt"] as const
+
+const exportFiles = (io: Io, args: ReadonlyArray<string>) => {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { unit: { type: "string" }, as: { type: "string" }, out: { type: "string" } },
+    strict: true
+  })
+  const unitId = values.unit
+  if (unitId === undefined) throw new Usage("--unit unitId is required: the subtree to export")
+  return run(
+    io,
+    asAccount(io, values.as, (actor) =>
+      Effect.gen(function* () {
+        const out = values.out === undefined ? io.out : createWriteStream(values.out)
+        out.write(`\uFEFF${stringify([[...exportColumns]])}`)
+        let after: string | undefined
+        let rows = 0
+        do {
+          const page = yield* EFiles.list(actor, unitId, { after, limit: 1000 })
+          out.write(stringify(page.items.map((efile) => exportColumns.map((c) => efile[c]))))
+          rows += page.items.length
+          if (io.err.isTTY === true) io.err.write(`\rexported ${rows} e-files`)
+          after = page.next
+        } while (after !== undefined)
+        if (out !== io.out) {
+          yield* Effect.async<void>((resume) => {
+            out.end(() => resume(Effect.void))
+          })
+        }
+        return rows
+      })
+    ),
+    (rows) => {
+      io.err.write(`${io.err.isTTY === true ? "\n" : ""}exported ${rows} e-files\n`)
+      return 0
+    }
+  )
+}
+
+const auditVerify = (io: Io) =>
+  run(io, Audit.verifyAuditLog, (result) => {
+    if (result._tag === "Intact") {
+      io.out.write(`audit log intact: ${result.records} records, head ${result.head}\n`)
+      return 0
+    }
+    io.out.write(`audit log BROKEN at record ${result.seq} (${result.reason}); ${result.records} records read\n`)
+    return 1
+  })
+
+/**
+ * Run the command line; resolves to the exit code.
+ *
+ * @since 0.1.0
+ */
+export const main = async (
+  argv: ReadonlyArray<string>,
+  io: Io = { out: process.stdout, err: process.stderr, env: process.env }
+): Promise<number> => {
+  const [command, ...rest] = argv
+  try {
+    if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+      io.out.write(usage)
+      return command === undefined ? 2 : 0
+    }
+    const topic = command === "audit" ? "audit" : command
+    if (rest.includes("--help") || rest.includes("-h")) {
+      const text = help[topic]
+      if (text === undefined) throw new Usage(`unknown command ${JSON.stringify(command)}`)
+      io.out.write(`${text}\n`)
+      return 0
+    }
+    switch (command) {
+      case "serve":
+        return await serve(io, rest)
+      case "migrate":
+        parseArgs({ args: rest, options: {}, strict: true })
+        return await run(io, Effect.void, () => {
+          io.out.write(`migrated: ${Database.describe(Database.fromEnv(io.env))}\n`)
+          return 0
+        })
+      case "seed-demo": {
+        const { values } = parseArgs({ args: rest, options: { teachers: { type: "string" } }, strict: true })
+        return await run(io, seedDemo(io, integer("teachers", values.teachers, 300, 1, Demo.maxTeachers)), () => 0)
+      }
+      case "bootstrap":
+        return await bootstrap(io, rest)
+      case "import":
+        return await importFile(io, rest)
+      case "export":
+        return await exportFiles(io, rest)
+      case "audit":
+        if (rest[0] !== "verify" || rest.length > 1) throw new Usage('the audit command is "tmis audit verify"')
+        return await auditVerify(io)
+      default:
+        throw new Usage(`unknown command ${JSON.stringify(command)}`)
+    }
+  } catch (error) {
+    // parseArgs throws TypeErrors with codes ERR_PARSE_ARGS_* for unknown or malformed options.
+    const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : ""
+    if (error instanceof Usage || code.startsWith("ERR_PARSE_ARGS")) {
+      io.err.write(`tmis: ${(error as Error).message}\nRun "tmis --help" for the commands.\n`)
+      return 2
+    }
+    throw error
+  }
+}
