@@ -220,6 +220,14 @@ const mark: Record<Outcome, string> = { passed: "✅", failed: "❌", skipped: "
 
 const count = (row: RuleRow): string => (row.tests.length === 0 ? "—" : `${row.passed}/${row.tests.length}`)
 
+/** Tests that go through the reference server (HTTP or CLI): the rule verified end to end, not only in the core. */
+const serverPackage = "packages/reference-server/"
+
+const throughServer = (row: RuleRow): string => {
+  const tests = row.tests.filter((test) => test.file.startsWith(serverPackage))
+  return tests.length === 0 ? "—" : `${tests.filter((test) => test.outcome === "passed").length}/${tests.length}`
+}
+
 /**
  * The summary line of the matrix.
  *
@@ -263,9 +271,20 @@ export const render = (m: Matrix): string => {
     lines.push("", "Test files that failed to run (their tests are missing above):", "")
     for (const file of m.brokenFiles) lines.push(`- \`${file}\``)
   }
-  lines.push("", "## Rules", "", "| id | status | rule | tests (passed/total) |", "|---|---|---|---|")
+  lines.push(
+    "",
+    "## Rules",
+    "",
+    "The last column counts the tests that verify the rule through the reference server (`packages/reference-server`:",
+    "its HTTP API or its CLI), among all of them.",
+    "",
+    "| id | status | rule | tests (passed/total) | through the server |",
+    "|---|---|---|---|---|"
+  )
   for (const row of m.rows) {
-    lines.push(`| ${row.rule.id} | ${row.rule.status._tag} | ${escape(shorten(row.rule.en))} | ${count(row)} |`)
+    lines.push(
+      `| ${row.rule.id} | ${row.rule.status._tag} | ${escape(shorten(row.rule.en))} | ${count(row)} | ${throughServer(row)} |`
+    )
   }
   lines.push("", "## Tests by rule")
   for (const row of m.rows) {
