@@ -3,7 +3,7 @@
  * account may and may not do, with the rule behind every answer; then a teacher's e-file through onboarding,
  * review, a masked read, a batch import and a transfer.
  *
- * Run it with `npm start` at the repository root.
+ * Run it with `npm run quickstart` at the repository root.
  */
 import { mkdirSync, rmSync } from "node:fs"
 import { fileURLToPath } from "node:url"
