@@ -310,7 +310,10 @@ export const decideCreate = (
  * @since 0.1.0
  */
 export const decideBootstrap = (
-  input: Omit<NewAccount, "role">,
+  input: Omit<NewAccount, "role"> & {
+    /** The CA certificate of the root's system admin (M14.2): nobody above it could bind one later. */
+    readonly certificate?: { readonly fingerprint: string; readonly notBefore: string; readonly notAfter: string }
+  },
   root: Authorization.UnitRef,
   everHadSystemAdmin: boolean,
   today: string
@@ -332,13 +335,15 @@ export const decideBootstrap = (
       yield* fail("M15.1", "初始化只能进行一次", "bootstrap happens once", { field: "unitId", value: root.id })
     }
     const person = yield* decidePerson(input.person, today)
+    const certificate =
+      input.certificate === undefined ? undefined : yield* decideCertificate("systemAdmin", input.certificate)
     return {
       id,
       role: "systemAdmin",
       unitId: root.id,
       person,
       status: "active",
-      certificate: undefined,
+      certificate,
       createdBy: undefined
     } satisfies Account
   })

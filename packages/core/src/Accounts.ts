@@ -72,12 +72,13 @@ export const actorOf = (accountId: string, presentedCertificate?: string) =>
   })
 
 /**
- * Bootstrap (M15.1): create the deployment's root unit and its system admin, once. Refused once the root has ever
- * had a system admin.
+ * Bootstrap (M15.1): create the deployment's root unit and its system admin, once — with its CA certificate where
+ * the deployment requires certificates for system admins (M14.2): nobody above the root could bind it later.
+ * Refused once the root has ever had a system admin.
  *
  * @since 0.1.0
  */
-export const bootstrap = (root: Unit.NewUnit, admin: Omit<Account.NewAccount, "role">) =>
+export const bootstrap = (root: Unit.NewUnit, admin: Parameters<typeof Account.decideBootstrap>[0]) =>
   Effect.gen(function* () {
     const storage = yield* Storage.Storage
     return yield* storage.transaction(

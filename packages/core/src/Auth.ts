@@ -462,7 +462,7 @@ export const loginWith = (
 /**
  * The actor of a session, if it may still act now (MLPS session timeout): refused with {@link sessionRefused}
  * when unknown, revoked, idle or too old, or when its account is no longer active. Records the request as the
- * session's latest activity.
+ * session's latest activity (at most once a minute, {@link Credential.needsTouch}).
  *
  * @since 0.1.0
  */
@@ -480,7 +480,7 @@ export const session = (sessionId: string, presentedCertificate?: string) =>
       if (status === "expired") yield* storage.sessions.delete(sessionId)
       return yield* Effect.fail(sessionRefused())
     }
-    yield* storage.sessions.touch(sessionId, at.toISOString())
+    if (Credential.needsTouch(stored, at)) yield* storage.sessions.touch(sessionId, at.toISOString())
     return yield* Accounts.actorOf(stored.accountId, presentedCertificate)
   })
 

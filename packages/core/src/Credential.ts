@@ -661,3 +661,13 @@ export const decideSession = (
  * @since 0.1.0
  */
 export const touch = (session: Session, now: Date): Session => ({ ...session, lastSeenAt: now.toISOString() })
+
+/**
+ * Whether a request at `now` should record itself as the session's latest activity: at most once a minute, so that
+ * a busy session does not write on every read. The idle time is then counted from up to a minute before the last
+ * request: a session may end up to a minute early, never late.
+ *
+ * @since 0.1.0
+ */
+export const needsTouch = (session: Session, now: Date): boolean =>
+  !(now.getTime() - Date.parse(session.lastSeenAt) < minute)

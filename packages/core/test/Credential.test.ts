@@ -285,6 +285,14 @@ describe("Credential sessions", () => {
     expect(Credential.decideSession(s, later(8 * 60 * minute), true)).toBe("expired")
   })
 
+  it("M37.2 activity is recorded at most once a minute, so a session ends early rather than late", () => {
+    expect(Credential.needsTouch(session, later(59_999))).toBe(false)
+    expect(Credential.needsTouch(session, later(minute))).toBe(true)
+    expect(Credential.needsTouch({ ...session, lastSeenAt: "yesterday" }, later(1))).toBe(true)
+    // A request every 59 s that is never recorded: the session still ends 30 minutes after the last record.
+    expect(Credential.decideSession(session, later(30 * minute), true)).toBe("expired")
+  })
+
   it("M37.2 a session of an inactive account is revoked, and unreadable instants expire", () => {
     expect(Credential.decideSession(session, later(minute), false)).toBe("revoked")
     expect(Credential.decideSession({ ...session, lastSeenAt: "yesterday" }, later(minute), true)).toBe("expired")

@@ -114,9 +114,9 @@ export const EntryView = Schema.Struct({
   teacherId: Schema.String,
   group: Schema.String,
   data: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
-  review: Schema.Struct({ state: Review.State, version: Schema.optional(Schema.Number) }).annotations({
-    parseOptions: { onExcessProperty: "preserve" }
-  })
+  review: Schema.Struct({ state: Review.State, context: Schema.Unknown }),
+  /** The version to name as `expectedVersion` in a review or a change request. */
+  version: Schema.Number
 }).annotations({ identifier: "Entry" })
 
 /**
@@ -252,7 +252,9 @@ const ActorView = Schema.Struct({
   role: Account.Role,
   unitId: Schema.String,
   unitPath: Schema.String,
-  certificatePresented: Schema.Boolean
+  certificatePresented: Schema.Boolean,
+  /** The presented certificate is the one bound to the account, and in its validity (M14.2). */
+  certificateValid: Schema.Boolean
 }).annotations({ identifier: "Actor" })
 
 /**

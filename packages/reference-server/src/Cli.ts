@@ -8,10 +8,21 @@
  *
  * @since 0.1.0
  */
-import { randomBytes } from "node:crypto"
+import { randomBytes, X509Certificate } from "node:crypto"
 import { createWriteStream, readFileSync } from "node:fs"
 import { parseArgs } from "node:util"
-import { Accounts, Audit, Auth, type Authorization, Deployment, EFiles, Settings, type Storage, Unit } from "@tmis/core"
+import {
+  Account,
+  Accounts,
+  Audit,
+  Auth,
+  type Authorization,
+  Deployment,
+  EFiles,
+  Settings,
+  type Storage,
+  Unit
+} from "@tmis/core"
 import { ImportFile } from "@tmis/import"
 import { stringify } from "csv-stringify/sync"
 import { Cause, Effect, Exit, Fiber, Layer, Option } from "effect"
@@ -48,6 +59,8 @@ Commands:
 
 The store: TMIS_DATABASE_URL (postgres://… or a SQLite file path; default ./data/tmis.sqlite).
 The deployment: TMIS_DEPLOYMENT ("national" or "province:<2-digit code>"; default province:42).
+Certificates (M14.2): TMIS_REQUIRE_CERTIFICATE_FOR="systemAdmin,infoAdmin" makes those roles present their bound
+CA certificate (serve with --tls-*) on every request.
 Run "tmis <command> --help" for a command's options.
 Exit codes: 0 done, 1 check failed, 2 bad command line, 3 refused by a rule, 4 store or configuration failure.
 `
@@ -64,8 +77,10 @@ const help: Record<string, string> = {
   already has a root unit.`,
   bootstrap: `tmis bootstrap --unit-id id --unit-name name --unit-code code [--unit-kind national|province]
                --admin-id id --admin-name name --admin-identity-number number [--valid-from YYYY-MM-DD]
+               [--admin-certificate cert.pem]
   Create the root unit and its system admin once (M15.1); the admin's first password comes from
-  TMIS_BOOTSTRAP_PASSWORD and must be changed at the first login.`,
+  TMIS_BOOTSTRAP_PASSWORD and must be changed at the first login. Where the deployment requires certificates for
+  system admins (M14.2), bind the admin's CA certificate here: nobody above the root can bind it later.`,
   import: `tmis import <file> --unit unitId --as accountId [--format csv|xlsx] [--encoding auto|utf8|gb18030]
               [--report errors.csv] [--batch id] [--ignore-unknown]
   Import teachers' basic information into a school (M16.2), as the account (its password in TMIS_PASSWORD). Bad
@@ -85,9 +100,24 @@ const deploymentOf = (env: Io["env"]): Deployment.Deployment => {
   throw new Usage(`TMIS_DEPLOYMENT must be "national" or "province:<2-digit code>", not ${JSON.stringify(value)}`)
 }
 
+/** The roles that must present their bound CA certificate (M14.2): TMIS_REQUIRE_CERTIFICATE_FOR="systemAdmin,infoAdmin". */
+const policyOf = (env: Io["env"]): Account.Policy => {
+  const roles = (env.TMIS_REQUIRE_CERTIFICATE_FOR ?? "")
+    .split(",")
+    .map((r) => r.trim())
+    .filter((r) => r !== "")
+  const unknown = roles.filter((r) => !Account.Role.literals.includes(r as Account.Role))
+  if (unknown.length > 0) {
+    throw new Usage(
+      `TMIS_REQUIRE_CERTIFICATE_FOR names no role ${unknown.join(", ")}: use ${Account.Role.literals.join(", ")}`
+    )
+  }
+  return { ...Account.defaultPolicy, requireCertificateFor: roles as Array<Account.Role> }
+}
+
 /** The store and the deployment's settings, from the environment. */
 const environment = (env: Io["env"]) =>
-  Layer.merge(Database.storageLayer(Database.fromEnv(env)), Settings.layer(deploymentOf(env)))
+  Layer.merge(Database.storageLayer(Database.fromEnv(env)), Settings.layer(deploymentOf(env), policyOf(env)))
 
 const ruleOf = (error: unknown): string | undefined =>
   typeof error === "object" && error !== null && "rule" in error && "en" in error && "zh" in error
@@ -231,6 +261,16 @@ const serve = async (io: Io, args: ReadonlyArray<string>): Promise<number> => {
   return ruleOf(Option.getOrUndefined(Cause.failureOption(exit.cause))) === undefined ? 4 : 3
 }
 
+/** The binding of a PEM certificate file: its SHA-256 fingerprint and validity (M14.2). */
+const certificateOf = (path: string) => {
+  const certificate = new X509Certificate(readFileSync(path))
+  return {
+    fingerprint: certificate.fingerprint256.replaceAll(":", "").toLowerCase(),
+    notBefore: new Date(certificate.validFrom).toISOString(),
+    notAfter: new Date(certificate.validTo).toISOString()
+  }
+}
+
 const bootstrap = (io: Io, args: ReadonlyArray<string>) => {
   const { values } = parseArgs({
     args: [...args],
@@ -242,7 +282,8 @@ const bootstrap = (io: Io, args: ReadonlyArray<string>) => {
       "valid-from": { type: "string" },
       "admin-id": { type: "string" },
       "admin-name": { type: "string" },
-      "admin-identity-number": { type: "string" }
+      "admin-identity-number": { type: "string" },
+      "admin-certificate": { type: "string" }
     },
     strict: true
   })
@@ -252,6 +293,7 @@ const bootstrap = (io: Io, args: ReadonlyArray<string>) => {
   const password = io.env.TMIS_BOOTSTRAP_PASSWORD
   if (password === undefined)
     throw new Usage("TMIS_BOOTSTRAP_PASSWORD must hold the root system admin's first password")
+  const certificate = values["admin-certificate"] === undefined ? undefined : certificateOf(values["admin-certificate"])
   const deployment = deploymentOf(io.env)
   const kind = values["unit-kind"] ?? (deployment._tag === "National" ? "national" : "province")
   if (!Unit.Kind.literals.includes(kind as Unit.Kind))
@@ -269,7 +311,8 @@ const bootstrap = (io: Io, args: ReadonlyArray<string>) => {
         },
         {
           id: values["admin-id"] as string,
-          person: { name: values["admin-name"] as string, identityNumber: values["admin-identity-number"] as string }
+          person: { name: values["admin-name"] as string, identityNumber: values["admin-identity-number"] as string },
+          ...(certificate === undefined ? {} : { certificate })
         }
       )
       yield* Auth.bootstrapPassword(stored.value.id, password)

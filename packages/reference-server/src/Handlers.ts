@@ -12,6 +12,7 @@ import {
   Accounts,
   Audit,
   Auth,
+  Authorization,
   EFiles,
   type Settings,
   Storage,
@@ -110,13 +111,18 @@ export const auth = HttpApiBuilder.group(Api.Api, "auth", (handlers) =>
       }).pipe(refusals)
     )
     .handle("me", () =>
-      Effect.map(Api.CurrentActor, (actor) => ({
-        accountId: actor.accountId,
-        role: actor.role,
-        unitId: actor.unit.id,
-        unitPath: actor.unit.path,
-        certificatePresented: actor.presentedCertificate !== undefined
-      }))
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        const now = new Date(yield* Clock.currentTimeMillis)
+        return {
+          accountId: actor.accountId,
+          role: actor.role,
+          unitId: actor.unit.id,
+          unitPath: actor.unit.path,
+          certificatePresented: actor.presentedCertificate !== undefined,
+          certificateValid: Authorization.presentsValidCertificate(actor, now)
+        }
+      })
     )
 )
 

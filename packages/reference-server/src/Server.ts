@@ -178,21 +178,35 @@ const uniformDecodeError = (response: HttpServerResponse.HttpServerResponse) => 
   })
 }
 
-const securityHeaders = (response: HttpServerResponse.HttpServerResponse, pathname: string, id: string) =>
+const securityHeaders = (response: HttpServerResponse.HttpServerResponse, pathname: string, id: string, tls: boolean) =>
   HttpServerResponse.setHeaders(response, {
     "x-request-id": id,
+    ...(tls ? { "strict-transport-security": "max-age=31536000" } : {}),
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
     "cache-control": "no-store",
     ...(pathname === "/docs" ? {} : { "content-security-policy": "default-src 'none'; frame-ancestors 'none'" })
   })
 
+/** The rule a refusal names in its body, if any: the audit record says why the request was refused. */
+const ruleOf = (response: HttpServerResponse.HttpServerResponse): string | undefined => {
+  if (response.body._tag !== "Uint8Array") return undefined
+  try {
+    const body: unknown = JSON.parse(new TextDecoder().decode(response.body.body))
+    return typeof body === "object" && body !== null && "rule" in body && typeof body.rule === "string"
+      ? body.rule
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** Audit a refused request under its actor (or "anonymous"), in its own transaction (M37.1). */
 const auditRefusal = (
   state: RequestContext.RequestState,
   request: HttpServerRequest.HttpServerRequest,
   pathname: string,
-  status: number
+  response: HttpServerResponse.HttpServerResponse
 ) =>
   Effect.gen(function* () {
     const storage = yield* Storage.Storage
@@ -206,7 +220,7 @@ const auditRefusal = (
         object: `${request.method} ${pathname}`.slice(0, 300),
         outcome: "refused",
         requestId: state.id,
-        details: { status }
+        details: { status: response.status, rule: ruleOf(response) ?? null }
       })
     )
   })
@@ -250,11 +264,11 @@ export const guard =
       )
       const response = refused ?? uniformDecodeError(yield* serve)
       if (response.status >= 400 && !auditedByCore(pathname)) {
-        yield* auditRefusal(state, request, pathname, response.status).pipe(
+        yield* auditRefusal(state, request, pathname, response).pipe(
           Effect.catchAll((error) => Effect.logError("audit of a refused request failed", error))
         )
       }
-      return securityHeaders(response, pathname, state.id)
+      return securityHeaders(response, pathname, state.id, options.tls !== undefined)
     })
 
 /**
