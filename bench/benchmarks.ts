@@ -1,6 +1,7 @@
 import { run as core } from "./core.js"
 import { run as hierarchy } from "./hierarchy.js"
 import { run as importBench } from "./import.js"
+import { run as server } from "./server.js"
 import { run as workflows } from "./workflows.js"
 
 /** Every benchmark, by the name `npm run bench -- <name>` selects it with. */
@@ -8,5 +9,6 @@ export const benchmarks: Record<string, (args: ReadonlyArray<string>) => Promise
   core,
   hierarchy,
   import: importBench,
+  server,
   workflows
 }

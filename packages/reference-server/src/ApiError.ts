@@ -153,7 +153,15 @@ export const fromCore = (error: unknown): ApiError | undefined => {
   if (typeof error === "object" && error !== null && hasRule(error)) {
     const tag = "_tag" in error ? error._tag : ""
     if (tag === "AuthenticationError") return new Unauthenticated(violationOf(error))
-    if (tag === "AuthorizationError" || error instanceof Authorization.AuthorizationError) {
+    // Who may act: the Authorization module's refusals, and the domain's refusals of the acting account (a transfer
+    // step confirmed by the wrong party, M23.2), which name the actor as the offending field.
+    const field = error.details.field
+    if (
+      tag === "AuthorizationError" ||
+      error instanceof Authorization.AuthorizationError ||
+      field === "actor" ||
+      field === "action"
+    ) {
       return new Forbidden(violationOf(error))
     }
     if (tag === "ConstraintError") return new Conflict(violationOf(error))

@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import { randomBytes, X509Certificate } from "node:crypto"
-import { createWriteStream, readFileSync } from "node:fs"
+import { createWriteStream, readFileSync, type WriteStream } from "node:fs"
 import { parseArgs } from "node:util"
 import {
   Account,
@@ -17,11 +17,14 @@ import {
   Audit,
   Auth,
   type Authorization,
+  Credential,
   Deployment,
   EFiles,
+  RuleError,
   Settings,
-  type Storage,
-  Unit
+  Storage,
+  Unit,
+  Units
 } from "@tmis/core"
 import { ImportFile } from "@tmis/import"
 import { stringify } from "csv-stringify/sync"
@@ -119,10 +122,13 @@ const policyOf = (env: Io["env"]): Account.Policy => {
 const environment = (env: Io["env"]) =>
   Layer.merge(Database.storageLayer(Database.fromEnv(env)), Settings.layer(deploymentOf(env), policyOf(env)))
 
-const ruleOf = (error: unknown): string | undefined =>
-  typeof error === "object" && error !== null && "rule" in error && "en" in error && "zh" in error
+/** What refused a command, for its message: a rule, or an object that does not exist (both exit 3). */
+const ruleOf = (error: unknown): string | undefined => {
+  if (error instanceof Storage.NotFound) return `there is no ${error.entity} ${error.id}`
+  return typeof error === "object" && error !== null && "rule" in error && "en" in error && "zh" in error
     ? `${String(error.rule)}: ${String(error.en)} (${String(error.zh)})`
     : undefined
+}
 
 /** Run a program against the store and map its outcome to an exit code. */
 const run = async <A>(
@@ -161,7 +167,14 @@ const asAccount = <A, E, R>(
     const login = yield* Auth.login(accountId, password, sessionId)
     if (login.outcome !== "ok") {
       return yield* Effect.fail(
-        new Error(`${accountId} must change its initial password first (POST /auth/password on the server)`)
+        new Credential.CredentialError(
+          RuleError.violation(
+            "M37.2",
+            "须先修改初始口令",
+            `${accountId} must change its initial password first (POST /auth/password on the server)`,
+            { field: "accountId", value: accountId }
+          )
+        )
       )
     }
     const actor = yield* Auth.session(sessionId)
@@ -356,16 +369,25 @@ const importFile = (io: Io, args: ReadonlyArray<string>) => {
   return run(
     io,
     asAccount(io, values.as, (actor) =>
-      ImportFile.run(path, {
-        actor,
-        unitId,
-        report: values.report ?? `${path}.errors.csv`,
-        ignoreUnknown: values["ignore-unknown"],
-        progressStream: process.stderr,
-        ...(values.batch === undefined ? {} : { batchId: values.batch }),
-        ...(values.format === undefined ? {} : { format: values.format as "csv" | "xlsx" }),
-        ...(values.encoding === undefined ? {} : { encoding: values.encoding as "auto" | "utf8" | "gb18030" })
-      })
+      Effect.gen(function* () {
+        // Refuse an account that may not write there before reading its file (M14.3 first, not M16.2).
+        const unit = (yield* Units.load(unitId)).value
+        yield* Units.authorize(actor, { _tag: "WriteTeacher", unit: Units.ref(unit) })
+        return unit
+      }).pipe(
+        Effect.zipRight(
+          ImportFile.run(path, {
+            actor,
+            unitId,
+            report: values.report ?? `${path}.errors.csv`,
+            ignoreUnknown: values["ignore-unknown"],
+            progressStream: io.err as NodeJS.WriteStream,
+            ...(values.batch === undefined ? {} : { batchId: values.batch }),
+            ...(values.format === undefined ? {} : { format: values.format as "csv" | "xlsx" }),
+            ...(values.encoding === undefined ? {} : { encoding: values.encoding as "auto" | "utf8" | "gb18030" })
+          })
+        )
+      )
     ),
     (summary) => {
       // The progress bar printed the counts when it stopped.
@@ -375,6 +397,26 @@ const importFile = (io: Io, args: ReadonlyArray<string>) => {
     }
   )
 }
+
+/** A file to write, opened (or the reason it cannot be, as a failure: exit 4). */
+const openFile = (path: string) =>
+  Effect.async<WriteStream, Error>((resume) => {
+    const stream = createWriteStream(path)
+    stream.once("open", () => resume(Effect.succeed(stream)))
+    stream.once("error", (error) => resume(Effect.fail(new Error(`cannot write ${path}: ${error.message}`))))
+  })
+
+const write = (out: NodeJS.WritableStream, text: string) =>
+  Effect.async<void>((resume) => {
+    if (out.write(text)) resume(Effect.void)
+    else out.once("drain", () => resume(Effect.void))
+  })
+
+const close = (stream: WriteStream) =>
+  Effect.async<void, Error>((resume) => {
+    stream.once("error", (error) => resume(Effect.fail(error)))
+    stream.end(() => resume(Effect.void))
+  })
 
 const exportColumns = ["id", "name", "idType", "idNumber", "status", "stage", "unitId", "createdAt"] as const
 
@@ -390,22 +432,19 @@ const exportFiles = (io: Io, args: ReadonlyArray<string>) => {
     io,
     asAccount(io, values.as, (actor) =>
       Effect.gen(function* () {
-        const out = values.out === undefined ? io.out : createWriteStream(values.out)
-        out.write(`\uFEFF${stringify([[...exportColumns]])}`)
-        let after: string | undefined
+        // The first page first: a refused export writes nothing, not even the header.
+        let page = yield* EFiles.list(actor, unitId, { limit: 1000 })
+        const out = values.out === undefined ? io.out : yield* openFile(values.out)
+        yield* write(out, `\uFEFF${stringify([[...exportColumns]])}`)
         let rows = 0
-        do {
-          const page = yield* EFiles.list(actor, unitId, { after, limit: 1000 })
-          out.write(stringify(page.items.map((efile) => exportColumns.map((c) => efile[c]))))
+        for (;;) {
+          yield* write(out, stringify(page.items.map((efile) => exportColumns.map((c) => efile[c]))))
           rows += page.items.length
           if (io.err.isTTY === true) io.err.write(`\rexported ${rows} e-files`)
-          after = page.next
-        } while (after !== undefined)
-        if (out !== io.out) {
-          yield* Effect.async<void>((resume) => {
-            out.end(() => resume(Effect.void))
-          })
+          if (page.next === undefined) break
+          page = yield* EFiles.list(actor, unitId, { after: page.next, limit: 1000 })
         }
+        if (out !== io.out) yield* close(out as WriteStream)
         return rows
       })
     ),

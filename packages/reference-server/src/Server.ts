@@ -21,6 +21,7 @@ import {
   type HttpApp,
   HttpIncomingMessage,
   HttpServer,
+  HttpServerError,
   HttpServerRequest,
   HttpServerResponse
 } from "@effect/platform"
@@ -84,16 +85,29 @@ const refusal = (status: number, tag: string, zh: string, en: string, details: R
 /** Keys that would reach an object's prototype if a consumer merged the body naively. */
 const forbiddenKeys = new Set(["__proto__", "constructor", "prototype"])
 
-const findForbiddenKey = (value: unknown, path: string): string | undefined => {
-  if (typeof value !== "object" || value === null) return undefined
-  for (const [key, inner] of Object.entries(value)) {
-    const here = Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`
-    if (forbiddenKeys.has(key)) return here
-    const found = findForbiddenKey(inner, here)
-    if (found !== undefined) return found
+/** Deeper JSON than this is refused: no request of the API nests more than a few levels. */
+const maxDepth = 64
+
+/** The path of the first forbidden key, or of the first value nested deeper than {@link maxDepth}; iterative. */
+const findForbiddenKey = (value: unknown): { readonly path: string; readonly tooDeep: boolean } | undefined => {
+  const stack: Array<{ readonly value: unknown; readonly path: string; readonly depth: number }> = [
+    { value, path: "body", depth: 0 }
+  ]
+  while (stack.length > 0) {
+    const { value: here, path, depth } = stack.pop()!
+    if (typeof here !== "object" || here === null) continue
+    if (depth >= maxDepth) return { path, tooDeep: true }
+    for (const [key, inner] of Object.entries(here)) {
+      const at = Array.isArray(here) ? `${path}[${key}]` : `${path}.${key}`
+      if (forbiddenKeys.has(key)) return { path: at, tooDeep: false }
+      stack.push({ value: inner, path: at, depth: depth + 1 })
+    }
   }
   return undefined
 }
+
+/** What an upload may be sent as: the file's bytes, which the importer reads (CSV or XLSX). */
+const uploadTypes = ["application/octet-stream", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
 
 const isUpload = (method: string, pathname: string) => method === "POST" && /^\/units\/[^/]+\/imports$/.test(pathname)
 
@@ -109,9 +123,24 @@ const checkBody = (request: HttpServerRequest.HttpServerRequest, pathname: strin
     if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return undefined
     const declared = request.headers["content-length"]
     const length = declared === undefined ? undefined : Number(declared)
+    if (length === undefined && request.headers["transfer-encoding"] === undefined) return undefined // no body
+    if (length === undefined || !Number.isFinite(length)) {
+      // A chunked body would have to be cut off mid-stream at the limit, which drops the connection unanswered.
+      return refusal(411, "LengthRequired", "请求体须注明长度", "a request body must declare its Content-Length")
+    }
     if (isUpload(request.method, pathname)) {
-      if (length === undefined || !Number.isFinite(length)) {
-        return refusal(411, "LengthRequired", "上传文件须注明长度", "an upload must declare its Content-Length")
+      const type = (request.headers["content-type"] ?? "application/octet-stream").toLowerCase()
+      if (!uploadTypes.some((accepted) => type.startsWith(accepted))) {
+        return refusal(
+          415,
+          "UnsupportedMediaType",
+          "上传文件须以二进制流发送",
+          "send the file as application/octet-stream",
+          {
+            field: "Content-Type",
+            value: type.slice(0, 100)
+          }
+        )
       }
       if (length > max.upload) {
         return refusal(413, "PayloadTooLarge", "上传文件过大", `an upload is at most ${max.upload} bytes`, {
@@ -128,7 +157,7 @@ const checkBody = (request: HttpServerRequest.HttpServerRequest, pathname: strin
         value: type.slice(0, 100)
       })
     }
-    if (length !== undefined && length > max.json) {
+    if (length > max.json) {
       return refusal(413, "PayloadTooLarge", "请求体过大", `a JSON body is at most ${max.json} bytes`, {
         field: "Content-Length",
         value: length
@@ -151,12 +180,15 @@ const checkBody = (request: HttpServerRequest.HttpServerRequest, pathname: strin
         reason: error instanceof Error ? error.message.slice(0, 200) : "invalid"
       })
     }
-    const key = findForbiddenKey(parsed, "body")
-    return key === undefined
-      ? undefined
+    const found = findForbiddenKey(parsed)
+    if (found === undefined) return undefined
+    return found.tooDeep
+      ? refusal(400, "BadRequest", "请求体嵌套过深", `the body nests deeper than ${maxDepth} levels`, {
+          field: found.path.slice(0, 200)
+        })
       : refusal(400, "BadRequest", "请求体含有不允许的键", "the body has a key that is never accepted", {
-          field: key,
-          value: key.slice(key.lastIndexOf(".") + 1)
+          field: found.path,
+          value: found.path.slice(found.path.lastIndexOf(".") + 1)
         })
   })
 
@@ -185,7 +217,11 @@ const securityHeaders = (response: HttpServerResponse.HttpServerResponse, pathna
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
     "cache-control": "no-store",
-    ...(pathname === "/docs" ? {} : { "content-security-policy": "default-src 'none'; frame-ancestors 'none'" })
+    // The reference page runs its inline script and styles, and nothing from anywhere else.
+    "content-security-policy":
+      pathname === "/docs"
+        ? "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; frame-ancestors 'none'"
+        : "default-src 'none'; frame-ancestors 'none'"
   })
 
 /** The rule a refusal names in its body, if any: the audit record says why the request was refused. */
@@ -238,7 +274,16 @@ export const guard =
       const max = limits(options)
       const pathname = new URL(request.url, "http://localhost").pathname
       const state: RequestContext.RequestState = { id: randomUUID(), actor: undefined }
-      const refused = yield* checkBody(request, pathname, max)
+      const refused = yield* checkBody(request, pathname, max).pipe(
+        Effect.catchAllDefect((defect) =>
+          Effect.as(
+            Effect.logError("request check failed", defect),
+            refusal(500, "InternalError", "服务器内部错误", "internal error: see the server log for this request id", {
+              requestId: state.id
+            })
+          )
+        )
+      )
       const serve = app.pipe(
         Effect.locally(RequestContext.current, state),
         Effect.locally(Audit.currentRequestId, state.id),
@@ -249,6 +294,15 @@ export const guard =
             })
           : (effect) => effect,
         Effect.catchAllCause((cause) => {
+          const failure = Option.getOrUndefined(Cause.failureOption(cause))
+          if (HttpServerError.isServerError(failure) && failure._tag === "RouteNotFound") {
+            return Effect.succeed(
+              refusal(404, "NotFound", "没有这个接口", "there is no such endpoint", {
+                method: request.method,
+                path: pathname.slice(0, 200)
+              })
+            )
+          }
           if (Cause.isFailType(cause) && cause.error === "timeout") {
             return Effect.succeed(
               refusal(503, "Timeout", "请求超时", `the request took longer than ${Duration.format(max.readTimeout)}`)

@@ -1,0 +1,156 @@
+/**
+ * The interactive API reference at `/docs`, in a real headless Chromium: the Scalar page renders every endpoint of
+ * the OpenAPI document, and it does so offline — the page asks nothing of any host but the server (a provincial
+ * deployment's network may have no way out).
+ *
+ * Needs Debian's chromium at /usr/bin/chromium (CI installs it); without it the test fails in CI and is skipped,
+ * with a warning, elsewhere.
+ */
+import { existsSync } from "node:fs"
+import { mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { OpenApi } from "@effect/platform"
+import { type BrowserContext, chromium, type Page } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import * as Api from "../src/Api.js"
+import { type Backend, type Running, sqlite, start } from "./support.js"
+
+const executablePath = "/usr/bin/chromium"
+const hasChromium = existsSync(executablePath)
+if (!hasChromium) {
+  if (process.env.CI === "true") throw new Error(`${executablePath} is missing: CI must install Debian's chromium`)
+  console.warn(`${executablePath} is missing: skipping the /docs browser test`)
+}
+
+/** Rendering the whole document takes Scalar several seconds on a loaded machine. */
+const timeout = 60_000
+
+const spec = OpenApi.fromApi(Api.Api)
+
+/** Scalar puts zero-width spaces before the slashes of a path so that long paths wrap. */
+const normalize = (text: string) =>
+  text
+    .replace(/\u200b/g, "")
+    .replace(/\s+/g, " ")
+    .trim()
+
+describe.skipIf(!hasChromium)("/docs in headless Chromium", () => {
+  let backend: Backend
+  let running: Running
+  let profile: string
+  let context: BrowserContext
+  let page: Page
+  /** Every URL the browser asked for, and those that went to another host than the server. */
+  const requests: Array<string> = []
+  const external: Array<string> = []
+  const pageErrors: Array<string> = []
+
+  beforeAll(async () => {
+    backend = await sqlite()
+    running = await start(backend)
+    const origin = new URL(running.url).origin
+    profile = await mkdtemp(join(tmpdir(), "tmis-chromium-"))
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync"
+      ]
+    })
+    // Collected on the context, not one page: a popup or a worker of the page counts too.
+    context.on("request", (request) => {
+      requests.push(request.url())
+    })
+    // Anything bound elsewhere is recorded and refused, as it would be on a network without a way out.
+    await context.route(
+      (url) => !/^(data|blob|about):/.test(url.protocol) && url.origin !== origin,
+      (route) => {
+        external.push(route.request().url())
+        return route.abort("internetdisconnected")
+      }
+    )
+    page = context.pages()[0] ?? (await context.newPage())
+    page.on("pageerror", (error) => {
+      pageErrors.push(error.message)
+    })
+    await page.goto(`${running.url}/docs`)
+    // The sidebar's footer is among the last things Scalar mounts once the document is loaded.
+    await page.getByRole("link", { name: "Powered by Scalar", exact: true }).waitFor({ timeout })
+  }, timeout)
+
+  afterAll(async () => {
+    await context?.close()
+    if (profile !== undefined) await rm(profile, { recursive: true, force: true })
+    await running?.close()
+    await backend?.drop()
+  }, timeout)
+
+  it(
+    "renders the document: its title and, under each tag, every operation of the API",
+    async () => {
+      expect(await page.title()).toBe(spec.info.title)
+      const byTag = new Map<string, Array<string>>()
+      for (const [path, item] of Object.entries(spec.paths)) {
+        for (const method of ["get", "put", "post", "delete", "patch"] as const) {
+          const tag = item[method]?.tags[0]
+          if (tag !== undefined) byTag.set(tag, [...(byTag.get(tag) ?? []), `${method} ${path}`])
+        }
+      }
+      expect([...byTag.keys()]).toEqual(["auth", "units", "accounts", "efiles", "imports", "workflows", "audit"])
+      for (const [tag, expected] of byTag) {
+        const items = await page
+          .getByRole("list", { name: `${tag} endpoints` })
+          .getByRole("listitem")
+          .allTextContents()
+        // Each item reads "post/efiles": the method, then the path.
+        const rendered = items.map((text) =>
+          normalize(text).replace(/^([a-z]+)\s*/i, (_, method: string) => `${method.toLowerCase()} `)
+        )
+        expect(rendered, tag).toEqual(expected)
+      }
+    },
+    timeout
+  )
+
+  it(
+    "finds the login operation, then /efiles/{teacherId}/entries and /transfers through the sidebar",
+    async () => {
+      // The first tag is open from the start: the login operation with its description.
+      await page
+        .getByText("Log in with a password; sets the session cookie and returns the token.")
+        .waitFor({ timeout })
+      await expect(page.getByRole("heading", { name: "/auth/login", exact: true }).isVisible()).resolves.toBe(true)
+      for (const [tag, method, path] of [
+        ["efiles", "POST", "/efiles/{teacherId}/entries"],
+        ["workflows", "POST", "/transfers"]
+      ] as const) {
+        await page.getByRole("button", { name: `Open Group ${tag}` }).click()
+        // A sidebar entry is named by its path and method, e.g. "/transfers HTTP Method: POST".
+        await page.getByRole("button", { name: `${path} HTTP Method: ${method}`, exact: true }).click()
+        // The reference scrolls to the operation, whose heading is its path.
+        await page.getByRole("heading", { name: path, exact: true }).waitFor({ timeout })
+        expect(decodeURIComponent(new URL(page.url()).hash)).toBe(`#tag/${tag}/${method.toLowerCase()}${path}`)
+      }
+    },
+    timeout
+  )
+
+  it(
+    "works offline: no request to any host but the server, no script error",
+    () => {
+      expect(requests.length).toBeGreaterThan(0)
+      expect(external, `requests to other hosts: ${external.join(", ")}`).toEqual([])
+      const origin = new URL(running.url).origin
+      expect(requests.filter((url) => !url.startsWith(`${origin}/`) && !/^(data|blob|about):/.test(url))).toEqual([])
+      expect(pageErrors).toEqual([])
+    },
+    timeout
+  )
+})

@@ -1,0 +1,193 @@
+/**
+ * The OpenAPI 3.1 document of the API: kept as a file snapshot so that any change of the API shows up in review,
+ * checked for what clients rely on (every path, closed request bodies, the error responses, the security schemes),
+ * and compared with what the running server serves at `/openapi.json`.
+ */
+import { execFileSync } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { OpenApi } from "@effect/platform"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import * as Api from "../src/Api.js"
+import { type Backend, client, type Running, sqlite, start } from "./support.js"
+
+// The server serves `HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })` without options, i.e. the
+// generator's default strategy, which is "strict" (every struct gets `additionalProperties: false`). Beware:
+// `OpenApi.fromApi` caches its document per API object and ignores the options on a hit, so within one process the
+// first caller's strategy wins (the `/docs` page calls it without options too).
+const spec = OpenApi.fromApi(Api.Api)
+
+const snapshot = fileURLToPath(new URL("./__snapshots__/openapi.json", import.meta.url))
+
+/**
+ * The document as the repository's formatter writes it: `biome check .` (the lint step) also checks the snapshot,
+ * and would refuse plain `JSON.stringify` output (it puts short arrays on one line).
+ */
+const formatted = (value: unknown): string =>
+  execFileSync(
+    fileURLToPath(new URL("../../../node_modules/.bin/biome", import.meta.url)),
+    ["format", `--stdin-file-path=${snapshot}`],
+    { input: `${JSON.stringify(value, null, 2)}\n`, encoding: "utf8" }
+  )
+
+/** Every path of the API, written out so that a path that disappears fails here and not only in the snapshot. */
+const paths = [
+  "/auth/login",
+  "/auth/platform",
+  "/auth/password",
+  "/auth/logout",
+  "/auth/me",
+  "/units/{unitId}",
+  "/units/{unitId}/subtree",
+  "/units/{unitId}/units",
+  "/units/{unitId}/accounts",
+  "/accounts/{accountId}/disable",
+  "/accounts/{accountId}/password",
+  "/accounts/{accountId}/certificate",
+  "/efiles",
+  "/efiles/{teacherId}",
+  "/units/{unitId}/efiles",
+  "/efiles/{teacherId}/entries",
+  "/entries/{entryId}/review",
+  "/entries/{entryId}/change-requests",
+  "/change-requests/{requestId}/approve",
+  "/change-requests/{requestId}/refuse",
+  "/efiles/{teacherId}/status",
+  "/units/{unitId}/statistics/status",
+  "/units/{unitId}/imports",
+  "/imports/{batchId}",
+  "/imports/{batchId}/report",
+  "/transfers",
+  "/rotations",
+  "/workflows/{workflowId}",
+  "/workflows/{workflowId}/actions",
+  "/audit/verify"
+]
+
+/** The endpoints anyone may call: everything else needs a session. */
+const publicPaths = new Set(["/auth/login", "/auth/platform", "/auth/password"])
+
+type Operation = OpenApi.OpenAPISpecOperation
+const methods = ["get", "put", "post", "delete", "patch"] as const
+
+const operations = (): Array<{ readonly path: string; readonly method: string; readonly operation: Operation }> =>
+  Object.entries(spec.paths).flatMap(([path, item]) =>
+    methods.flatMap((method) => {
+      const operation = item[method]
+      return operation === undefined ? [] : [{ path, method, operation }]
+    })
+  )
+
+/** A schema of the document, following a `$ref` into the components. */
+// biome-ignore lint/suspicious/noExplicitAny: JSON Schema is read field by field
+const resolve = (schema: any): any => {
+  const ref: unknown = schema?.$ref
+  if (typeof ref !== "string") return schema
+  const name = ref.replace("#/components/schemas/", "")
+  const found = spec.components.schemas[name]
+  if (found === undefined) throw new Error(`dangling reference ${ref}`)
+  return resolve(found)
+}
+
+describe("the OpenAPI document", () => {
+  it("matches the committed snapshot (a change of the API shows up in review)", async () => {
+    await expect(formatted(spec)).toMatchFileSnapshot(snapshot)
+  })
+
+  it("is OpenAPI 3.1.0 and lists every path of the API, and no other", () => {
+    expect(spec.openapi).toBe("3.1.0")
+    expect(Object.keys(spec.paths).sort()).toEqual([...paths].sort())
+    expect(operations()).toHaveLength(paths.length)
+  })
+
+  it("closes every JSON request body: additionalProperties false (no mass assignment)", () => {
+    const bodies = operations().flatMap(({ path, method, operation }) => {
+      const json = operation.requestBody?.content["application/json"]
+      return json === undefined ? [] : [{ at: `${method} ${path}`, schema: resolve(json.schema) }]
+    })
+    // Every POST and PUT takes a JSON body, except the logout (no body) and the upload (raw bytes).
+    const writes = operations().filter(({ method }) => method === "post" || method === "put")
+    expect(bodies.map(({ at }) => at).sort()).toEqual(
+      writes
+        .filter(({ path }) => path !== "/auth/logout" && path !== "/units/{unitId}/imports")
+        .map(({ path, method }) => `${method} ${path}`)
+        .sort()
+    )
+    expect(bodies).toHaveLength(18)
+    for (const { at, schema } of bodies) {
+      expect(schema.type, at).toBe("object")
+      expect(schema.additionalProperties, at).toBe(false)
+    }
+    // Named bodies, including nested ones and the variants of a review command.
+    for (const name of [
+      "Login",
+      "NewUnit",
+      "SchoolAttributes",
+      "NewAccount",
+      "Person",
+      "NewHire",
+      "Employment",
+      "ReviewRequest",
+      "Submit",
+      "ApproveBySchool",
+      "FlagProblem",
+      "Problem",
+      "TransferRequest",
+      "RotationRequest",
+      "Period",
+      "WorkflowAction"
+    ]) {
+      expect(resolve({ $ref: `#/components/schemas/${name}` }).additionalProperties, name).toBe(false)
+    }
+    // Indicator records are deliberately open here: the core validates them against the deployment's schema (M11).
+    const indicators = resolve({ $ref: "#/components/schemas/IndicatorRecord" })
+    expect(indicators.type).toBe("object")
+    expect(indicators.additionalProperties).toBeUndefined()
+  })
+
+  it("documents the upload as a raw octet stream", () => {
+    const upload = spec.paths["/units/{unitId}/imports"]?.post
+    expect(Object.keys(upload?.requestBody?.content ?? {})).toEqual(["application/octet-stream"])
+  })
+
+  it("declares the 401/403/404/409/422 responses and the bearer or cookie security on every protected endpoint", () => {
+    const protectedOps = operations().filter(({ path }) => !publicPaths.has(path))
+    expect(protectedOps).toHaveLength(paths.length - publicPaths.size)
+    for (const { path, method, operation } of protectedOps) {
+      const at = `${method} ${path}`
+      for (const status of [401, 403, 404, 409, 422]) {
+        expect(operation.responses[status], `${at} ${status}`).toBeDefined()
+      }
+      expect(operation.security, at).toEqual([{ bearer: [] }, { cookie: [] }])
+    }
+    for (const path of publicPaths) {
+      expect(spec.paths[path]?.post?.security ?? [], path).toEqual([])
+    }
+  })
+
+  it("has the bearer and cookie security schemes", () => {
+    expect(spec.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" })
+    expect(spec.components.securitySchemes.cookie).toEqual({ type: "apiKey", name: "tmis_session", in: "cookie" })
+  })
+})
+
+describe("GET /openapi.json on the running server", () => {
+  let backend: Backend
+  let running: Running
+
+  beforeAll(async () => {
+    backend = await sqlite()
+    running = await start(backend)
+  })
+
+  afterAll(async () => {
+    await running?.close()
+    await backend?.drop()
+  })
+
+  it("serves the same document, without a session", async () => {
+    const reply = await client(running.url).get("/openapi.json")
+    expect(reply.status).toBe(200)
+    expect(reply.headers.get("content-type")).toMatch(/^application\/json/)
+    expect(reply.body).toEqual(JSON.parse(JSON.stringify(spec)))
+  })
+})
