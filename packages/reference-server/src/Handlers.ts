@@ -61,6 +61,12 @@ const keyed = (headers: { readonly "idempotency-key"?: string | undefined }) => 
   idempotencyKey: headers["idempotency-key"]
 })
 
+/** The session cookie: script cannot read it, other sites cannot send it, and over TLS only. */
+const setSessionCookie = (token: string) =>
+  Effect.flatMap(RequestContext.ServerConfig, ({ secureCookies }) =>
+    HttpApiBuilder.securitySetCookie(Api.sessionCookie, token, { secure: secureCookies, sameSite: "strict", path: "/" })
+  )
+
 /**
  * `/auth`: login sets the session cookie and returns the token; the store keeps only the token's hash.
  *
@@ -73,26 +79,17 @@ export const auth = HttpApiBuilder.group(Api.Api, "auth", (handlers) =>
         const token = newToken()
         const result = yield* Auth.login(payload.accountId, payload.password, sessionIdOf(token))
         if (result.session === undefined) return { outcome: result.outcome }
-        const { secureCookies } = yield* RequestContext.ServerConfig
-        yield* HttpApiBuilder.securitySetCookie(Api.sessionCookie, token, {
-          secure: secureCookies,
-          sameSite: "strict",
-          path: "/"
-        })
+        yield* setSessionCookie(token)
         return { outcome: result.outcome, token }
       }).pipe(refusals)
     )
     .handle("platformLogin", ({ payload }) =>
       Effect.gen(function* () {
-        const { secureCookies, identitySource } = yield* RequestContext.ServerConfig
+        const { identitySource } = yield* RequestContext.ServerConfig
         if (identitySource === undefined) return yield* Effect.fail(Auth.loginRefused())
         const token = newToken()
         yield* Auth.loginWith(identitySource, { _tag: "Token", token: payload.token }, sessionIdOf(token))
-        yield* HttpApiBuilder.securitySetCookie(Api.sessionCookie, token, {
-          secure: secureCookies,
-          sameSite: "strict",
-          path: "/"
-        })
+        yield* setSessionCookie(token)
         return { outcome: "ok" as const, token }
       }).pipe(refusals)
     )

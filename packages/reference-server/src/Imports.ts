@@ -161,7 +161,7 @@ export const layer: Layer.Layer<Imports, never, Storage.Storage | Settings.Setti
           Effect.flatMap(own(actor, batchId), (job) =>
             job.report === undefined
               ? Effect.succeed("\uFEFF行,列,值,原因,规则\n")
-              : Effect.orDie(Effect.promise(() => readFile(job.report as string, "utf8")))
+              : Effect.promise(() => readFile(job.report as string, "utf8"))
           )
       })
     })

@@ -82,6 +82,21 @@ const limits = (options: Options) => ({
 const refusal = (status: number, tag: string, zh: string, en: string, details: Record<string, unknown> = {}) =>
   HttpServerResponse.unsafeJson({ _tag: tag, zh, en, details }, { status })
 
+/** The path of a request target; an unreadable target (an absolute URL that does not parse) counts as "/". */
+const pathnameOf = (url: string): string => {
+  try {
+    return new URL(url, "http://localhost").pathname
+  } catch {
+    return "/"
+  }
+}
+
+/** A bug's answer: nothing about it but the request id to find it in the log. */
+const internalError = (requestId: string) =>
+  refusal(500, "InternalError", "服务器内部错误", "internal error: see the server log for this request id", {
+    requestId
+  })
+
 /** Keys that would reach an object's prototype if a consumer merged the body naively. */
 const forbiddenKeys = new Set(["__proto__", "constructor", "prototype"])
 
@@ -272,16 +287,11 @@ export const guard =
     Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
       const max = limits(options)
-      const pathname = new URL(request.url, "http://localhost").pathname
+      const pathname = pathnameOf(request.url)
       const state: RequestContext.RequestState = { id: randomUUID(), actor: undefined }
       const refused = yield* checkBody(request, pathname, max).pipe(
         Effect.catchAllDefect((defect) =>
-          Effect.as(
-            Effect.logError("request check failed", defect),
-            refusal(500, "InternalError", "服务器内部错误", "internal error: see the server log for this request id", {
-              requestId: state.id
-            })
-          )
+          Effect.as(Effect.logError("request check failed", defect), internalError(state.id))
         )
       )
       const serve = app.pipe(
@@ -308,12 +318,7 @@ export const guard =
               refusal(503, "Timeout", "请求超时", `the request took longer than ${Duration.format(max.readTimeout)}`)
             )
           }
-          return Effect.as(
-            Effect.logError("request failed", cause),
-            refusal(500, "InternalError", "服务器内部错误", "internal error: see the server log for this request id", {
-              requestId: state.id
-            })
-          )
+          return Effect.as(Effect.logError("request failed", cause), internalError(state.id))
         })
       )
       const response = refused ?? uniformDecodeError(yield* serve)
