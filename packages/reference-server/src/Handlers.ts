@@ -14,7 +14,6 @@ import {
   Auth,
   Authorization,
   EFiles,
-  type Settings,
   Storage,
   type Unit,
   Units,

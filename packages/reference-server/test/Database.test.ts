@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto"
 import { existsSync } from "node:fs"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
@@ -9,27 +8,7 @@ import { Cause, Effect, Either, Exit, Option } from "effect"
 import pg from "pg"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import * as Database from "../src/Database.js"
-
-const adminUrl = process.env.TMIS_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres"
-
-const withAdmin = async <A>(f: (client: pg.Client) => Promise<A>): Promise<A> => {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 })
-  await client.connect()
-  try {
-    return await f(client)
-  } finally {
-    await client.end()
-  }
-}
-
-const postgresReachable = await withAdmin((c) => c.query("select 1")).then(
-  () => true,
-  (error) => {
-    if (process.env.CI === "true") throw error
-    console.warn(`postgres not reachable: skipping the postgres database test (${String(error)})`)
-    return false
-  }
-)
+import { postgres, postgresReachable } from "./support.js"
 
 /** Open the store a configuration names, and read back whether it has a root (a fresh store has none). */
 const openAndReadRoot = (config: Database.Config) =>
@@ -139,13 +118,10 @@ describe("the storage layer", () => {
   })
 
   it.skipIf(!postgresReachable)("opens and migrates a Postgres database named by a postgres:// URL", async () => {
-    const name = `tmis_db_${randomBytes(6).toString("hex")}`
-    await withAdmin((c) => c.query(`create database ${name}`))
+    const database = await postgres()
     try {
-      const url = new URL(adminUrl)
-      url.pathname = `/${name}`
-      expect(await openAndReadRoot({ url: url.toString() })).toEqual(Exit.succeed(Option.none()))
-      const client = new pg.Client({ connectionString: url.toString() })
+      expect(await openAndReadRoot({ url: database.url })).toEqual(Exit.succeed(Option.none()))
+      const client = new pg.Client({ connectionString: database.url })
       await client.connect()
       try {
         const migrated = await client.query("select 1 from information_schema.tables where table_name = 'audit_log'")
@@ -154,10 +130,7 @@ describe("the storage layer", () => {
         await client.end()
       }
     } finally {
-      await withAdmin(async (c) => {
-        await c.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1", [name])
-        await c.query(`drop database if exists ${name}`)
-      })
+      await database.drop()
     }
   })
 })

@@ -1,67 +1,10 @@
 import { randomBytes } from "node:crypto"
-import { mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { Accounts, Audit, Auth, EFiles, type Settings, Storage, type Unit } from "@tmis/core"
 import { Effect, Exit, Layer } from "effect"
-import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Database from "../src/Database.js"
 import * as Demo from "../src/Demo.js"
-
-const adminUrl = process.env.TMIS_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres"
-
-const withAdmin = async <A>(f: (client: pg.Client) => Promise<A>): Promise<A> => {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 })
-  await client.connect()
-  try {
-    return await f(client)
-  } finally {
-    await client.end()
-  }
-}
-
-const postgresReachable = await withAdmin((c) => c.query("select 1")).then(
-  () => true,
-  (error) => {
-    if (process.env.CI === "true") throw error
-    console.warn(`postgres not reachable: skipping the postgres demo tests (${String(error)})`)
-    return false
-  }
-)
-
-interface Backend {
-  readonly url: string
-  readonly drop: () => Promise<void>
-}
-
-const sqlite = async (): Promise<Backend> => {
-  const directory = await mkdtemp(join(tmpdir(), "tmis-demo-"))
-  return {
-    url: join(directory, "demo.sqlite"),
-    drop: () => rm(directory, { recursive: true, force: true })
-  }
-}
-
-const postgres = async (): Promise<Backend> => {
-  const name = `tmis_demo_${randomBytes(6).toString("hex")}`
-  await withAdmin((c) => c.query(`create database ${name}`))
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    drop: () =>
-      withAdmin(async (c) => {
-        await c.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1", [name])
-        await c.query(`drop database if exists ${name}`)
-      })
-  }
-}
-
-const backends = [
-  { name: "sqlite", open: sqlite, skip: false },
-  { name: "postgres", open: postgres, skip: !postgresReachable }
-] as const
+import { type Backend, backends, sqlite } from "./support.js"
 
 const sortedUnits = (storage: Storage.Storage["Type"], rootPath: string) =>
   Effect.gen(function* () {
@@ -87,7 +30,7 @@ const snapshot = Effect.gen(function* () {
 })
 
 for (const backend of backends) {
-  describe.skipIf(backend.skip)(`the demo province on ${backend.name}`, () => {
+  describe(`the demo province on ${backend.name}`, () => {
     let opened: Backend
     let layer: Layer.Layer<Storage.Storage | Settings.Settings, unknown>
     let seeded: Demo.SeedResult | undefined
@@ -98,7 +41,7 @@ for (const backend of backends) {
       Effect.runPromise(Effect.provide(effect, layer))
 
     beforeAll(async () => {
-      opened = await backend.open()
+      opened = await backend.make()
       layer = Layer.merge(Database.storageLayer({ url: opened.url }), Demo.settingsLayer)
       const started = performance.now()
       seeded = await run(Demo.seed({ onProgress: (done, total) => progress.push([done, total]) }))
@@ -235,15 +178,15 @@ for (const backend of backends) {
 
 describe("the demo seed's options", () => {
   it("refuses a number of teachers it cannot make distinct identity numbers for", async () => {
-    const directory = await mkdtemp(join(tmpdir(), "tmis-demo-"))
+    const store = await sqlite()
     try {
-      const layer = Layer.merge(Database.storageLayer({ dataDir: directory }), Demo.settingsLayer)
+      const layer = Layer.merge(Database.storageLayer({ url: store.url }), Demo.settingsLayer)
       for (const teachers of [0, 1.5, Demo.maxTeachers + 1]) {
         const exit = await Effect.runPromiseExit(Effect.provide(Demo.seed({ teachers }), layer))
         expect(Exit.isFailure(exit), String(teachers)).toBe(true)
       }
     } finally {
-      await rm(directory, { recursive: true, force: true })
+      await store.drop()
     }
   })
 })

@@ -10,144 +10,18 @@
  * examples at the school level show that the same requests do work inside the subtree, so that the refusals are
  * not those of a broken server.
  */
-import * as Http from "node:http"
-import { Account, Accounts, Auth, Credential, EFiles, IdentityNumber, Indicator, Settings, Storage } from "@tmis/core"
-import Database from "better-sqlite3"
+import { type Account, Accounts, Auth, EFiles, Storage } from "@tmis/core"
+import { exampleBasicInfo } from "@tmis/testkit/arbitraries"
 import { Effect, Option } from "effect"
 import * as fc from "fast-check"
-import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Demo from "../src/Demo.js"
-import { type Backend, backends, login, type Running, seedDemo, start } from "./support.js"
-
-// ---------------------------------------------------------------------------------------------------------------
-// The store, read directly
-// ---------------------------------------------------------------------------------------------------------------
-
-/** Every table of business state: all but audit_log, outbox and sessions (which any request may grow). */
-const businessTables = [
-  "units",
-  "unit_versions",
-  "accounts",
-  "teachers",
-  "entries",
-  "change_requests",
-  "import_rows",
-  "workflows",
-  "idempotency",
-  "credentials"
-] as const
-
-interface StoreReader {
-  readonly rows: (table: string) => Promise<ReadonlyArray<Record<string, unknown>>>
-  /** The audit records of a request. */
-  readonly auditOf: (requestId: string) => Promise<ReadonlyArray<{ readonly outcome: string; readonly action: string }>>
-  readonly close: () => Promise<void>
-}
-
-const openReader = async (backend: Backend): Promise<StoreReader> => {
-  if (backend.name === "sqlite") {
-    const db = new Database(backend.url, { readonly: true, fileMustExist: true })
-    return {
-      rows: async (table) => db.prepare(`select * from ${table}`).all() as Array<Record<string, unknown>>,
-      auditOf: async (requestId) =>
-        db.prepare("select outcome, action from audit_log where request_id = ?").all(requestId) as Array<{
-          outcome: string
-          action: string
-        }>,
-      close: async () => {
-        db.close()
-      }
-    }
-  }
-  const client = new pg.Client({ connectionString: backend.url })
-  await client.connect()
-  return {
-    rows: async (table) => (await client.query(`select * from ${table}`)).rows,
-    auditOf: async (requestId) =>
-      (await client.query("select outcome, action from audit_log where request_id = $1", [requestId])).rows,
-    close: () => client.end()
-  }
-}
-
-type Snapshot = Readonly<Record<string, ReadonlyArray<string>>>
-
-const snapshotOf = async (reader: StoreReader): Promise<Snapshot> => {
-  const result: Record<string, ReadonlyArray<string>> = {}
-  for (const table of businessTables) {
-    result[table] = (await reader.rows(table)).map((row) => JSON.stringify(row)).sort()
-  }
-  return result
-}
-
-const differenceOf = (before: Snapshot, after: Snapshot): string | undefined => {
-  for (const table of businessTables) {
-    const a = before[table] ?? []
-    const b = after[table] ?? []
-    const gone = a.filter((row) => !b.includes(row))
-    const added = b.filter((row) => !a.includes(row))
-    if (gone.length > 0 || added.length > 0) {
-      return `${table}: ${JSON.stringify({ before: gone.slice(0, 2), after: added.slice(0, 2) }).slice(0, 800)}`
-    }
-  }
-  return undefined
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// HTTP
-// ---------------------------------------------------------------------------------------------------------------
-
-interface Answer {
-  readonly status: number
-  readonly headers: Http.IncomingHttpHeaders
-  readonly text: string
-  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies field by field
-  readonly body: any
-}
-
-const send = (
-  base: string,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  body?: Buffer
-): Promise<Answer> =>
-  new Promise((resolve, reject) => {
-    const url = new URL(base)
-    const all: Record<string, string | number> = { ...headers }
-    if (body !== undefined) all["content-length"] = body.length
-    const request = Http.request(
-      { host: url.hostname, port: url.port, method, path, headers: all, agent: false },
-      (response) => {
-        const parts: Array<Buffer> = []
-        response.on("data", (chunk: Buffer) => parts.push(chunk))
-        response.on("error", reject)
-        response.on("end", () => {
-          const text = Buffer.concat(parts).toString("utf8")
-          let parsed: unknown
-          try {
-            parsed = text === "" ? undefined : JSON.parse(text)
-          } catch {
-            parsed = undefined
-          }
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, text, body: parsed })
-        })
-      }
-    )
-    request.on("error", reject)
-    request.end(body)
-  })
+import { type Attacked, differenceOf, type StoreReader, send, snapshotOf, startAttacked } from "./hostile.js"
+import { backends, identityNumber, loginAll, type Running } from "./support.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // The hierarchy, the actors and the objects
 // ---------------------------------------------------------------------------------------------------------------
-
-/** The demo deployment with a cheap scrypt cost: 27 accounts log in, and the hash cost is not what is tested. */
-const settings = Settings.layer(Demo.demoDeployment, Account.defaultPolicy, Indicator.core, Credential.defaultPolicy, {
-  N: 1024,
-  r: 8,
-  p: 1
-})
 
 /** The units every role gets an account at, with their parents (from the demo). */
 const levels: ReadonlyArray<{ readonly id: string; readonly parent: string | undefined; readonly home: string }> = [
@@ -187,48 +61,24 @@ interface Target {
   readonly related?: string
 }
 
-const identity = (home: string, birth: string, sequence: number) => {
-  const first17 = `${home}${birth}${String(sequence).padStart(3, "0")}`
-  return first17 + IdentityNumber.checkCharacter(first17)
-}
-
 const today = () => new Date().toISOString().slice(0, 10)
 
 /** The `n`-th of a run of distinct valid identity numbers: one birthday per number. */
-const identityNumber = (n: number) => {
+const distinctIdentity = (n: number) => {
   const birth = new Date(Date.UTC(1970, 0, 1) + n * 86_400_000).toISOString().slice(0, 10)
-  return { birth, number: identity("420102", birth.replaceAll("-", ""), 101) }
+  return { birth, number: identityNumber("420102", birth, 101) }
 }
 
 /** The basic information of a new hire: valid for any school stage (the demo's teachers look the same). */
 const newHire = (unitId: string, n: number) => ({
   unitId,
-  basicInfo: {
+  basicInfo: exampleBasicInfo({
     name: "测试教师",
     sex: "1",
-    nationality: "156",
-    idType: "1",
-    idNumber: identityNumber(7000 + n).number,
-    birthDate: identityNumber(7000 + n).birth,
-    ethnicity: "01",
-    politicalStatus: "13",
-    workStartMonth: "2012-09",
-    schoolEntryMonth: "2012-09",
-    staffSource: "11",
-    staffCategory: "11",
-    onEstablishment: true,
-    contractStatus: "1",
-    normalMajorGraduate: true,
-    specialEducationTrained: false,
-    specialEducationCertificate: false,
-    itApplicationAbility: "1",
-    publicFundedNormalStudent: "0",
-    grassrootsService: "0",
-    specialGradeTeacher: false,
-    backboneTeacher: false,
-    mentalHealthTeacher: false,
-    personnelStatus: "11"
-  },
+    idNumber: distinctIdentity(7000 + n).number,
+    birthDate: distinctIdentity(7000 + n).birth,
+    schoolEntryMonth: "2012-09"
+  }),
   employment: { onEstablishment: true, postCategory: "1" }
 })
 
@@ -238,7 +88,7 @@ const newHire = (unitId: string, n: number) => ({
 
 for (const { name, make } of backends) {
   describe(`object-level authorization (${name})`, () => {
-    let backend: Backend
+    let attacked: Attacked
     let running: Running
     let reader: StoreReader
     const actors: Array<Actor> = []
@@ -265,20 +115,10 @@ for (const { name, make } of backends) {
     const outside = (as: Actor, target: Target) =>
       target.owners.every((owner) => !paths.get(owner)!.startsWith(paths.get(as.unitId)!))
 
-    /** Read the store once, before the reader of the suite is opened. */
-    const reader0 = async <A>(b: Backend, f: (r: StoreReader) => Promise<A>) => {
-      const r = await openReader(b)
-      try {
-        return await f(r)
-      } finally {
-        await r.close()
-      }
-    }
-
     beforeAll(async () => {
-      backend = await make()
-      running = await start(backend, {}, settings)
-      await seedDemo(running, 30)
+      attacked = await startAttacked(make)
+      running = attacked.running
+      reader = attacked.reader
 
       // Every role at every level, each with a password set by its manager (M13.2, M15.1).
       await running.run(
@@ -295,7 +135,7 @@ for (const { name, make } of backends) {
                   {
                     id,
                     role,
-                    person: { name: "测试员", identityNumber: identity(level.home, "19800101", sequence++) }
+                    person: { name: "测试员", identityNumber: identityNumber(level.home, "19800101", sequence++) }
                   },
                   level.id
                 )
@@ -308,12 +148,14 @@ for (const { name, make } of backends) {
           }
         })
       )
-      for (const level of levels) {
-        for (const { prefix, role } of roles) {
-          const id = `${prefix}-${level.id}`
-          actors.push({ id, role, unitId: level.id, token: await login(running.url, id) })
-        }
-      }
+      const everyone = levels.flatMap((level) =>
+        roles.map(({ prefix, role }) => ({ id: `${prefix}-${level.id}`, role, unitId: level.id }))
+      )
+      const tokens = await loginAll(
+        running.url,
+        everyone.map((a) => a.id)
+      )
+      for (const a of everyone) actors.push({ ...a, token: tokens.get(a.id)! })
 
       // Change requests (M19.2) need effective entries: the school approves a basic-information entry, its bureau
       // too, and the school asks for a change — one in jaxx, its sibling whez and in xlzx.
@@ -323,11 +165,12 @@ for (const { name, make } of backends) {
       }
       // The basic-information entry of an e-file with its version, from the store: the API's e-file read does not
       // show entry versions (its Entry schema drops the field the handler adds).
-      const entryOf = (teacherId: string) =>
-        reader0(backend, async (r) => {
-          const row = (await r.rows("entries")).find((e) => e.teacher_id === teacherId && e.group_key === "basicInfo")!
-          return { id: String(row.id), version: Number(row.version) }
-        })
+      const entryOf = async (teacherId: string) => {
+        const row = (await reader.rows("entries")).find(
+          (e) => e.teacher_id === teacherId && e.group_key === "basicInfo"
+        )!
+        return { id: String(row.id), version: Number(row.version) }
+      }
       const requests = new Map<string, string>()
       for (const [school, bureau] of [
         ["jaxx", "jiangan"],
@@ -391,7 +234,7 @@ for (const { name, make } of backends) {
         kinds.set(unit.id, unit.kind)
         targets.push({ kind: unit.kind === "school" ? "school" : "unit", id: unit.id, owners: [unit.id], version: 0 })
       }
-      const accounts = await reader0(backend, (r) => r.rows("accounts"))
+      const accounts = await reader.rows("accounts")
       for (const account of accounts) {
         targets.push({
           kind: "account",
@@ -418,13 +261,10 @@ for (const { name, make } of backends) {
         version: workflow.body.version
       })
       targets.push(...batches)
-      reader = await openReader(backend)
     }, 180_000)
 
     afterAll(async () => {
-      await reader?.close()
-      await running?.close()
-      await backend?.drop()
+      await attacked?.close()
     })
 
     /** A request of an endpoint about one object. */
@@ -483,7 +323,7 @@ for (const { name, make } of backends) {
             id: next(),
             // The one role its actor could ever create (M13.2, M15.1), so that only the scope refuses.
             role: as.role === "systemAdmin" ? "infoQueryer" : "infoAdmin",
-            person: { name: "测试人", identityNumber: identityNumber(5000 + fresh).number }
+            person: { name: "测试人", identityNumber: distinctIdentity(5000 + fresh).number }
           }
         })
       },

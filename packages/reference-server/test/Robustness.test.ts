@@ -9,172 +9,38 @@
  * the audit log, the outbox and the sessions, which grow or change with any request (refusals are audited, every
  * request touches its session).
  */
-import * as Http from "node:http"
-import { Account, Audit, Credential, IdentityNumber, Indicator, Settings } from "@tmis/core"
-import Database from "better-sqlite3"
+import { Audit } from "@tmis/core"
 import * as fc from "fast-check"
-import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import * as Demo from "../src/Demo.js"
-import { type Backend, backends, login, type Running, seedDemo, start } from "./support.js"
+import {
+  type Answer,
+  type Attacked,
+  differenceOf,
+  type Snapshot,
+  type StoreReader,
+  send,
+  snapshotOf,
+  startAttacked
+} from "./hostile.js"
+import { backends, identityNumber, login, loginAll, type Running } from "./support.js"
 
 // ---------------------------------------------------------------------------------------------------------------
-// The store, read directly
+// Random requests
 // ---------------------------------------------------------------------------------------------------------------
-
-/** Every table of business state: all but audit_log, outbox and sessions. */
-const businessTables = [
-  "units",
-  "unit_versions",
-  "accounts",
-  "teachers",
-  "entries",
-  "change_requests",
-  "import_rows",
-  "workflows",
-  "idempotency",
-  "credentials"
-] as const
-
-interface StoreReader {
-  readonly rows: (table: string) => Promise<ReadonlyArray<Record<string, unknown>>>
-  readonly close: () => Promise<void>
-}
-
-/** A read-only view of the server's store, beside the server's own connection. */
-const openReader = async (backend: Backend): Promise<StoreReader> => {
-  if (backend.name === "sqlite") {
-    const db = new Database(backend.url, { readonly: true, fileMustExist: true })
-    return {
-      rows: async (table) => db.prepare(`select * from ${table}`).all() as Array<Record<string, unknown>>,
-      close: async () => {
-        db.close()
-      }
-    }
-  }
-  const client = new pg.Client({ connectionString: backend.url })
-  await client.connect()
-  return {
-    rows: async (table) => (await client.query(`select * from ${table}`)).rows,
-    close: () => client.end()
-  }
-}
-
-type Snapshot = Readonly<Record<string, ReadonlyArray<string>>>
-
-const snapshotOf = async (reader: StoreReader): Promise<Snapshot> => {
-  const result: Record<string, ReadonlyArray<string>> = {}
-  for (const table of businessTables) {
-    result[table] = (await reader.rows(table)).map((row) => JSON.stringify(row)).sort()
-  }
-  return result
-}
-
-/** The first difference between two snapshots, in words; undefined when they agree outside `ignore`. */
-const differenceOf = (before: Snapshot, after: Snapshot, ignore: ReadonlySet<string>): string | undefined => {
-  for (const table of businessTables) {
-    if (ignore.has(table)) continue
-    const a = before[table] ?? []
-    const b = after[table] ?? []
-    const gone = a.filter((row) => !b.includes(row))
-    const added = b.filter((row) => !a.includes(row))
-    if (gone.length > 0 || added.length > 0) {
-      return `${table}: ${gone.length} row(s) changed or gone, ${added.length} new or changed: ${JSON.stringify({
-        before: gone.slice(0, 2).map((r) => r.slice(0, 400)),
-        after: added.slice(0, 2).map((r) => r.slice(0, 400))
-      })}`
-    }
-  }
-  return undefined
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// A raw HTTP client: no URL normalisation (fetch would resolve ".."), any method, any header, chunked bodies
-// ---------------------------------------------------------------------------------------------------------------
-
-interface Answer {
-  readonly status: number
-  readonly headers: Http.IncomingHttpHeaders
-  readonly text: string
-  readonly json: unknown
-}
-
-const send = (
-  base: string,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  body?: Buffer,
-  options: { readonly chunked?: boolean } = {}
-): Promise<Answer> =>
-  new Promise((resolve, reject) => {
-    const url = new URL(base)
-    const all: Record<string, string | number> = { ...headers }
-    if (body !== undefined && options.chunked !== true) all["content-length"] = body.length
-    if (body !== undefined && options.chunked === true) all["transfer-encoding"] = "chunked"
-    let answered = false
-    const request = Http.request(
-      { host: url.hostname, port: url.port, method, path, headers: all, agent: false },
-      (response) => {
-        const parts: Array<Buffer> = []
-        response.on("data", (chunk: Buffer) => parts.push(chunk))
-        response.on("error", reject)
-        response.on("end", () => {
-          answered = true
-          const text = Buffer.concat(parts).toString("utf8")
-          let json: unknown
-          try {
-            json = text === "" ? undefined : JSON.parse(text)
-          } catch {
-            json = undefined
-          }
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json })
-        })
-      }
-    )
-    // The server may answer (413) and close before the whole body is written: the answer is what counts.
-    request.on("error", (error) => {
-      if (!answered) setTimeout(() => (answered ? undefined : reject(error)), 500)
-    })
-    if (body === undefined) {
-      request.end()
-    } else if (options.chunked === true) {
-      const size = 64 * 1024
-      for (let at = 0; at < body.length; at += size) request.write(body.subarray(at, at + size))
-      request.end()
-    } else {
-      request.end(body)
-    }
-  })
-
-// ---------------------------------------------------------------------------------------------------------------
-// The server under test
-// ---------------------------------------------------------------------------------------------------------------
-
-/**
- * The demo deployment with a cheap scrypt cost: the suite logs in many times, and the hash cost is not what it
- * tests.
- */
-const settings = Settings.layer(Demo.demoDeployment, Account.defaultPolicy, Indicator.core, Credential.defaultPolicy, {
-  N: 1024,
-  r: 8,
-  p: 1
-})
 
 /** The accounts the random requests act as. Their ids never appear in the random login bodies (no lockout). */
 const actors = ["sa-hubei", "ia-jaxx", "iq-jiangan"] as const
 type ActorId = (typeof actors)[number]
 
-/** Valid identity numbers (GB 11643) built from 17 digits, and corrupted ones. */
-const identity = (first17: string) => first17 + IdentityNumber.checkCharacter(first17)
-const validIdentity = identity("42010219850612031")
+/** A valid identity number (GB 11643), and corrupted ones. */
+const validIdentity = identityNumber("420102", "1985-06-12", "031")
 const invalidIdentities = [
   "",
   "123",
   `${validIdentity.slice(0, 17)}${validIdentity.endsWith("0") ? "1" : "0"}`,
   "ABCDEFGHIJKLMNOPQR",
-  identity("42010219851332031"),
-  identity("00000019850612031"),
+  identityNumber("420102", "1985-13-32", "031"),
+  identityNumber("000000", "1985-06-12", "031"),
   "４２０１０２１９８５０６１２０３１Ｘ",
   " 42010219850612031X",
   "9".repeat(32),
@@ -508,23 +374,22 @@ const describeDrawn = (drawn: Drawn) => {
 
 for (const { name, make } of backends) {
   describe(`the server under hostile requests (${name})`, () => {
-    let backend: Backend
+    let attacked: Attacked
     let running: Running
     let reader: StoreReader
-    const tokens = new Map<string, string>()
+    let tokens = new Map<string, string>()
     let endpoints: ReadonlyArray<Endpoint> = []
     let realIds: ReadonlyArray<string> = []
     let teacher = ""
     let entry = ""
 
     beforeAll(async () => {
-      backend = await make()
-      running = await start(backend, {}, settings)
-      await seedDemo(running, 30)
-      for (const id of actors) tokens.set(id, await login(running.url, id))
-      reader = await openReader(backend)
+      attacked = await startAttacked(make)
+      running = attacked.running
+      reader = attacked.reader
+      tokens = await loginAll(running.url, actors)
       const doc = await send(running.url, "GET", "/openapi.json", {})
-      const paths = (doc.json as { paths: Record<string, Record<string, unknown>> }).paths
+      const paths = (doc.body as { paths: Record<string, Record<string, unknown>> }).paths
       endpoints = Object.entries(paths).flatMap(([template, operations]) =>
         Object.keys(operations)
           .filter((m) => ["get", "post", "put", "patch", "delete"].includes(m))
@@ -555,9 +420,7 @@ for (const { name, make } of backends) {
     }, 120_000)
 
     afterAll(async () => {
-      await reader?.close()
-      await running?.close()
-      await backend?.drop()
+      await attacked?.close()
     })
 
     const headersOf = (drawn: Drawn): Record<string, string> => {
@@ -589,12 +452,12 @@ for (const { name, make } of backends) {
      * if the request ended one of our sessions, so that the next baseline is taken on a quiet store.
      */
     const settle = async (drawn: Drawn, answer: Answer) => {
-      const batchId = (answer.json as { batchId?: unknown } | undefined)?.batchId
+      const batchId = (answer.body as { batchId?: unknown } | undefined)?.batchId
       if (answer.status === 202 && typeof batchId === "string") {
         const headers = headersOf({ ...drawn, body: { kind: "none" }, contentType: undefined })
         for (let i = 0; i < 200; i++) {
           const progress = await send(running.url, "GET", `/imports/${batchId}`, headers)
-          if ((progress.json as { state?: string } | undefined)?.state !== "running") break
+          if ((progress.body as { state?: string } | undefined)?.state !== "running") break
           await new Promise((resolve) => setTimeout(resolve, 50))
         }
       }
@@ -669,7 +532,7 @@ for (const { name, make } of backends) {
           }
           const what = `${answer.status} ${answer.text.slice(0, 200)} for ${describeDrawn(drawn)}`
           expect(String(answer.headers["content-type"]), what).toMatch(/^application\/json/)
-          const body = answer.json as { zh?: unknown; en?: unknown } | undefined
+          const body = answer.body as { zh?: unknown; en?: unknown } | undefined
           expect(typeof body?.zh, what).toBe("string")
           expect(typeof body?.en, what).toBe("string")
         }),
@@ -681,25 +544,31 @@ for (const { name, make } of backends) {
 
     const auth = (id: ActorId) => ({ authorization: `Bearer ${tokens.get(id)}` })
     const json = { "content-type": "application/json" }
+    const workflowActions = "/workflows/tr-demo-jaxx-xlzx/actions"
+
+    /** POST a body, byte for byte, as JSON from the info admin of jaxx. */
+    const postAsJaxx = (path: string, body: Buffer | string, options?: { readonly chunked?: boolean }) =>
+      send(
+        running.url,
+        "POST",
+        path,
+        { ...json, ...auth("ia-jaxx") },
+        typeof body === "string" ? Buffer.from(body) : body,
+        options
+      )
 
     /** A refusal: its status, a JSON body with zh and en, and nothing changed in the store. */
     const expectRefusal = async (answer: Answer, before: Snapshot, statuses: ReadonlyArray<number>) => {
       expect(statuses, `${answer.status} ${answer.text.slice(0, 300)}`).toContain(answer.status)
       expect(answer.headers["x-request-id"], "the guard names every answer").toBeTypeOf("string")
-      expect(typeof (answer.json as { zh?: unknown })?.zh, answer.text.slice(0, 300)).toBe("string")
-      expect(typeof (answer.json as { en?: unknown })?.en, answer.text.slice(0, 300)).toBe("string")
-      expect(differenceOf(before, await snapshotOf(reader), new Set())).toBeUndefined()
+      expect(typeof (answer.body as { zh?: unknown })?.zh, answer.text.slice(0, 300)).toBe("string")
+      expect(typeof (answer.body as { en?: unknown })?.en, answer.text.slice(0, 300)).toBe("string")
+      expect(differenceOf(before, await snapshotOf(reader))).toBeUndefined()
     }
 
     it("a truncated JSON body is refused with 400", async () => {
       const before = await snapshotOf(reader)
-      const answer = await send(
-        running.url,
-        "POST",
-        "/workflows/tr-demo-jaxx-xlzx/actions",
-        { ...json, ...auth("ia-jaxx") },
-        Buffer.from('{"type":"confirm","expectedVersion":')
-      )
+      const answer = await postAsJaxx(workflowActions, '{"type":"confirm","expectedVersion":')
       await expectRefusal(answer, before, [400])
     })
 
@@ -711,33 +580,17 @@ for (const { name, make } of backends) {
         Buffer.from([0xff, 0xfe]),
         Buffer.from('irm","expectedVersion":2}')
       ])
-      const answer = await send(
-        running.url,
-        "POST",
-        "/workflows/tr-demo-jaxx-xlzx/actions",
-        { ...json, ...auth("ia-jaxx") },
-        bytes
-      )
+      const answer = await postAsJaxx(workflowActions, bytes)
       await expectRefusal(answer, before, [400])
       // A body cut inside a multi-byte character.
       const cut = Buffer.concat([Buffer.from('{"reason":"'), Buffer.from("字").subarray(0, 2)])
-      await expectRefusal(
-        await send(running.url, "POST", "/transfers", { ...json, ...auth("ia-jaxx") }, cut),
-        before,
-        [400]
-      )
+      await expectRefusal(await postAsJaxx("/transfers", cut), before, [400])
     })
 
     it("a body that is a JSON array, number, string or null is refused with 400", async () => {
       const before = await snapshotOf(reader)
       for (const text of ["[]", '[{"type":"confirm","expectedVersion":2}]', "42", '"confirm"', "null", "true"]) {
-        const answer = await send(
-          running.url,
-          "POST",
-          "/workflows/tr-demo-jaxx-xlzx/actions",
-          { ...json, ...auth("ia-jaxx") },
-          Buffer.from(text)
-        )
+        const answer = await postAsJaxx(workflowActions, text)
         await expectRefusal(answer, before, [400])
       }
     })
@@ -749,13 +602,7 @@ for (const { name, make } of backends) {
         "[".repeat(depth) + "]".repeat(depth),
         `{"change":${'{"a":'.repeat(depth)}1${"}".repeat(depth)},"reason":"x"}`
       ]) {
-        const answer = await send(
-          running.url,
-          "POST",
-          `/entries/${entry}/change-requests`,
-          { ...json, ...auth("ia-jaxx") },
-          Buffer.from(text)
-        )
+        const answer = await postAsJaxx(`/entries/${entry}/change-requests`, text)
         await expectRefusal(answer, before, [400, 413])
       }
     })
@@ -763,34 +610,19 @@ for (const { name, make } of backends) {
     it("JSON nested as deep as 1 MiB allows is refused with 400 or 413, not a crash", async () => {
       const before = await snapshotOf(reader)
       const depth = 500_000
-      const answer = await send(
-        running.url,
-        "POST",
-        "/transfers",
-        { ...json, ...auth("ia-jaxx") },
-        Buffer.from("[".repeat(depth) + "]".repeat(depth))
-      )
+      const answer = await postAsJaxx("/transfers", "[".repeat(depth) + "]".repeat(depth))
       await expectRefusal(answer, before, [400, 413])
     })
 
     it("duplicate keys: the last one counts, for the body check and for the endpoint alike", async () => {
       const before = await snapshotOf(reader)
       // A valid type first, an invalid one last: refused by the schema, so the last key is what was read.
-      const answer = await send(
-        running.url,
-        "POST",
-        "/workflows/tr-demo-jaxx-xlzx/actions",
-        { ...json, ...auth("ia-jaxx") },
-        Buffer.from('{"type":"confirm","type":"launch","expectedVersion":2}')
-      )
+      const answer = await postAsJaxx(workflowActions, '{"type":"confirm","type":"launch","expectedVersion":2}')
       await expectRefusal(answer, before, [400])
       // A prototype key hidden behind a duplicate is still found.
-      const hidden = await send(
-        running.url,
-        "POST",
-        "/workflows/tr-demo-jaxx-xlzx/actions",
-        { ...json, ...auth("ia-jaxx") },
-        Buffer.from('{"type":"reject","reason":"x","__proto__":{"a":1},"__proto__":{},"expectedVersion":2}')
+      const hidden = await postAsJaxx(
+        workflowActions,
+        '{"type":"reject","reason":"x","__proto__":{"a":1},"__proto__":{},"expectedVersion":2}'
       )
       await expectRefusal(hidden, before, [400])
     })
@@ -798,9 +630,7 @@ for (const { name, make } of backends) {
     it("a chunked JSON body without Content-Length is refused with 411, before any of it is read", async () => {
       const before = await snapshotOf(reader)
       const body = Buffer.from(`{"reason":"${"x".repeat(1024 * 1024 + 10)}"}`)
-      const answer = await send(running.url, "POST", "/transfers", { ...json, ...auth("ia-jaxx") }, body, {
-        chunked: true
-      })
+      const answer = await postAsJaxx("/transfers", body, { chunked: true })
       await expectRefusal(answer, before, [411])
     })
 

@@ -7,17 +7,8 @@
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import {
-  Account,
-  type Audit,
-  EFile,
-  IdentityNumber,
-  IdentitySource,
-  Settings,
-  Storage,
-  Units,
-  Workflows
-} from "@tmis/core"
+import { Account, type Audit, EFile, IdentityNumber, IdentitySource, Storage, Units, Workflows } from "@tmis/core"
+import { exampleBasicInfo } from "@tmis/testkit/arbitraries"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Demo from "../src/Demo.js"
@@ -25,7 +16,9 @@ import {
   type Backend,
   backends,
   changedPassword,
+  cheapSettings,
   client,
+  identityNumber,
   login,
   type Reply,
   type Running,
@@ -34,12 +27,6 @@ import {
 } from "./support.js"
 
 // ── Fixtures ─────────────────────────────────────────────────────────────────────────────────────────────────────
-
-/** A valid identity number (GB 11643) of a person born on `birthDate` in `county`, with a 3-digit sequence code. */
-const identityNumber = (county: string, birthDate: string, sequenceCode: string): string => {
-  const first17 = `${county}${birthDate.replaceAll("-", "")}${sequenceCode}`
-  return first17 + IdentityNumber.checkCharacter(first17)
-}
 
 /** The same number with a wrong check character: what M14.1 refuses. */
 const corrupted = (id: string): string => id.slice(0, 17) + (id.endsWith("1") ? "2" : "1")
@@ -51,32 +38,13 @@ const importBad = identityNumber("420102", "1990-03-07", "614")
 const ezhouAdminNumber = identityNumber("420702", "1980-05-15", "631")
 
 /** Basic information of a new hire, in the shape of the demo's (`Demo.ts` basicInfo): a woman born 1988-06-15. */
-const hireBasicInfo = {
+const hireBasicInfo = exampleBasicInfo({
   name: "郑晓红",
-  sex: "2",
-  nationality: "156",
-  idType: "1",
   idNumber: hireNumber,
   birthDate: "1988-06-15",
-  ethnicity: "01",
-  politicalStatus: "13",
   workStartMonth: "2010-09",
-  schoolEntryMonth: "2012-09",
-  staffSource: "11",
-  staffCategory: "11",
-  onEstablishment: true,
-  contractStatus: "1",
-  normalMajorGraduate: true,
-  specialEducationTrained: false,
-  specialEducationCertificate: false,
-  itApplicationAbility: "1",
-  publicFundedNormalStudent: "0",
-  grassrootsService: "0",
-  specialGradeTeacher: false,
-  backboneTeacher: false,
-  mentalHealthTeacher: false,
-  personnelStatus: "11"
-}
+  schoolEntryMonth: "2012-09"
+})
 
 const employment = { onEstablishment: true, postCategory: "1" }
 
@@ -159,12 +127,6 @@ const platformSource = Effect.runSync(
     })
   )
 )
-
-/**
- * The demo's settings with a cheaper scrypt: every login here hashes, and the default cost (about 0.7 s a run on a
- * small machine) would make the suite minutes long. The policies (password, lockout, sessions) stay the defaults.
- */
-const settings = Settings.layer(Demo.demoDeployment, undefined, undefined, undefined, { N: 2 ** 10, r: 8, p: 1 })
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -257,7 +219,7 @@ for (const backend of backends) {
     beforeAll(async () => {
       opened = await backend.make()
       importDir = await mkdtemp(join(tmpdir(), "tmis-server-imports-"))
-      running = await start(opened, { importDir }, settings)
+      running = await start(opened, { importDir }, cheapSettings)
       await seedDemo(running)
     }, 60_000)
 
@@ -695,7 +657,7 @@ for (const backend of backends) {
     // ── M15.2 platform logins ──────────────────────────────────────────────────────────────────────────────────
 
     it("M15.2 a server with a provincial identity platform logs in its tokens; a bad token and a server without one refuse", async () => {
-      const second = await start(opened, { importDir, identitySource: platformSource }, settings)
+      const second = await start(opened, { importDir, identitySource: platformSource }, cheapSettings)
       try {
         const api = client(second.url)
         const good = await api.post("/auth/platform", { token: "good-token" })

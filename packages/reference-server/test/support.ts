@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import type { Settings, Storage } from "@tmis/core"
+import { IdentityNumber, Settings, type Storage } from "@tmis/core"
 import { Effect, Exit, Layer, Scope } from "effect"
 import pg from "pg"
 import * as Database from "../src/Database.js"
@@ -70,6 +70,19 @@ export const postgres = async (): Promise<Backend> => {
 /** The backends to run a suite on: SQLite always, Postgres when it answers. */
 export const backends: ReadonlyArray<{ readonly name: "sqlite" | "postgres"; readonly make: () => Promise<Backend> }> =
   [{ name: "sqlite", make: sqlite }, ...(postgresReachable ? [{ name: "postgres" as const, make: postgres }] : [])]
+
+/**
+ * The demo deployment's settings with a cheap scrypt (N = 2^10): suites that log many accounts in would take minutes
+ * at the default cost (about 0.7 s a hash on a small machine), and the hash cost is not what they test. The policies
+ * (password, lockout, sessions) stay the defaults.
+ */
+export const cheapSettings: Layer.Layer<Settings.Settings> = Settings.layer(
+  Demo.demoDeployment,
+  undefined,
+  undefined,
+  undefined,
+  { N: 2 ** 10, r: 8, p: 1 }
+)
 
 /** A running server over a store, and a way to run core effects against the same store. */
 export interface Running {
@@ -158,6 +171,22 @@ export const login = async (url: string, accountId: string): Promise<string> => 
     throw new Error(`login of ${accountId}: ${reply.status} ${JSON.stringify(reply.body)}`)
   }
   return reply.body.token as string
+}
+
+/** Log each of `accountIds` in (see `login`), one after the other: their session tokens by account id. */
+export const loginAll = async (url: string, accountIds: Iterable<string>): Promise<Map<string, string>> => {
+  const tokens = new Map<string, string>()
+  for (const id of accountIds) tokens.set(id, await login(url, id))
+  return tokens
+}
+
+/**
+ * A valid identity number (GB 11643) of a person born on `birthDate` (YYYY-MM-DD or YYYYMMDD; not checked, so that a
+ * test may build an impossible date) in `county`, with a sequence code (padded to 3 digits).
+ */
+export const identityNumber = (county: string, birthDate: string, sequence: number | string): string => {
+  const first17 = `${county}${birthDate.replaceAll("-", "")}${String(sequence).padStart(3, "0")}`
+  return first17 + IdentityNumber.checkCharacter(first17)
 }
 
 /** Seed the demo province into a running server's store. */
