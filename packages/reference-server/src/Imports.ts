@@ -68,8 +68,8 @@ export class Imports extends Context.Tag("@tmis/server/Imports")<
     readonly progress: (
       actor: Authorization.Actor,
       batchId: string
-    ) => Effect.Effect<ReturnType<typeof view>, ApiError.NotFound>
-    readonly report: (actor: Authorization.Actor, batchId: string) => Effect.Effect<string, ApiError.NotFound>
+    ) => Effect.Effect<ReturnType<typeof view>, ApiError.ApiError>
+    readonly report: (actor: Authorization.Actor, batchId: string) => Effect.Effect<string, ApiError.ApiError>
   }
 >() {}
 
@@ -86,13 +86,17 @@ export const layer: Layer.Layer<Imports, never, Storage.Storage | Settings.Setti
       const { importDir } = yield* RequestContext.ServerConfig
       mkdirSync(importDir, { recursive: true })
       const jobs = new Map<string, Job>()
-      // Only the account that uploaded a file follows it and reads its report: the report quotes the rows.
-      const own = (actor: Authorization.Actor, batchId: string) => {
-        const job = jobs.get(batchId)
-        return job !== undefined && job.startedBy === actor.accountId
-          ? Effect.succeed(job)
-          : Effect.fail(notFound(batchId))
-      }
+      // Whoever may write teachers at the unit may follow its imports (the core decides); of those, only the account
+      // that uploaded a file sees it: the report quotes the rows.
+      const own = (actor: Authorization.Actor, batchId: string) =>
+        Effect.gen(function* () {
+          const job = jobs.get(batchId)
+          if (job === undefined) return yield* Effect.fail(notFound(batchId))
+          const unit = (yield* Units.load(job.unitId)).value
+          yield* Units.authorize(actor, { _tag: "WriteTeacher", unit: Units.ref(unit) })
+          if (job.startedBy !== actor.accountId) return yield* Effect.fail(notFound(batchId))
+          return job
+        }).pipe(ApiError.refusals, Effect.provide(context))
       return Imports.of({
         start: (actor, unitId, file, format) =>
           Effect.gen(function* () {
