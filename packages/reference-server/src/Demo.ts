@@ -16,10 +16,16 @@ import {
   Auth,
   type Authorization,
   BatchImport,
+  type Credential,
   Deployment,
+  type EFile,
   IdentityNumber,
+  type Indicator,
+  type Review,
+  type Rotation,
   Settings,
   Storage,
+  type Transfer,
   type Unit,
   Units,
   Workflows
@@ -303,6 +309,30 @@ const newUnit = (u: PlannedUnit): Unit.NewUnit => ({
 })
 
 /**
+ * What the seed may meet: on an empty store none of it but a storage failure, yet the services it calls declare
+ * their refusals (a deployment requiring certificates refuses the demo's admins with M14.2, for one).
+ *
+ * @since 0.1.0
+ */
+export type SeedError =
+  | Deployment.DeploymentError
+  | Unit.UnitError
+  | Authorization.AuthorizationError
+  | Account.AccountError
+  | Review.ReviewError
+  | Credential.CredentialError
+  | Indicator.IndicatorError
+  | EFile.EFileError
+  | BatchImport.SourceError
+  | Rotation.RotationError
+  | Transfer.TransferError
+  | Workflows.IdempotencyKeyReused
+  | Storage.StorageError
+  | Storage.Conflict
+  | Storage.NotFound
+  | Storage.ConstraintError
+
+/**
  * Seed the demo province on an empty store (see the module's description): the units, their accounts handed down
  * level by level, `teachers` e-files (default 300) imported school by school, and a transfer waiting for the
  * sending school — in one transaction, so that a failed seed leaves the store empty; then the demo passwords
@@ -311,7 +341,9 @@ const newUnit = (u: PlannedUnit): Unit.NewUnit => ({
  *
  * @since 0.1.0
  */
-export const seed = (options: SeedOptions = {}) =>
+export const seed = (
+  options: SeedOptions = {}
+): Effect.Effect<SeedResult | undefined, SeedError, Storage.Storage | Settings.Settings> =>
   Effect.gen(function* () {
     const teachers = options.teachers ?? 300
     if (!Number.isInteger(teachers) || teachers < 1 || teachers > maxTeachers) {

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { randomUUID } from "node:crypto"
-import { HttpApiBuilder } from "@effect/platform"
+import { HttpApiBuilder, type HttpApiGroup } from "@effect/platform"
 import {
   type Account,
   Accounts,
@@ -14,6 +14,7 @@ import {
   Auth,
   Authorization,
   EFiles,
+  type Settings,
   Storage,
   type Unit,
   Units,
@@ -27,6 +28,12 @@ import * as Imports from "./Imports.js"
 import * as RequestContext from "./RequestContext.js"
 
 const { refusals } = ApiError
+
+/** What the groups run on: the store, the settings, authentication, the server's configuration and its imports. */
+type Needs = Storage.Storage | Settings.Settings | Api.Authentication | RequestContext.ServerConfig | Imports.Imports
+
+/** The layer of one group of the API. */
+type Group<Name extends string> = Layer.Layer<HttpApiGroup.ApiGroup<"tmis", Name>, never, Needs>
 
 const accountView = (stored: Storage.Versioned<Account.Account>) => ({
   id: stored.value.id,
@@ -71,7 +78,7 @@ const setSessionCookie = (token: string) =>
  *
  * @since 0.1.0
  */
-export const auth = HttpApiBuilder.group(Api.Api, "auth", (handlers) =>
+export const auth: Group<"auth"> = HttpApiBuilder.group(Api.Api, "auth", (handlers) =>
   handlers
     .handle("login", ({ payload }) =>
       Effect.gen(function* () {
@@ -139,7 +146,7 @@ const unitView = (unit: {
  *
  * @since 0.1.0
  */
-export const units = HttpApiBuilder.group(Api.Api, "units", (handlers) =>
+export const units: Group<"units"> = HttpApiBuilder.group(Api.Api, "units", (handlers) =>
   handlers
     .handle("get", ({ path }) =>
       Effect.gen(function* () {
@@ -170,7 +177,7 @@ export const units = HttpApiBuilder.group(Api.Api, "units", (handlers) =>
  *
  * @since 0.1.0
  */
-export const accounts = HttpApiBuilder.group(Api.Api, "accounts", (handlers) =>
+export const accounts: Group<"accounts"> = HttpApiBuilder.group(Api.Api, "accounts", (handlers) =>
   handlers
     .handle("create", ({ path, payload }) =>
       Effect.gen(function* () {
@@ -204,7 +211,7 @@ export const accounts = HttpApiBuilder.group(Api.Api, "accounts", (handlers) =>
  *
  * @since 0.1.0
  */
-export const efiles = HttpApiBuilder.group(Api.Api, "efiles", (handlers) =>
+export const efiles: Group<"efiles"> = HttpApiBuilder.group(Api.Api, "efiles", (handlers) =>
   handlers
     .handle("onboard", ({ payload }) =>
       Effect.gen(function* () {
@@ -292,7 +299,7 @@ export const efiles = HttpApiBuilder.group(Api.Api, "efiles", (handlers) =>
  *
  * @since 0.1.0
  */
-export const imports = HttpApiBuilder.group(Api.Api, "imports", (handlers) =>
+export const imports: Group<"imports"> = HttpApiBuilder.group(Api.Api, "imports", (handlers) =>
   handlers
     .handle("upload", ({ path, payload, urlParams }) =>
       Effect.gen(function* () {
@@ -320,7 +327,7 @@ export const imports = HttpApiBuilder.group(Api.Api, "imports", (handlers) =>
  *
  * @since 0.1.0
  */
-export const workflows = HttpApiBuilder.group(Api.Api, "workflows", (handlers) =>
+export const workflows: Group<"workflows"> = HttpApiBuilder.group(Api.Api, "workflows", (handlers) =>
   handlers
     .handle("initiateTransfer", ({ payload, headers }) =>
       Effect.gen(function* () {
@@ -361,7 +368,7 @@ export const workflows = HttpApiBuilder.group(Api.Api, "workflows", (handlers) =
  *
  * @since 0.1.0
  */
-export const audit = HttpApiBuilder.group(Api.Api, "audit", (handlers) =>
+export const audit: Group<"audit"> = HttpApiBuilder.group(Api.Api, "audit", (handlers) =>
   handlers.handle("verify", () =>
     Effect.gen(function* () {
       const actor = yield* Api.CurrentActor
@@ -378,4 +385,8 @@ export const audit = HttpApiBuilder.group(Api.Api, "audit", (handlers) =>
  *
  * @since 0.1.0
  */
-export const layer = Layer.mergeAll(auth, units, accounts, efiles, imports, workflows, audit)
+export const layer: Layer.Layer<
+  HttpApiGroup.ApiGroup<"tmis", "auth" | "units" | "accounts" | "efiles" | "imports" | "workflows" | "audit">,
+  never,
+  Needs
+> = Layer.mergeAll(auth, units, accounts, efiles, imports, workflows, audit)
