@@ -4,6 +4,7 @@ import * as path from "node:path"
 import * as Sqlite from "@tmis/adapter-sqlite"
 import { Accounts, Audit, Deployment, Settings, Storage, Units } from "@tmis/core"
 import { ImportFile, Table } from "@tmis/import"
+import { exampleImportHeaders, exampleImportRow } from "@tmis/testkit/arbitraries"
 import { Cause, Effect, Exit, Layer, ManagedRuntime, Option } from "effect"
 import ExcelJS from "exceljs"
 import iconv from "iconv-lite"
@@ -88,72 +89,16 @@ beforeEach(async () => {
 })
 afterAll(() => s?.runtime.dispose())
 
-const headers = [
-  "姓名",
-  "性别",
-  "国籍/地区",
-  "身份证件类型",
-  "身份证件号",
-  "出生日期",
-  "民族",
-  "政治面貌",
-  "参加工作年月",
-  "进本校年月",
-  "教职工来源",
-  "教职工类别",
-  "是否在编",
-  "签订合同情况",
-  "是否全日制师范类专业毕业",
-  "是否受过特教专业培养培训",
-  "是否有特殊教育从业证书",
-  "信息技术应用能力",
-  "是否属于免费（公费）师范生",
-  "是否参加基层服务项目",
-  "是否是特级教师",
-  "是否县级及以上骨干教师",
-  "是否心理健康教育教师",
-  "人员状态"
-]
-const row = (name: string, idNumber: string, overrides: Partial<Record<string, string>> = {}) => {
-  const values: Record<string, string> = {
-    姓名: name,
-    性别: "女",
-    "国籍/地区": "156",
-    身份证件类型: "1",
-    身份证件号: idNumber,
-    出生日期: "1990-03-07",
-    民族: "汉族",
-    政治面貌: "13",
-    参加工作年月: "2012-09",
-    进本校年月: "2015/9",
-    教职工来源: "11",
-    教职工类别: "11",
-    是否在编: "是",
-    签订合同情况: "1",
-    是否全日制师范类专业毕业: "是",
-    是否受过特教专业培养培训: "否",
-    是否有特殊教育从业证书: "否",
-    信息技术应用能力: "1",
-    "是否属于免费（公费）师范生": "0",
-    是否参加基层服务项目: "0",
-    是否是特级教师: "否",
-    是否县级及以上骨干教师: "否",
-    是否心理健康教育教师: "否",
-    人员状态: "11",
-    ...overrides
-  }
-  return headers.map((h) => values[h] ?? "")
-}
 // Valid numbers of women born 1990-03-07 in 420102.
 const good = ["420102199003071224", "420102199003071240", "420102199003071267"]
 const rows = [
-  row("李一", good[0]!),
-  row("李二", good[1]!, { 民族: "不存在的民族" }),
-  row("李三", good[2]!),
-  row("李四", good[0]!) // the same person again
+  exampleImportRow("李一", good[0]!),
+  exampleImportRow("李二", good[1]!, { 民族: "不存在的民族" }),
+  exampleImportRow("李三", good[2]!),
+  exampleImportRow("李四", good[0]!) // the same person again
 ]
 const csv = (records: ReadonlyArray<ReadonlyArray<string>>) =>
-  `${[headers, ...records].map((r) => r.join(",")).join("\r\n")}\r\n`
+  `${[exampleImportHeaders, ...records].map((r) => r.join(",")).join("\r\n")}\r\n`
 
 describe("ImportFile", () => {
   it("M16.2 a UTF-8 CSV: good rows become e-files, bad rows go to the report with row, column, value, reason and rule; a re-run adds nothing", async () => {
@@ -198,7 +143,7 @@ describe("ImportFile", () => {
   it("M16.2 an XLSX file is imported, its identity numbers kept as text", async () => {
     const workbook = new ExcelJS.Workbook()
     const sheet = workbook.addWorksheet("教师")
-    sheet.addRow(headers)
+    sheet.addRow(exampleImportHeaders)
     for (const r of [rows[0]!, rows[2]!]) sheet.addRow(r)
     const file = path.join(dir, "teachers.xlsx")
     await workbook.xlsx.writeFile(file)
@@ -221,7 +166,7 @@ describe("ImportFile", () => {
     fs.writeFileSync(wrongEncoding, iconv.encode(csv(rows.slice(0, 1)), "gb18030"))
     const truncatedXlsx = path.join(dir, "truncated.xlsx")
     const workbook = new ExcelJS.Workbook()
-    workbook.addWorksheet("教师").addRow(headers)
+    workbook.addWorksheet("教师").addRow(exampleImportHeaders)
     await workbook.xlsx.writeFile(truncatedXlsx)
     const bytes = fs.readFileSync(truncatedXlsx)
     fs.writeFileSync(truncatedXlsx, bytes.subarray(0, Math.floor(bytes.length / 2)))

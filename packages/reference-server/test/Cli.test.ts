@@ -11,6 +11,7 @@ import { join } from "node:path"
 import { Writable } from "node:stream"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { Auth, Deployment, IdentityNumber, Settings, Storage } from "@tmis/core"
+import { exampleImportHeaders, exampleImportRow } from "@tmis/testkit/arbitraries"
 import SqliteDatabase from "better-sqlite3"
 import { Effect, Layer } from "effect"
 import pg from "pg"
@@ -267,70 +268,14 @@ describe.each(backends)("tmis on $name", ({ make }) => {
 
 // ── The demo province: seed, import, export, audit ─────────────────────────────────────────────────────────────────
 
-// Columns and rows as a school's file has them (see packages/import/test/ImportFile.test.ts).
-const headers = [
-  "姓名",
-  "性别",
-  "国籍/地区",
-  "身份证件类型",
-  "身份证件号",
-  "出生日期",
-  "民族",
-  "政治面貌",
-  "参加工作年月",
-  "进本校年月",
-  "教职工来源",
-  "教职工类别",
-  "是否在编",
-  "签订合同情况",
-  "是否全日制师范类专业毕业",
-  "是否受过特教专业培养培训",
-  "是否有特殊教育从业证书",
-  "信息技术应用能力",
-  "是否属于免费（公费）师范生",
-  "是否参加基层服务项目",
-  "是否是特级教师",
-  "是否县级及以上骨干教师",
-  "是否心理健康教育教师",
-  "人员状态"
-]
-const row = (name: string, idNumber: string, overrides: Partial<Record<string, string>> = {}) => {
-  const values: Record<string, string> = {
-    姓名: name,
-    性别: "女",
-    "国籍/地区": "156",
-    身份证件类型: "1",
-    身份证件号: idNumber,
-    出生日期: "1990-03-07",
-    民族: "汉族",
-    政治面貌: "13",
-    参加工作年月: "2012-09",
-    进本校年月: "2015/9",
-    教职工来源: "11",
-    教职工类别: "11",
-    是否在编: "是",
-    签订合同情况: "1",
-    是否全日制师范类专业毕业: "是",
-    是否受过特教专业培养培训: "否",
-    是否有特殊教育从业证书: "否",
-    信息技术应用能力: "1",
-    "是否属于免费（公费）师范生": "0",
-    是否参加基层服务项目: "0",
-    是否是特级教师: "否",
-    是否县级及以上骨干教师: "否",
-    是否心理健康教育教师: "否",
-    人员状态: "11",
-    ...overrides
-  }
-  return headers.map((h) => values[h] ?? "")
-}
+// Columns and rows as a school's file has them (the test kit's example import row).
 // Valid numbers of women born 1990-03-07 in 420102 (Jiang'an), far from the demo teachers' sequences.
 const good = ["420102199003071224", "420102199003071240", "420102199003071267"]
 const csv = `\uFEFF${[
-  headers,
-  row("李一", good[0]!),
-  row("李二", good[1]!, { 民族: "不存在的民族" }),
-  row("李三", good[2]!)
+  exampleImportHeaders,
+  exampleImportRow("李一", good[0]!),
+  exampleImportRow("李二", good[1]!, { 民族: "不存在的民族" }),
+  exampleImportRow("李三", good[2]!)
 ]
   .map((r) => r.join(","))
   .join("\r\n")}\r\n`

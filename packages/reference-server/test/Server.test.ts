@@ -8,7 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Account, type Audit, EFile, IdentityNumber, IdentitySource, Storage, Units, Workflows } from "@tmis/core"
-import { exampleBasicInfo } from "@tmis/testkit/arbitraries"
+import { exampleBasicInfo, exampleImportHeaders, exampleImportRow } from "@tmis/testkit/arbitraries"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Demo from "../src/Demo.js"
@@ -49,69 +49,12 @@ const hireBasicInfo = exampleBasicInfo({
 const employment = { onEstablishment: true, postCategory: "1" }
 
 /** The columns of a school's import file (the zh names of 基本信息, as in packages/import/test/ImportFile.test.ts). */
-const importHeaders = [
-  "姓名",
-  "性别",
-  "国籍/地区",
-  "身份证件类型",
-  "身份证件号",
-  "出生日期",
-  "民族",
-  "政治面貌",
-  "参加工作年月",
-  "进本校年月",
-  "教职工来源",
-  "教职工类别",
-  "是否在编",
-  "签订合同情况",
-  "是否全日制师范类专业毕业",
-  "是否受过特教专业培养培训",
-  "是否有特殊教育从业证书",
-  "信息技术应用能力",
-  "是否属于免费（公费）师范生",
-  "是否参加基层服务项目",
-  "是否是特级教师",
-  "是否县级及以上骨干教师",
-  "是否心理健康教育教师",
-  "人员状态"
-]
-
-const importRow = (name: string, idNumber: string, overrides: Record<string, string> = {}) => {
-  const values: Record<string, string> = {
-    姓名: name,
-    性别: "女",
-    "国籍/地区": "156",
-    身份证件类型: "1",
-    身份证件号: idNumber,
-    出生日期: "1990-03-07",
-    民族: "汉族",
-    政治面貌: "13",
-    参加工作年月: "2012-09",
-    进本校年月: "2015/9",
-    教职工来源: "11",
-    教职工类别: "11",
-    是否在编: "是",
-    签订合同情况: "1",
-    是否全日制师范类专业毕业: "是",
-    是否受过特教专业培养培训: "否",
-    是否有特殊教育从业证书: "否",
-    信息技术应用能力: "1",
-    "是否属于免费（公费）师范生": "0",
-    是否参加基层服务项目: "0",
-    是否是特级教师: "否",
-    是否县级及以上骨干教师: "否",
-    是否心理健康教育教师: "否",
-    人员状态: "11",
-    ...overrides
-  }
-  return importHeaders.map((h) => values[h] ?? "")
-}
 
 /** One good row and one whose 民族 is no code of the table (M16.2). */
 const importCsv = `\uFEFF${[
-  importHeaders,
-  importRow("李一", importGood),
-  importRow("李二", importBad, { 民族: "不存在的民族" })
+  exampleImportHeaders,
+  exampleImportRow("李一", importGood),
+  exampleImportRow("李二", importBad, { 民族: "不存在的民族" })
 ]
   .map((r) => r.join(","))
   .join("\r\n")}\r\n`

@@ -677,3 +677,77 @@ export const exampleBasicInfo = (overrides: Readonly<Record<string, unknown>> = 
   personnelStatus: "11",
   ...overrides
 })
+
+/**
+ * The column headers of a school's import file of basic information, as `@tmis/import` reads them (Chinese, one
+ * column per core indicator of the group).
+ *
+ * @since 0.1.0
+ */
+export const exampleImportHeaders: ReadonlyArray<string> = [
+  "姓名",
+  "性别",
+  "国籍/地区",
+  "身份证件类型",
+  "身份证件号",
+  "出生日期",
+  "民族",
+  "政治面貌",
+  "参加工作年月",
+  "进本校年月",
+  "教职工来源",
+  "教职工类别",
+  "是否在编",
+  "签订合同情况",
+  "是否全日制师范类专业毕业",
+  "是否受过特教专业培养培训",
+  "是否有特殊教育从业证书",
+  "信息技术应用能力",
+  "是否属于免费（公费）师范生",
+  "是否参加基层服务项目",
+  "是否是特级教师",
+  "是否县级及以上骨干教师",
+  "是否心理健康教育教师",
+  "人员状态"
+]
+
+/**
+ * A row of such a file for a woman born 1990-03-07, as a school writes it (names of codes, 是/否, 2015/9), with
+ * `overrides` by header; in the order of {@link exampleImportHeaders}.
+ *
+ * @since 0.1.0
+ */
+export const exampleImportRow = (
+  name: string,
+  idNumber: string,
+  overrides: Readonly<Record<string, string>> = {}
+): Array<string> => {
+  const values: Record<string, string> = {
+    姓名: name,
+    性别: "女",
+    "国籍/地区": "156",
+    身份证件类型: "1",
+    身份证件号: idNumber,
+    出生日期: "1990-03-07",
+    民族: "汉族",
+    政治面貌: "13",
+    参加工作年月: "2012-09",
+    进本校年月: "2015/9",
+    教职工来源: "11",
+    教职工类别: "11",
+    是否在编: "是",
+    签订合同情况: "1",
+    是否全日制师范类专业毕业: "是",
+    是否受过特教专业培养培训: "否",
+    是否有特殊教育从业证书: "否",
+    信息技术应用能力: "1",
+    "是否属于免费（公费）师范生": "0",
+    是否参加基层服务项目: "0",
+    是否是特级教师: "否",
+    是否县级及以上骨干教师: "否",
+    是否心理健康教育教师: "否",
+    人员状态: "11",
+    ...overrides
+  }
+  return exampleImportHeaders.map((h) => values[h] ?? "")
+}
