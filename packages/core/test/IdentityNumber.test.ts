@@ -1,7 +1,7 @@
 import { Either, Schema } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import * as IdentityNumber from "../src/IdentityNumber.js"
+import * as IdentityNumber from "../src/codes/IdentityNumber.js"
 
 const today = "2026-11-28"
 const options = { today }

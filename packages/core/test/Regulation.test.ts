@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
-import { ruleIds } from "../src/internal/ruleIds.js"
-import * as Regulation from "../src/Regulation.js"
+import { ruleIds } from "../src/kernel/internal/ruleIds.js"
+import * as Regulation from "../src/kernel/Regulation.js"
 
 // The spec sits beside the repository (shared/spec), not in it; a clone on its own has only ruleIds.ts.
 const repoRoot = new URL("../../../", import.meta.url)

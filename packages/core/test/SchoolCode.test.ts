@@ -2,9 +2,9 @@ import { provinceCode, schoolCode, schoolType } from "@tmis/testkit/arbitraries/
 import { Either, Option, Schema } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import * as Division from "../src/Division.js"
-import * as SchoolCode from "../src/SchoolCode.js"
-import * as SchoolType from "../src/SchoolType.js"
+import * as Division from "../src/codes/Division.js"
+import * as SchoolCode from "../src/codes/SchoolCode.js"
+import * as SchoolType from "../src/codes/SchoolType.js"
 
 const provinces = Division.provinces().map((p) => p.provinceCode)
 const categories = SchoolType.categories.map((c) => c.code as string)

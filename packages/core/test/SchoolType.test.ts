@@ -2,7 +2,7 @@ import { schoolType as coveredSchoolType, uncoveredSchoolType } from "@tmis/test
 import { Either, Option, Schema } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import * as SchoolType from "../src/SchoolType.js"
+import * as SchoolType from "../src/codes/SchoolType.js"
 
 const codes = SchoolType.schoolTypes.map((t) => t.code)
 

@@ -2,7 +2,7 @@ import { legacySponsor, sponsor } from "@tmis/testkit/arbitraries/school"
 import { Either, Option, Schema } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import * as Sponsor from "../src/Sponsor.js"
+import * as Sponsor from "../src/codes/Sponsor.js"
 
 describe("the sponsor table", () => {
   it("holds the current and the legacy codes", () => {

@@ -1,0 +1,383 @@
+/**
+ * Authorization: the one place that decides whether an actor may take an action on a target. Actor × action ×
+ * target → allowed, or a typed refusal naming the rule. Scope is a prefix test on materialised paths.
+ * M13.2–M13.5, M14.2, M14.3, M15.1, M20.1.
+ *
+ * @since 0.1.0
+ */
+import { Either, Schema } from "effect"
+import type * as Account from "./Account.js"
+import * as RuleError from "../kernel/RuleError.js"
+import type * as Unit from "../hierarchy/Unit.js"
+
+/**
+ * What authorization needs to know of a unit: its id, kind and materialised path.
+ *
+ * @since 0.1.0
+ */
+export interface UnitRef {
+  readonly id: Unit.UnitId
+  readonly kind: Unit.Kind
+  readonly path: string
+}
+
+/**
+ * The account acting in a request, with the unit it belongs to and the certificate presented in this session.
+ *
+ * @since 0.1.0
+ */
+export interface Actor {
+  readonly accountId: Account.AccountId
+  readonly role: Account.Role
+  readonly status: "active" | "disabled"
+  readonly unit: UnitRef
+  /** The identity number of the person behind the account: a teacher account acts on its own e-file only. */
+  readonly identityNumber: string
+  readonly certificate: Account.CertificateBinding | undefined
+  /** SHA-256 fingerprint of the client certificate presented in this session, if any. */
+  readonly presentedCertificate: string | undefined
+}
+
+/**
+ * Build the actor of an account acting from its unit.
+ *
+ * @since 0.1.0
+ */
+export const actor = (account: Account.Account, unit: UnitRef, presentedCertificate?: string): Actor => ({
+  accountId: account.id,
+  role: account.role,
+  status: account.status,
+  unit: { id: unit.id, kind: unit.kind, path: unit.path },
+  identityNumber: account.person.identityNumber,
+  certificate: account.certificate,
+  presentedCertificate
+})
+
+/**
+ * Everything an actor can attempt. Teacher data actions name the unit the e-file belongs to and, where known,
+ * the teacher's identity number (for the teacher's own self-service).
+ *
+ * @since 0.1.0
+ */
+export type Action =
+  | { readonly _tag: "CreateAccount"; readonly role: Account.Role; readonly unit: UnitRef }
+  | {
+      readonly _tag: "ManageAccount"
+      readonly account: { readonly id: Account.AccountId; readonly role: Account.Role; readonly unit: UnitRef }
+    }
+  | { readonly _tag: "CreateUnit"; readonly kind: Unit.Kind; readonly parent: UnitRef }
+  | { readonly _tag: "ChangeUnit"; readonly unit: UnitRef }
+  | { readonly _tag: "ReadUnits"; readonly unit: UnitRef }
+  | {
+      readonly _tag: "ReadTeacher"
+      readonly unit: UnitRef
+      readonly detail: "basic" | "sensitive"
+      readonly teacher?: { readonly identityNumber: string }
+    }
+  | { readonly _tag: "WriteTeacher"; readonly unit: UnitRef; readonly teacher?: { readonly identityNumber: string } }
+  | { readonly _tag: "ReviewTeacher"; readonly unit: UnitRef }
+  | { readonly _tag: "ReadStatistics"; readonly unit: UnitRef }
+  /** Verify the audit chain (M37.1) of the deployment: `unit` is the deployment's root. */
+  | { readonly _tag: "VerifyAudit"; readonly unit: UnitRef }
+
+/**
+ * @since 0.1.0
+ */
+export type ActionTag = Action["_tag"]
+
+/**
+ * The action kinds each role may ever take (within its scope): the role half of M14.3. Data, so that documents
+ * and tests read the same table the decisions use.
+ *
+ * @since 0.1.0
+ */
+export const capabilities: Record<Account.Role, ReadonlyArray<ActionTag>> = {
+  systemAdmin: ["CreateAccount", "ManageAccount", "ReadUnits", "VerifyAudit"],
+  infoAdmin: [
+    "CreateUnit",
+    "ChangeUnit",
+    "ReadUnits",
+    "ReadTeacher",
+    "WriteTeacher",
+    "ReviewTeacher",
+    "ReadStatistics"
+  ],
+  infoQueryer: ["ReadUnits", "ReadTeacher", "ReadStatistics"],
+  teacher: ["ReadTeacher", "WriteTeacher"]
+}
+
+/**
+ * The deployment settings authorization reads: the certificate policy (M14.2) and the current time.
+ *
+ * @since 0.1.0
+ */
+export interface Context {
+  readonly requireCertificateFor: ReadonlyArray<Account.Role>
+  readonly now: Date
+}
+
+/**
+ * A refusal, naming the rule.
+ *
+ * @since 0.1.0
+ */
+export class AuthorizationError extends Schema.TaggedError<AuthorizationError>()(
+  "AuthorizationError",
+  RuleError.fields
+) {
+  override get message() {
+    return RuleError.format(this)
+  }
+}
+
+/**
+ * Is `unit` in subtree(`root`)?
+ *
+ * @since 0.1.0
+ */
+export const within = (unit: Pick<UnitRef, "path">, root: Pick<UnitRef, "path">): boolean =>
+  unit.path.startsWith(root.path)
+
+const isDirectChild = (unit: UnitRef, parent: UnitRef) => unit.path === `${parent.path}${unit.id}/`
+
+const isAdministrative = (kind: Unit.Kind) =>
+  kind === "national" || kind === "province" || kind === "city" || kind === "county"
+
+/**
+ * Does the actor present a valid certificate bound to its account (M14.2)?
+ *
+ * @since 0.1.0
+ */
+export const presentsValidCertificate = (actor: Actor, now: Date): boolean => {
+  const { certificate, presentedCertificate } = actor
+  if (certificate === undefined || presentedCertificate === undefined) return false
+  const t = now.getTime()
+  return (
+    certificate.fingerprint === presentedCertificate.replaceAll(":", "").toLowerCase() &&
+    Date.parse(certificate.notBefore) <= t &&
+    t <= Date.parse(certificate.notAfter)
+  )
+}
+
+const targetUnit = (action: Action): UnitRef => {
+  switch (action._tag) {
+    case "ManageAccount":
+      return action.account.unit
+    case "CreateUnit":
+      return action.parent
+    default:
+      return action.unit
+  }
+}
+
+const roleRefusal: Record<Account.Role, { rule: RuleError.RuleId; zh: string; en: string }> = {
+  systemAdmin: {
+    rule: "M13.2",
+    zh: "系统管理员只管理本级账号及下级系统管理员账号，不处理教师信息",
+    en: "a system admin manages accounts of its own unit and the system admins directly below; nothing else"
+  },
+  infoAdmin: {
+    rule: "M13.3",
+    zh: "信息管理员负责教师信息的录入、审核和上报，不管理账号",
+    en: "an info admin manages entry, review and reporting of teacher information; it does not manage accounts"
+  },
+  infoQueryer: {
+    rule: "M13.4",
+    zh: "信息查询员只能查询基础信息和统计信息，不能修改",
+    en: "an info query-er reads basic information and statistics only; it changes nothing"
+  },
+  teacher: {
+    rule: "M14.3",
+    zh: "教师账号只能查看和填报本人信息",
+    en: "a teacher account reads and enters its own information only"
+  }
+}
+
+/**
+ * Decide whether `actor` may take `action`: undefined when allowed, else the violated rule as plain data. Allowed
+ * only if the role may take this kind of action at all ({@link capabilities}), the target lies in the actor's scope,
+ * and the finer rule of the action holds. Plain data, so that filtering many targets builds no error objects.
+ *
+ * @since 0.1.0
+ */
+export const decide = (actor: Actor, action: Action, context: Context): RuleError.Violation | undefined => {
+  const refuse = (rule: RuleError.RuleId, zh: string, en: string) =>
+    RuleError.violation(rule, zh, en, {
+      field: "action",
+      value: action._tag,
+      actor: actor.accountId,
+      role: actor.role,
+      actorUnit: actor.unit.id,
+      targetUnit: targetUnit(action).id
+    })
+  const outOfScope = () =>
+    actor.unit.kind === "department"
+      ? refuse("M20.1", "二级部门只能管理本部门的教师", "a department manages its own department's teachers only")
+      : refuse(
+          "M14.3",
+          "目标不在本单位及下级单位范围内",
+          "the target lies outside the actor's unit and the units below it"
+        )
+
+  if (actor.status !== "active") {
+    return refuse("M14.3", "已停用的账号没有任何权限", "a disabled account holds no permission")
+  }
+  if (context.requireCertificateFor.includes(actor.role) && !presentsValidCertificate(actor, context.now)) {
+    return refuse(
+      "M14.2",
+      "本系统要求此类账号使用有效的CA证书",
+      "this deployment requires a valid bound CA certificate for this role"
+    )
+  }
+  if (!capabilities[actor.role].includes(action._tag)) {
+    const r = roleRefusal[actor.role]
+    // A teacher account asked to be created by anyone but a school's system admin is M13.5's case.
+    if (action._tag === "CreateAccount" && action.role === "teacher") {
+      return refuse(
+        "M13.5",
+        "只有学校系统管理员可以为本校教师创建账号",
+        "only a school's system admin creates teacher accounts"
+      )
+    }
+    return refuse(r.rule, r.zh, r.en)
+  }
+
+  switch (action._tag) {
+    case "CreateAccount": {
+      const target = action.unit
+      if (!within(target, actor.unit)) return outOfScope()
+      if (action.role === "systemAdmin") {
+        return isDirectChild(target, actor.unit)
+          ? undefined
+          : refuse(
+              "M15.1",
+              "单位的系统管理员账号由直接上级单位的系统管理员创建",
+              "a unit's system admin is created by the system admin of the unit directly above"
+            )
+      }
+      if (action.role === "teacher") {
+        return actor.unit.kind === "school" && (target.id === actor.unit.id || target.kind === "department")
+          ? undefined
+          : refuse(
+              "M13.5",
+              "只有学校系统管理员可以为本校教师创建账号",
+              "only a school's system admin creates teacher accounts"
+            )
+      }
+      return target.id === actor.unit.id
+        ? undefined
+        : refuse(
+            "M13.2",
+            "系统管理员只为本单位创建信息管理员和信息查询员账号",
+            "a system admin creates info admin and query-er accounts for its own unit only"
+          )
+    }
+    case "ManageAccount": {
+      const target = action.account
+      if (!within(target.unit, actor.unit)) return outOfScope()
+      if (target.role === "systemAdmin") {
+        return isDirectChild(target.unit, actor.unit)
+          ? undefined
+          : refuse(
+              "M15.1",
+              "系统管理员账号由直接上级单位的系统管理员管理",
+              "a system admin account is managed by the system admin of the unit directly above"
+            )
+      }
+      if (target.role === "teacher") {
+        return actor.unit.kind === "school"
+          ? undefined
+          : refuse(
+              "M13.5",
+              "教师账号由本校系统管理员管理",
+              "teacher accounts are managed by their school's system admin"
+            )
+      }
+      return target.unit.id === actor.unit.id
+        ? undefined
+        : refuse(
+            "M13.2",
+            "系统管理员只管理本单位的账号及直接下级的系统管理员账号",
+            "a system admin manages its own unit's accounts and the system admins directly below"
+          )
+    }
+    case "CreateUnit": {
+      if (!within(action.parent, actor.unit)) return outOfScope()
+      if (isAdministrative(actor.unit.kind)) return undefined
+      return action.kind === "department" && action.parent.id === actor.unit.id && actor.unit.kind === "school"
+        ? undefined
+        : refuse("M20.1", "学校只能在本校下设二级部门", "a school creates only secondary departments of its own")
+    }
+    case "ChangeUnit": {
+      if (!within(action.unit, actor.unit)) return outOfScope()
+      if (action.unit.id === actor.unit.id) {
+        return refuse(
+          "M12.2",
+          "单位属性变更由上级教育行政部门办理",
+          "a unit's attributes are changed by the administrative unit above it"
+        )
+      }
+      return isAdministrative(actor.unit.kind) || action.unit.kind === "department"
+        ? undefined
+        : refuse("M20.1", "学校只能变更本校的二级部门", "a school changes only its own secondary departments")
+    }
+    case "ReadTeacher":
+    case "WriteTeacher": {
+      if (actor.role === "teacher") {
+        return action.teacher !== undefined &&
+          action.teacher.identityNumber === actor.identityNumber &&
+          within(action.unit, schoolOf(actor.unit))
+          ? undefined
+          : refuse(
+              "M14.3",
+              "教师账号只能查看和填报本人信息",
+              "a teacher account reads and enters its own information only"
+            )
+      }
+      if (!within(action.unit, actor.unit)) return outOfScope()
+      if (action._tag === "ReadTeacher" && action.detail === "sensitive" && actor.role === "infoQueryer") {
+        return refuse(
+          "M13.4",
+          "信息查询员只能查询教师基础信息，敏感信息须脱敏",
+          "an info query-er sees basic information only; sensitive data is masked"
+        )
+      }
+      return undefined
+    }
+    case "ReadUnits":
+    case "ReviewTeacher":
+    case "ReadStatistics":
+      return within(action.unit, actor.unit) ? undefined : outOfScope()
+    case "VerifyAudit":
+      // The log is the deployment's: its root's system admin answers for it (MLPS: audit separated from data).
+      return action.unit.path === actor.unit.path
+        ? undefined
+        : refuse(
+            "M37.1",
+            "审计日志由部署最高一级单位的系统管理员核验",
+            "the root unit's system admin verifies the audit log"
+          )
+  }
+}
+
+/** A teacher account belongs to its school or one of the school's departments; its scope is the school. */
+const schoolOf = (unit: UnitRef): Pick<UnitRef, "path"> =>
+  unit.kind === "department" ? { path: unit.path.slice(0, unit.path.slice(0, -1).lastIndexOf("/") + 1) } : unit
+
+/**
+ * Decide whether `actor` may take `action`, with a typed refusal naming the rule.
+ *
+ * @since 0.1.0
+ */
+export const authorize = (actor: Actor, action: Action, context: Context): Either.Either<void, AuthorizationError> => {
+  const refusal = decide(actor, action, context)
+  return refusal === undefined ? Either.void : Either.left(new AuthorizationError(refusal))
+}
+
+/**
+ * `decide` as a yes/no, for listings and documents.
+ *
+ * @since 0.1.0
+ */
+export const isAllowed = (actor: Actor, action: Action, context: Context): boolean =>
+  decide(actor, action, context) === undefined

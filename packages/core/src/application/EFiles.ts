@@ -1,0 +1,628 @@
+/**
+ * The application service for e-files: onboarding (M21.1), entries and their review (M17.1, M19.1), change
+ * requests (M19.2), employment status (M22.1), audited and masked reads (M37.1, M37.2), the duplicate report
+ * (M17.4). Each command loads, checks the version the caller saw, decides with the pure rules, persists, and
+ * appends its audit record and outbox event in one transaction.
+ *
+ * @since 0.1.0
+ */
+import { Clock, Effect, Either, FiberRef, Option } from "effect"
+import * as Audit from "./Audit.js"
+import * as Authorization from "../accounts/Authorization.js"
+import * as ChangeRequest from "../efile/ChangeRequest.js"
+import * as EFile from "../efile/EFile.js"
+import * as Eligibility from "../codes/Eligibility.js"
+import * as EmploymentStatus from "../efile/EmploymentStatus.js"
+import * as Indicator from "../efile/Indicator.js"
+import * as Review from "../efile/Review.js"
+import * as RuleError from "../kernel/RuleError.js"
+import * as Settings from "./Settings.js"
+import * as Storage from "./Storage.js"
+import type * as Unit from "../hierarchy/Unit.js"
+import * as Units from "./Units.js"
+
+const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
+
+const refuse = (violation: RuleError.Violation | undefined) =>
+  violation === undefined ? Effect.void : Effect.fail(new Authorization.AuthorizationError(violation))
+
+/** Load an aggregate of a repository or fail with `NotFound`. */
+const found =
+  (entity: string, id: string) =>
+  <A>(option: Option.Option<Storage.Versioned<A>>) =>
+    Option.match(option, {
+      onNone: () => Effect.fail(new Storage.NotFound({ entity, id })),
+      onSome: (loaded: Storage.Versioned<A>) => Effect.succeed(loaded)
+    })
+
+/**
+ * Load an e-file or fail with `NotFound`.
+ *
+ * @since 0.1.0
+ */
+export const load = (id: string) =>
+  Effect.flatMap(Storage.Storage, (s) => Effect.flatMap(s.teachers.get(id as EFile.TeacherId), found("e-file", id)))
+
+const loadEntry = (id: string) =>
+  Effect.flatMap(Storage.Storage, (s) => Effect.flatMap(s.entries.get(id), found("entry", id)))
+
+const loadRequest = (id: string) =>
+  Effect.flatMap(Storage.Storage, (s) => Effect.flatMap(s.changeRequests.get(id), found("change request", id)))
+
+/** The school of a school or department, whose type decides the e-file's stage. */
+const stageOf = (unit: Unit.Unit) =>
+  Effect.gen(function* () {
+    const school =
+      unit.kind === "department" && unit.parentId !== undefined ? (yield* Units.load(unit.parentId)).value : unit
+    const stage = EFile.stageOf(school)
+    if (Option.isNone(stage)) {
+      return yield* Effect.fail(
+        new EFile.EFileError(
+          RuleError.violation(
+            "M21.1",
+            "电子档案建立在学校或其二级部门",
+            "an e-file is kept by a school or one of its departments",
+            { field: "unitId", value: unit.id, kind: unit.kind }
+          )
+        )
+      )
+    }
+    return stage.value
+  })
+
+const record = (
+  actor: Authorization.Actor,
+  action: string,
+  efile: EFile.EFile,
+  details: Record<string, unknown>,
+  payload: unknown = details
+) =>
+  Audit.recordChange({
+    actor,
+    action,
+    object: `teacher:${efile.id}`,
+    aggregateId: efile.id,
+    details: { unit: efile.unitId, ...details },
+    payload
+  })
+
+/** Who fills, for M16.1: the teacher, the school (or its department), or a bureau. */
+const fillerOf = (actor: Authorization.Actor): Indicator.Filler =>
+  actor.role === "teacher"
+    ? "teacher"
+    : actor.unit.kind === "school" || actor.unit.kind === "department"
+      ? "school"
+      : "bureau"
+
+/** Validate a record of a group; identity problems of basic information are kept as problem data (M17.3). */
+const validateRecord = (group: string, stage: EFile.EFile["stage"], data: unknown) =>
+  Effect.gen(function* () {
+    const { indicators } = yield* Settings.Settings
+    const today = (yield* now).toISOString().slice(0, 10)
+    const result = Indicator.validate(indicators, group, stage, data, { today })
+    if (Either.isRight(result)) return { record: result.right, problems: [] as ReadonlyArray<Review.Problem> }
+    const problems = group === "basicInfo" ? EFile.identityProblems(result.left) : Option.none()
+    if (Option.isSome(problems)) return { record: data as Indicator.IndicatorRecord, problems: problems.value }
+    return yield* Effect.fail(result.left)
+  })
+
+/**
+ * A new hire, as the school enters it (M21.1): the ids the caller chose for the e-file and its basic-information
+ * entry, the keeping unit (school or department), the basic information, and what eligibility looks at (M5.1).
+ *
+ * @since 0.1.0
+ */
+export interface NewHire {
+  readonly id: string
+  readonly entryId: string
+  readonly unitId: string
+  readonly basicInfo: unknown
+  readonly employment: Eligibility.Input
+}
+
+/** The first record of the status history: the status of the basic information, from the month of joining. */
+const initialHistory = (
+  efile: EFile.EFile,
+  basicInfo: Indicator.IndicatorRecord,
+  actor: Authorization.Actor
+): EmploymentStatus.History => {
+  const month = String(basicInfo.schoolEntryMonth ?? efile.createdAt.slice(0, 7))
+  const reason = EFile.reasonOfPersonnelCode(String(basicInfo.personnelStatus ?? ""))
+  return [
+    {
+      status: efile.status,
+      effective: `${month}-01`,
+      reason: efile.status === "notServing" ? reason : undefined,
+      recordedBy: actor.accountId,
+      unit: efile.unitId
+    }
+  ]
+}
+
+/**
+ * Create the e-file of a new hire at its school (M21.1), as an info admin of that school or department: the person
+ * is covered (M5.1), the basic information valid (M11), the identity number checked against birth date and sex —
+ * a failing one is kept as problem data that blocks approval (M17.3) — and no other active e-file holds the
+ * identity document (M17.4, refused by the store). The basic information starts its review as a draft.
+ *
+ * @since 0.1.0
+ */
+export const onboard = (actor: Authorization.Actor, hire: NewHire) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    return yield* storage.transaction(
+      Effect.gen(function* () {
+        const unit = (yield* Units.load(hire.unitId)).value
+        const stage = yield* stageOf(unit)
+        const context = yield* Units.authorizationContext
+        yield* refuse(Review.decideSchoolAdmin(actor, Units.ref(unit), context, "M21.1", "WriteTeacher"))
+        yield* Eligibility.decide(hire.employment)
+        const { record: basicInfo, problems } = yield* validateRecord("basicInfo", stage, hire.basicInfo)
+        const made = EFile.make({
+          id: EFile.TeacherId(hire.id),
+          unit: Units.ref(unit),
+          stage,
+          basicInfo,
+          actor: actor.accountId,
+          at: context.now.toISOString()
+        })
+        const efile = { ...made, statusHistory: initialHistory(made, basicInfo, actor) }
+        const stored = yield* storage.teachers.insert(efile)
+        const entry = yield* storage.entries.insert({
+          id: hire.entryId,
+          teacherId: efile.id,
+          group: "basicInfo",
+          data: basicInfo,
+          review: Review.persist(
+            Review.initial({
+              id: hire.entryId,
+              group: "basicInfo",
+              teacher: efile.idNumber,
+              teacherMayEnter: true,
+              problems
+            })
+          )
+        })
+        yield* record(actor, "efile.create", efile, { entry: entry.value.id, stage, problems: problems.length })
+        return { efile: stored, entry }
+      })
+    )
+  })
+
+/**
+ * A new entry of a record group (M19.1): by the teacher for the groups a teacher fills, or by the school or a
+ * bureau (M16.1); it starts its review as a draft.
+ *
+ * @since 0.1.0
+ */
+export const addEntry = (
+  actor: Authorization.Actor,
+  input: { readonly teacherId: string; readonly entryId: string; readonly group: string; readonly data: unknown }
+) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const { indicators } = yield* Settings.Settings
+    return yield* storage.transaction(
+      Effect.gen(function* () {
+        const efile = (yield* load(input.teacherId)).value
+        const unit = (yield* Units.load(efile.unitId)).value
+        yield* Units.authorize(actor, {
+          _tag: "WriteTeacher",
+          unit: Units.ref(unit),
+          teacher: { identityNumber: efile.idNumber }
+        })
+        yield* Indicator.mayFill(input.group, fillerOf(actor), indicators)
+        const existing = yield* storage.entries.byTeacher(efile.id)
+        const group = yield* EFile.decideNewEntry(
+          indicators,
+          efile,
+          input.group,
+          existing.map((e) => e.value)
+        )
+        const { record: data, problems } = yield* validateRecord(input.group, efile.stage, input.data)
+        const entry = yield* storage.entries.insert({
+          id: input.entryId,
+          teacherId: efile.id,
+          group: input.group,
+          data,
+          review: Review.persist(
+            Review.initial({
+              id: input.entryId,
+              group: input.group,
+              teacher: efile.idNumber,
+              teacherMayEnter: group.fillers.includes("teacher"),
+              problems
+            })
+          )
+        })
+        yield* record(actor, "entry.create", efile, { entry: input.entryId, group: input.group })
+        return entry
+      })
+    )
+  })
+
+/**
+ * What a reviewer or enterer sends (M17.1): the review events without the actor, unit and time, which the service
+ * adds.
+ *
+ * @since 0.1.0
+ */
+export type ReviewCommand =
+  | { readonly type: "submit" }
+  | {
+      readonly type: "approveBySchool"
+      readonly collectiveReview: string
+      readonly principal: string
+      readonly signedOn: string
+    }
+  | { readonly type: "approveByBureau" }
+  | { readonly type: "reject"; readonly reason: string }
+  | { readonly type: "flagProblem"; readonly problem: Review.Problem }
+  | { readonly type: "resolveProblem"; readonly check: Review.Check; readonly resolution: string }
+  | { readonly type: "edit"; readonly data: unknown }
+
+/**
+ * Send a review event to an entry at `expectedVersion` (M17.1, M17.3, M17.4, M20.1): the machine decides who may
+ * send it; an edit (draft or returned) replaces the data, validated. A change of the identity document in the basic
+ * information moves the duplicate check with it (M17.4, refused by the store).
+ *
+ * @since 0.1.0
+ */
+export const review = (actor: Authorization.Actor, entryId: string, command: ReviewCommand, expectedVersion: number) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const { policy } = yield* Settings.Settings
+    return yield* storage.transaction(
+      Effect.gen(function* () {
+        const loaded = yield* loadEntry(entryId)
+        yield* Units.expectVersion("entry", loaded, expectedVersion)
+        const entry = loaded.value
+        const efileLoaded = yield* load(entry.teacherId)
+        const efile = efileLoaded.value
+        const unit = (yield* Units.load(efile.unitId)).value
+        const at = (yield* now).toISOString()
+        // An edit's data is the service's to validate; the machine decides whether the edit may happen.
+        const event = command.type === "edit" ? { type: "edit" as const } : command
+        const snapshot = yield* Review.send(
+          Review.restore(entry.review),
+          { ...event, actor, unit: Units.ref(unit), at } as Review.Event,
+          policy
+        )
+        let data = entry.data
+        if (command.type === "edit") {
+          const checked = yield* validateRecord(entry.group, efile.stage, command.data)
+          data = checked.record
+          if (entry.group === "basicInfo") yield* syncIdentity(efileLoaded, data)
+        }
+        const next = { ...entry, data, review: Review.persist(snapshot) }
+        const stored = yield* storage.entries.update(next, expectedVersion)
+        yield* record(actor, `entry.${command.type}`, efile, {
+          entry: entry.id,
+          group: entry.group,
+          state: snapshot.value,
+          version: stored.version
+        })
+        return stored
+      })
+    )
+  })
+
+/** Keep the e-file's identity document and name in step with its basic information. */
+const syncIdentity = (efile: Storage.Versioned<EFile.EFile>, basicInfo: Indicator.IndicatorRecord) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const key = EFile.identityKey(String(basicInfo.idType ?? ""), String(basicInfo.idNumber ?? ""))
+    const name = String(basicInfo.name ?? efile.value.name)
+    if (key.idType === efile.value.idType && key.idNumber === efile.value.idNumber && name === efile.value.name) return
+    yield* storage.teachers.update({ ...efile.value, ...key, name }, efile.version)
+  })
+
+/**
+ * Request a change of an effective entry (M19.2), as an info admin of the teacher's school: the changed record is
+ * validated now, and applies only once the competent bureau approves, and only if the entry has not moved on.
+ *
+ * @since 0.1.0
+ */
+export const requestChange = (
+  actor: Authorization.Actor,
+  input: {
+    readonly id: string
+    readonly entryId: string
+    readonly change: Record<string, unknown>
+    readonly reason: string
+  }
+) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    return yield* storage.transaction(
+      Effect.gen(function* () {
+        const entry = yield* loadEntry(input.entryId)
+        const efile = (yield* load(entry.value.teacherId)).value
+        const unit = (yield* Units.load(efile.unitId)).value
+        const context = yield* Units.authorizationContext
+        const request = yield* ChangeRequest.request(
+          {
+            id: input.id,
+            entry: {
+              id: entry.value.id,
+              teacher: efile.idNumber,
+              version: entry.version,
+              state: entry.value.review.state
+            },
+            unit: Units.ref(unit),
+            change: input.change,
+            reason: input.reason
+          },
+          actor,
+          context
+        )
+        yield* validateRecord(entry.value.group, efile.stage, { ...entry.value.data, ...input.change })
+        const stored = yield* storage.changeRequests.insert(request)
+        yield* record(actor, "changeRequest.create", efile, { request: request.id, entry: entry.value.id })
+        return stored
+      })
+    )
+  })
+
+/**
+ * Approve a change request and apply it (M19.2), as an info admin of the competent bureau: the entry changes to the
+ * requested values and the request is marked applied, together — or, when the entry moved on since the request,
+ * neither (the refusal names M19.2 and nothing is written).
+ *
+ * @since 0.1.0
+ */
+export const approveChange = (actor: Authorization.Actor, requestId: string, expectedVersion: number) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    return yield* storage.transaction(
+      Effect.gen(function* () {
+        const loaded = yield* loadRequest(requestId)
+        yield* Units.expectVersion("change request", loaded, expectedVersion)
+        const context = yield* Units.authorizationContext
+        const approved = yield* ChangeRequest.approve(loaded.value, actor, context)
+        const entry = yield* loadEntry(approved.entryId)
+        const applied = yield* ChangeRequest.decideApply(approved, entry.version)
+        const efile = yield* load(entry.value.teacherId)
+        const { record: data } = yield* validateRecord(entry.value.group, efile.value.stage, {
+          ...entry.value.data,
+          ...applied.change
+        })
+        if (entry.value.group === "basicInfo") yield* syncIdentity(efile, data)
+        // The version check of the store makes "not at all if the entry moved on" hold under concurrency too.
+        yield* storage.entries.update({ ...entry.value, data }, applied.baseVersion)
+        const stored = yield* storage.changeRequests.update(applied, expectedVersion)
+        yield* record(actor, "changeRequest.apply", efile.value, {
+          request: applied.id,
+          entry: entry.value.id,
+          version: applied.appliedVersion
+        })
+        return stored
+      })
+    )
+  })
+
+/**
+ * Refuse a change request with a reason (M19.2), as an info admin of the competent bureau.
+ *
+ * @since 0.1.0
+ */
+export const refuseChange = (actor: Authorization.Actor, requestId: string, reason: string, expectedVersion: number) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    return yield* storage.transaction(
+      Effect.gen(function* () {
+        const loaded = yield* loadRequest(requestId)
+        yield* Units.expectVersion("change request", loaded, expectedVersion)
+        const context = yield* Units.authorizationContext
+        const refused = yield* ChangeRequest.refuse(loaded.value, actor, reason, context)
+        const efile = (yield* loadEntry(refused.entryId).pipe(Effect.flatMap((e) => load(e.value.teacherId)))).value
+        const stored = yield* storage.changeRequests.update(refused, expectedVersion)
+        yield* record(actor, "changeRequest.refuse", efile, { request: refused.id, entry: refused.entryId })
+        return stored
+      })
+    )
+  })
+
+/**
+ * Record a change of employment status with its date (M22.1), as an info admin of the teacher's school: the history
+ * grows, the current status follows the latest change, and an e-file whose teacher left the system stops counting
+ * as active (M17.4).
+ *
+ * @since 0.1.0
+ */
+export const recordStatus = (
+  actor: Authorization.Actor,
+  teacherId: string,
+  change: EmploymentStatus.Change,
+  expectedVersion: number
+) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    return yield* storage.transaction(
+      Effect.gen(function* () {
+        const loaded = yield* load(teacherId)
+        yield* Units.expectVersion("e-file", loaded, expectedVersion)
+        const efile = loaded.value
+        const unit = (yield* Units.load(efile.unitId)).value
+        const context = yield* Units.authorizationContext
+        const today = context.now.toISOString().slice(0, 10)
+        if (change.effective > today) {
+          // The active flag (M17.4) and the counts follow the stored status: a change is recorded once it happened.
+          return yield* Effect.fail(
+            new EmploymentStatus.EmploymentStatusError(
+              RuleError.violation(
+                "M22.1",
+                `人员状态变动在发生后记录，变动日期不能晚于今天（${today}）`,
+                `a status change is recorded once it happened: its date is not after today (${today})`,
+                { field: "effective", value: change.effective, today }
+              )
+            )
+          )
+        }
+        const history = yield* EmploymentStatus.recordChange(
+          efile.statusHistory,
+          change,
+          actor,
+          Units.ref(unit),
+          context
+        )
+        const latest = history.reduce((a, b) => (b.effective > a.effective ? b : a))
+        const next = { ...efile, statusHistory: history, status: latest.status }
+        const stored = yield* storage.teachers.update(next, expectedVersion)
+        yield* record(actor, "efile.status", next, {
+          status: change.status,
+          effective: change.effective,
+          version: stored.version
+        })
+        return stored
+      })
+    )
+  })
+
+/** Append the audit record of a read, outside any transaction that a refusal would roll back. */
+const auditRead = (
+  actor: Authorization.Actor,
+  action: string,
+  object: string,
+  outcome: Audit.Entry["outcome"],
+  details: Record<string, unknown>
+) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const at = (yield* now).toISOString()
+    yield* storage.transaction(
+      storage.audit.append({
+        at,
+        actor: actor.accountId,
+        unitId: actor.unit.id,
+        action,
+        object,
+        outcome,
+        requestId: yield* FiberRef.get(Audit.currentRequestId),
+        details
+      })
+    )
+  })
+
+/** Authorize a read; a refusal is audited too (M37.1). */
+const authorizeRead = (actor: Authorization.Actor, action: Authorization.Action, auditAction: string, object: string) =>
+  Units.authorize(actor, action).pipe(
+    Effect.tapError((error) => auditRead(actor, auditAction, object, "refused", { rule: error.rule }))
+  )
+
+/**
+ * Read an e-file with its entries (M37.1, M37.2): audited, refused outside the actor's scope (and the refusal
+ * audited), and masked — identity number masked, pay and ethics withheld — for an actor who may read basic
+ * information only.
+ *
+ * @since 0.1.0
+ */
+export const read = (actor: Authorization.Actor, teacherId: string) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const efile = yield* load(teacherId)
+    const unit = (yield* Units.load(efile.value.unitId)).value
+    const teacher = { identityNumber: efile.value.idNumber }
+    const object = `teacher:${efile.value.id}`
+    yield* authorizeRead(
+      actor,
+      { _tag: "ReadTeacher", unit: Units.ref(unit), detail: "basic", teacher },
+      "efile.read",
+      object
+    )
+    const context = yield* Units.authorizationContext
+    const sensitive = Authorization.isAllowed(
+      actor,
+      { _tag: "ReadTeacher", unit: Units.ref(unit), detail: "sensitive", teacher },
+      context
+    )
+    const entries = yield* storage.entries.byTeacher(efile.value.id)
+    const view = EFile.view(
+      efile.value,
+      entries.map((e) => e.value),
+      sensitive
+    )
+    yield* auditRead(actor, "efile.read", object, "ok", { masked: view.masked, version: efile.version })
+    // Each entry with its version: what a reviewer or a change request names as the version it saw.
+    const versions = new Map(entries.map((e) => [e.value.id, e.version]))
+    return {
+      ...view,
+      entries: view.entries.map((e) => ({ ...e, version: versions.get(e.id) ?? 0 })),
+      version: efile.version
+    }
+  })
+
+/**
+ * One page of the e-files kept in subtree(unit) (M13.3, M13.4): audited, masked for those who see basic information
+ * only.
+ *
+ * @since 0.1.0
+ */
+export const list = (actor: Authorization.Actor, unitId: string, page: Storage.PageRequest) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const unit = (yield* Units.load(unitId)).value
+    const object = `unit:${unit.id}`
+    yield* authorizeRead(actor, { _tag: "ReadTeacher", unit: Units.ref(unit), detail: "basic" }, "efile.list", object)
+    const context = yield* Units.authorizationContext
+    const sensitive = Authorization.isAllowed(
+      actor,
+      { _tag: "ReadTeacher", unit: Units.ref(unit), detail: "sensitive" },
+      context
+    )
+    const result = yield* storage.teachers.subtree(unit.path, page)
+    const items = result.items.map((efile) => EFile.view(efile, [], sensitive).efile)
+    yield* auditRead(actor, "efile.list", object, "ok", { count: items.length, masked: !sensitive })
+    return { items, next: result.next }
+  })
+
+/**
+ * The number of teachers by employment status in subtree(unit) as of `day` (M22.1, M28.1).
+ *
+ * @since 0.1.0
+ */
+export const countByStatus = (actor: Authorization.Actor, unitId: string, day: string) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const unit = (yield* Units.load(unitId)).value
+    yield* Units.authorize(actor, { _tag: "ReadStatistics", unit: Units.ref(unit) })
+    const histories: Array<EmploymentStatus.History> = []
+    let after: string | undefined
+    do {
+      const page = yield* storage.teachers.subtree(unit.path, { after, limit: 1000 })
+      for (const efile of page.items) histories.push(efile.statusHistory)
+      after = page.next
+    } while (after !== undefined)
+    return EmploymentStatus.countByStatus(histories, day)
+  })
+
+/**
+ * The duplicate report (M17.4): identity documents held by more than one e-file, for the info admins of the
+ * deployment's root (the national system finds them across provinces), who may read identity numbers in full.
+ * Audited, refusals too.
+ *
+ * @since 0.1.0
+ */
+export const duplicates = (actor: Authorization.Actor, page: Storage.PageRequest) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const root = yield* storage.units.root()
+    const object = `unit:${Option.match(root, { onNone: () => "", onSome: (r) => r.id })}`
+    if (Option.isNone(root) || actor.unit.id !== root.value.id) {
+      yield* auditRead(actor, "efile.duplicates", object, "refused", { rule: "M17.4" })
+      return yield* Effect.fail(
+        new Authorization.AuthorizationError(
+          RuleError.violation(
+            "M17.4",
+            "重复数据报告由部署的最高一级单位查看",
+            "the duplicate report is for the deployment's top unit",
+            { field: "actor", value: actor.accountId, actorUnit: actor.unit.id }
+          )
+        )
+      )
+    }
+    yield* authorizeRead(actor, { _tag: "ReviewTeacher", unit: Units.ref(root.value) }, "efile.duplicates", object)
+    const result = yield* storage.teachers.duplicates(page)
+    yield* auditRead(actor, "efile.duplicates", object, "ok", { count: result.items.length })
+    return result
+  })

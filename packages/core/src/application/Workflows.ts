@@ -1,0 +1,410 @@
+/**
+ * The application service for transfers (调动, M23) and rotations (交流轮岗, M24): initiate, confirm, reject and
+ * withdraw, each in one transaction that loads, checks the version the caller saw, lets the machine decide
+ * ({@link Transfer}, {@link Rotation}), writes, and appends its audit record and outbox event.
+ *
+ * - One open process per teacher (M24.3) is the store's: a unique index on the open processes of a teacher.
+ * - Completion updates the e-file itself (O4.1, 伴随式收集), in the transaction of the last confirmation: the
+ *   e-file moves to the receiving school (transfer, rotation with change of personnel relation) — and with it out
+ *   of the sending school's subtree — and gets its 工作经历 and 交流轮岗 records, effective at once: the process was
+ *   their review. No second entry by anyone.
+ * - Every command takes an optional idempotency key: a retried command returns the stored result and changes
+ *   nothing twice; the same key with another command is refused.
+ *
+ * @since 0.1.0
+ */
+import { hash } from "node:crypto"
+import { Effect, Either, Option, Schema } from "effect"
+import * as Audit from "./Audit.js"
+import * as Authorization from "../accounts/Authorization.js"
+import * as EFile from "../efile/EFile.js"
+import * as EFiles from "./EFiles.js"
+import * as Indicator from "../efile/Indicator.js"
+import type * as Review from "../efile/Review.js"
+import * as Rotation from "../processes/Rotation.js"
+import * as Settings from "./Settings.js"
+import * as Storage from "./Storage.js"
+import * as Transfer from "../processes/Transfer.js"
+import type * as Unit from "../hierarchy/Unit.js"
+import * as Units from "./Units.js"
+
+/**
+ * An idempotency key used again with a different command: refused, nothing written.
+ *
+ * @since 0.1.0
+ */
+export class IdempotencyKeyReused extends Schema.TaggedError<IdempotencyKeyReused>()("IdempotencyKeyReused", {
+  key: Schema.String
+}) {
+  override get message() {
+    return `idempotency key ${this.key} was used for another command (幂等键已用于其他操作)`
+  }
+}
+
+/**
+ * Options of every command.
+ *
+ * @since 0.1.0
+ */
+export interface CommandOptions {
+  readonly idempotencyKey?: string | undefined
+}
+
+/**
+ * A transfer as the receiving school asks for it (M23.1).
+ *
+ * @since 0.1.0
+ */
+export interface TransferRequest {
+  readonly id: string
+  readonly teacherId: string
+  /** The receiving school, or a department of it. */
+  readonly toUnitId: string
+  readonly kind: "transfer" | "rotation"
+  readonly effective: string
+  readonly reason: string
+}
+
+/**
+ * A rotation as the dispatching school asks for it (M24.1, M24.2).
+ *
+ * @since 0.1.0
+ */
+export interface RotationRequest {
+  readonly id: string
+  readonly teacherId: string
+  readonly toUnitId: string
+  readonly personnelRelationChanges: boolean
+  readonly period: Rotation.Period
+  readonly reason: string
+}
+
+/**
+ * What a confirmer, a rejecter or the initiator sends.
+ *
+ * @since 0.1.0
+ */
+export type Action =
+  | { readonly type: "confirm" }
+  | { readonly type: "reject"; readonly reason: string }
+  | { readonly type: "withdraw"; readonly reason: string }
+
+const now = Effect.map(Units.authorizationContext, (c) => c.now.toISOString())
+
+const loadWorkflow = (id: string) =>
+  Effect.flatMap(Storage.Storage, (s) =>
+    Effect.flatMap(
+      s.workflows.get(id),
+      Option.match({
+        onNone: () => Effect.fail(new Storage.NotFound({ entity: "workflow", id })),
+        onSome: (w: Storage.Versioned<Storage.Workflow>) => Effect.succeed(w)
+      })
+    )
+  )
+
+// Any store refusal, not only the key's: the first holder of the key wrote the same process first, so the process id
+// (or the teacher's open index, M24.3) may refuse the second before its key does. The re-run finds the key, or is
+// refused again for real.
+const isIdempotencyCollision = (error: unknown) => error instanceof Storage.ConstraintError
+
+/**
+ * Run a command once per idempotency key, in one transaction: a retry with the same key and the same command gets
+ * the stored result; with another command, `IdempotencyKeyReused`. Two first attempts racing on one key: the store
+ * refuses the second key, and its transaction is re-run once, to find the first's result.
+ */
+const idempotent = <E, R>(
+  options: CommandOptions,
+  command: unknown,
+  run: Effect.Effect<Storage.Versioned<Storage.Workflow>, E, R>
+) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const key = options.idempotencyKey
+    if (key === undefined) return yield* storage.transaction(run)
+    const fingerprint = hash("sha256", JSON.stringify(command))
+    const once = storage.transaction(
+      Effect.gen(function* () {
+        const stored = yield* storage.idempotency.get(key)
+        if (Option.isSome(stored)) {
+          if (stored.value.command !== fingerprint) return yield* Effect.fail(new IdempotencyKeyReused({ key }))
+          return stored.value.result as Storage.Versioned<Storage.Workflow>
+        }
+        const result = yield* run
+        yield* storage.idempotency.put(key, fingerprint, result)
+        return result
+      })
+    )
+    return yield* once.pipe(Effect.retry({ times: 1, while: isIdempotencyCollision }))
+  })
+
+const record = (actor: Authorization.Actor, action: string, workflow: Storage.Workflow, version: number) =>
+  Audit.recordChange({
+    actor,
+    action,
+    object: `workflow:${workflow.id}`,
+    aggregateId: workflow.id,
+    details: { teacher: workflow.teacherId, kind: workflow.kind, state: workflow.state, version },
+    payload: { id: workflow.id, kind: workflow.kind, teacher: workflow.teacherId, state: workflow.state, version }
+  })
+
+/** The teacher as the machines see it, and the unit the e-file is kept by. */
+const teacherOf = (teacherId: string) =>
+  Effect.gen(function* () {
+    const efile = yield* EFiles.load(teacherId)
+    const unit = (yield* Units.load(efile.value.unitId)).value
+    return {
+      efile,
+      unit,
+      teacher: { id: efile.value.id, identityNumber: efile.value.idNumber, active: EFile.isActive(efile.value) }
+    }
+  })
+
+/**
+ * Initiate a transfer (M23.1), as an info admin of the receiving school; a rotation in disguise is refused
+ * (M23.3), an inactive teacher too, and a second open process of the teacher by the store (M24.3).
+ *
+ * @since 0.1.0
+ */
+export const initiateTransfer = (actor: Authorization.Actor, request: TransferRequest, options: CommandOptions = {}) =>
+  idempotent(
+    options,
+    { command: "initiateTransfer", actor: actor.accountId, request },
+    Effect.gen(function* () {
+      const storage = yield* Storage.Storage
+      const { teacher, unit } = yield* teacherOf(request.teacherId)
+      const to = (yield* Units.load(request.toUnitId)).value
+      const context = yield* Units.authorizationContext
+      const snapshot = yield* Transfer.decideInitiate(
+        {
+          id: request.id,
+          teacher,
+          from: Units.ref(unit),
+          to: Units.ref(to),
+          kind: request.kind,
+          effective: request.effective,
+          reason: request.reason
+        },
+        actor,
+        context
+      )
+      const workflow: Storage.Workflow = {
+        id: request.id,
+        kind: "transfer",
+        teacherId: teacher.id,
+        state: snapshot.value,
+        context: snapshot.context,
+        open: Transfer.isOpen(snapshot.value),
+        createdAt: context.now.toISOString()
+      }
+      const stored = yield* storage.workflows.insert(workflow)
+      yield* record(actor, "transfer.initiate", workflow, stored.version)
+      return stored
+    })
+  )
+
+/**
+ * Initiate a rotation (M24.1, M24.2), as an info admin of the dispatching school.
+ *
+ * @since 0.1.0
+ */
+export const initiateRotation = (actor: Authorization.Actor, request: RotationRequest, options: CommandOptions = {}) =>
+  idempotent(
+    options,
+    { command: "initiateRotation", actor: actor.accountId, request },
+    Effect.gen(function* () {
+      const storage = yield* Storage.Storage
+      const { teacher, unit } = yield* teacherOf(request.teacherId)
+      const to = (yield* Units.load(request.toUnitId)).value
+      const context = yield* Units.authorizationContext
+      const snapshot = yield* Rotation.decideInitiate(
+        {
+          id: request.id,
+          teacher,
+          from: Units.ref(unit),
+          to: Units.ref(to),
+          personnelRelationChanges: request.personnelRelationChanges,
+          period: request.period,
+          reason: request.reason
+        },
+        actor,
+        context
+      )
+      const workflow: Storage.Workflow = {
+        id: request.id,
+        kind: "rotation",
+        teacherId: teacher.id,
+        state: snapshot.value,
+        context: snapshot.context,
+        open: Rotation.isOpen(snapshot.value),
+        createdAt: context.now.toISOString()
+      }
+      const stored = yield* storage.workflows.insert(workflow)
+      yield* record(actor, "rotation.initiate", workflow, stored.version)
+      return stored
+    })
+  )
+
+/** An effective entry produced by a completed process (O4.1): the process was its review. */
+const processEntry = (efile: EFile.EFile, id: string, group: string, data: Indicator.IndicatorRecord): EFile.Entry => ({
+  id,
+  teacherId: efile.id,
+  group,
+  data,
+  review: {
+    state: "effective",
+    context: {
+      entry: { id, group, teacher: efile.idNumber, teacherMayEnter: false },
+      problems: [],
+      schoolReview: undefined,
+      bureauReview: undefined,
+      rejection: undefined,
+      history: []
+    } as Review.Context
+  }
+})
+
+/** Add an entry produced by the process, if the e-file's stage has its group (交流轮岗 is primary and secondary only). */
+const addProcessEntry = (efile: EFile.EFile, id: string, group: string, data: Indicator.IndicatorRecord) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const { indicators } = yield* Settings.Settings
+    const checked = Indicator.validate(indicators, group, efile.stage, data)
+    if (Either.isLeft(checked)) {
+      // A group the stage lacks is simply not recorded; any other refusal is a bug in what the process wrote.
+      if (checked.left.details.field === "group") return
+      return yield* Effect.die(checked.left)
+    }
+    yield* storage.entries.insert(processEntry(efile, id, group, checked.right))
+  })
+
+/**
+ * The e-file moves to the receiving unit: its path follows, so it leaves the sending school's subtree and enters the
+ * receiving one's (M13.3, M13.4), and takes the receiving school's stage.
+ */
+const moveEFile = (loaded: Storage.Versioned<EFile.EFile>, to: Unit.Unit) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const school = to.kind === "department" && to.parentId !== undefined ? (yield* Units.load(to.parentId)).value : to
+    const stage = Option.getOrElse(EFile.stageOf(school), () => loaded.value.stage)
+    const moved: EFile.EFile = { ...loaded.value, unitId: to.id, path: `${to.path}${loaded.value.id}`, stage }
+    yield* storage.teachers.update(moved, loaded.version)
+    return moved
+  })
+
+const month = (day: string) => day.slice(0, 7)
+
+/** What completion writes into the e-file (O4.1). */
+const complete = (workflow: Storage.Workflow) =>
+  Effect.gen(function* () {
+    const efile = yield* EFiles.load(workflow.teacherId)
+    if (workflow.kind === "transfer") {
+      const context = workflow.context as Transfer.Context
+      const to = (yield* Units.load(context.to.id)).value
+      const moved = yield* moveEFile(efile, to)
+      yield* addProcessEntry(moved, `${workflow.id}-workHistory`, "workHistory", {
+        employer: to.name,
+        startMonth: month(context.effective)
+      })
+      return
+    }
+    const context = workflow.context as Rotation.Context
+    const from = (yield* Units.load(context.from.id)).value
+    const to = (yield* Units.load(context.to.id)).value
+    const target = Rotation.movesEFile(context) ? yield* moveEFile(efile, to) : efile.value
+    if (Rotation.movesEFile(context)) {
+      yield* addProcessEntry(target, `${workflow.id}-workHistory`, "workHistory", {
+        employer: to.name,
+        startMonth: month(context.period.start)
+      })
+    }
+    yield* addProcessEntry(target, `${workflow.id}-exchangeRotation`, "exchangeRotation", {
+      kind: Rotation.movesEFile(context) ? "交流轮岗（转人事关系）" : "交流轮岗（不转人事关系）",
+      startMonth: month(context.period.start),
+      endMonth: month(context.period.end),
+      fromUnit: from.name,
+      toUnit: to.name
+    })
+  })
+
+/**
+ * Confirm, reject or withdraw a process at `expectedVersion` (M23.1, M23.2, M24.1, M24.2): the machine decides who
+ * may send what in which state; the last confirmation completes it and updates the e-file in the same transaction
+ * (O4.1). A stale version is a `Conflict`, so of concurrent confirmations of one step exactly one commits.
+ *
+ * @since 0.1.0
+ */
+export const act = (
+  actor: Authorization.Actor,
+  workflowId: string,
+  action: Action,
+  expectedVersion: number,
+  options: CommandOptions = {}
+) =>
+  idempotent(
+    options,
+    { command: "act", actor: actor.accountId, workflowId, action, expectedVersion },
+    Effect.gen(function* () {
+      const storage = yield* Storage.Storage
+      const { policy } = yield* Settings.Settings
+      const loaded = yield* loadWorkflow(workflowId)
+      yield* Units.expectVersion("workflow", loaded, expectedVersion)
+      const workflow = loaded.value
+      const at = yield* now
+      const event = { ...action, actor, at }
+      const next: Storage.Workflow =
+        workflow.kind === "transfer"
+          ? yield* Effect.map(
+              Transfer.send(
+                Transfer.restore({
+                  state: workflow.state as Transfer.State,
+                  context: workflow.context as Transfer.Context
+                }),
+                event,
+                policy
+              ),
+              (s) => ({ ...workflow, state: s.value, context: s.context, open: Transfer.isOpen(s.value) })
+            )
+          : yield* Effect.map(
+              Rotation.send(
+                Rotation.restore({
+                  state: workflow.state as Rotation.State,
+                  context: workflow.context as Rotation.Context
+                }),
+                event,
+                policy
+              ),
+              (s) => ({ ...workflow, state: s.value, context: s.context, open: Rotation.isOpen(s.value) })
+            )
+      const stored = yield* storage.workflows.update(next, expectedVersion)
+      if (next.state === "completed") yield* complete(next)
+      yield* record(actor, `${workflow.kind}.${action.type}`, next, stored.version)
+      return stored
+    })
+  )
+
+/**
+ * A process, as stored (no authorization: for the application itself; callers acting for a user use {@link read}).
+ *
+ * @since 0.1.0
+ */
+export const get = (id: string) => loadWorkflow(id)
+
+/**
+ * A process as a user reads it (M13.3, M13.4): the parties are the sending and the receiving side, so the actor
+ * must be allowed to read the teacher's basic information at one of the two units.
+ *
+ * @since 0.1.0
+ */
+export const read = (actor: Authorization.Actor, id: string) =>
+  Effect.gen(function* () {
+    const loaded = yield* loadWorkflow(id)
+    const { from, to } = loaded.value.context as Pick<Transfer.Context, "from" | "to">
+    const context = yield* Units.authorizationContext
+    const readAt = (unit: Authorization.UnitRef): Authorization.Action => ({
+      _tag: "ReadTeacher",
+      unit,
+      detail: "basic"
+    })
+    if (Authorization.isAllowed(actor, readAt(to), context)) return loaded
+    return yield* Units.authorize(actor, readAt(from)).pipe(Effect.as(loaded))
+  })

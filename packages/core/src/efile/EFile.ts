@@ -1,0 +1,308 @@
+/**
+ * The teacher's e-file (电子档案): who the teacher is (identity document), where the e-file is kept (the school or
+ * its department), the employment status with its history (M22.1), and the entries of its record groups, each
+ * under review (M17.1). Pure values and decisions; the `EFiles` service persists them.
+ *
+ * One person, one active e-file (M17.4): an e-file is active until its teacher resigns, retires, dies or is
+ * transferred out of the system; the store refuses a second active e-file with the same identity document.
+ *
+ * @since 0.1.0
+ */
+import { Brand, Either, Option, Schema } from "effect"
+import type * as Account from "../accounts/Account.js"
+import type * as Authorization from "../accounts/Authorization.js"
+import type * as EmploymentStatus from "./EmploymentStatus.js"
+import * as IdentityNumber from "../codes/IdentityNumber.js"
+import * as Indicator from "./Indicator.js"
+import type * as Review from "./Review.js"
+import * as RuleError from "../kernel/RuleError.js"
+import * as SchoolType from "../codes/SchoolType.js"
+import type * as Unit from "../hierarchy/Unit.js"
+
+/**
+ * @since 0.1.0
+ */
+export type TeacherId = string & Brand.Brand<"TeacherId">
+
+/**
+ * @since 0.1.0
+ */
+export const TeacherId = Brand.nominal<TeacherId>()
+
+/**
+ * An e-file as stored (its entries apart).
+ *
+ * @since 0.1.0
+ */
+export interface EFile {
+  readonly id: TeacherId
+  /** The school or department that keeps the e-file. */
+  readonly unitId: Unit.UnitId
+  /** The materialised path of that unit followed by the e-file's id: subtree(U) is a prefix range (M13.3, M13.4). */
+  readonly path: string
+  /** The school stage whose indicators apply (kindergarten, primary, …). */
+  readonly stage: SchoolType.Stage
+  /** 身份证件类型 (JY/T 1001) and 身份证件号, normalised: the key of the duplicate check (M17.4). */
+  readonly idType: string
+  readonly idNumber: string
+  readonly name: string
+  readonly status: EmploymentStatus.Status
+  readonly statusHistory: EmploymentStatus.History
+  readonly createdAt: string
+  readonly createdBy: Account.AccountId
+}
+
+/**
+ * One record of one record group of an e-file, with its review (M17.1).
+ *
+ * @since 0.1.0
+ */
+export interface Entry {
+  readonly id: string
+  readonly teacherId: TeacherId
+  readonly group: string
+  readonly data: Indicator.IndicatorRecord
+  readonly review: Review.Persisted
+}
+
+/**
+ * The statuses whose e-file is no longer active: the person left the system (离职, 退休, 死亡, 调出).
+ *
+ * @since 0.1.0
+ */
+export const inactiveStatuses: ReadonlySet<EmploymentStatus.Status> = new Set([
+  "resigned",
+  "retired",
+  "deceased",
+  "transferredOut"
+])
+
+/**
+ * Is the e-file active (M17.4: at most one active e-file per identity document)?
+ *
+ * @since 0.1.0
+ */
+export const isActive = (efile: Pick<EFile, "status">): boolean => !inactiveStatuses.has(efile.status)
+
+/**
+ * The identity document as the duplicate check compares it: trimmed, and the check character of a resident
+ * identity number upper-case (x and X are the same number).
+ *
+ * @since 0.1.0
+ */
+export const identityKey = (
+  idType: string,
+  idNumber: string
+): { readonly idType: string; readonly idNumber: string } => ({
+  idType: idType.trim(),
+  idNumber: idNumber.trim().toUpperCase()
+})
+
+/**
+ * The stage of a school's e-files, from its school type; a department's is its school's.
+ *
+ * @since 0.1.0
+ */
+export const stageOf = (school: Unit.Unit): Option.Option<SchoolType.Stage> =>
+  Option.flatMap(Option.fromNullable(school.school), (s) => Option.map(SchoolType.get(s.schoolType), (t) => t.stage))
+
+/**
+ * An e-file refused: problem data (M17.3, M17.4), an e-file where none can be (M21.1), or an entry of the wrong kind.
+ *
+ * @since 0.1.0
+ */
+export class EFileError extends Schema.TaggedError<EFileError>()("EFileError", RuleError.fields) {
+  override get message() {
+    return RuleError.format(this)
+  }
+}
+
+/**
+ * The problems of the identity check (M17.3) in a basic-information record: the validator's refusals that are only
+ * about the identity number. A record with these can be kept as problem data; any other refusal refuses the record.
+ *
+ * @since 0.1.0
+ */
+export const identityProblems = (error: Indicator.IndicatorError): Option.Option<ReadonlyArray<Review.Problem>> => {
+  const issues = (error.details.issues ?? [error]) as ReadonlyArray<{
+    readonly rule?: string
+    readonly en?: string
+    readonly details?: { readonly value?: unknown }
+  }>
+  if (issues.length === 0 || issues.some((i) => i.rule !== "M17.3")) return Option.none()
+  return Option.some(issues.map((i) => ({ check: "identity" as const, detail: i.en ?? "identity check failed" })))
+}
+
+/**
+ * The duplicate-check problem of an identity document already held by another active e-file (M17.4).
+ *
+ * @since 0.1.0
+ */
+export const duplicateRefusal = (idType: string, idNumber: string, holder?: string): RuleError.Violation =>
+  RuleError.violation(
+    "M17.4",
+    "该身份证件号已有在用的电子档案（一人一档），不能重复建档",
+    "this identity document already has an active e-file (one person, one e-file)",
+    { field: "idNumber", value: IdentityNumber.mask(idNumber), idType, ...(holder === undefined ? {} : { holder }) }
+  )
+
+/**
+ * The groups withheld from an actor who may see basic information only (M13.4, M37.2): pay and ethics.
+ *
+ * @since 0.1.0
+ */
+export const sensitiveGroups: ReadonlySet<string> = new Set(["basicPay", "ethics"])
+
+/**
+ * What an actor sees of an e-file: everything, or — for one who may see basic information only — the identity
+ * number masked and the sensitive groups withheld (M37.2).
+ *
+ * @since 0.1.0
+ */
+export interface View {
+  readonly efile: EFile
+  readonly entries: ReadonlyArray<Entry>
+  readonly masked: boolean
+}
+
+/**
+ * Mask an e-file and its entries for an actor who may not see sensitive data.
+ *
+ * @since 0.1.0
+ */
+export const mask = (efile: EFile, entries: ReadonlyArray<Entry>): View => ({
+  efile: { ...efile, idNumber: IdentityNumber.mask(efile.idNumber) },
+  entries: entries.filter((e) => !sensitiveGroups.has(e.group)).map(maskEntry),
+  masked: true
+})
+
+/** The review record names the teacher by identity number, and a problem's detail may quote its digits. */
+const maskEntry = (entry: Entry): Entry => {
+  const { context } = entry.review
+  const data =
+    entry.group === "basicInfo" && typeof entry.data.idNumber === "string"
+      ? { ...entry.data, idNumber: IdentityNumber.mask(entry.data.idNumber) }
+      : entry.data
+  const hide = (detail: string | undefined, check: string) => (detail === undefined ? undefined : `${check} (masked)`)
+  return {
+    ...entry,
+    data,
+    review: {
+      state: entry.review.state,
+      context: {
+        ...context,
+        entry: { ...context.entry, teacher: IdentityNumber.mask(context.entry.teacher) },
+        problems: context.problems.map((p) => ({ check: p.check, detail: `${p.check} (masked)` })),
+        history: context.history.map((h) =>
+          h.type === "flagProblem" || h.type === "resolveProblem" ? { ...h, detail: hide(h.detail, h.type) } : h
+        )
+      }
+    }
+  }
+}
+
+/**
+ * The view of an e-file for `actor`: masked unless it may read sensitive data (decided by `maySeeSensitive`).
+ *
+ * @since 0.1.0
+ */
+export const view = (efile: EFile, entries: ReadonlyArray<Entry>, maySeeSensitive: boolean): View =>
+  maySeeSensitive ? { efile, entries, masked: false } : mask(efile, entries)
+
+/**
+ * The record group an entry may be added to, for the e-file's stage (M11.1, M11.2); a group of cardinality one
+ * takes one entry only.
+ *
+ * @since 0.1.0
+ */
+export const decideNewEntry = (
+  schema: Indicator.IndicatorSchema,
+  efile: EFile,
+  group: string,
+  existing: ReadonlyArray<Pick<Entry, "group">>
+): Either.Either<Indicator.Group, EFileError> => {
+  const g = Indicator.getGroup(schema, group)
+  if (g === undefined) {
+    return Either.left(
+      new EFileError(
+        RuleError.violation("M11.1", `没有指标类别${group}`, `there is no record group ${JSON.stringify(group)}`, {
+          field: "group",
+          value: group
+        })
+      )
+    )
+  }
+  if (g.cardinality === "one" && existing.some((e) => e.group === group)) {
+    return Either.left(
+      new EFileError(
+        RuleError.violation(
+          "M19.2",
+          `${g.zh}每人只有一条，已有的信息通过审核中的修改或变更申请更改`,
+          `${g.key} holds one record per teacher: change the existing one (in review, or by a change request)`,
+          { field: "group", value: group, teacher: efile.id }
+        )
+      )
+    )
+  }
+  return Either.right(g)
+}
+
+/**
+ * The employment status a 人员状态 code of the basic information stands for (the indicator code table's default
+ * codes, unconfirmed like the table): 1x in post, 2x not in post, 30 resigned, 40 retired, 50 deceased, 60
+ * transferred out. Anything else counts as in post.
+ *
+ * @since 0.1.0
+ */
+export const statusOfPersonnelCode = (code: string): EmploymentStatus.Status => {
+  switch (code) {
+    case "30":
+      return "resigned"
+    case "40":
+      return "retired"
+    case "50":
+      return "deceased"
+    case "60":
+      return "transferredOut"
+    default:
+      return code.startsWith("2") ? "notServing" : "serving"
+  }
+}
+
+/**
+ * The reason a 人员状态 code of "not in post" gives (21 借出, 22 长病假, 23 进修).
+ *
+ * @since 0.1.0
+ */
+export const reasonOfPersonnelCode = (code: string): EmploymentStatus.Reason | undefined =>
+  code === "21" ? "secondedToInstitution" : code === "22" ? "longSickLeave" : code === "23" ? "furtherStudy" : "other"
+
+/**
+ * The e-file of a new hire (M21.1): from its validated basic information, kept by `unit`.
+ *
+ * @since 0.1.0
+ */
+export const make = (input: {
+  readonly id: TeacherId
+  readonly unit: Authorization.UnitRef
+  readonly stage: SchoolType.Stage
+  readonly basicInfo: Indicator.IndicatorRecord
+  readonly actor: Account.AccountId
+  readonly at: string
+}): EFile => {
+  const key = identityKey(String(input.basicInfo.idType ?? ""), String(input.basicInfo.idNumber ?? ""))
+  const status = statusOfPersonnelCode(String(input.basicInfo.personnelStatus ?? ""))
+  return {
+    id: input.id,
+    unitId: input.unit.id as Unit.UnitId,
+    path: `${input.unit.path}${input.id}`,
+    stage: input.stage,
+    idType: key.idType,
+    idNumber: key.idNumber,
+    name: String(input.basicInfo.name ?? ""),
+    status,
+    statusHistory: [],
+    createdAt: input.at,
+    createdBy: input.actor
+  }
+}
