@@ -58,7 +58,9 @@ if (Either.isLeft(report)) {
 const matrix = Compliance.matrix(report.right, root)
 
 if (matrix.unknownIds.length > 0) {
-  console.error("compliance: tests cite rule ids that are not in the registry (packages/core/src/kernel/Regulation.ts):")
+  console.error(
+    "compliance: tests cite rule ids that are not in the registry (packages/core/src/kernel/Regulation.ts):"
+  )
   for (const { id, test } of matrix.unknownIds) console.error(`  ${id}: "${test.name}" (${test.file})`)
   process.exit(1)
 }

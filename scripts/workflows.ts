@@ -7,8 +7,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Regulation from "../packages/core/src/kernel/Regulation.js"
-import * as Rotation from "../packages/core/src/processes/Rotation.js"
 import type * as RuleError from "../packages/core/src/kernel/RuleError.js"
+import * as Rotation from "../packages/core/src/processes/Rotation.js"
 import * as Transfer from "../packages/core/src/processes/Transfer.js"
 
 const root = fileURLToPath(new URL("..", import.meta.url))

@@ -3,8 +3,8 @@ import { Either, JSONSchema, Schema } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as IdentityNumber from "../src/codes/IdentityNumber.js"
-import * as Indicator from "../src/efile/Indicator.js"
 import type { Stage } from "../src/codes/SchoolType.js"
+import * as Indicator from "../src/efile/Indicator.js"
 
 const today = "2026-11-28"
 const core = Indicator.core

@@ -8,10 +8,10 @@
  * @since 0.1.0
  */
 import { Either, Schema } from "effect"
-import * as Authorization from "./Authorization.js"
 import * as IdentityNumber from "../codes/IdentityNumber.js"
-import * as RuleError from "../kernel/RuleError.js"
 import type * as Unit from "../hierarchy/Unit.js"
+import * as RuleError from "../kernel/RuleError.js"
+import * as Authorization from "./Authorization.js"
 
 /**
  * The role of an account (M13.1, M13.5).

@@ -6,9 +6,9 @@
  * @since 0.1.0
  */
 import { Either, Schema } from "effect"
-import type * as Account from "./Account.js"
-import * as RuleError from "../kernel/RuleError.js"
 import type * as Unit from "../hierarchy/Unit.js"
+import * as RuleError from "../kernel/RuleError.js"
+import type * as Account from "./Account.js"
 
 /**
  * What authorization needs to know of a unit: its id, kind and materialised path.

@@ -8,8 +8,8 @@
  * @since 0.1.0
  */
 import { Context, Effect, Layer, Schema } from "effect"
-import type * as Account from "./Account.js"
 import * as RuleError from "../kernel/RuleError.js"
+import type * as Account from "./Account.js"
 
 /**
  * What a client presents.

@@ -7,11 +7,11 @@
  */
 import { Effect, Option } from "effect"
 import * as Account from "../accounts/Account.js"
-import * as Audit from "./Audit.js"
 import * as Authorization from "../accounts/Authorization.js"
+import type * as Unit from "../hierarchy/Unit.js"
+import * as Audit from "./Audit.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
-import type * as Unit from "../hierarchy/Unit.js"
 import * as Units from "./Units.js"
 
 /** Audit and outbox of a committed change of an account; identity numbers stay out of both. */

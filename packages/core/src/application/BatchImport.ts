@@ -11,12 +11,12 @@
  */
 import { hash } from "node:crypto"
 import { Clock, Effect, Either, Option, Schema } from "effect"
-import * as Audit from "./Audit.js"
 import * as Authorization from "../accounts/Authorization.js"
 import * as EFile from "../efile/EFile.js"
 import * as Indicator from "../efile/Indicator.js"
 import * as Review from "../efile/Review.js"
 import * as RuleError from "../kernel/RuleError.js"
+import * as Audit from "./Audit.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
 import * as Units from "./Units.js"

@@ -7,18 +7,18 @@
  * @since 0.1.0
  */
 import { Clock, Effect, Either, FiberRef, Option } from "effect"
-import * as Audit from "./Audit.js"
 import * as Authorization from "../accounts/Authorization.js"
+import * as Eligibility from "../codes/Eligibility.js"
 import * as ChangeRequest from "../efile/ChangeRequest.js"
 import * as EFile from "../efile/EFile.js"
-import * as Eligibility from "../codes/Eligibility.js"
 import * as EmploymentStatus from "../efile/EmploymentStatus.js"
 import * as Indicator from "../efile/Indicator.js"
 import * as Review from "../efile/Review.js"
+import type * as Unit from "../hierarchy/Unit.js"
 import * as RuleError from "../kernel/RuleError.js"
+import * as Audit from "./Audit.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
-import type * as Unit from "../hierarchy/Unit.js"
 import * as Units from "./Units.js"
 
 const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))

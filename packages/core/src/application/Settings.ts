@@ -6,9 +6,9 @@
  */
 import { Context, Layer } from "effect"
 import * as Account from "../accounts/Account.js"
-import * as Credential from "../security/Credential.js"
-import type * as Deployment from "../hierarchy/Deployment.js"
 import * as Indicator from "../efile/Indicator.js"
+import type * as Deployment from "../hierarchy/Deployment.js"
+import * as Credential from "../security/Credential.js"
 
 /**
  * @since 0.1.0

@@ -9,12 +9,12 @@
  */
 import { Context, type Effect, type Option, Schema } from "effect"
 import type * as Account from "../accounts/Account.js"
-import type * as Audit from "./Audit.js"
 import type * as ChangeRequest from "../efile/ChangeRequest.js"
-import type * as Credential from "../security/Credential.js"
 import type * as EFile from "../efile/EFile.js"
-import * as RuleError from "../kernel/RuleError.js"
 import type * as Unit from "../hierarchy/Unit.js"
+import * as RuleError from "../kernel/RuleError.js"
+import type * as Credential from "../security/Credential.js"
+import type * as Audit from "./Audit.js"
 
 /**
  * An unexpected failure of the store (connection lost, disk full, a constraint the port does not know). Not a

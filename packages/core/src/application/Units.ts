@@ -5,11 +5,11 @@
  * @since 0.1.0
  */
 import { Clock, Effect, Option } from "effect"
-import * as Audit from "./Audit.js"
 import * as Authorization from "../accounts/Authorization.js"
+import * as Unit from "../hierarchy/Unit.js"
+import * as Audit from "./Audit.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
-import * as Unit from "../hierarchy/Unit.js"
 
 /**
  * The authorization view of a unit.

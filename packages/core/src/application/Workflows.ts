@@ -15,17 +15,17 @@
  */
 import { hash } from "node:crypto"
 import { Effect, Either, Option, Schema } from "effect"
-import * as Audit from "./Audit.js"
 import * as Authorization from "../accounts/Authorization.js"
 import * as EFile from "../efile/EFile.js"
-import * as EFiles from "./EFiles.js"
 import * as Indicator from "../efile/Indicator.js"
 import type * as Review from "../efile/Review.js"
+import type * as Unit from "../hierarchy/Unit.js"
 import * as Rotation from "../processes/Rotation.js"
+import * as Transfer from "../processes/Transfer.js"
+import * as Audit from "./Audit.js"
+import * as EFiles from "./EFiles.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
-import * as Transfer from "../processes/Transfer.js"
-import type * as Unit from "../hierarchy/Unit.js"
 import * as Units from "./Units.js"
 
 /**

@@ -11,8 +11,8 @@
  * @since 0.1.0
  */
 import { Either, Option, Schema } from "effect"
-import * as Division from "./Division.js"
 import * as RuleError from "../kernel/RuleError.js"
+import * as Division from "./Division.js"
 import * as SchoolType from "./SchoolType.js"
 
 /**

@@ -17,8 +17,8 @@
 import { Either, Schema } from "effect"
 import type * as Account from "../accounts/Account.js"
 import type * as Authorization from "../accounts/Authorization.js"
-import * as Review from "./Review.js"
 import * as RuleError from "../kernel/RuleError.js"
+import * as Review from "./Review.js"
 
 /**
  * The states of a change request.

@@ -11,13 +11,13 @@
 import { Brand, Either, Option, Schema } from "effect"
 import type * as Account from "../accounts/Account.js"
 import type * as Authorization from "../accounts/Authorization.js"
-import type * as EmploymentStatus from "./EmploymentStatus.js"
 import * as IdentityNumber from "../codes/IdentityNumber.js"
-import * as Indicator from "./Indicator.js"
-import type * as Review from "./Review.js"
-import * as RuleError from "../kernel/RuleError.js"
 import * as SchoolType from "../codes/SchoolType.js"
 import type * as Unit from "../hierarchy/Unit.js"
+import * as RuleError from "../kernel/RuleError.js"
+import type * as EmploymentStatus from "./EmploymentStatus.js"
+import * as Indicator from "./Indicator.js"
+import type * as Review from "./Review.js"
 
 /**
  * @since 0.1.0

@@ -20,9 +20,9 @@
 import { Either, Option, Schema } from "effect"
 import type * as Account from "../accounts/Account.js"
 import type * as Authorization from "../accounts/Authorization.js"
-import * as Review from "./Review.js"
-import * as RuleError from "../kernel/RuleError.js"
 import * as Unit from "../hierarchy/Unit.js"
+import * as RuleError from "../kernel/RuleError.js"
+import * as Review from "./Review.js"
 
 /**
  * The statuses.

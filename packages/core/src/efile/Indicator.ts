@@ -12,9 +12,9 @@
 import { Either, Option, ParseResult, Schema } from "effect"
 import * as Division from "../codes/Division.js"
 import * as IdentityNumber from "../codes/IdentityNumber.js"
-import * as Data from "./internal/coreIndicators.js"
-import * as RuleError from "../kernel/RuleError.js"
 import { Stage } from "../codes/SchoolType.js"
+import * as RuleError from "../kernel/RuleError.js"
+import * as Data from "./internal/coreIndicators.js"
 
 // ── The model ────────────────────────────────────────────────────────────────────────────────────────────────────
 

@@ -33,8 +33,8 @@ import { Either, Option, Schema } from "effect"
 import { assign, initialTransition, type SnapshotFrom, setup, transition } from "xstate"
 import type * as Account from "../accounts/Account.js"
 import * as Authorization from "../accounts/Authorization.js"
-import * as RuleError from "../kernel/RuleError.js"
 import * as Unit from "../hierarchy/Unit.js"
+import * as RuleError from "../kernel/RuleError.js"
 
 /**
  * The states of an entry.

@@ -6,8 +6,8 @@
  * @since 0.1.0
  */
 import { Either, Option } from "effect"
-import type * as Deployment from "./Deployment.js"
 import * as RuleError from "../kernel/RuleError.js"
+import type * as Deployment from "./Deployment.js"
 import * as Unit from "./Unit.js"
 
 /**

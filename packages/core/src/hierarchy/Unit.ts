@@ -8,12 +8,12 @@
  * @since 0.1.0
  */
 import { Either, Option, Schema } from "effect"
-import * as Deployment from "./Deployment.js"
 import * as Division from "../codes/Division.js"
-import * as RuleError from "../kernel/RuleError.js"
 import * as SchoolCode from "../codes/SchoolCode.js"
 import * as SchoolType from "../codes/SchoolType.js"
 import * as Sponsor from "../codes/Sponsor.js"
+import * as RuleError from "../kernel/RuleError.js"
+import * as Deployment from "./Deployment.js"
 
 /**
  * The kind of a unit. Departments (二级部门) are not an application level of M2.1 but hang under a school (M20.1).

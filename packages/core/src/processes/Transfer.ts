@@ -40,8 +40,8 @@ import { assign, initialTransition, type SnapshotFrom, setup, transition } from 
 import type * as Account from "../accounts/Account.js"
 import type * as Authorization from "../accounts/Authorization.js"
 import * as Review from "../efile/Review.js"
-import * as RuleError from "../kernel/RuleError.js"
 import * as Unit from "../hierarchy/Unit.js"
+import * as RuleError from "../kernel/RuleError.js"
 
 /**
  * The states of a transfer, in the order of the process; the last three are final.

@@ -4,8 +4,8 @@
  * `confirmed: false` (a field) or kept in a configurable table with documented defaults (codes).
  */
 
-import type { Code, CodeTable, Condition, CrossRule, Field, Filler, Group } from "../Indicator.js"
 import { Stage } from "../../codes/SchoolType.js"
+import type { Code, CodeTable, Condition, CrossRule, Field, Filler, Group } from "../Indicator.js"
 
 // ── Code tables ──────────────────────────────────────────────────────────────────────────────────────────────────
 
