@@ -1,8 +1,9 @@
 /**
  * `npm run compliance`: run the tests and write docs/compliance.md (rule → tests → result).
  * `npm run compliance -- --check`: run the tests and fail if the committed docs/compliance.md differs.
- * Exits non-zero when a test failed (after writing), when a test cites an id the registry does not know, or
- * when the matrix is stale (with --check).
+ * Exits non-zero when a test failed (after writing), when a rule marked not built yet has a passing test (after
+ * writing: the registry is out of date), when a test cites an id the registry does not know, or when the matrix is
+ * stale (with --check).
  */
 import { spawnSync } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
@@ -88,6 +89,19 @@ if (check) {
 
 console.log(Compliance.summaryLine(matrix.summary))
 if (matrix.gaps.length > 0) console.log(`Gaps: ${matrix.gaps.map((row) => row.rule.id).join(" ")}`)
+if (matrix.notBuilt.length > 0) console.log(`Not built yet: ${matrix.notBuilt.map((row) => row.rule.id).join(" ")}`)
+
+if (matrix.inconsistencies.length > 0) {
+  console.error(
+    "compliance: rules marked not built yet have a passing test; mark them enforced in " +
+      "packages/core/src/kernel/Regulation.ts, or correct the tests' ids:"
+  )
+  for (const row of matrix.inconsistencies) {
+    const passing = row.tests.filter((test) => test.outcome === "passed")
+    for (const test of passing) console.error(`  ${row.rule.id}: "${test.name}" (${test.file})`)
+  }
+  exitCode = 1
+}
 
 if (matrix.failed.length > 0 || matrix.brokenFiles.length > 0) {
   console.error(`compliance: ${matrix.failed.length} test(s) failed:`)
