@@ -6,8 +6,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import type * as Refusal from "../packages/core/src/kernel/Refusal.js"
 import * as Regulation from "../packages/core/src/kernel/Regulation.js"
-import type * as RuleError from "../packages/core/src/kernel/RuleError.js"
 import * as Rotation from "../packages/core/src/processes/Rotation.js"
 import * as Transfer from "../packages/core/src/processes/Transfer.js"
 
@@ -81,13 +81,13 @@ const diagram = (workflow: Workflow): string => {
   return lines.join("\n")
 }
 
-const ruleText = (id: RuleError.RuleId) => Regulation.get(id).en
+const ruleText = (id: Refusal.RuleId) => Regulation.get(id).en
 
 interface Row {
   readonly state: string
   readonly party: string
   readonly event: string
-  readonly rule: RuleError.RuleId
+  readonly rule: Refusal.RuleId
 }
 
 const table = (rows: ReadonlyArray<Row>, parties: Workflow["parties"]): string =>

@@ -5,7 +5,7 @@
  *
  * Run it from the repository root: `npx tsx examples/provincial-extension/src/main.ts`.
  */
-import { Indicator, type RuleError } from "@tmis/core"
+import { Indicator, type Refusal } from "@tmis/core"
 import { Either, Schema } from "effect"
 
 const today = "2026-11-28"
@@ -100,7 +100,7 @@ const invalid: ReadonlyArray<readonly [string, unknown]> = [
   ["a wrong birth date and staff number", { ...valid, birthDate: "1985-03-18", staffNumber: "000123" }]
 ]
 
-const show = (issue: RuleError.Violation) =>
+const show = (issue: Refusal.Refusal) =>
   `    [${issue.rule}] ${String(issue.details.field)} = ${JSON.stringify(issue.details.value)}: ${issue.en}\n` +
   `             ${issue.zh}`
 
@@ -111,7 +111,7 @@ console.log(
 for (const [label, record] of invalid) {
   const result = validate(record)
   if (Either.isRight(result)) throw new Error(`${label} was accepted`)
-  const issues = result.left.details.issues as ReadonlyArray<RuleError.Violation>
+  const issues = result.left.details.issues as ReadonlyArray<Refusal.Refusal>
   console.log(`  ${label}: refused, ${issues.length} problem(s)`)
   for (const issue of issues) console.log(show(issue))
   // The effect Schema refuses it too, with the same rule ids in its messages.

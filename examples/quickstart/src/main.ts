@@ -17,7 +17,7 @@ import {
   Deployment,
   EFiles,
   Hierarchy,
-  type RuleError,
+  type Refusal,
   Settings,
   Storage,
   Unit,
@@ -146,7 +146,7 @@ console.log("   江岸区实验小学's system admin created a teacher's self-se
 
 // ── 3. What each account may and may not do ───────────────────────────────────────────────────────────────────
 /** The rule that grants each kind of action, for the "may" lines. */
-const grantedBy = (action: Authorization.Action): RuleError.RuleId => {
+const grantedBy = (action: Authorization.Action): Refusal.RuleId => {
   switch (action._tag) {
     case "CreateAccount":
       return action.role === "systemAdmin" ? "M15.1" : action.role === "teacher" ? "M13.5" : "M13.2"

@@ -1,4 +1,4 @@
-import { type Account, Authorization, Hierarchy, type Unit } from "@tmis/core"
+import { type Account, Authorization, Hierarchy, type Refusal, type Unit } from "@tmis/core"
 import { actionIn, actorIn, hierarchy, unitRef } from "@tmis/testkit/arbitraries"
 import { Either, Option } from "effect"
 import * as fc from "fast-check"
@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest"
 
 const context: Authorization.Context = { requireCertificateFor: [], now: new Date("2026-11-28T00:00:00Z") }
 
-const ruleOf = (result: Either.Either<void, Authorization.AuthorizationError>) =>
+const ruleOf = (result: Either.Either<void, Refusal.Refusal>) =>
   Either.match(result, { onLeft: (e) => e.rule, onRight: () => "allowed" })
 
 const targetOf = (action: Authorization.Action): Authorization.UnitRef =>

@@ -1,4 +1,4 @@
-import { type Authorization, ChangeRequest, type Review } from "@tmis/core"
+import { type Authorization, ChangeRequest, type Refusal, type Review } from "@tmis/core"
 import { type ReviewScenario, reviewActor, reviewScenario } from "@tmis/testkit/arbitraries"
 import { Either } from "effect"
 import * as fc from "fast-check"
@@ -25,7 +25,7 @@ const requested = (s: ReviewScenario, version: number, id?: string) =>
 const approved = (s: ReviewScenario, version: number, id?: string) =>
   Either.getOrThrow(ChangeRequest.approve(requested(s, version, id), s.bureauAdmin, context))
 
-const ruleOf = <A>(e: Either.Either<A, ChangeRequest.ChangeRequestError>) =>
+const ruleOf = <A>(e: Either.Either<A, Refusal.Refusal>) =>
   Either.match(e, { onLeft: (e) => e.rule, onRight: () => "ok" })
 
 const segments = (path: string) => path.split("/").filter((x) => x.length > 0)
@@ -134,7 +134,7 @@ describe("ChangeRequest", () => {
     const s = fc.sample(reviewScenario({ problems: "none" }), { numRuns: 1, seed: 5 })[0]!
     const admin = s.schoolAdmins[0]!
     const base = newRequest(s, 1)
-    const field = (e: Either.Either<unknown, ChangeRequest.ChangeRequestError>) =>
+    const field = (e: Either.Either<unknown, Refusal.Refusal>) =>
       Either.match(e, { onLeft: (e) => e.details.field, onRight: () => "ok" })
     expect(field(ChangeRequest.request({ ...base, change: {} }, admin, context))).toBe("change")
     expect(field(ChangeRequest.request({ ...base, reason: " " }, admin, context))).toBe("reason")

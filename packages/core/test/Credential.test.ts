@@ -1,4 +1,4 @@
-import { Credential } from "@tmis/core"
+import { Credential, type Refusal } from "@tmis/core"
 import { Effect, Either } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
@@ -15,7 +15,7 @@ const context = {
   history: [] as ReadonlyArray<string>
 }
 
-const failedOf = (result: Either.Either<void, Credential.CredentialError>) =>
+const failedOf = (result: Either.Either<void, Refusal.Refusal>) =>
   Either.match(result, { onLeft: (e) => e.details.failed, onRight: () => "accepted" })
 
 const t0 = new Date("2026-11-28T08:00:00Z")
@@ -135,7 +135,7 @@ describe("Credential password policy", () => {
     expect(Either.isLeft(result)).toBe(true)
     if (Either.isLeft(result)) {
       const error = result.left
-      expect(error._tag).toBe("CredentialError")
+      expect([error._tag, error.kind]).toEqual(["Refusal", "invalid"])
       expect(error.rule).toBe("M37.2")
       expect(error.details).toEqual({ field: "password", failed: ["containsName"] })
       expect(JSON.stringify(error)).not.toContain("ZhangSan#2026")

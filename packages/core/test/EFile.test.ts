@@ -138,8 +138,8 @@ describe("EFile", () => {
     const first = EFile.decideNewEntry(Indicator.core, efile, "basicInfo", [])
     expect(Either.map(first, (g) => [g.key, g.cardinality])).toEqual(Either.right(["basicInfo", "one"]))
     const second = EFile.decideNewEntry(Indicator.core, efile, "basicInfo", [{ group: "basicInfo" }])
-    expect(Either.match(second, { onLeft: (e) => [e._tag, e.rule, e.details.field], onRight: () => "ok" })).toEqual([
-      "EFileError",
+    expect(Either.match(second, { onLeft: (e) => [e.kind, e.rule, e.details.field], onRight: () => "ok" })).toEqual([
+      "invalid",
       "M19.2",
       "group"
     ])

@@ -1,4 +1,4 @@
-import { type Authorization, EmploymentStatus } from "@tmis/core"
+import { type Authorization, EmploymentStatus, type Refusal } from "@tmis/core"
 import { type ReviewScenario, reviewActor, reviewScenario } from "@tmis/testkit/arbitraries"
 import { Either, Option } from "effect"
 import * as fc from "fast-check"
@@ -138,7 +138,7 @@ describe("EmploymentStatus", () => {
   const admin = s.schoolAdmins[0]!
   const record = (history: EmploymentStatus.History, c: EmploymentStatus.Change, actor = admin) =>
     EmploymentStatus.recordChange(history, c, actor, s.unit)
-  const refusal = (e: Either.Either<EmploymentStatus.History, EmploymentStatus.EmploymentStatusError>) =>
+  const refusal = (e: Either.Either<EmploymentStatus.History, Refusal.Refusal>) =>
     Either.match(e, { onLeft: (e) => ({ rule: e.rule, field: e.details.field }), onRight: () => undefined })
 
   it("M22.1 a long sick leave, a return and a retirement, kept as history", () => {

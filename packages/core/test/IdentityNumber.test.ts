@@ -2,6 +2,7 @@ import { Either, Schema } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as IdentityNumber from "../src/codes/IdentityNumber.js"
+import type * as Refusal from "../src/kernel/Refusal.js"
 
 const today = "2026-11-28"
 const options = { today }
@@ -9,9 +10,7 @@ const options = { today }
 const parsed = (input: string, opts: IdentityNumber.ParseOptions = options): IdentityNumber.IdentityNumber =>
   Either.getOrThrow(IdentityNumber.parse(input, opts))
 
-const refusal = (
-  result: Either.Either<unknown, IdentityNumber.IdentityNumberError>
-): IdentityNumber.IdentityNumberError => {
+const refusal = (result: Either.Either<unknown, Refusal.Refusal>): Refusal.Refusal => {
   if (Either.isRight(result)) throw new Error(`expected a refusal, got ${JSON.stringify(result.right)}`)
   return result.left
 }
@@ -99,7 +98,7 @@ describe("IdentityNumber", () => {
     it("M17.3 a wrong check character is refused naming the expected and the found character", () => {
       const e = refusal(IdentityNumber.parse("110105194912310025", options))
       expect(e.rule).toBe("M17.3")
-      expect(e.part).toBe("checkCharacter")
+      expect(e.details.part).toBe("checkCharacter")
       expect(e.details).toMatchObject({
         field: "identityNumber",
         value: "110105194912310025",
@@ -115,20 +114,20 @@ describe("IdentityNumber", () => {
       const short = refusal(IdentityNumber.parse("1101051949123100", options))
       expect(short.details).toMatchObject({ part: "length", expected: "18", actual: "16" })
       const legacy = refusal(IdentityNumber.parse("110105491231002", options))
-      expect(legacy.part).toBe("length")
+      expect(legacy.details.part).toBe("length")
       expect(legacy.en).toContain("fromLegacy")
-      expect(refusal(IdentityNumber.parse("", options)).part).toBe("length")
+      expect(refusal(IdentityNumber.parse("", options)).details.part).toBe("length")
     })
 
     it("M17.3 a non-digit among the first 17, or a bad 18th character, is refused as characters", () => {
       const letter = refusal(IdentityNumber.parse("1101051949A231002X", options))
       expect(letter.details).toMatchObject({ part: "characters", position: 11, actual: "A" })
       const x = refusal(IdentityNumber.parse("1101051949123100XX", options))
-      expect(x.part).toBe("characters")
+      expect(x.details.part).toBe("characters")
       const last = refusal(IdentityNumber.parse("11010519491231002Y", options))
       expect(last.details).toMatchObject({ part: "characters", position: 18, actual: "Y" })
       // Full-width digits are not digits.
-      expect(refusal(IdentityNumber.parse("１1010519491231002X", options)).part).toBe("characters")
+      expect(refusal(IdentityNumber.parse("１1010519491231002X", options)).details.part).toBe("characters")
     })
 
     it("M17.3 an address code outside the province codes of GB/T 2260 is refused", () => {
@@ -149,7 +148,7 @@ describe("IdentityNumber", () => {
       for (const date of ["19490230", "19491301", "19490001", "19490100", "19000229", "18991231", "20261129"]) {
         const first17 = `110105${date}002`
         const e = refusal(IdentityNumber.parse(first17 + IdentityNumber.checkCharacter(first17), options))
-        expect(e.part).toBe("birthDate")
+        expect(e.details.part).toBe("birthDate")
       }
       // 2000 is a leap year; today itself is allowed.
       for (const date of ["20000229", "19000101", "20261128"]) {
@@ -164,7 +163,7 @@ describe("IdentityNumber", () => {
       fc.assert(
         fc.property(validArb, ({ id, birthDate }) => {
           const dayBefore = day(Date.parse(birthDate) - 86_400_000)
-          expect(refusal(IdentityNumber.parse(id, { today: dayBefore })).part).toBe("birthDate")
+          expect(refusal(IdentityNumber.parse(id, { today: dayBefore })).details.part).toBe("birthDate")
           expect(Either.isRight(IdentityNumber.parse(id, { today: birthDate }))).toBe(true)
         })
       )
@@ -182,7 +181,7 @@ describe("IdentityNumber", () => {
     it("M17.3 sequence code 000 is refused unless allowed", () => {
       const first17 = "11010519491231000"
       const id = first17 + IdentityNumber.checkCharacter(first17)
-      expect(refusal(IdentityNumber.parse(id, options)).part).toBe("sequence")
+      expect(refusal(IdentityNumber.parse(id, options)).details.part).toBe("sequence")
       expect(parsed(id, { today, allowZeroSequence: true })).toBe(id)
     })
 
@@ -238,10 +237,10 @@ describe("IdentityNumber", () => {
       const first17 = "83000019850615003"
       const id = first17 + IdentityNumber.checkCharacter(first17)
       const e = refusal(IdentityNumber.parse(id, { today, residencePermitCodes: ["810000", "820000"] }))
-      expect(e.part).toBe("addressCode")
+      expect(e.details.part).toBe("addressCode")
       // 830001 is not a permit code: 83 is no province of GB/T 2260.
       const other = "83000119850615003"
-      expect(refusal(IdentityNumber.parse(other + IdentityNumber.checkCharacter(other), options)).part).toBe(
+      expect(refusal(IdentityNumber.parse(other + IdentityNumber.checkCharacter(other), options)).details.part).toBe(
         "addressCode"
       )
       expect(IdentityNumber.isResidencePermit(parsed(id), ["810000"])).toBe(false)
@@ -266,12 +265,12 @@ describe("IdentityNumber", () => {
     })
 
     it("M17.3 a legacy number wrong in length, characters, address or date is refused naming the part", () => {
-      expect(refusal(IdentityNumber.fromLegacy("11010549123100")).part).toBe("length")
-      expect(refusal(IdentityNumber.fromLegacy("11010519491231002X")).part).toBe("length")
-      expect(refusal(IdentityNumber.fromLegacy("11010549123100X")).part).toBe("characters")
-      expect(refusal(IdentityNumber.fromLegacy("990105491231002")).part).toBe("addressCode")
-      expect(refusal(IdentityNumber.fromLegacy("110105490230002")).part).toBe("birthDate")
-      expect(refusal(IdentityNumber.fromLegacy("110105491231000")).part).toBe("sequence")
+      expect(refusal(IdentityNumber.fromLegacy("11010549123100")).details.part).toBe("length")
+      expect(refusal(IdentityNumber.fromLegacy("11010519491231002X")).details.part).toBe("length")
+      expect(refusal(IdentityNumber.fromLegacy("11010549123100X")).details.part).toBe("characters")
+      expect(refusal(IdentityNumber.fromLegacy("990105491231002")).details.part).toBe("addressCode")
+      expect(refusal(IdentityNumber.fromLegacy("110105490230002")).details.part).toBe("birthDate")
+      expect(refusal(IdentityNumber.fromLegacy("110105491231000")).details.part).toBe("sequence")
     })
   })
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest"
 import * as IdentityNumber from "../src/codes/IdentityNumber.js"
 import type { Stage } from "../src/codes/SchoolType.js"
 import * as Indicator from "../src/efile/Indicator.js"
+import type * as Refusal from "../src/kernel/Refusal.js"
 
 const today = "2026-11-28"
 const core = Indicator.core
@@ -40,18 +41,13 @@ const basic: Indicator.IndicatorRecord = {
 const without = (record: Indicator.IndicatorRecord, ...keys: ReadonlyArray<string>): Indicator.IndicatorRecord =>
   Object.fromEntries(Object.entries(record).filter(([k]) => !keys.includes(k)))
 
-const refusal = (
-  schema: Indicator.IndicatorSchema,
-  group: string,
-  stage: Stage,
-  record: unknown
-): Indicator.IndicatorError => {
+const refusal = (schema: Indicator.IndicatorSchema, group: string, stage: Stage, record: unknown): Refusal.Refusal => {
   const result = Indicator.validate(schema, group, stage, record, { today })
   if (Either.isRight(result)) throw new Error(`accepted ${JSON.stringify(record)}`)
   return result.left
 }
 
-const issues = (e: Indicator.IndicatorError) =>
+const issues = (e: Refusal.Refusal) =>
   e.details.issues as ReadonlyArray<{ rule: string; details: { field: string; value: unknown; constraint?: string } }>
 
 const accepts = (schema: Indicator.IndicatorSchema, group: string, stage: Stage, record: unknown): boolean =>

@@ -1,4 +1,4 @@
-import { type Authorization, Review } from "@tmis/core"
+import { type Authorization, type Refusal, Review } from "@tmis/core"
 import { actorAt, type ReviewScenario, reviewActor, reviewEvents, reviewScenario } from "@tmis/testkit/arbitraries"
 import { Either } from "effect"
 import * as fc from "fast-check"
@@ -82,7 +82,7 @@ const oracle = (m: Model, e: Review.Event, s: ReviewScenario): Model | undefined
 interface Step {
   readonly event: Review.Event
   readonly before: Review.Snapshot
-  readonly result: Either.Either<Review.Snapshot, Review.ReviewError>
+  readonly result: Either.Either<Review.Snapshot, Refusal.Refusal>
 }
 
 /** Run a sequence through `send`, checking every step against the oracle; returns the steps. */
@@ -190,7 +190,7 @@ describe("Review", () => {
       fc.property(scenarioWithEvents({}, 15), ({ scenario, events }) => {
         for (const step of runChecked(scenario, events)) {
           if (Either.isLeft(step.result)) {
-            expect(step.result.left._tag).toBe("ReviewError")
+            expect(step.result.left._tag).toBe("Refusal")
             expect(step.result.left.message.startsWith(step.result.left.rule)).toBe(true)
           }
         }

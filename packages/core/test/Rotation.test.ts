@@ -333,7 +333,7 @@ describe("Rotation", () => {
       for (const other of [admin(u.s3), admin(u.s1d2), admin(u.jiangan), admin(u.hubei)]) {
         const e = initiationRefusal(s.input, other)
         expect(e?.rule).toBe(rule)
-        expect(e?._tag).toBe("RotationError")
+        expect(e?.kind).toBe("forbidden")
       }
       expect(initiationRefusal(s.input, actorAt(u.s1, "teacher"))?.rule).toBe("M14.3")
       expect(initiationRefusal(s.input, disabled(admin(u.s1)))?.rule).toBe("M14.3")

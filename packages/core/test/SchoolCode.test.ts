@@ -5,11 +5,12 @@ import { describe, expect, it } from "vitest"
 import * as Division from "../src/codes/Division.js"
 import * as SchoolCode from "../src/codes/SchoolCode.js"
 import * as SchoolType from "../src/codes/SchoolType.js"
+import type * as Refusal from "../src/kernel/Refusal.js"
 
 const provinces = Division.provinces().map((p) => p.provinceCode)
 const categories = SchoolType.categories.map((c) => c.code as string)
 
-const refusal = (result: Either.Either<SchoolCode.Parts, SchoolCode.SchoolCodeError>) =>
+const refusal = (result: Either.Either<SchoolCode.Parts, Refusal.Refusal>) =>
   Either.getLeft(result).pipe(Option.getOrThrow)
 
 /** Any type (covered or not) with a code for it in a province. */
@@ -55,7 +56,7 @@ describe("parse", () => {
     fc.assert(
       fc.property(notTenDigits, (input) => {
         const error = refusal(SchoolCode.parse(input))
-        expect(error._tag).toBe("SchoolCodeError")
+        expect([error._tag, error.kind]).toEqual(["Refusal", "invalid"])
         expect(error.rule).toBe("M12.1")
         expect(error.details).toEqual({ field: "schoolCode", value: input, part: "length" })
         expect(Schema.is(SchoolCode.SchoolCode)(input)).toBe(false)

@@ -121,7 +121,7 @@ describe("coverage", () => {
       fc.property(uncoveredSchoolType(), (code) => {
         expect(SchoolType.isCovered(code)).toBe(false)
         const error = Either.getLeft(SchoolType.decideCovered(code)).pipe(Option.getOrThrow)
-        expect(error._tag).toBe("SchoolTypeError")
+        expect([error._tag, error.kind]).toEqual(["Refusal", "invalid"])
         expect(error.rule).toBe("M4.1")
         expect(error.details).toMatchObject({ field: "schoolType", value: code })
         expect(error.zh).toContain("覆盖")

@@ -37,7 +37,7 @@ describe("decide", () => {
       fc.property(legacySponsor(), (code) => {
         expect(Either.getOrThrow(Sponsor.read(code)).legacy).toBe(true)
         const error = Either.getLeft(Sponsor.decide(code)).pipe(Option.getOrThrow)
-        expect(error._tag).toBe("SponsorError")
+        expect([error._tag, error.kind]).toEqual(["Refusal", "invalid"])
         expect(error.rule).toBe("M4.1")
         expect(error.details).toMatchObject({ field: "sponsor", value: code })
       })

@@ -309,7 +309,7 @@ describe("Transfer", () => {
     expect(initiationRefusal(s.input, actorAt(u.s3, "infoQueryer"))?.rule).toBe("M13.4")
     expect(initiationRefusal(s.input, disabled(admin(u.s3)))?.rule).toBe("M14.3")
     const e = initiationRefusal(s.input, admin(u.s1))!
-    expect(e._tag).toBe("TransferError")
+    expect(e.kind).toBe("forbidden")
     expect(e.message).toBe(`M23.1: ${e.en} (${e.zh})`)
     expect(e.en).toContain("the receiving school")
   })

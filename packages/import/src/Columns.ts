@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Indicator, RuleError, type SchoolType } from "@tmis/core"
+import { Indicator, type SchoolType } from "@tmis/core"
 import { Either } from "effect"
 import { TableError } from "./Table.js"
 
@@ -74,7 +74,7 @@ const normalizeHeader = (header: string): string =>
 const quoted = (names: ReadonlyArray<string>): string => names.map((n) => `“${n}”`).join("、")
 
 const refuse = (zh: string, en: string, details: Readonly<Record<string, unknown>>) =>
-  Either.left(new TableError(RuleError.violation("M16.2", zh, en, details)))
+  Either.left(new TableError({ kind: "invalid", rule: "M16.2", zh, en, details }))
 
 /**
  * Map the file's headers onto the fields of `group` for `stage`: a header matches a field's zh name (exactly, after

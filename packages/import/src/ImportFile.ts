@@ -13,6 +13,7 @@ import {
   BatchImport,
   EFile,
   type Indicator,
+  type Refusal,
   type Review,
   Settings,
   type Storage,
@@ -120,10 +121,8 @@ export const run = (
   Summary,
   | Table.TableError
   | BatchImport.SourceError
-  | Authorization.AuthorizationError
-  | EFile.EFileError
-  | Indicator.IndicatorError
-  | Review.ReviewError
+  | Refusal.Refusal
+  | Refusal.Refusal
   | Storage.NotFound
   | Storage.ConstraintError
   | Storage.StorageError,

@@ -14,7 +14,7 @@ import { isUtf8 } from "node:buffer"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { pipeline, Transform } from "node:stream"
-import { RuleError } from "@tmis/core"
+import { Refusal } from "@tmis/core"
 import { type Parser, parse } from "csv-parse"
 import { Schema } from "effect"
 import ExcelJS from "exceljs"
@@ -77,9 +77,9 @@ export interface Table {
  *
  * @since 0.1.0
  */
-export class TableError extends Schema.TaggedError<TableError>()("TableError", RuleError.fields) {
+export class TableError extends Schema.TaggedError<TableError>()("TableError", Refusal.fields) {
   override get message() {
-    return RuleError.format(this)
+    return Refusal.format(this)
   }
 }
 
@@ -95,7 +95,7 @@ const refuse = (
   zh: string,
   en: string,
   extra: Readonly<Record<string, unknown>> = {}
-): TableError => new TableError(RuleError.violation("M16.2", zh, en, { file, reason, ...extra }))
+): TableError => new TableError({ kind: "invalid", rule: "M16.2", zh, en, details: { file, reason, ...extra } })
 
 // ── Options ──────────────────────────────────────────────────────────────────────────────────────────────────────
 

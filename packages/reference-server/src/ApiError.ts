@@ -5,11 +5,12 @@
  * @since 0.1.0
  */
 import { HttpApiSchema } from "@effect/platform"
-import { Authorization, RuleError, Storage, Workflows } from "@tmis/core"
+import { Refusal, Storage, Workflows } from "@tmis/core"
 import { Effect, Schema } from "effect"
+import * as RequestContext from "./RequestContext.js"
 
 const fields = {
-  rule: Schema.optional(RuleError.RuleId),
+  rule: Schema.optional(Refusal.RuleId),
   zh: Schema.String,
   en: Schema.String,
   details: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
@@ -110,15 +111,25 @@ export class Timeout extends Schema.TaggedError<Timeout>()(
  */
 export type ApiError = BadRequest | Unauthenticated | Forbidden | NotFound | Conflict | Unprocessable
 
-const hasRule = (error: object): error is RuleError.Violation =>
-  "rule" in error && "zh" in error && "en" in error && typeof error.rule === "string"
-
-const violationOf = (error: RuleError.Violation) => ({
-  rule: error.rule,
-  zh: error.zh,
-  en: error.en,
-  details: { ...error.details }
+const body = (refusal: Refusal.Shape) => ({
+  rule: refusal.rule,
+  zh: refusal.zh,
+  en: refusal.en,
+  details: { ...refusal.details }
 })
+
+/**
+ * The status of each kind of refusal: the one table from the core's refusals to HTTP.
+ *
+ * @since 0.1.0
+ */
+export const byKind: { readonly [K in Refusal.Kind]: new (fields: ReturnType<typeof body>) => ApiError } = {
+  unauthenticated: Unauthenticated,
+  forbidden: Forbidden,
+  notFound: NotFound,
+  conflict: Conflict,
+  invalid: Unprocessable
+}
 
 /**
  * Map a refusal of the core to its HTTP error; undefined for what is not a refusal (a storage failure, a bug),
@@ -150,24 +161,7 @@ export const fromCore = (error: unknown): ApiError | undefined => {
       details: { field: "Idempotency-Key", value: error.key }
     })
   }
-  if (typeof error === "object" && error !== null && hasRule(error)) {
-    const tag = "_tag" in error ? error._tag : ""
-    if (tag === "AuthenticationError") return new Unauthenticated(violationOf(error))
-    // Who may act: the Authorization module's refusals, and the domain's refusals of the acting account (a transfer
-    // step confirmed by the wrong party, M23.2), which name the actor as the offending field.
-    const field = error.details.field
-    if (
-      tag === "AuthorizationError" ||
-      error instanceof Authorization.AuthorizationError ||
-      field === "actor" ||
-      field === "action"
-    ) {
-      return new Forbidden(violationOf(error))
-    }
-    if (tag === "ConstraintError") return new Conflict(violationOf(error))
-    return new Unprocessable(violationOf(error))
-  }
-  return undefined
+  return Refusal.is(error) ? new byKind[error.kind](body(error)) : undefined
 }
 
 /**
@@ -178,5 +172,8 @@ export const fromCore = (error: unknown): ApiError | undefined => {
 export const refusals = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, ApiError, R> =>
   Effect.catchAll(effect, (error) => {
     const mapped = fromCore(error)
-    return mapped === undefined ? Effect.die(error) : Effect.fail(mapped)
+    if (mapped === undefined) return Effect.die(error)
+    return Refusal.is(error)
+      ? Effect.zipRight(RequestContext.setRefusal(error), Effect.fail(mapped))
+      : Effect.fail(mapped)
   })

@@ -13,7 +13,7 @@ import { createHash, randomBytes } from "node:crypto"
 import type { TLSSocket } from "node:tls"
 import { HttpServerRequest } from "@effect/platform"
 import { NodeHttpServerRequest } from "@effect/platform-node"
-import { Auth, type Settings, type Storage } from "@tmis/core"
+import { Auth, type Refusal, type Settings, type Storage } from "@tmis/core"
 import { Effect, Layer, Redacted } from "effect"
 import * as Api from "./Api.js"
 import * as ApiError from "./ApiError.js"
@@ -59,7 +59,10 @@ const fromToken = (token: Redacted.Redacted<string>) =>
     if (value.length === 0 || value.length > 128) return yield* Effect.fail(unauthenticated())
     const request = yield* HttpServerRequest.HttpServerRequest
     const actor = yield* Auth.session(sessionIdOf(value), presentedCertificate(request)).pipe(
-      Effect.catchTag("AuthenticationError", () => Effect.fail(unauthenticated())),
+      Effect.catchIf(
+        (e): e is Refusal.Refusal => e._tag === "Refusal" && e.kind === "unauthenticated",
+        (e) => Effect.zipRight(RequestContext.setRefusal(e), Effect.fail(unauthenticated()))
+      ),
       Effect.catchTag("NotFound", () => Effect.fail(unauthenticated())),
       Effect.orDie
     )

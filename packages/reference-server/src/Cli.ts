@@ -20,7 +20,7 @@ import {
   Credential,
   Deployment,
   EFiles,
-  RuleError,
+  Refusal,
   Settings,
   Storage,
   Unit,
@@ -167,13 +167,11 @@ const asAccount = <A, E, R>(
     const login = yield* Auth.login(accountId, password, sessionId)
     if (login.outcome !== "ok") {
       return yield* Effect.fail(
-        new Credential.CredentialError(
-          RuleError.violation(
-            "M37.2",
-            "须先修改初始口令",
-            `${accountId} must change its initial password first (POST /auth/password on the server)`,
-            { field: "accountId", value: accountId }
-          )
+        Refusal.invalid(
+          "M37.2",
+          "须先修改初始口令",
+          `${accountId} must change its initial password first (POST /auth/password on the server)`,
+          { field: "accountId", value: accountId }
         )
       )
     }

@@ -21,6 +21,7 @@ import {
   type EFile,
   IdentityNumber,
   type Indicator,
+  type Refusal,
   type Review,
   type Rotation,
   Settings,
@@ -315,17 +316,9 @@ const newUnit = (u: PlannedUnit): Unit.NewUnit => ({
  * @since 0.1.0
  */
 export type SeedError =
-  | Deployment.DeploymentError
-  | Unit.UnitError
-  | Authorization.AuthorizationError
-  | Account.AccountError
-  | Review.ReviewError
-  | Credential.CredentialError
-  | Indicator.IndicatorError
-  | EFile.EFileError
+  | Refusal.Refusal
+  | Refusal.Refusal
   | BatchImport.SourceError
-  | Rotation.RotationError
-  | Transfer.TransferError
   | Workflows.IdempotencyKeyReused
   | Storage.StorageError
   | Storage.Conflict

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { Authorization, IdentitySource } from "@tmis/core"
+import type { Authorization, IdentitySource, Refusal } from "@tmis/core"
 import { Context, Effect, FiberRef } from "effect"
 
 /**
@@ -14,6 +14,8 @@ import { Context, Effect, FiberRef } from "effect"
 export interface RequestState {
   readonly id: string
   actor: Authorization.Actor | undefined
+  /** The core's refusal the request was answered with, for the audit record of the refused request. */
+  refusal?: Pick<Refusal.Shape, "kind" | "rule"> | undefined
 }
 
 /**
@@ -33,6 +35,16 @@ export const current: FiberRef.FiberRef<RequestState | undefined> = FiberRef.uns
 export const setActor = (actor: Authorization.Actor) =>
   Effect.map(FiberRef.get(current), (state) => {
     if (state !== undefined) state.actor = actor
+  })
+
+/**
+ * Record the core's refusal the request is answered with.
+ *
+ * @since 0.1.0
+ */
+export const setRefusal = (refusal: Refusal.Shape) =>
+  Effect.map(FiberRef.get(current), (state) => {
+    if (state !== undefined) state.refusal = { kind: refusal.kind, rule: refusal.rule }
   })
 
 /**

@@ -239,19 +239,6 @@ const securityHeaders = (response: HttpServerResponse.HttpServerResponse, pathna
         : "default-src 'none'; frame-ancestors 'none'"
   })
 
-/** The rule a refusal names in its body, if any: the audit record says why the request was refused. */
-const ruleOf = (response: HttpServerResponse.HttpServerResponse): string | undefined => {
-  if (response.body._tag !== "Uint8Array") return undefined
-  try {
-    const body: unknown = JSON.parse(new TextDecoder().decode(response.body.body))
-    return typeof body === "object" && body !== null && "rule" in body && typeof body.rule === "string"
-      ? body.rule
-      : undefined
-  } catch {
-    return undefined
-  }
-}
-
 /** Audit a refused request under its actor (or "anonymous"), in its own transaction (M37.1). */
 const auditRefusal = (
   state: RequestContext.RequestState,
@@ -271,7 +258,7 @@ const auditRefusal = (
         object: `${request.method} ${pathname}`.slice(0, 300),
         outcome: "refused",
         requestId: state.id,
-        details: { status: response.status, rule: ruleOf(response) ?? null }
+        details: { status: response.status, rule: state.refusal?.rule ?? null, kind: state.refusal?.kind ?? null }
       })
     )
   })

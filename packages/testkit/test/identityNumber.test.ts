@@ -68,7 +68,7 @@ describe("identity number arbitraries", () => {
       fc.property(invalidIdentityNumber(), ({ input, part }) => {
         const result = IdentityNumber.parse(input, { today })
         expect(Either.isLeft(result), input).toBe(true)
-        if (Either.isLeft(result)) expect(result.left.part, input).toBe(part)
+        if (Either.isLeft(result)) expect(result.left.details.part, input).toBe(part)
       }),
       { numRuns: 1000 }
     )
@@ -80,7 +80,7 @@ describe("identity number arbitraries", () => {
         fc.property(invalidIdentityNumber({ parts: [part], today }), (invalid) => {
           expect(invalid.part).toBe(part)
           const result = IdentityNumber.parse(invalid.input, { today })
-          expect(Either.isLeft(result) && result.left.part, invalid.input).toBe(part)
+          expect(Either.isLeft(result) && result.left.details.part, invalid.input).toBe(part)
         })
       )
     }

@@ -8,9 +8,9 @@ import {
   type Account,
   Audit,
   type ChangeRequest,
+  type Constraint,
   type Credential,
   EFile,
-  RuleError,
   Storage,
   type Unit
 } from "@tmis/core"
@@ -947,77 +947,35 @@ const splitCursor = (cursor: string): [string, string] => {
   return at < 0 ? [cursor, ""] : [cursor.slice(0, at), cursor.slice(at + 1)]
 }
 
-/** The path trigger of the schema (M2.2) names its rule in its message. */
-const pathRefusal = (cause: unknown, details: Record<string, unknown>): Storage.ConstraintError | undefined =>
+/** The path trigger of the schema says which invariant it guards in its message. */
+const pathRefusal = (cause: unknown, values: Record<string, unknown>): Storage.ConstraintError | undefined =>
   cause instanceof Error && cause.message.includes("must extend the parent's path")
-    ? new Storage.ConstraintError(
-        RuleError.violation(
-          "M2.2",
-          "单位路径须延续其上级单位的路径",
-          "a unit's path extends its parent's path",
-          details
-        )
-      )
+    ? new Storage.ConstraintError({ constraint: "unitPath", values })
     : undefined
 
-/** The rule each unique index of the schema protects. */
-const constraintRefusal = (index: string, details: Record<string, unknown>): Storage.ConstraintError | undefined => {
-  const refuse = (rule: RuleError.RuleId, zh: string, en: string) =>
-    new Storage.ConstraintError(RuleError.violation(rule, zh, en, { ...details, index }))
-  if (index.includes("one_active_system_admin") || index === "accounts.unit_id") {
-    return refuse("M14.4", "每个单位的系统管理员账号不超过1个", "a unit has at most one active system admin")
-  }
-  if (index.includes("code_key")) {
-    // A root's code is fixed, so a second root also collides here; name the rule the collision breaks.
-    if (details.root === true) return refuse("M2.1", "根单位只能有一个", "a deployment has a single root")
-    const rule = details.kind === "school" ? "M12.1" : details.kind === "department" ? "M20.1" : "M2.2"
-    return refuse(rule, "单位代码已被使用", "this code is already used by another unit")
-  }
-  if (index.includes("one_root")) {
-    return refuse("M2.1", "根单位只能有一个", "a deployment has a single root")
-  }
-  if (index === "units.id" || index === "units_pkey" || index === "units.path" || index === "units_path_key") {
-    return refuse("M2.1", "单位标识已被使用", "this unit id is already used")
-  }
-  if (index.includes("one_active_identity") || index === "teachers.id_type") {
-    return new Storage.ConstraintError(
-      EFile.duplicateRefusal(String(details.idType ?? ""), String(details.idNumber ?? ""))
-    )
-  }
-  if (
-    index === "teachers.id" ||
-    index === "teachers_pkey" ||
-    index === "teachers.path" ||
-    index === "teachers_path_key"
-  ) {
-    return refuse("M17.4", "电子档案标识已被使用", "this e-file id is already used")
-  }
-  if (index === "entries.id" || index === "entries_pkey") {
-    return refuse("M17.1", "信息条目标识已被使用", "this entry id is already used")
-  }
-  if (index === "change_requests.id" || index === "change_requests_pkey") {
-    return refuse("M19.2", "变更申请标识已被使用", "this change request id is already used")
-  }
-  if (index.includes("workflows_one_open") || index === "workflows.teacher_id") {
-    return refuse(
-      "M24.3",
-      "该教师已有尚未办结的调动或交流轮岗，同一时间只能有一项",
-      "the teacher is already in an open transfer or rotation: one at a time"
-    )
-  }
-  if (index === "workflows.id" || index === "workflows_pkey") {
-    return refuse("M23.2", "流程标识已被使用", "this process id is already used")
-  }
-  if (index === "idempotency.key" || index === "idempotency_pkey") {
-    return refuse("M23.2", "该幂等键已被使用", "this idempotency key is already used")
-  }
-  if (index === "sessions.id" || index === "sessions_pkey") {
-    return refuse("M37.2", "会话标识已被使用", "this session id is already used")
-  }
-  if (index === "accounts.id" || index === "accounts_pkey") {
-    return refuse("M13.1", "账号标识已被使用", "this account id is already used")
-  }
+/** The invariant each unique index of the schema enforces (SQLite names the columns, Postgres the index). */
+const constraintOf = (index: string): Constraint.Name | undefined => {
+  if (index.includes("one_active_system_admin") || index === "accounts.unit_id") return "oneActiveSystemAdmin"
+  if (index.includes("code_key")) return "unitCode"
+  if (index.includes("one_root")) return "oneRoot"
+  if (["units.id", "units_pkey", "units.path", "units_path_key"].includes(index)) return "unitId"
+  if (index.includes("one_active_identity") || index === "teachers.id_type") return "oneActiveEFilePerIdentity"
+  if (["teachers.id", "teachers_pkey", "teachers.path", "teachers_path_key"].includes(index)) return "efileId"
+  if (index === "entries.id" || index === "entries_pkey") return "entryId"
+  if (index === "change_requests.id" || index === "change_requests_pkey") return "changeRequestId"
+  if (index.includes("workflows_one_open") || index === "workflows.teacher_id") return "oneOpenProcessPerTeacher"
+  if (index === "workflows.id" || index === "workflows_pkey") return "processId"
+  if (index === "idempotency.key" || index === "idempotency_pkey") return "idempotencyKey"
+  if (index === "sessions.id" || index === "sessions_pkey") return "sessionId"
+  if (index === "accounts.id" || index === "accounts_pkey") return "accountId"
   return undefined
+}
+
+const constraintRefusal = (index: string, values: Record<string, unknown>): Storage.ConstraintError | undefined => {
+  const constraint = constraintOf(index)
+  return constraint === undefined
+    ? undefined
+    : new Storage.ConstraintError({ constraint, values: { ...values, index } })
 }
 
 /**

@@ -10,7 +10,7 @@
 import { Either, Schema } from "effect"
 import * as IdentityNumber from "../codes/IdentityNumber.js"
 import type * as Unit from "../hierarchy/Unit.js"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 import * as Authorization from "./Authorization.js"
 
 /**
@@ -106,19 +106,8 @@ export const defaultPolicy: Policy = {
   quotas: { infoAdmin: 5, infoQueryer: 10 }
 }
 
-/**
- * A refusal about an account, naming the rule.
- *
- * @since 0.1.0
- */
-export class AccountError extends Schema.TaggedError<AccountError>()("AccountError", RuleError.fields) {
-  override get message() {
-    return RuleError.format(this)
-  }
-}
-
-const fail = (rule: RuleError.RuleId, zh: string, en: string, details: Record<string, unknown>) =>
-  Either.left(new AccountError(RuleError.violation(rule, zh, en, details)))
+const fail = (rule: Refusal.RuleId, zh: string, en: string, details: Record<string, unknown>) =>
+  Either.left(Refusal.invalid(rule, zh, en, details))
 
 /**
  * Real-name binding (M14.1): a name and a valid identity number.
@@ -128,7 +117,7 @@ const fail = (rule: RuleError.RuleId, zh: string, en: string, details: Record<st
 export const decidePerson = (
   input: { readonly name: string; readonly identityNumber: string },
   today: string
-): Either.Either<Person, AccountError> => {
+): Either.Either<Person, Refusal.Refusal> => {
   const name = input.name.trim()
   if (name.length === 0 || name.length > 50) {
     return fail("M14.1", "账号须实名：姓名为1至50个字符", "an account is real-name: a name of 1 to 50 characters", {
@@ -137,14 +126,11 @@ export const decidePerson = (
     })
   }
   return IdentityNumber.parse(input.identityNumber, { today }).pipe(
-    Either.mapLeft(
-      (e) =>
-        new AccountError(
-          RuleError.violation("M14.1", `账号须实名：${e.zh}`, `an account is real-name: ${e.en}`, {
-            ...e.details,
-            field: "person.identityNumber"
-          })
-        )
+    Either.mapLeft((e) =>
+      Refusal.invalid("M14.1", `账号须实名：${e.zh}`, `an account is real-name: ${e.en}`, {
+        ...e.details,
+        field: "person.identityNumber"
+      })
     ),
     Either.map((identityNumber) => ({ name, identityNumber }))
   )
@@ -160,7 +146,7 @@ export const decideRoom = (
   role: Role,
   unitAccounts: ReadonlyArray<Pick<Account, "role" | "status" | "unitId">>,
   policy: Policy
-): Either.Either<void, AccountError> => {
+): Either.Either<void, Refusal.Refusal> => {
   const active = unitAccounts.filter((a) => a.status === "active" && a.role === role).length
   if (role === "systemAdmin" && active > 0) {
     return fail("M14.4", "每个单位的系统管理员账号不超过1个", "a unit has at most one active system admin", {
@@ -194,7 +180,7 @@ const hex64 = /^[0-9a-f]{64}$/
 export const decideCertificate = (
   role: Role,
   input: { readonly fingerprint: string; readonly notBefore: string; readonly notAfter: string }
-): Either.Either<CertificateBinding, AccountError> => {
+): Either.Either<CertificateBinding, Refusal.Refusal> => {
   const fingerprint = input.fingerprint.replaceAll(":", "").toLowerCase()
   if (role === "teacher") {
     return fail(
@@ -281,7 +267,7 @@ export const decideCreate = (
   unit: Authorization.UnitRef,
   unitAccounts: ReadonlyArray<Pick<Account, "role" | "status" | "unitId">>,
   settings: Settings
-): Either.Either<Account, AccountError | Authorization.AuthorizationError> =>
+): Either.Either<Account, Refusal.Refusal | Refusal.Refusal> =>
   Either.gen(function* () {
     const id = yield* checkId(input.id)
     yield* Authorization.authorize(
@@ -317,7 +303,7 @@ export const decideBootstrap = (
   root: Authorization.UnitRef,
   everHadSystemAdmin: boolean,
   today: string
-): Either.Either<Account, AccountError> =>
+): Either.Either<Account, Refusal.Refusal> =>
   Either.gen(function* () {
     const id = yield* checkId(input.id)
     if (root.path !== `/${root.id}/`) {
@@ -359,7 +345,7 @@ export const decideDisable = (
   account: Account,
   unit: Authorization.UnitRef,
   settings: Settings
-): Either.Either<Account, AccountError | Authorization.AuthorizationError> =>
+): Either.Either<Account, Refusal.Refusal | Refusal.Refusal> =>
   Either.gen(function* () {
     yield* Authorization.authorize(
       actor,
@@ -383,7 +369,7 @@ export const decideBindCertificate = (
   unit: Authorization.UnitRef,
   certificate: { readonly fingerprint: string; readonly notBefore: string; readonly notAfter: string },
   settings: Settings
-): Either.Either<Account, AccountError | Authorization.AuthorizationError> =>
+): Either.Either<Account, Refusal.Refusal | Refusal.Refusal> =>
   Either.gen(function* () {
     yield* Authorization.authorize(
       actor,

@@ -7,7 +7,7 @@
  */
 import { Either, Schema } from "effect"
 import type * as Unit from "../hierarchy/Unit.js"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 import type * as Account from "./Account.js"
 
 /**
@@ -117,20 +117,6 @@ export interface Context {
 }
 
 /**
- * A refusal, naming the rule.
- *
- * @since 0.1.0
- */
-export class AuthorizationError extends Schema.TaggedError<AuthorizationError>()(
-  "AuthorizationError",
-  RuleError.fields
-) {
-  override get message() {
-    return RuleError.format(this)
-  }
-}
-
-/**
  * Is `unit` in subtree(`root`)?
  *
  * @since 0.1.0
@@ -170,7 +156,7 @@ const targetUnit = (action: Action): UnitRef => {
   }
 }
 
-const roleRefusal: Record<Account.Role, { rule: RuleError.RuleId; zh: string; en: string }> = {
+const roleRefusal: Record<Account.Role, { rule: Refusal.RuleId; zh: string; en: string }> = {
   systemAdmin: {
     rule: "M13.2",
     zh: "系统管理员只管理本级账号及下级系统管理员账号，不处理教师信息",
@@ -200,9 +186,9 @@ const roleRefusal: Record<Account.Role, { rule: RuleError.RuleId; zh: string; en
  *
  * @since 0.1.0
  */
-export const decide = (actor: Actor, action: Action, context: Context): RuleError.Violation | undefined => {
-  const refuse = (rule: RuleError.RuleId, zh: string, en: string) =>
-    RuleError.violation(rule, zh, en, {
+export const decide = (actor: Actor, action: Action, context: Context): Refusal.Refusal | undefined => {
+  const refuse = (rule: Refusal.RuleId, zh: string, en: string) =>
+    Refusal.forbidden(rule, zh, en, {
       field: "action",
       value: action._tag,
       actor: actor.accountId,
@@ -369,9 +355,9 @@ const schoolOf = (unit: UnitRef): Pick<UnitRef, "path"> =>
  *
  * @since 0.1.0
  */
-export const authorize = (actor: Actor, action: Action, context: Context): Either.Either<void, AuthorizationError> => {
+export const authorize = (actor: Actor, action: Action, context: Context): Either.Either<void, Refusal.Refusal> => {
   const refusal = decide(actor, action, context)
-  return refusal === undefined ? Either.void : Either.left(new AuthorizationError(refusal))
+  return refusal === undefined ? Either.void : Either.left(refusal)
 }
 
 /**

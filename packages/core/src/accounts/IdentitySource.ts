@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import { Context, Effect, Layer, Schema } from "effect"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 import type * as Account from "./Account.js"
 
 /**
@@ -34,29 +34,12 @@ export interface Principal {
 }
 
 /**
- * Authentication failed. One message for every cause (unknown account, wrong secret, locked account), so that
- * a caller cannot tell them apart.
- *
- * @since 0.1.0
- */
-export class AuthenticationError extends Schema.TaggedError<AuthenticationError>()(
-  "AuthenticationError",
-  RuleError.fields
-) {
-  override get message() {
-    return RuleError.format(this)
-  }
-}
-
-/**
  * The refusal every source returns when it does not recognise a credential.
  *
  * @since 0.1.0
  */
-export const refused = (source: string): AuthenticationError =>
-  new AuthenticationError(
-    RuleError.violation("M37.2", "身份验证失败", "authentication failed", { field: "credential", value: source })
-  )
+export const refused = (source: string): Refusal.Refusal =>
+  Refusal.unauthenticated("M37.2", "身份验证失败", "authentication failed", { field: "credential", value: source })
 
 /**
  * The identity source port.
@@ -67,7 +50,7 @@ export class IdentitySource extends Context.Tag("@tmis/core/IdentitySource")<
   IdentitySource,
   {
     readonly name: string
-    readonly authenticate: (credential: Credential) => Effect.Effect<Principal, AuthenticationError>
+    readonly authenticate: (credential: Credential) => Effect.Effect<Principal, Refusal.Refusal>
   }
 >() {}
 
@@ -95,8 +78,6 @@ export const platform = (options: {
                 ? Effect.fail(refused(options.name))
                 : Effect.succeed({ accountId, presentedCertificate: undefined, source: options.name })
             ),
-            Effect.catchAll((e) =>
-              e instanceof AuthenticationError ? Effect.fail(e) : Effect.fail(refused(options.name))
-            )
+            Effect.catchAll((e) => (e instanceof Refusal.Refusal ? Effect.fail(e) : Effect.fail(refused(options.name))))
           )
   })

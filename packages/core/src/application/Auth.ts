@@ -3,7 +3,7 @@
  * handling and session timeout), over the pure decisions of {@link Credential} and the store. Passwords are kept
  * only as scrypt hashes and never reach the audit log; every login attempt is audited, refused ones included.
  *
- * A refused login is one error, {@link IdentitySource.AuthenticationError} with the same message and details
+ * A refused login is one error, {@link Refusal.Refusal} with the same message and details
  * whether the account is unknown, the password wrong, the account locked or disabled: the reason is only in the
  * audit log. Scrypt runs outside transactions, so that no write lock is held while it works.
  *
@@ -12,8 +12,8 @@
 import { Clock, Effect, FiberRef, Option } from "effect"
 import type * as Account from "../accounts/Account.js"
 import type * as Authorization from "../accounts/Authorization.js"
-import * as IdentitySource from "../accounts/IdentitySource.js"
-import * as RuleError from "../kernel/RuleError.js"
+import type * as IdentitySource from "../accounts/IdentitySource.js"
+import * as Refusal from "../kernel/Refusal.js"
 import * as Credential from "../security/Credential.js"
 import * as Accounts from "./Accounts.js"
 import * as Audit from "./Audit.js"
@@ -43,20 +43,18 @@ const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
  *
  * @since 0.1.0
  */
-export const loginRefused = (): IdentitySource.AuthenticationError =>
-  new IdentitySource.AuthenticationError(
-    RuleError.violation("M37.2", Credential.refusedMessage.zh, Credential.refusedMessage.en, { field: "credential" })
-  )
+export const loginRefused = (): Refusal.Refusal =>
+  Refusal.unauthenticated("M37.2", Credential.refusedMessage.zh, Credential.refusedMessage.en, { field: "credential" })
 
 /**
  * The one refusal of a session that is unknown, expired or revoked.
  *
  * @since 0.1.0
  */
-export const sessionRefused = (): IdentitySource.AuthenticationError =>
-  new IdentitySource.AuthenticationError(
-    RuleError.violation("M37.2", "会话已结束，请重新登录", "the session has ended: log in again", { field: "session" })
-  )
+export const sessionRefused = (): Refusal.Refusal =>
+  Refusal.unauthenticated("M37.2", "会话已结束，请重新登录", "the session has ended: log in again", {
+    field: "session"
+  })
 
 /** Why an attempt was refused: for the audit log only, never for the caller. */
 type Reason = "unknownAccount" | "noPassword" | "disabled" | "locked" | "wrongPassword"
@@ -291,13 +289,11 @@ export const bootstrapPassword = (accountId: string, password: string) =>
     const root = Option.getOrUndefined(yield* storage.units.root())
     if (account.role !== "systemAdmin" || root === undefined || account.unitId !== root.id) {
       return yield* Effect.fail(
-        new Credential.CredentialError(
-          RuleError.violation(
-            "M15.1",
-            "仅部署最高一级单位的系统管理员由初始化设置密码",
-            "only the system admin of the deployment's root unit gets a password at bootstrap",
-            { field: "accountId", value: account.id }
-          )
+        Refusal.invalid(
+          "M15.1",
+          "仅部署最高一级单位的系统管理员由初始化设置密码",
+          "only the system admin of the deployment's root unit gets a password at bootstrap",
+          { field: "accountId", value: account.id }
         )
       )
     }

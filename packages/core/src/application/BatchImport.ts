@@ -11,11 +11,11 @@
  */
 import { hash } from "node:crypto"
 import { Clock, Effect, Either, Option, Schema } from "effect"
-import * as Authorization from "../accounts/Authorization.js"
+import type * as Authorization from "../accounts/Authorization.js"
 import * as EFile from "../efile/EFile.js"
 import * as Indicator from "../efile/Indicator.js"
 import * as Review from "../efile/Review.js"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 import * as Audit from "./Audit.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
@@ -116,11 +116,11 @@ const text = (value: unknown): string => (value === undefined || value === null 
 /** The rejections of a row refused by the validator: one per issue. */
 const rejectionsOf = (
   line: number,
-  error: Indicator.IndicatorError,
+  error: Refusal.Refusal,
   record: Readonly<Record<string, unknown>>,
   columnOf: (field: string) => string
 ): ReadonlyArray<Rejection> => {
-  const issues = (error.details.issues ?? [error]) as ReadonlyArray<RuleError.Violation>
+  const issues = (error.details.issues ?? [error]) as ReadonlyArray<Refusal.Refusal>
   return issues.map((issue) => {
     const field = text(issue.details.field)
     return {
@@ -153,23 +153,21 @@ export const run = (actor: Authorization.Actor, rows: AsyncIterable<Row> | Itera
     const context = yield* Units.authorizationContext
     const refusal = Review.decideSchoolAdmin(actor, Units.ref(unit), context, "M16.2", "WriteTeacher")
     if (refusal !== undefined) {
-      return yield* Effect.fail(new Authorization.AuthorizationError(refusal))
+      return yield* Effect.fail(refusal)
     }
     const school =
       unit.kind === "department" && unit.parentId !== undefined ? (yield* Units.load(unit.parentId)).value : unit
     const stage = Option.getOrUndefined(EFile.stageOf(school))
     if (stage === undefined) {
       return yield* Effect.fail(
-        new EFile.EFileError(
-          RuleError.violation(
-            "M21.1",
-            "电子档案建立在学校或其二级部门",
-            "an e-file is kept by a school or one of its departments",
-            {
-              field: "unitId",
-              value: unit.id
-            }
-          )
+        Refusal.invalid(
+          "M21.1",
+          "电子档案建立在学校或其二级部门",
+          "an e-file is kept by a school or one of its departments",
+          {
+            field: "unitId",
+            value: unit.id
+          }
         )
       )
     }

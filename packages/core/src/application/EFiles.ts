@@ -15,7 +15,7 @@ import * as EmploymentStatus from "../efile/EmploymentStatus.js"
 import * as Indicator from "../efile/Indicator.js"
 import * as Review from "../efile/Review.js"
 import type * as Unit from "../hierarchy/Unit.js"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 import * as Audit from "./Audit.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
@@ -23,8 +23,8 @@ import * as Units from "./Units.js"
 
 const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
 
-const refuse = (violation: RuleError.Violation | undefined) =>
-  violation === undefined ? Effect.void : Effect.fail(new Authorization.AuthorizationError(violation))
+const refuse = (violation: Refusal.Refusal | undefined) =>
+  violation === undefined ? Effect.void : Effect.fail(violation)
 
 /** Load an aggregate of a repository or fail with `NotFound`. */
 const found =
@@ -57,13 +57,11 @@ const stageOf = (unit: Unit.Unit) =>
     const stage = EFile.stageOf(school)
     if (Option.isNone(stage)) {
       return yield* Effect.fail(
-        new EFile.EFileError(
-          RuleError.violation(
-            "M21.1",
-            "电子档案建立在学校或其二级部门",
-            "an e-file is kept by a school or one of its departments",
-            { field: "unitId", value: unit.id, kind: unit.kind }
-          )
+        Refusal.invalid(
+          "M21.1",
+          "电子档案建立在学校或其二级部门",
+          "an e-file is kept by a school or one of its departments",
+          { field: "unitId", value: unit.id, kind: unit.kind }
         )
       )
     }
@@ -449,13 +447,11 @@ export const recordStatus = (
         if (change.effective > today) {
           // The active flag (M17.4) and the counts follow the stored status: a change is recorded once it happened.
           return yield* Effect.fail(
-            new EmploymentStatus.EmploymentStatusError(
-              RuleError.violation(
-                "M22.1",
-                `人员状态变动在发生后记录，变动日期不能晚于今天（${today}）`,
-                `a status change is recorded once it happened: its date is not after today (${today})`,
-                { field: "effective", value: change.effective, today }
-              )
+            Refusal.invalid(
+              "M22.1",
+              `人员状态变动在发生后记录，变动日期不能晚于今天（${today}）`,
+              `a status change is recorded once it happened: its date is not after today (${today})`,
+              { field: "effective", value: change.effective, today }
             )
           )
         }
@@ -611,13 +607,11 @@ export const duplicates = (actor: Authorization.Actor, page: Storage.PageRequest
     if (Option.isNone(root) || actor.unit.id !== root.value.id) {
       yield* auditRead(actor, "efile.duplicates", object, "refused", { rule: "M17.4" })
       return yield* Effect.fail(
-        new Authorization.AuthorizationError(
-          RuleError.violation(
-            "M17.4",
-            "重复数据报告由部署的最高一级单位查看",
-            "the duplicate report is for the deployment's top unit",
-            { field: "actor", value: actor.accountId, actorUnit: actor.unit.id }
-          )
+        Refusal.forbidden(
+          "M17.4",
+          "重复数据报告由部署的最高一级单位查看",
+          "the duplicate report is for the deployment's top unit",
+          { field: "actor", value: actor.accountId, actorUnit: actor.unit.id }
         )
       )
     }

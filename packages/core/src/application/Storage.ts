@@ -12,9 +12,10 @@ import type * as Account from "../accounts/Account.js"
 import type * as ChangeRequest from "../efile/ChangeRequest.js"
 import type * as EFile from "../efile/EFile.js"
 import type * as Unit from "../hierarchy/Unit.js"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 import type * as Credential from "../security/Credential.js"
 import type * as Audit from "./Audit.js"
+import * as Constraint from "./Constraint.js"
 
 /**
  * An unexpected failure of the store (connection lost, disk full, a constraint the port does not know). Not a
@@ -62,14 +63,39 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
 }
 
 /**
- * A write the store refused because it would break a rule it enforces (M14.4 one system admin, M12.1 unique
- * school codes, M2.1 one root and unique ids): the rule, the messages and the values, as every refusal.
+ * A write the store refused because it would break an invariant it enforces (M14.4 one system admin, M17.4 one
+ * active e-file per identity document, M24.3 one open process per teacher …). The adapter names the invariant
+ * ({@link Constraint.Name}) and the offending values; the rule, the messages and the kind (`conflict`) come from
+ * core, so that this is a refusal like every other ({@link Refusal.Shape}).
  *
  * @since 0.1.0
  */
-export class ConstraintError extends Schema.TaggedError<ConstraintError>()("ConstraintError", RuleError.fields) {
+export class ConstraintError extends Schema.TaggedError<ConstraintError>()("ConstraintError", {
+  constraint: Constraint.Name,
+  /** The offending values as the adapter saw them (an identity number unmasked: `details` masks it). */
+  values: Schema.Record({ key: Schema.String, value: Schema.Unknown })
+}) {
+  /** The refusal this broken invariant is, with its rule and messages. */
+  get refusal(): Refusal.Refusal {
+    return Constraint.refusal(this.constraint, this.values)
+  }
+  get details(): Readonly<Record<string, unknown>> {
+    return this.refusal.details
+  }
+  get kind(): Refusal.Kind {
+    return "conflict"
+  }
+  get rule(): Refusal.RuleId {
+    return this.refusal.rule
+  }
+  get zh(): string {
+    return this.refusal.zh
+  }
+  get en(): string {
+    return this.refusal.en
+  }
   override get message() {
-    return RuleError.format(this)
+    return Refusal.format(this.refusal)
   }
 }
 

@@ -7,6 +7,7 @@
 import { Clock, Effect, Option } from "effect"
 import * as Authorization from "../accounts/Authorization.js"
 import * as Unit from "../hierarchy/Unit.js"
+import type * as Refusal from "../kernel/Refusal.js"
 import * as Audit from "./Audit.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
@@ -167,7 +168,7 @@ const resolveChange = (
   request: ChangeRequest
 ): Effect.Effect<
   Unit.Change,
-  Storage.NotFound | Storage.StorageError | Authorization.AuthorizationError,
+  Storage.NotFound | Storage.StorageError | Refusal.Refusal,
   Storage.Storage | Settings.Settings
 > => {
   switch (request._tag) {

@@ -12,7 +12,7 @@
  * @since 0.1.0
  */
 import { Either, Schema } from "effect"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 
 /**
  * Post category (岗位类别): 1 教师岗位, 2 其他专业技术岗位, 3 管理岗位, 4 工勤技能岗位.
@@ -56,17 +56,6 @@ export interface Input {
   readonly onEstablishment: boolean
   readonly contractMonths: number | undefined
   readonly postCategory: PostCategory
-}
-
-/**
- * A person the system does not cover, naming the rule and the conditions that failed.
- *
- * @since 0.1.0
- */
-export class EligibilityError extends Schema.TaggedError<EligibilityError>()("EligibilityError", RuleError.fields) {
-  override get message() {
-    return RuleError.format(this)
-  }
 }
 
 /**
@@ -120,26 +109,24 @@ export const failures = (input: Input): ReadonlyArray<Failure> => {
  *
  * @since 0.1.0
  */
-export const decide = (input: Input): Either.Either<void, EligibilityError> => {
+export const decide = (input: Input): Either.Either<void, Refusal.Refusal> => {
   const found = failures(input)
   if (found.length === 0) return Either.void
   const texts = found.map((f) => failureText[f])
   const first = texts[0]!
   return Either.left(
-    new EligibilityError(
-      RuleError.violation(
-        "M5.1",
-        `不属于教师系统覆盖人员范围：${texts.map((t) => t.zh).join("；")}`,
-        `not a person the system covers: ${texts.map((t) => t.en).join("; ")}`,
-        {
-          field: first.field,
-          value: input[first.field],
-          failed: found,
-          onEstablishment: input.onEstablishment,
-          contractMonths: input.contractMonths,
-          postCategory: input.postCategory
-        }
-      )
+    Refusal.invalid(
+      "M5.1",
+      `不属于教师系统覆盖人员范围：${texts.map((t) => t.zh).join("；")}`,
+      `not a person the system covers: ${texts.map((t) => t.en).join("; ")}`,
+      {
+        field: first.field,
+        value: input[first.field],
+        failed: found,
+        onEstablishment: input.onEstablishment,
+        contractMonths: input.contractMonths,
+        postCategory: input.postCategory
+      }
     )
   )
 }

@@ -1,6 +1,6 @@
 /** Resident identity number (公民身份号码), GB 11643-1999; M14.1, M17.3. */
 import { Either, ParseResult, Schema } from "effect"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 
 /**
  * A resident identity number in its normalised 18-character form (upper-case `X`, no surrounding space).
@@ -21,26 +21,6 @@ export type IdentityNumber = typeof IdentityNumber.Type
  * @since 0.1.0
  */
 export type Part = "length" | "characters" | "addressCode" | "birthDate" | "sequence" | "checkCharacter"
-
-/**
- * A refused identity number, M17.3. `details.part` says which part is wrong; `expected` / `actual` where they
- * apply.
- *
- * @since 0.1.0
- */
-export class IdentityNumberError extends Schema.TaggedError<IdentityNumberError>()(
-  "IdentityNumberError",
-  RuleError.fields
-) {
-  override get message() {
-    return RuleError.format(this)
-  }
-
-  /** The part of the number that is wrong. */
-  get part(): Part {
-    return this.details.part as Part
-  }
-}
 
 /**
  * The province-level codes of GB/T 2260 (the first two digits of an address code), Hong Kong (81) and Macau
@@ -169,8 +149,7 @@ const refuse = (
   zh: string,
   en: string,
   extra: { readonly expected?: string; readonly actual?: string; readonly position?: number } = {}
-): IdentityNumberError =>
-  new IdentityNumberError(RuleError.violation("M17.3", zh, en, { field: "identityNumber", value, part, ...extra }))
+): Refusal.Refusal => Refusal.invalid("M17.3", zh, en, { field: "identityNumber", value, part, ...extra })
 
 const isValidAddressCode = (code: string, permitCodes: ReadonlyArray<string>): boolean =>
   provinceCodes.includes(code.slice(0, 2)) || permitCodes.includes(code)
@@ -185,7 +164,7 @@ const checkParts = (
   today: string,
   permitCodes: ReadonlyArray<string>,
   allowZeroSequence: boolean
-): Either.Either<IdentityNumber, IdentityNumberError> => {
+): Either.Either<IdentityNumber, Refusal.Refusal> => {
   const address = candidate.slice(0, 6)
   if (!isValidAddressCode(address, permitCodes)) {
     return Either.left(
@@ -268,7 +247,7 @@ const firstNonDigit = (s: string): { readonly position: number; readonly char: s
  *
  * @since 0.1.0
  */
-export const parse = (input: string, options: ParseOptions): Either.Either<IdentityNumber, IdentityNumberError> => {
+export const parse = (input: string, options: ParseOptions): Either.Either<IdentityNumber, Refusal.Refusal> => {
   const today = todayDigits(options.today)
   const trimmed = input.trim()
   const value = trimmed.endsWith("x") ? `${trimmed.slice(0, -1)}X` : trimmed
@@ -338,7 +317,7 @@ export interface LegacyOptions {
 export const fromLegacy = (
   input: string,
   options: LegacyOptions = {}
-): Either.Either<IdentityNumber, IdentityNumberError> => {
+): Either.Either<IdentityNumber, Refusal.Refusal> => {
   const value = input.trim()
   if (value.length !== 15) {
     return Either.left(
@@ -436,7 +415,7 @@ const sexNames = { "1": ["男", "male"], "2": ["女", "female"] } as const
  *
  * @since 0.1.0
  */
-export const checkConsistency = (id: IdentityNumber, recorded: Recorded): Either.Either<void, IdentityNumberError> => {
+export const checkConsistency = (id: IdentityNumber, recorded: Recorded): Either.Either<void, Refusal.Refusal> => {
   const born = birthDate(id)
   if (recorded.birthDate !== undefined && recorded.birthDate !== born) {
     return Either.left(

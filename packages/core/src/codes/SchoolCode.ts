@@ -11,7 +11,7 @@
  * @since 0.1.0
  */
 import { Either, Option, Schema } from "effect"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 import * as Division from "./Division.js"
 import * as SchoolType from "./SchoolType.js"
 
@@ -22,29 +22,18 @@ import * as SchoolType from "./SchoolType.js"
  */
 export type Part = "length" | "category" | "province" | "categoryAgreement" | "provinceAgreement"
 
-/**
- * A refusal of a school identification code; `details` name the field ("schoolCode"), the value and the part.
- *
- * @since 0.1.0
- */
-export class SchoolCodeError extends Schema.TaggedError<SchoolCodeError>()("SchoolCodeError", RuleError.fields) {
-  override get message() {
-    return RuleError.format(this)
-  }
-}
-
 const refuse = (
   part: Part,
   zh: string,
   en: string,
   value: string,
   more: Readonly<Record<string, unknown>> = {}
-): Either.Either<never, SchoolCodeError> =>
-  Either.left(new SchoolCodeError(RuleError.violation("M12.1", zh, en, { field: "schoolCode", value, part, ...more })))
+): Either.Either<never, Refusal.Refusal> =>
+  Either.left(Refusal.invalid("M12.1", zh, en, { field: "schoolCode", value, part, ...more }))
 
 const tenDigits = /^\d{10}$/
 
-const check = (input: string): Either.Either<void, SchoolCodeError> => {
+const check = (input: string): Either.Either<void, Refusal.Refusal> => {
   if (!tenDigits.test(input)) {
     return refuse("length", "学校标识码应为10位数字", "a school identification code has 10 digits", input)
   }
@@ -107,7 +96,7 @@ export interface Parts {
  *
  * @since 0.1.0
  */
-export const parse = (input: string): Either.Either<Parts, SchoolCodeError> =>
+export const parse = (input: string): Either.Either<Parts, Refusal.Refusal> =>
   Either.map(check(input), () => ({
     code: input as SchoolCode,
     category: input.slice(0, 2),
@@ -124,7 +113,7 @@ export const parse = (input: string): Either.Either<Parts, SchoolCodeError> =>
 export const decide = (
   input: string,
   context: { readonly schoolType: string; readonly provinceCode: string }
-): Either.Either<Parts, SchoolCodeError> =>
+): Either.Either<Parts, Refusal.Refusal> =>
   Either.flatMap(parse(input), (parts) => {
     const expected = SchoolType.category(context.schoolType)
     if (!Option.exists(expected, (c) => c === parts.category)) {

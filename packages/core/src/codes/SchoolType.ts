@@ -19,7 +19,7 @@
  * @since 0.1.0
  */
 import { Either, Option, Schema } from "effect"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 
 /**
  * The education stage of a category, for the choices that depend on it (which e-file version, which rules):
@@ -248,45 +248,30 @@ export const getCategory = (code: string): Option.Option<Category> => Option.fro
 export const isCovered = (code: string): boolean => Option.exists(get(code), (t) => t.covered)
 
 /**
- * A refusal of a school type.
- *
- * @since 0.1.0
- */
-export class SchoolTypeError extends Schema.TaggedError<SchoolTypeError>()("SchoolTypeError", RuleError.fields) {
-  override get message() {
-    return RuleError.format(this)
-  }
-}
-
-/**
  * Decide a school's type: a code of the 办学类型 table whose category the system covers. M4.1.
  *
  * @since 0.1.0
  */
-export const decideCovered = (code: string): Either.Either<SchoolTypeEntry, SchoolTypeError> =>
+export const decideCovered = (code: string): Either.Either<SchoolTypeEntry, Refusal.Refusal> =>
   Option.match(get(code), {
     onNone: () =>
       Either.left(
-        new SchoolTypeError(
-          RuleError.violation(
-            "M4.1",
-            `${code}不是办学类型代码`,
-            `${JSON.stringify(code)} is not a school type (办学类型) code`,
-            { field: "schoolType", value: code }
-          )
+        Refusal.invalid(
+          "M4.1",
+          `${code}不是办学类型代码`,
+          `${JSON.stringify(code)} is not a school type (办学类型) code`,
+          { field: "schoolType", value: code }
         )
       ),
     onSome: (type) =>
       type.covered
         ? Either.right(type)
         : Either.left(
-            new SchoolTypeError(
-              RuleError.violation(
-                "M4.1",
-                `${type.zh}（${categoryByCode.get(type.category)!.zh}）不在教师系统覆盖的学校范围内`,
-                `a ${type.code} ${type.zh} (category ${type.category}) is not a school the system covers`,
-                { field: "schoolType", value: code, category: type.category }
-              )
+            Refusal.invalid(
+              "M4.1",
+              `${type.zh}（${categoryByCode.get(type.category)!.zh}）不在教师系统覆盖的学校范围内`,
+              `a ${type.code} ${type.zh} (category ${type.category}) is not a school the system covers`,
+              { field: "schoolType", value: code, category: type.category }
             )
           )
   })

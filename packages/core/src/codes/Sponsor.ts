@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import { Either, Option, Schema } from "effect"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 
 const table = {
   "21": { zh: "公办", legacy: false, replacedBy: undefined },
@@ -68,28 +68,15 @@ const byCode: ReadonlyMap<string, SponsorEntry> = new Map(sponsors.map((s) => [s
  */
 export const get = (code: string): Option.Option<SponsorEntry> => Option.fromNullable(byCode.get(code))
 
-/**
- * A refusal of a sponsor code.
- *
- * @since 0.1.0
- */
-export class SponsorError extends Schema.TaggedError<SponsorError>()("SponsorError", RuleError.fields) {
-  override get message() {
-    return RuleError.format(this)
-  }
-}
-
 const current = sponsors.filter((s) => !s.legacy)
 const currentList = current.map((s) => `${s.code} ${s.zh}`).join(", ")
 
 const unknown = (code: string) =>
-  new SponsorError(
-    RuleError.violation(
-      "M4.1",
-      `${code}不是学校办别代码（应为${currentList}）`,
-      `${JSON.stringify(code)} is not a sponsor (学校办别) code; use one of ${currentList}`,
-      { field: "sponsor", value: code }
-    )
+  Refusal.invalid(
+    "M4.1",
+    `${code}不是学校办别代码（应为${currentList}）`,
+    `${JSON.stringify(code)} is not a sponsor (学校办别) code; use one of ${currentList}`,
+    { field: "sponsor", value: code }
   )
 
 /**
@@ -97,7 +84,7 @@ const unknown = (code: string) =>
  *
  * @since 0.1.0
  */
-export const read = (code: string): Either.Either<SponsorEntry, SponsorError> =>
+export const read = (code: string): Either.Either<SponsorEntry, Refusal.Refusal> =>
   Option.match(get(code), { onNone: () => Either.left(unknown(code)), onSome: Either.right })
 
 /**
@@ -106,19 +93,17 @@ export const read = (code: string): Either.Either<SponsorEntry, SponsorError> =>
  *
  * @since 0.1.0
  */
-export const decide = (code: string): Either.Either<SponsorEntry, SponsorError> =>
+export const decide = (code: string): Either.Either<SponsorEntry, Refusal.Refusal> =>
   Either.flatMap(read(code), (sponsor) => {
     if (!sponsor.legacy) return Either.right(sponsor)
     const replacement = sponsor.replacedBy === undefined ? undefined : byCode.get(sponsor.replacedBy)
     const use = replacement === undefined ? currentList : `${replacement.code} ${replacement.zh}`
     return Either.left(
-      new SponsorError(
-        RuleError.violation(
-          "M4.1",
-          `学校办别${code}（${sponsor.zh}）为旧代码，请改用${use}`,
-          `sponsor ${code} (${sponsor.zh}) is a legacy code; use ${use}`,
-          { field: "sponsor", value: code, replacedBy: replacement?.code }
-        )
+      Refusal.invalid(
+        "M4.1",
+        `学校办别${code}（${sponsor.zh}）为旧代码，请改用${use}`,
+        `sponsor ${code} (${sponsor.zh}) is a legacy code; use ${use}`,
+        { field: "sponsor", value: code, replacedBy: replacement?.code }
       )
     )
   })

@@ -17,7 +17,7 @@
 import { Either, Schema } from "effect"
 import type * as Account from "../accounts/Account.js"
 import type * as Authorization from "../accounts/Authorization.js"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 import * as Review from "./Review.js"
 
 /**
@@ -71,24 +71,10 @@ export interface ChangeRequest {
   readonly appliedVersion: number | undefined
 }
 
-/**
- * A refused step of a change request, naming the rule.
- *
- * @since 0.1.0
- */
-export class ChangeRequestError extends Schema.TaggedError<ChangeRequestError>()(
-  "ChangeRequestError",
-  RuleError.fields
-) {
-  override get message() {
-    return RuleError.format(this)
-  }
-}
-
 const fail = (zh: string, en: string, details: Record<string, unknown>) =>
-  Either.left(new ChangeRequestError(RuleError.violation("M19.2", zh, en, details)))
+  Either.left(Refusal.invalid("M19.2", zh, en, details))
 
-const refuseWith = (v: RuleError.Violation) => Either.left(new ChangeRequestError(v))
+const refuseWith = (v: Refusal.Refusal) => Either.left(v)
 
 const isBlank = (s: string) => s.trim().length === 0
 
@@ -120,7 +106,7 @@ export const request = (
   input: NewRequest,
   actor: Authorization.Actor,
   context: Authorization.Context
-): Either.Either<ChangeRequest, ChangeRequestError> => {
+): Either.Either<ChangeRequest, Refusal.Refusal> => {
   const refusal = Review.decideSchoolAdmin(actor, input.unit, context, "M19.2", "WriteTeacher")
   if (refusal !== undefined) return refuseWith(refusal)
   if (input.entry.state !== "effective") {
@@ -188,7 +174,7 @@ export const approve = (
   req: ChangeRequest,
   actor: Authorization.Actor,
   context: Authorization.Context
-): Either.Either<ChangeRequest, ChangeRequestError> =>
+): Either.Either<ChangeRequest, Refusal.Refusal> =>
   Either.map(decideBureau(req, actor, context), () => ({
     ...req,
     status: "approved" as const,
@@ -206,7 +192,7 @@ export const refuse = (
   actor: Authorization.Actor,
   reason: string,
   context: Authorization.Context
-): Either.Either<ChangeRequest, ChangeRequestError> =>
+): Either.Either<ChangeRequest, Refusal.Refusal> =>
   Either.flatMap(decideBureau(req, actor, context), () =>
     isBlank(reason)
       ? fail("审核不通过须说明理由", "a refusal states its reason", { field: "reason", value: reason, request: req.id })
@@ -229,7 +215,7 @@ export const refuse = (
 export const decideApply = (
   req: ChangeRequest,
   currentEntryVersion: number
-): Either.Either<ChangeRequest, ChangeRequestError> => {
+): Either.Either<ChangeRequest, Refusal.Refusal> => {
   if (req.status !== "approved") {
     return fail(
       "变更须经主管教育行政部门审核通过后才能生效",

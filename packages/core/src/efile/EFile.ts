@@ -14,7 +14,7 @@ import type * as Authorization from "../accounts/Authorization.js"
 import * as IdentityNumber from "../codes/IdentityNumber.js"
 import * as SchoolType from "../codes/SchoolType.js"
 import type * as Unit from "../hierarchy/Unit.js"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 import type * as EmploymentStatus from "./EmploymentStatus.js"
 import * as Indicator from "./Indicator.js"
 import type * as Review from "./Review.js"
@@ -107,23 +107,12 @@ export const stageOf = (school: Unit.Unit): Option.Option<SchoolType.Stage> =>
   Option.flatMap(Option.fromNullable(school.school), (s) => Option.map(SchoolType.get(s.schoolType), (t) => t.stage))
 
 /**
- * An e-file refused: problem data (M17.3, M17.4), an e-file where none can be (M21.1), or an entry of the wrong kind.
- *
- * @since 0.1.0
- */
-export class EFileError extends Schema.TaggedError<EFileError>()("EFileError", RuleError.fields) {
-  override get message() {
-    return RuleError.format(this)
-  }
-}
-
-/**
  * The problems of the identity check (M17.3) in a basic-information record: the validator's refusals that are only
  * about the identity number. A record with these can be kept as problem data; any other refusal refuses the record.
  *
  * @since 0.1.0
  */
-export const identityProblems = (error: Indicator.IndicatorError): Option.Option<ReadonlyArray<Review.Problem>> => {
+export const identityProblems = (error: Refusal.Refusal): Option.Option<ReadonlyArray<Review.Problem>> => {
   const issues = (error.details.issues ?? [error]) as ReadonlyArray<{
     readonly rule?: string
     readonly en?: string
@@ -138,8 +127,8 @@ export const identityProblems = (error: Indicator.IndicatorError): Option.Option
  *
  * @since 0.1.0
  */
-export const duplicateRefusal = (idType: string, idNumber: string, holder?: string): RuleError.Violation =>
-  RuleError.violation(
+export const duplicateRefusal = (idType: string, idNumber: string, holder?: string): Refusal.Refusal =>
+  Refusal.conflict(
     "M17.4",
     "该身份证件号已有在用的电子档案（一人一档），不能重复建档",
     "this identity document already has an active e-file (one person, one e-file)",
@@ -220,27 +209,23 @@ export const decideNewEntry = (
   efile: EFile,
   group: string,
   existing: ReadonlyArray<Pick<Entry, "group">>
-): Either.Either<Indicator.Group, EFileError> => {
+): Either.Either<Indicator.Group, Refusal.Refusal> => {
   const g = Indicator.getGroup(schema, group)
   if (g === undefined) {
     return Either.left(
-      new EFileError(
-        RuleError.violation("M11.1", `没有指标类别${group}`, `there is no record group ${JSON.stringify(group)}`, {
-          field: "group",
-          value: group
-        })
-      )
+      Refusal.invalid("M11.1", `没有指标类别${group}`, `there is no record group ${JSON.stringify(group)}`, {
+        field: "group",
+        value: group
+      })
     )
   }
   if (g.cardinality === "one" && existing.some((e) => e.group === group)) {
     return Either.left(
-      new EFileError(
-        RuleError.violation(
-          "M19.2",
-          `${g.zh}每人只有一条，已有的信息通过审核中的修改或变更申请更改`,
-          `${g.key} holds one record per teacher: change the existing one (in review, or by a change request)`,
-          { field: "group", value: group, teacher: efile.id }
-        )
+      Refusal.invalid(
+        "M19.2",
+        `${g.zh}每人只有一条，已有的信息通过审核中的修改或变更申请更改`,
+        `${g.key} holds one record per teacher: change the existing one (in review, or by a change request)`,
+        { field: "group", value: group, teacher: efile.id }
       )
     )
   }

@@ -21,7 +21,7 @@ import { Either, Option, Schema } from "effect"
 import type * as Account from "../accounts/Account.js"
 import type * as Authorization from "../accounts/Authorization.js"
 import * as Unit from "../hierarchy/Unit.js"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 import * as Review from "./Review.js"
 
 /**
@@ -192,22 +192,8 @@ export interface Recorded {
  */
 export type History = ReadonlyArray<Recorded>
 
-/**
- * A refused status change, naming the rule.
- *
- * @since 0.1.0
- */
-export class EmploymentStatusError extends Schema.TaggedError<EmploymentStatusError>()(
-  "EmploymentStatusError",
-  RuleError.fields
-) {
-  override get message() {
-    return RuleError.format(this)
-  }
-}
-
 const fail = (zh: string, en: string, details: Record<string, unknown>) =>
-  Either.left(new EmploymentStatusError(RuleError.violation("M22.1", zh, en, details)))
+  Either.left(Refusal.invalid("M22.1", zh, en, details))
 
 const isDay = Schema.is(Unit.Day)
 
@@ -234,9 +220,9 @@ export const recordChange = (
   actor: Authorization.Actor,
   unit: Authorization.UnitRef,
   context: Authorization.Context = noCertificates
-): Either.Either<History, EmploymentStatusError> => {
+): Either.Either<History, Refusal.Refusal> => {
   const refusal = Review.decideSchoolAdmin(actor, unit, context, "M22.1", "WriteTeacher")
-  if (refusal !== undefined) return Either.left(new EmploymentStatusError(refusal))
+  if (refusal !== undefined) return Either.left(refusal)
   if (!isDay(change.effective)) {
     return fail("变动日期格式应为YYYY-MM-DD", "a status change is dated YYYY-MM-DD", {
       field: "effective",

@@ -34,7 +34,7 @@ import { assign, initialTransition, type SnapshotFrom, setup, transition } from 
 import type * as Account from "../accounts/Account.js"
 import * as Authorization from "../accounts/Authorization.js"
 import * as Unit from "../hierarchy/Unit.js"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 
 /**
  * The states of an entry.
@@ -65,7 +65,7 @@ export type Check = typeof Check.Type
  *
  * @since 0.1.0
  */
-export const checkRule: Record<Check, RuleError.RuleId> = { identity: "M17.3", duplicate: "M17.4" }
+export const checkRule: Record<Check, Refusal.RuleId> = { identity: "M17.3", duplicate: "M17.4" }
 
 /**
  * An open problem: which check failed and what it found.
@@ -221,17 +221,6 @@ export interface Context {
   readonly history: ReadonlyArray<HistoryItem>
 }
 
-/**
- * A refused review event, naming the rule.
- *
- * @since 0.1.0
- */
-export class ReviewError extends Schema.TaggedError<ReviewError>()("ReviewError", RuleError.fields) {
-  override get message() {
-    return RuleError.format(this)
-  }
-}
-
 /** The machine's events: the public event with the policy the guards apply. */
 type MachineEvent = Event & { readonly policy: Policy }
 
@@ -252,10 +241,10 @@ const details = (event: Pick<Event, "type" | "actor" | "unit">, more: Record<str
   ...more
 })
 
-const entryUnitRefusal = (unit: Authorization.UnitRef): RuleError.Violation | undefined =>
+const entryUnitRefusal = (unit: Authorization.UnitRef): Refusal.Refusal | undefined =>
   unit.kind === "school" || unit.kind === "department"
     ? undefined
-    : RuleError.violation(
+    : Refusal.invalid(
         "M17.1",
         "教师信息属于学校或其二级部门",
         "a teacher's entry belongs to a school or one of its departments",
@@ -274,9 +263,9 @@ export const decideSchoolAdmin = (
   actor: Authorization.Actor,
   unit: Authorization.UnitRef,
   context: Authorization.Context,
-  rule: RuleError.RuleId,
+  rule: Refusal.RuleId,
   action: "ReviewTeacher" | "WriteTeacher" = "ReviewTeacher"
-): RuleError.Violation | undefined => {
+): Refusal.Refusal | undefined => {
   const notEntry = entryUnitRefusal(unit)
   if (notEntry !== undefined) return notEntry
   const refusal = Authorization.decide(actor, { _tag: action, unit }, context)
@@ -288,7 +277,7 @@ export const decideSchoolAdmin = (
   ) {
     return undefined
   }
-  return RuleError.violation(
+  return Refusal.forbidden(
     rule,
     "须由教师所在学校（或其二级部门）的信息管理员办理",
     "only an info admin of the teacher's school (or of the teacher's department) does this",
@@ -306,15 +295,15 @@ export const decideBureauAdmin = (
   actor: Authorization.Actor,
   unit: Authorization.UnitRef,
   context: Authorization.Context,
-  rule: RuleError.RuleId
-): RuleError.Violation | undefined => {
+  rule: Refusal.RuleId
+): Refusal.Refusal | undefined => {
   const notEntry = entryUnitRefusal(unit)
   if (notEntry !== undefined) return notEntry
   const refusal = Authorization.decide(actor, { _tag: "ReviewTeacher", unit }, context)
   if (refusal !== undefined) return refusal
   const bureau = Option.getOrUndefined(Unit.competentBureauId(unit))
   if (actor.role === "infoAdmin" && actor.unit.id === bureau) return undefined
-  return RuleError.violation(
+  return Refusal.forbidden(
     rule,
     "须由学校的主管教育行政部门的信息管理员办理",
     "only an info admin of the school's competent bureau does this",
@@ -327,7 +316,7 @@ const decideEnter = (entry: EntryRef, event: Event, context: Authorization.Conte
   const notEntry = entryUnitRefusal(event.unit)
   if (notEntry !== undefined) return notEntry
   if (event.actor.role === "teacher" && !entry.teacherMayEnter) {
-    return RuleError.violation(
+    return Refusal.invalid(
       "M16.1",
       "考核结果、待遇、师德和专业技术职务等信息由学校或教育行政部门填报，教师本人不能填报",
       "assessment, pay, ethics and title records are entered by the school or a bureau, never by the teacher",
@@ -346,7 +335,7 @@ const decideEnter = (entry: EntryRef, event: Event, context: Authorization.Conte
 const openProblemRefusal = (context: Context, event: Event) => {
   const problem = context.problems[0]
   if (problem === undefined) return undefined
-  return RuleError.violation(
+  return Refusal.invalid(
     checkRule[problem.check],
     problem.check === "identity"
       ? "未通过身份证校验的问题数据，核查处理前不能审核通过"
@@ -356,8 +345,8 @@ const openProblemRefusal = (context: Context, event: Event) => {
   )
 }
 
-const blankRefusal = (rule: RuleError.RuleId, field: string, value: string, zh: string, en: string, event: Event) =>
-  isBlank(value) ? RuleError.violation(rule, zh, en, details(event, { field, value })) : undefined
+const blankRefusal = (rule: Refusal.RuleId, field: string, value: string, zh: string, en: string, event: Event) =>
+  isBlank(value) ? Refusal.invalid(rule, zh, en, details(event, { field, value })) : undefined
 
 /**
  * The rules of an event the state accepts: who may send it and what it must carry. Undefined when allowed. The
@@ -370,9 +359,9 @@ export const decideEvent = (
   context: Context,
   event: Event,
   policy: Policy = noCertificates
-): RuleError.Violation | undefined => {
+): Refusal.Refusal | undefined => {
   if (Number.isNaN(Date.parse(event.at))) {
-    return RuleError.violation(
+    return Refusal.invalid(
       "M17.1",
       "事件时间应为ISO 8601时刻",
       "an event's time is an ISO 8601 instant",
@@ -405,7 +394,7 @@ export const decideEvent = (
         ) ??
         (isDay(event.signedOn)
           ? undefined
-          : RuleError.violation(
+          : Refusal.invalid(
               "M17.1",
               "校长签字日期格式应为YYYY-MM-DD",
               "the principal's sign-off is dated YYYY-MM-DD",
@@ -437,7 +426,7 @@ export const decideEvent = (
           event
         ) ??
         (context.problems.some((p) => p.check === event.problem.check)
-          ? RuleError.violation(
+          ? Refusal.invalid(
               rule,
               "该问题已标记，尚未处理",
               `a ${event.problem.check} problem is already open`,
@@ -452,7 +441,7 @@ export const decideEvent = (
         decideSchoolAdmin(event.actor, event.unit, auth, rule) ??
         (context.problems.some((p) => p.check === event.check)
           ? undefined
-          : RuleError.violation(
+          : Refusal.invalid(
               rule,
               "没有待处理的该类问题",
               `no ${event.check} problem is open`,
@@ -625,17 +614,17 @@ export const decide = (
   snapshot: Snapshot,
   event: Event,
   policy: Policy = noCertificates
-): RuleError.Violation | undefined => {
+): Refusal.Refusal | undefined => {
   const state = snapshot.value
   if (!accepts(state, event.type)) {
     return state === "effective"
-      ? RuleError.violation(
+      ? Refusal.invalid(
           "M19.2",
           "已生效的信息不能直接修改，须由学校信息管理员提出变更申请",
           "an effective entry changes only through a change request by the school's info admin",
           details(event, { field: "type", value: event.type, state })
         )
-      : RuleError.violation(
+      : Refusal.invalid(
           "M17.1",
           `当前状态（${state}）不接受此操作`,
           `an entry in state ${state} does not accept ${event.type}`,
@@ -661,9 +650,9 @@ export const send = (
   snapshot: Snapshot,
   event: Event,
   policy: Policy = noCertificates
-): Either.Either<Snapshot, ReviewError> => {
+): Either.Either<Snapshot, Refusal.Refusal> => {
   const refusal = decide(snapshot, event, policy)
-  if (refusal !== undefined) return Either.left(new ReviewError(refusal))
+  if (refusal !== undefined) return Either.left(refusal)
   const [next] = transition(machine, snapshot, { ...event, policy })
   // The guard and `decide` are one function: an allowed event that moved nothing is a bug.
   if (next === snapshot) throw new Error(`Review: ${event.type} allowed in ${snapshot.value} but not taken`)
@@ -713,7 +702,7 @@ export const submitNew = (
   entries: ReadonlyArray<EntryRef>,
   event: EventBase,
   policy: Policy = noCertificates
-): Either.Either<ReadonlyArray<Persisted>, ReviewError> => {
+): Either.Either<ReadonlyArray<Persisted>, Refusal.Refusal> => {
   const submit = (entry: EntryRef) => Either.map(send(initial(entry), { ...event, type: "submit" }, policy), persist)
   const first = entries[0]
   if (first === undefined) return Either.right([])

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Either, Schema } from "effect"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 
 /**
  * @since 0.1.0
@@ -35,17 +35,6 @@ export const national: Deployment = { _tag: "National" }
 export const provincial = (provinceCode: string): Deployment => ({ _tag: "Provincial", provinceCode })
 
 /**
- * A unit that does not belong in this deployment, M2.3.
- *
- * @since 0.1.0
- */
-export class DeploymentError extends Schema.TaggedError<DeploymentError>()("DeploymentError", RuleError.fields) {
-  override get message() {
-    return RuleError.format(this)
-  }
-}
-
-/**
  * The root kind of a deployment: the national unit, or the province of a provincial system.
  *
  * @since 0.1.0
@@ -62,17 +51,15 @@ export const rootKind = (deployment: Deployment): "national" | "province" =>
 export const admit = (
   deployment: Deployment,
   unit: { readonly kind: string; readonly provinceCode: string | undefined; readonly code: string }
-): Either.Either<void, DeploymentError> => {
+): Either.Either<void, Refusal.Refusal> => {
   if (deployment._tag === "National") return Either.void
   if (unit.provinceCode === deployment.provinceCode) return Either.void
   return Either.left(
-    new DeploymentError(
-      RuleError.violation(
-        "M2.3",
-        `省级教师系统只容纳本省（${deployment.provinceCode}）的单位`,
-        `a provincial system holds only its own province (${deployment.provinceCode}); this ${unit.kind} belongs to ${unit.provinceCode ?? "no province"}`,
-        { field: "code", value: unit.code, kind: unit.kind, deploymentProvince: deployment.provinceCode }
-      )
+    Refusal.invalid(
+      "M2.3",
+      `省级教师系统只容纳本省（${deployment.provinceCode}）的单位`,
+      `a provincial system holds only its own province (${deployment.provinceCode}); this ${unit.kind} belongs to ${unit.provinceCode ?? "no province"}`,
+      { field: "code", value: unit.code, kind: unit.kind, deploymentProvince: deployment.provinceCode }
     )
   )
 }

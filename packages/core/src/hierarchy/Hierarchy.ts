@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { Either, Option } from "effect"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 import type * as Deployment from "./Deployment.js"
 import * as Unit from "./Unit.js"
 
@@ -31,8 +31,8 @@ export const make = (deployment: Deployment.Deployment): Hierarchy => ({
   codes: new Map()
 })
 
-const refuse = (rule: RuleError.RuleId, zh: string, en: string, details: Record<string, unknown>) =>
-  Either.left(new Unit.UnitError(RuleError.violation(rule, zh, en, details)))
+const refuse = (rule: Refusal.RuleId, zh: string, en: string, details: Record<string, unknown>) =>
+  Either.left(Refusal.invalid(rule, zh, en, details))
 
 /** Codes unique together: a department's code is unique within its school only. */
 const codeKey = (unit: Pick<Unit.Unit, "kind" | "parentId" | "code">) =>
@@ -45,7 +45,7 @@ const addTo = (
   codes: Map<string, Unit.UnitId>,
   input: Unit.NewUnit,
   parentId: string | undefined
-): Either.Either<void, Unit.UnitError | Deployment.DeploymentError> =>
+): Either.Either<void, Refusal.Refusal | Refusal.Refusal> =>
   Either.gen(function* () {
     let parent: Unit.Unit | undefined
     if (parentId !== undefined) {
@@ -90,8 +90,7 @@ export const add = (
   hierarchy: Hierarchy,
   input: Unit.NewUnit,
   parentId: string | undefined
-): Either.Either<Hierarchy, Unit.UnitError | Deployment.DeploymentError> =>
-  addAll(hierarchy, [{ unit: input, parentId }])
+): Either.Either<Hierarchy, Refusal.Refusal | Refusal.Refusal> => addAll(hierarchy, [{ unit: input, parentId }])
 
 /**
  * Add units in order, parents first; all or nothing, failing on the first refusal.
@@ -101,7 +100,7 @@ export const add = (
 export const addAll = (
   hierarchy: Hierarchy,
   inputs: Iterable<{ readonly unit: Unit.NewUnit; readonly parentId: string | undefined }>
-): Either.Either<Hierarchy, Unit.UnitError | Deployment.DeploymentError> => {
+): Either.Either<Hierarchy, Refusal.Refusal | Refusal.Refusal> => {
   const units = new Map(hierarchy.units)
   const codes = new Map(hierarchy.codes)
   for (const { unit, parentId } of inputs) {

@@ -12,7 +12,7 @@ import * as Division from "../codes/Division.js"
 import * as SchoolCode from "../codes/SchoolCode.js"
 import * as SchoolType from "../codes/SchoolType.js"
 import * as Sponsor from "../codes/Sponsor.js"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 import * as Deployment from "./Deployment.js"
 
 /**
@@ -116,19 +116,8 @@ export interface Unit {
   readonly validFrom: string
 }
 
-/**
- * A refusal of a unit's creation or change, naming the rule.
- *
- * @since 0.1.0
- */
-export class UnitError extends Schema.TaggedError<UnitError>()("UnitError", RuleError.fields) {
-  override get message() {
-    return RuleError.format(this)
-  }
-}
-
-const fail = (rule: RuleError.RuleId, zh: string, en: string, details: Record<string, unknown>) =>
-  Either.left(new UnitError(RuleError.violation(rule, zh, en, details)))
+const fail = (rule: Refusal.RuleId, zh: string, en: string, details: Record<string, unknown>) =>
+  Either.left(Refusal.invalid(rule, zh, en, details))
 
 /**
  * What a caller supplies to create a unit.
@@ -291,7 +280,7 @@ const checkDivision = (input: NewUnit, parent: Unit | undefined) => {
 const checkSchool = (
   input: NewUnit,
   parent: Unit | undefined
-): Either.Either<SchoolAttributes | undefined, UnitError> => {
+): Either.Either<SchoolAttributes | undefined, Refusal.Refusal> => {
   if (input.kind !== "school") {
     return input.school === undefined
       ? Either.right(undefined)
@@ -308,8 +297,8 @@ const checkSchool = (
       value: undefined
     })
   }
-  const toUnitError = (e: { rule: RuleError.RuleId; zh: string; en: string; details: Record<string, unknown> }) =>
-    new UnitError(RuleError.violation(e.rule, e.zh, e.en, e.details))
+  const toUnitError = (e: { rule: Refusal.RuleId; zh: string; en: string; details: Record<string, unknown> }) =>
+    Refusal.invalid(e.rule, e.zh, e.en, e.details)
   return Either.gen(function* () {
     const type = yield* Either.mapLeft(SchoolType.decideCovered(school.schoolType), toUnitError)
     yield* Either.mapLeft(Sponsor.decide(school.sponsor), toUnitError)
@@ -372,7 +361,7 @@ export const decideCreate = (
   input: NewUnit,
   parent: Unit | undefined,
   deployment: Deployment.Deployment
-): Either.Either<Unit, UnitError | Deployment.DeploymentError> =>
+): Either.Either<Unit, Refusal.Refusal | Refusal.Refusal> =>
   Either.gen(function* () {
     const id = yield* checkId(input.id)
     const name = yield* checkName(input.name)
@@ -424,7 +413,7 @@ export const decideChange = (
   change: Change,
   effective: string,
   deployment: Deployment.Deployment
-): Either.Either<Unit, UnitError | Deployment.DeploymentError> =>
+): Either.Either<Unit, Refusal.Refusal | Refusal.Refusal> =>
   Either.gen(function* () {
     yield* checkDay("effective", effective)
     if (effective <= current.validFrom) {
@@ -481,8 +470,8 @@ export const decideChange = (
         const code = change._tag === "ChangeType" ? (change.code ?? current.code) : current.code
         const provinceCode = provinceCodeOf(current)!
         const candidate = { ...current, school, code }
-        const toUnitError = (e: { rule: RuleError.RuleId; zh: string; en: string; details: Record<string, unknown> }) =>
-          new UnitError(RuleError.violation(e.rule, e.zh, e.en, e.details))
+        const toUnitError = (e: { rule: Refusal.RuleId; zh: string; en: string; details: Record<string, unknown> }) =>
+          Refusal.invalid(e.rule, e.zh, e.en, e.details)
         yield* Either.mapLeft(SchoolType.decideCovered(school.schoolType), toUnitError)
         yield* Either.mapLeft(Sponsor.decide(school.sponsor), toUnitError)
         yield* Either.mapLeft(SchoolCode.decide(code, { schoolType: school.schoolType, provinceCode }), toUnitError)

@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { ruleIds } from "./internal/ruleIds.js"
-import type { RuleId } from "./RuleError.js"
+import type { RuleId } from "./Refusal.js"
 
 /**
  * Whether software enforces a rule.

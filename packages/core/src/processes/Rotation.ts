@@ -40,7 +40,7 @@ import type * as Account from "../accounts/Account.js"
 import type * as Authorization from "../accounts/Authorization.js"
 import * as Review from "../efile/Review.js"
 import * as Unit from "../hierarchy/Unit.js"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 
 /**
  * The states of a rotation, in the order of the process; the last three are final. A rotation without a change of
@@ -282,17 +282,6 @@ export interface Context {
 }
 
 /**
- * A refused initiation or event, naming the rule.
- *
- * @since 0.1.0
- */
-export class RotationError extends Schema.TaggedError<RotationError>()("RotationError", RuleError.fields) {
-  override get message() {
-    return RuleError.format(this)
-  }
-}
-
-/**
  * The deployment's certificate policy (M14.2), applied to every actor.
  *
  * @since 0.1.0
@@ -349,12 +338,12 @@ const decideParty = (
   party: Party,
   units: { readonly from: Authorization.UnitRef; readonly to: Authorization.UnitRef },
   auth: Authorization.Context,
-  rule: RuleError.RuleId,
+  rule: Refusal.RuleId,
   doing: { readonly zh: string; readonly en: string }
-): RuleError.Violation | undefined => {
+): Refusal.Refusal | undefined => {
   const { unit, bureau, ids } = partyUnits(party, units)
   const wrongParty = () =>
-    RuleError.violation(
+    Refusal.forbidden(
       rule,
       `须由${parties[party].zh}的信息管理员${doing.zh}`,
       `only an info admin of ${parties[party].en} ${doing.en}`,
@@ -391,10 +380,10 @@ export const decideInitiate = (
   input: Input,
   actor: Authorization.Actor,
   context: Authorization.Context
-): Either.Either<Snapshot, RotationError> => {
+): Either.Either<Snapshot, Refusal.Refusal> => {
   const rule = ruleOf(input.personnelRelationChanges)
-  const refuse = (refused: RuleError.RuleId, zh: string, en: string, more: Record<string, unknown>) =>
-    Either.left(new RotationError(RuleError.violation(refused, zh, en, { ...actorDetails(actor), ...more })))
+  const refuse = (refused: Refusal.RuleId, zh: string, en: string, more: Record<string, unknown>) =>
+    Either.left(Refusal.invalid(refused, zh, en, { ...actorDetails(actor), ...more }))
   for (const field of ["from", "to"] as const) {
     if (!isSchoolSide(input[field])) {
       return refuse(
@@ -412,7 +401,7 @@ export const decideInitiate = (
     zh: "发起交流轮岗",
     en: "initiates a rotation"
   })
-  if (notDispatching !== undefined) return Either.left(new RotationError(notDispatching))
+  if (notDispatching !== undefined) return Either.left(notDispatching)
   if (!input.teacher.active) {
     return refuse("M24.3", "不在岗的教师不能交流轮岗", "a teacher who is not active cannot be rotated", {
       field: "teacher.active",
@@ -477,10 +466,10 @@ export const decideEvent = (
   context: Context,
   event: Event,
   policy: Policy = Review.noCertificates
-): RuleError.Violation | undefined => {
+): Refusal.Refusal | undefined => {
   const rule = ruleOf(context.personnelRelationChanges)
   if (!isInstant(event.at)) {
-    return RuleError.violation(
+    return Refusal.invalid(
       rule,
       "事件时间应为ISO 8601时刻",
       "an event's time is an ISO 8601 instant",
@@ -498,7 +487,7 @@ export const decideEvent = (
   const refusal = decideParty(event.actor, party, context, auth, rule, doing)
   if (refusal !== undefined || event.type === "confirm") return refusal
   return isBlank(event.reason)
-    ? RuleError.violation(
+    ? Refusal.invalid(
         rule,
         event.type === "reject" ? "退回须说明理由" : "撤回须说明理由",
         `a ${event.type === "reject" ? "rejection" : "withdrawal"} gives its reason`,
@@ -507,15 +496,15 @@ export const decideEvent = (
     : undefined
 }
 
-const notAccepted = (state: State, context: Context, event: Event): RuleError.Violation =>
+const notAccepted = (state: State, context: Context, event: Event): Refusal.Refusal =>
   isFinal(state)
-    ? RuleError.violation(
+    ? Refusal.invalid(
         ruleOf(context.personnelRelationChanges),
         `交流轮岗已结束（${state}），不再接受任何操作`,
         `a ${state} rotation accepts nothing more`,
         details(event, { field: "type", value: event.type, state })
       )
-    : RuleError.violation(
+    : Refusal.invalid(
         ruleOf(context.personnelRelationChanges),
         `当前状态（${state}）不接受此操作`,
         `a rotation in state ${state} does not accept ${event.type}`,
@@ -655,7 +644,7 @@ export const decide = (
   snapshot: Snapshot,
   event: Event,
   policy: Policy = Review.noCertificates
-): RuleError.Violation | undefined => {
+): Refusal.Refusal | undefined => {
   const state = snapshot.value
   if (!accepts(state, event.type)) return notAccepted(state, snapshot.context, event)
   return decideEvent(state, snapshot.context, event, policy)
@@ -670,9 +659,9 @@ export const send = (
   snapshot: Snapshot,
   event: Event,
   policy: Policy = Review.noCertificates
-): Either.Either<Snapshot, RotationError> => {
+): Either.Either<Snapshot, Refusal.Refusal> => {
   const refusal = decide(snapshot, event, policy)
-  if (refusal !== undefined) return Either.left(new RotationError(refusal))
+  if (refusal !== undefined) return Either.left(refusal)
   const [next] = transition(machine, snapshot, { ...event, policy })
   // The guard and `decide` are one function: an allowed event that moved nothing is a bug.
   if (next === snapshot) throw new Error(`Rotation: ${event.type} allowed in ${snapshot.value} but not taken`)

@@ -41,7 +41,7 @@ import type * as Account from "../accounts/Account.js"
 import type * as Authorization from "../accounts/Authorization.js"
 import * as Review from "../efile/Review.js"
 import * as Unit from "../hierarchy/Unit.js"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 
 /**
  * The states of a transfer, in the order of the process; the last three are final.
@@ -150,7 +150,7 @@ export interface Step {
   readonly state: OpenState
   readonly party: Party
   readonly role: "infoAdmin"
-  readonly rule: RuleError.RuleId
+  readonly rule: Refusal.RuleId
 }
 
 /**
@@ -253,17 +253,6 @@ export interface Context {
 }
 
 /**
- * A refused initiation or event, naming the rule.
- *
- * @since 0.1.0
- */
-export class TransferError extends Schema.TaggedError<TransferError>()("TransferError", RuleError.fields) {
-  override get message() {
-    return RuleError.format(this)
-  }
-}
-
-/**
  * The deployment's certificate policy (M14.2), applied to every actor.
  *
  * @since 0.1.0
@@ -284,7 +273,7 @@ const isDay = Schema.is(Unit.Day)
 const isInstant = (at: string) => !Number.isNaN(Date.parse(at))
 
 /** The rule an event's refusal names: skipping, repeating or taking a step by anyone else is M23.2's. */
-const eventRule: RuleError.RuleId = "M23.2"
+const eventRule: Refusal.RuleId = "M23.2"
 
 const actorDetails = (actor: Authorization.Actor) => ({
   actor: actor.accountId,
@@ -323,12 +312,12 @@ const decideParty = (
   party: Party,
   units: { readonly from: Authorization.UnitRef; readonly to: Authorization.UnitRef },
   auth: Authorization.Context,
-  rule: RuleError.RuleId,
+  rule: Refusal.RuleId,
   doing: { readonly zh: string; readonly en: string }
-): RuleError.Violation | undefined => {
+): Refusal.Refusal | undefined => {
   const { unit, bureau, ids } = partyUnits(party, units)
   const wrongParty = () =>
-    RuleError.violation(
+    Refusal.forbidden(
       rule,
       `须由${parties[party].zh}的信息管理员${doing.zh}`,
       `only an info admin of ${parties[party].en} ${doing.en}`,
@@ -359,9 +348,9 @@ export const decideInitiate = (
   input: Input,
   actor: Authorization.Actor,
   context: Authorization.Context
-): Either.Either<Snapshot, TransferError> => {
-  const refuse = (rule: RuleError.RuleId, zh: string, en: string, more: Record<string, unknown>) =>
-    Either.left(new TransferError(RuleError.violation(rule, zh, en, { ...actorDetails(actor), ...more })))
+): Either.Either<Snapshot, Refusal.Refusal> => {
+  const refuse = (rule: Refusal.RuleId, zh: string, en: string, more: Record<string, unknown>) =>
+    Either.left(Refusal.invalid(rule, zh, en, { ...actorDetails(actor), ...more }))
   if (input.kind !== "transfer") {
     return refuse(
       "M23.3",
@@ -387,7 +376,7 @@ export const decideInitiate = (
     zh: "发起调动",
     en: "initiates a transfer"
   })
-  if (notReceiving !== undefined) return Either.left(new TransferError(notReceiving))
+  if (notReceiving !== undefined) return Either.left(notReceiving)
   if (!input.teacher.active) {
     return refuse("M24.3", "不在岗的教师不能调动", "a teacher who is not active cannot be transferred", {
       field: "teacher.active",
@@ -443,9 +432,9 @@ export const decideEvent = (
   context: Context,
   event: Event,
   policy: Policy = Review.noCertificates
-): RuleError.Violation | undefined => {
+): Refusal.Refusal | undefined => {
   if (!isInstant(event.at)) {
-    return RuleError.violation(
+    return Refusal.invalid(
       eventRule,
       "事件时间应为ISO 8601时刻",
       "an event's time is an ISO 8601 instant",
@@ -463,7 +452,7 @@ export const decideEvent = (
   const refusal = decideParty(event.actor, party, context, auth, eventRule, doing)
   if (refusal !== undefined || event.type === "confirm") return refusal
   return isBlank(event.reason)
-    ? RuleError.violation(
+    ? Refusal.invalid(
         eventRule,
         event.type === "reject" ? "退回须说明理由" : "撤回须说明理由",
         `a ${event.type === "reject" ? "rejection" : "withdrawal"} gives its reason`,
@@ -472,15 +461,15 @@ export const decideEvent = (
     : undefined
 }
 
-const notAccepted = (state: State, event: Event): RuleError.Violation =>
+const notAccepted = (state: State, event: Event): Refusal.Refusal =>
   isFinal(state)
-    ? RuleError.violation(
+    ? Refusal.invalid(
         eventRule,
         `调动已结束（${state}），不再接受任何操作`,
         `a ${state} transfer accepts nothing more`,
         details(event, { field: "type", value: event.type, state })
       )
-    : RuleError.violation(
+    : Refusal.invalid(
         eventRule,
         `当前状态（${state}）不接受此操作`,
         `a transfer in state ${state} does not accept ${event.type}`,
@@ -596,7 +585,7 @@ export const decide = (
   snapshot: Snapshot,
   event: Event,
   policy: Policy = Review.noCertificates
-): RuleError.Violation | undefined => {
+): Refusal.Refusal | undefined => {
   const state = snapshot.value
   if (!accepts(state, event.type)) return notAccepted(state, event)
   return decideEvent(state, snapshot.context, event, policy)
@@ -611,9 +600,9 @@ export const send = (
   snapshot: Snapshot,
   event: Event,
   policy: Policy = Review.noCertificates
-): Either.Either<Snapshot, TransferError> => {
+): Either.Either<Snapshot, Refusal.Refusal> => {
   const refusal = decide(snapshot, event, policy)
-  if (refusal !== undefined) return Either.left(new TransferError(refusal))
+  if (refusal !== undefined) return Either.left(refusal)
   const [next] = transition(machine, snapshot, { ...event, policy })
   // The guard and `decide` are one function: an allowed event that moved nothing is a bug.
   if (next === snapshot) throw new Error(`Transfer: ${event.type} allowed in ${snapshot.value} but not taken`)

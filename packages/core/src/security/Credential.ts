@@ -10,7 +10,7 @@
  */
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto"
 import { Effect, Schema } from "effect"
-import * as RuleError from "../kernel/RuleError.js"
+import * as Refusal from "../kernel/Refusal.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Hashing
@@ -296,17 +296,6 @@ export const defaultPolicy: Policy = mlpsLevel3
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
- * A refusal of a password, naming the rule (M37.2). Its details never hold the password.
- *
- * @since 0.1.0
- */
-export class CredentialError extends Schema.TaggedError<CredentialError>()("CredentialError", RuleError.fields) {
-  override get message() {
-    return RuleError.format(this)
-  }
-}
-
-/**
  * A character class of a password. `symbol` is any character that is not an ASCII letter or digit.
  *
  * @since 0.1.0
@@ -431,13 +420,11 @@ export const failures = (
 
 const refuse = (found: ReadonlyArray<Failure>, policy: PasswordPolicy) => {
   const text = failureText(policy)
-  return new CredentialError(
-    RuleError.violation(
-      "M37.2",
-      `口令不符合要求：${found.map((f) => text[f].zh).join("；")}`,
-      `the password is refused: ${found.map((f) => text[f].en).join("; ")}`,
-      { field: "password", failed: found }
-    )
+  return Refusal.invalid(
+    "M37.2",
+    `口令不符合要求：${found.map((f) => text[f].zh).join("；")}`,
+    `the password is refused: ${found.map((f) => text[f].en).join("; ")}`,
+    { field: "password", failed: found }
   )
 }
 
@@ -451,7 +438,7 @@ export const decidePassword = (
   candidate: string,
   context: PasswordContext,
   policy: PasswordPolicy = defaultPolicy.password
-): Effect.Effect<void, CredentialError> =>
+): Effect.Effect<void, Refusal.Refusal> =>
   Effect.gen(function* () {
     const found = failures(candidate, context, policy)
     if (found.length > 0) return yield* Effect.fail(refuse(found, policy))

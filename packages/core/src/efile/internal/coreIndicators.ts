@@ -1,11 +1,11 @@
 /**
  * The national core indicators (信息采集指标) of the teacher e-file as data: the code tables and the 17 record groups.
- * `Indicator.ts` turns them into schemas. Sources: shared/spec/domain-facts.md; what it does not give is marked
- * `confirmed: false` (a field) or kept in a configurable table with documented defaults (codes).
+ * `indicator/Core.ts` turns them into the core schema. Sources: shared/spec/domain-facts.md; what it does not give
+ * is marked `confirmed: false` (a field) or kept in a configurable table with documented defaults (codes).
  */
 
 import { Stage } from "../../codes/SchoolType.js"
-import type { Code, CodeTable, Condition, CrossRule, Field, Filler, Group } from "../Indicator.js"
+import type { Code, CodeTable, Condition, CrossRule, Field, Filler, Group } from "../indicator/Model.js"
 
 // ── Code tables ──────────────────────────────────────────────────────────────────────────────────────────────────
 
