@@ -5,8 +5,8 @@
  *
  * @since 0.1.0
  */
-import { Either, Schema } from "effect"
-import type * as Unit from "../hierarchy/Unit.js"
+import { Either, Option, Schema } from "effect"
+import * as Unit from "../hierarchy/Unit.js"
 import * as Refusal from "../kernel/Refusal.js"
 import type * as Account from "./Account.js"
 
@@ -367,3 +367,174 @@ export const authorize = (actor: Actor, action: Action, context: Context): Eithe
  */
 export const isAllowed = (actor: Actor, action: Action, context: Context): boolean =>
   decide(actor, action, context) === undefined
+
+// ── Acting for a party ───────────────────────────────────────────────────────────────────────────────────────────
+// The reviews and the approval chains (review, change requests, status changes, transfers, rotations) ask one
+// question: does this actor act for this party of the teacher's unit? It is decided here, like every other.
+
+/**
+ * The deployment's certificate policy (M14.2), as the processes apply it to every actor at the instant it acts.
+ *
+ * @since 0.1.0
+ */
+export type Policy = Pick<Account.Policy, "requireCertificateFor">
+
+/**
+ * The policy requiring no certificate.
+ *
+ * @since 0.1.0
+ */
+export const noCertificates: Policy = { requireCertificateFor: [] }
+
+/**
+ * The authorization context of an actor acting at `at` (ISO 8601) under `policy`.
+ *
+ * @since 0.1.0
+ */
+export const contextAt = (policy: Policy, at: string): Context => ({
+  requireCertificateFor: policy.requireCertificateFor,
+  now: new Date(at)
+})
+
+/**
+ * A teacher's data belongs to a school or one of its departments (M17.1): undefined when `unit` is one, else the
+ * refusal.
+ *
+ * @since 0.1.0
+ */
+export const entryUnitRefusal = (unit: UnitRef): Refusal.Refusal | undefined =>
+  unit.kind === "school" || unit.kind === "department"
+    ? undefined
+    : Refusal.invalid(
+        "M17.1",
+        "教师信息属于学校或其二级部门",
+        "a teacher's entry belongs to a school or one of its departments",
+        { field: "unit", value: unit.id, kind: unit.kind }
+      )
+
+/**
+ * May `actor` act for the school of a teacher of `unit` — the school review (M17.1), resolving problem data
+ * (M17.3, M17.4), a change request (M19.2), a status change (M22.1)? An info admin of the teacher's school, or of
+ * the teacher's own department (M20.1). Undefined when allowed, else the violation; a wrong level is refused with
+ * `rule`.
+ *
+ * @since 0.1.0
+ */
+export const decideSchoolAdmin = (
+  actor: Actor,
+  unit: UnitRef,
+  context: Context,
+  rule: Refusal.RuleId,
+  action: "ReviewTeacher" | "WriteTeacher" = "ReviewTeacher"
+): Refusal.Refusal | undefined => {
+  const notEntry = entryUnitRefusal(unit)
+  if (notEntry !== undefined) return notEntry
+  const refusal = decide(actor, { _tag: action, unit }, context)
+  if (refusal !== undefined) return refusal
+  const school = Option.getOrUndefined(Unit.schoolId(unit))
+  if (
+    actor.role === "infoAdmin" &&
+    (actor.unit.id === school || (unit.kind === "department" && actor.unit.id === unit.id))
+  ) {
+    return undefined
+  }
+  return Refusal.forbidden(
+    rule,
+    "须由教师所在学校（或其二级部门）的信息管理员办理",
+    "only an info admin of the teacher's school (or of the teacher's department) does this",
+    { field: "actor", value: actor.accountId, role: actor.role, actorUnit: actor.unit.id, school, unit: unit.id }
+  )
+}
+
+/**
+ * May `actor` act as the competent bureau (主管教育行政部门) of a teacher of `unit` — the bureau review (M17.1), the
+ * approval of a change request (M19.2)? An info admin of the school's parent unit, read from the materialised path.
+ *
+ * @since 0.1.0
+ */
+export const decideBureauAdmin = (
+  actor: Actor,
+  unit: UnitRef,
+  context: Context,
+  rule: Refusal.RuleId
+): Refusal.Refusal | undefined => {
+  const notEntry = entryUnitRefusal(unit)
+  if (notEntry !== undefined) return notEntry
+  const refusal = decide(actor, { _tag: "ReviewTeacher", unit }, context)
+  if (refusal !== undefined) return refusal
+  const bureau = Option.getOrUndefined(Unit.competentBureauId(unit))
+  if (actor.role === "infoAdmin" && actor.unit.id === bureau) return undefined
+  return Refusal.forbidden(
+    rule,
+    "须由学校的主管教育行政部门的信息管理员办理",
+    "only an info admin of the school's competent bureau does this",
+    { field: "actor", value: actor.accountId, role: actor.role, actorUnit: actor.unit.id, bureau, unit: unit.id }
+  )
+}
+
+/**
+ * A party of a process between two units (a teacher's unit `from`, a receiving unit `to`): the school side of one
+ * of them (the school, or the teacher's department, M20.1) or its competent bureau, and what its info admin does
+ * there (`WriteTeacher` for the side that initiates, `ReviewTeacher` for the sides that confirm).
+ *
+ * @since 0.1.0
+ */
+export interface Party {
+  readonly side: "from" | "to"
+  readonly level: "school" | "bureau"
+  readonly action: "WriteTeacher" | "ReviewTeacher"
+  readonly zh: string
+  readonly en: string
+}
+
+/**
+ * The unit a party acts for, and the ids of the units whose info admins act for it.
+ *
+ * @since 0.1.0
+ */
+export const partyUnits = (
+  party: Pick<Party, "side" | "level">,
+  units: { readonly from: UnitRef; readonly to: UnitRef }
+): { readonly unit: UnitRef; readonly ids: ReadonlyArray<string> } => {
+  const unit = units[party.side]
+  const ids =
+    party.level === "bureau"
+      ? Option.toArray(Unit.competentBureauId(unit))
+      : [...Option.toArray(Unit.schoolId(unit)), ...(unit.kind === "department" ? [unit.id] : [])]
+  return { unit, ids }
+}
+
+/**
+ * Does `actor` act for `party` of the process between `units`? Undefined when it does, else the refusal: `rule`
+ * (forbidden) when the actor belongs to another unit — a step skipped, or taken by anyone else — naming the party
+ * expected and what it does (`doing`); else whatever the role, scope and certificate rules refuse.
+ *
+ * @since 0.1.0
+ */
+export const decideParty = (
+  actor: Actor,
+  party: Party,
+  units: { readonly from: UnitRef; readonly to: UnitRef },
+  context: Context,
+  rule: Refusal.RuleId,
+  doing: { readonly zh: string; readonly en: string }
+): Refusal.Refusal | undefined => {
+  const { unit, ids } = partyUnits(party, units)
+  const wrongParty = () =>
+    Refusal.forbidden(rule, `须由${party.zh}的信息管理员${doing.zh}`, `only an info admin of ${party.en} ${doing.en}`, {
+      actor: actor.accountId,
+      role: actor.role,
+      actorUnit: actor.unit.id,
+      field: "actor",
+      value: actor.accountId,
+      expected: ids,
+      unit: unit.id
+    })
+  if (!ids.includes(actor.unit.id)) return wrongParty()
+  const refusal =
+    party.level === "bureau"
+      ? decideBureauAdmin(actor, unit, context, rule)
+      : decideSchoolAdmin(actor, unit, context, rule, party.action)
+  // Say which party was expected, rather than the generic wording.
+  return refusal !== undefined && refusal.rule === rule ? wrongParty() : refusal
+}

@@ -11,7 +11,7 @@
  */
 import { hash } from "node:crypto"
 import { Clock, Effect, Either, Option, Schema } from "effect"
-import type * as Authorization from "../accounts/Authorization.js"
+import * as Authorization from "../accounts/Authorization.js"
 import * as EFile from "../efile/EFile.js"
 import * as Indicator from "../efile/Indicator.js"
 import * as Review from "../efile/Review.js"
@@ -151,7 +151,7 @@ export const run = (actor: Authorization.Actor, rows: AsyncIterable<Row> | Itera
     const { indicators, policy } = yield* Settings.Settings
     const unit = (yield* Units.load(options.unitId)).value
     const context = yield* Units.authorizationContext
-    const refusal = Review.decideSchoolAdmin(actor, Units.ref(unit), context, "M16.2", "WriteTeacher")
+    const refusal = Authorization.decideSchoolAdmin(actor, Units.ref(unit), context, "M16.2", "WriteTeacher")
     if (refusal !== undefined) {
       return yield* Effect.fail(refusal)
     }

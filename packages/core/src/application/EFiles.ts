@@ -153,7 +153,7 @@ export const onboard = (actor: Authorization.Actor, hire: NewHire) =>
         const unit = (yield* Units.load(hire.unitId)).value
         const stage = yield* stageOf(unit)
         const context = yield* Units.authorizationContext
-        yield* refuse(Review.decideSchoolAdmin(actor, Units.ref(unit), context, "M21.1", "WriteTeacher"))
+        yield* refuse(Authorization.decideSchoolAdmin(actor, Units.ref(unit), context, "M21.1", "WriteTeacher"))
         yield* Eligibility.decide(hire.employment)
         const { record: basicInfo, problems } = yield* validateRecord("basicInfo", stage, hire.basicInfo)
         const made = EFile.make({

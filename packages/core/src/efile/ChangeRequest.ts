@@ -16,9 +16,9 @@
  */
 import { Either, Schema } from "effect"
 import type * as Account from "../accounts/Account.js"
-import type * as Authorization from "../accounts/Authorization.js"
+import * as Authorization from "../accounts/Authorization.js"
 import * as Refusal from "../kernel/Refusal.js"
-import * as Review from "./Review.js"
+import type * as Review from "./Review.js"
 
 /**
  * The states of a change request.
@@ -107,7 +107,7 @@ export const request = (
   actor: Authorization.Actor,
   context: Authorization.Context
 ): Either.Either<ChangeRequest, Refusal.Refusal> => {
-  const refusal = Review.decideSchoolAdmin(actor, input.unit, context, "M19.2", "WriteTeacher")
+  const refusal = Authorization.decideSchoolAdmin(actor, input.unit, context, "M19.2", "WriteTeacher")
   if (refusal !== undefined) return refuseWith(refusal)
   if (input.entry.state !== "effective") {
     return fail(
@@ -161,7 +161,7 @@ const decideBureau = (req: ChangeRequest, actor: Authorization.Actor, context: A
       }
     )
   }
-  const refusal = Review.decideBureauAdmin(actor, req.unit, context, "M19.2")
+  const refusal = Authorization.decideBureauAdmin(actor, req.unit, context, "M19.2")
   return refusal === undefined ? Either.void : refuseWith(refusal)
 }
 

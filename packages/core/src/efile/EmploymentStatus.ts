@@ -19,7 +19,7 @@
  */
 import { Either, Option, Schema } from "effect"
 import type * as Account from "../accounts/Account.js"
-import type * as Authorization from "../accounts/Authorization.js"
+import * as Authorization from "../accounts/Authorization.js"
 import * as Unit from "../hierarchy/Unit.js"
 import * as Refusal from "../kernel/Refusal.js"
 import * as Review from "./Review.js"
@@ -221,7 +221,7 @@ export const recordChange = (
   unit: Authorization.UnitRef,
   context: Authorization.Context = noCertificates
 ): Either.Either<History, Refusal.Refusal> => {
-  const refusal = Review.decideSchoolAdmin(actor, unit, context, "M22.1", "WriteTeacher")
+  const refusal = Authorization.decideSchoolAdmin(actor, unit, context, "M22.1", "WriteTeacher")
   if (refusal !== undefined) return Either.left(refusal)
   if (!isDay(change.effective)) {
     return fail("变动日期格式应为YYYY-MM-DD", "a status change is dated YYYY-MM-DD", {

@@ -143,14 +143,14 @@ export type EventType = Event["type"]
  *
  * @since 0.1.0
  */
-export type Policy = Pick<Account.Policy, "requireCertificateFor">
+export type Policy = Authorization.Policy
 
 /**
  * The policy requiring no certificate.
  *
  * @since 0.1.0
  */
-export const noCertificates: Policy = { requireCertificateFor: [] }
+export const noCertificates: Policy = Authorization.noCertificates
 
 /**
  * The school review as recorded: the reviewer, the collective review and the principal's sign-off (M17.1).
@@ -227,11 +227,6 @@ type MachineEvent = Event & { readonly policy: Policy }
 const isBlank = (s: string) => s.trim().length === 0
 const isDay = Schema.is(Unit.Day)
 
-const authorizationContext = (policy: Policy, at: string): Authorization.Context => ({
-  requireCertificateFor: policy.requireCertificateFor,
-  now: new Date(at)
-})
-
 const details = (event: Pick<Event, "type" | "actor" | "unit">, more: Record<string, unknown>) => ({
   event: event.type,
   actor: event.actor.accountId,
@@ -241,79 +236,9 @@ const details = (event: Pick<Event, "type" | "actor" | "unit">, more: Record<str
   ...more
 })
 
-const entryUnitRefusal = (unit: Authorization.UnitRef): Refusal.Refusal | undefined =>
-  unit.kind === "school" || unit.kind === "department"
-    ? undefined
-    : Refusal.invalid(
-        "M17.1",
-        "教师信息属于学校或其二级部门",
-        "a teacher's entry belongs to a school or one of its departments",
-        { field: "unit", value: unit.id, kind: unit.kind }
-      )
-
-/**
- * May `actor` act for the school of a teacher of `unit` — the school review (M17.1), resolving problem data
- * (M17.3, M17.4), a change request (M19.2), a status change (M22.1)? An info admin of the teacher's school, or of
- * the teacher's own department (M20.1). Undefined when allowed, else the violation; a wrong level is refused with
- * `rule`.
- *
- * @since 0.1.0
- */
-export const decideSchoolAdmin = (
-  actor: Authorization.Actor,
-  unit: Authorization.UnitRef,
-  context: Authorization.Context,
-  rule: Refusal.RuleId,
-  action: "ReviewTeacher" | "WriteTeacher" = "ReviewTeacher"
-): Refusal.Refusal | undefined => {
-  const notEntry = entryUnitRefusal(unit)
-  if (notEntry !== undefined) return notEntry
-  const refusal = Authorization.decide(actor, { _tag: action, unit }, context)
-  if (refusal !== undefined) return refusal
-  const school = Option.getOrUndefined(Unit.schoolId(unit))
-  if (
-    actor.role === "infoAdmin" &&
-    (actor.unit.id === school || (unit.kind === "department" && actor.unit.id === unit.id))
-  ) {
-    return undefined
-  }
-  return Refusal.forbidden(
-    rule,
-    "须由教师所在学校（或其二级部门）的信息管理员办理",
-    "only an info admin of the teacher's school (or of the teacher's department) does this",
-    { field: "actor", value: actor.accountId, role: actor.role, actorUnit: actor.unit.id, school, unit: unit.id }
-  )
-}
-
-/**
- * May `actor` act as the competent bureau (主管教育行政部门) of a teacher of `unit` — the bureau review (M17.1), the
- * approval of a change request (M19.2)? An info admin of the school's parent unit, read from the materialised path.
- *
- * @since 0.1.0
- */
-export const decideBureauAdmin = (
-  actor: Authorization.Actor,
-  unit: Authorization.UnitRef,
-  context: Authorization.Context,
-  rule: Refusal.RuleId
-): Refusal.Refusal | undefined => {
-  const notEntry = entryUnitRefusal(unit)
-  if (notEntry !== undefined) return notEntry
-  const refusal = Authorization.decide(actor, { _tag: "ReviewTeacher", unit }, context)
-  if (refusal !== undefined) return refusal
-  const bureau = Option.getOrUndefined(Unit.competentBureauId(unit))
-  if (actor.role === "infoAdmin" && actor.unit.id === bureau) return undefined
-  return Refusal.forbidden(
-    rule,
-    "须由学校的主管教育行政部门的信息管理员办理",
-    "only an info admin of the school's competent bureau does this",
-    { field: "actor", value: actor.accountId, role: actor.role, actorUnit: actor.unit.id, bureau, unit: unit.id }
-  )
-}
-
 /** Entering (edit, submit): the teacher on its own entry of a group it may fill, or an info admin in scope. */
 const decideEnter = (entry: EntryRef, event: Event, context: Authorization.Context) => {
-  const notEntry = entryUnitRefusal(event.unit)
+  const notEntry = Authorization.entryUnitRefusal(event.unit)
   if (notEntry !== undefined) return notEntry
   if (event.actor.role === "teacher" && !entry.teacherMayEnter) {
     return Refusal.invalid(
@@ -368,14 +293,14 @@ export const decideEvent = (
       details(event, { field: "at", value: event.at })
     )
   }
-  const auth = authorizationContext(policy, event.at)
+  const auth = Authorization.contextAt(policy, event.at)
   switch (event.type) {
     case "edit":
     case "submit":
       return decideEnter(context.entry, event, auth)
     case "approveBySchool":
       return (
-        decideSchoolAdmin(event.actor, event.unit, auth, "M17.1") ??
+        Authorization.decideSchoolAdmin(event.actor, event.unit, auth, "M17.1") ??
         blankRefusal(
           "M17.1",
           "collectiveReview",
@@ -403,17 +328,19 @@ export const decideEvent = (
         openProblemRefusal(context, event)
       )
     case "approveByBureau":
-      return decideBureauAdmin(event.actor, event.unit, auth, "M17.1") ?? openProblemRefusal(context, event)
+      return (
+        Authorization.decideBureauAdmin(event.actor, event.unit, auth, "M17.1") ?? openProblemRefusal(context, event)
+      )
     case "reject":
       return (
         (state === "submitted"
-          ? decideSchoolAdmin(event.actor, event.unit, auth, "M17.1")
-          : decideBureauAdmin(event.actor, event.unit, auth, "M17.1")) ??
+          ? Authorization.decideSchoolAdmin(event.actor, event.unit, auth, "M17.1")
+          : Authorization.decideBureauAdmin(event.actor, event.unit, auth, "M17.1")) ??
         blankRefusal("M17.1", "reason", event.reason, "退回须说明理由", "a rejection gives its reason", event)
       )
     case "flagProblem": {
       const rule = checkRule[event.problem.check]
-      const notEntry = entryUnitRefusal(event.unit)
+      const notEntry = Authorization.entryUnitRefusal(event.unit)
       if (notEntry !== undefined) return notEntry
       return (
         Authorization.decide(event.actor, { _tag: "ReviewTeacher", unit: event.unit }, auth) ??
@@ -438,7 +365,7 @@ export const decideEvent = (
     case "resolveProblem": {
       const rule = checkRule[event.check]
       return (
-        decideSchoolAdmin(event.actor, event.unit, auth, rule) ??
+        Authorization.decideSchoolAdmin(event.actor, event.unit, auth, rule) ??
         (context.problems.some((p) => p.check === event.check)
           ? undefined
           : Refusal.invalid(

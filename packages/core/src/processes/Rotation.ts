@@ -9,8 +9,9 @@
  *   receiving school (接收学校) and the receiving school's competent bureau confirm, in this order; then the
  *   rotation is completed and the e-file moves to the receiving school ({@link movesEFile}).
  *
- * One machine serves both kinds: the dispatching bureau's confirmation leads to `completed` or to
- * `awaitingReceivingSchool` by a guard on `personnelRelationChanges`, fixed at initiation.
+ * One approval chain (the `ApprovalChain` kernel) with two routes, one per kind: the dispatching bureau's
+ * confirmation leads to `completed` or to `awaitingReceivingSchool` by the route, fixed at initiation by
+ * `personnelRelationChanges`.
  *
  * Decisions where the regulation is silent:
  * - Rejection and withdrawal: article 24 names no way out, but a confirmation that cannot be refused is no
@@ -35,11 +36,9 @@
  * @since 0.1.0
  */
 import { Either, Option, Schema } from "effect"
-import { assign, initialTransition, type SnapshotFrom, setup, transition } from "xstate"
-import type * as Account from "../accounts/Account.js"
-import type * as Authorization from "../accounts/Authorization.js"
-import * as Review from "../efile/Review.js"
+import * as Authorization from "../accounts/Authorization.js"
 import * as Unit from "../hierarchy/Unit.js"
+import * as ApprovalChain from "../kernel/ApprovalChain.js"
 import * as Refusal from "../kernel/Refusal.js"
 
 /**
@@ -114,29 +113,16 @@ export interface Input {
 }
 
 /**
- * What every event carries: the acting account and the instant (ISO 8601) it acts.
- *
- * @since 0.1.0
- */
-export interface EventBase {
-  readonly actor: Authorization.Actor
-  readonly at: string
-}
-
-/**
  * The events of a rotation: a confirmation, a rejection and a withdrawal (both with a reason).
  *
  * @since 0.1.0
  */
-export type Event =
-  | (EventBase & { readonly type: "confirm" })
-  | (EventBase & { readonly type: "reject"; readonly reason: string })
-  | (EventBase & { readonly type: "withdraw"; readonly reason: string })
+export type Event = ApprovalChain.Event<Authorization.Actor>
 
 /**
  * @since 0.1.0
  */
-export type EventType = Event["type"]
+export type EventType = ApprovalChain.EventType
 
 /**
  * The sides that act in a rotation; each acts through an info admin.
@@ -146,15 +132,33 @@ export type EventType = Event["type"]
 export type Party = "dispatchingSchool" | "dispatchingBureau" | "receivingSchool" | "receivingBureau"
 
 /**
- * The name of each party, for messages and documents.
+ * Each party, relative to the rotation's two units: the dispatching side is `from`, the receiving side `to`.
  *
  * @since 0.1.0
  */
-export const parties: Record<Party, { readonly zh: string; readonly en: string }> = {
-  dispatchingSchool: { zh: "派出学校", en: "the dispatching school" },
-  dispatchingBureau: { zh: "派出学校主管教育行政部门", en: "the dispatching school's competent bureau" },
-  receivingSchool: { zh: "接收学校", en: "the receiving school" },
-  receivingBureau: { zh: "接收学校主管教育行政部门", en: "the receiving school's competent bureau" }
+export const parties: Record<Party, Authorization.Party> = {
+  dispatchingSchool: {
+    side: "from",
+    level: "school",
+    action: "WriteTeacher",
+    zh: "派出学校",
+    en: "the dispatching school"
+  },
+  dispatchingBureau: {
+    side: "from",
+    level: "bureau",
+    action: "ReviewTeacher",
+    zh: "派出学校主管教育行政部门",
+    en: "the dispatching school's competent bureau"
+  },
+  receivingSchool: { side: "to", level: "school", action: "ReviewTeacher", zh: "接收学校", en: "the receiving school" },
+  receivingBureau: {
+    side: "to",
+    level: "bureau",
+    action: "ReviewTeacher",
+    zh: "接收学校主管教育行政部门",
+    en: "the receiving school's competent bureau"
+  }
 }
 
 /**
@@ -205,6 +209,90 @@ export const steps: Readonly<Record<Kind, ReadonlyArray<Step>>> = {
 }
 
 /**
+ * Who did an accepted step, and when.
+ *
+ * @since 0.1.0
+ */
+export type Actor = ApprovalChain.Actor
+
+/**
+ * One accepted step, as kept in the history: the initiation (from no state) and every accepted event.
+ *
+ * @since 0.1.0
+ */
+export type HistoryItem = ApprovalChain.HistoryItem<OpenState>
+
+/**
+ * How a rotation ended early: who rejected or withdrew it, in which state, and why.
+ *
+ * @since 0.1.0
+ */
+export type Ending = ApprovalChain.Ending<OpenState>
+
+/**
+ * The machine's context: the rotation as initiated, the initiator, every accepted step, and how it ended early.
+ *
+ * @since 0.1.0
+ */
+export interface Context extends ApprovalChain.Trail<OpenState> {
+  readonly id: string
+  readonly teacher: Teacher
+  readonly from: Authorization.UnitRef
+  readonly to: Authorization.UnitRef
+  readonly personnelRelationChanges: boolean
+  readonly period: Period
+  readonly reason: string
+}
+
+/**
+ * The deployment's certificate policy (M14.2), applied to every actor.
+ *
+ * @since 0.1.0
+ */
+export type Policy = Authorization.Policy
+
+/**
+ * The rotation as an approval chain: two routes, one per kind; a refused event names the kind's rule, since M23.2
+ * speaks of transfers.
+ *
+ * @since 0.1.0
+ */
+export const chain = ApprovalChain.make({
+  id: "rotation",
+  name: { zh: "交流轮岗", en: "rotation" },
+  parties,
+  initiator: initiation.party,
+  withdrawer: withdrawal.party,
+  routes: { "M24.1": { rule: "M24.1", steps: steps["M24.1"] }, "M24.2": { rule: "M24.2", steps: steps["M24.2"] } },
+  routeOf: (context: Context) => ruleOf(context.personnelRelationChanges),
+  decideParty: (actor: Authorization.Actor, party: Party, context: Context, policy: Policy, at, rule, doing) =>
+    Authorization.decideParty(actor, parties[party], context, Authorization.contextAt(policy, at), rule, doing),
+  defaultPolicy: Authorization.noCertificates
+})
+
+/**
+ * The rotation machine (XState v5), both kinds in one, derived by the kernel from the steps above:
+ * `docs/workflows.md` is generated from it.
+ *
+ * @since 0.1.0
+ */
+export const machine = chain.machine
+
+/**
+ * A snapshot of the machine: the state (`value`) and the context.
+ *
+ * @since 0.1.0
+ */
+export type Snapshot = ApprovalChain.Snapshot<OpenState, Context>
+
+/**
+ * The persisted form of a snapshot: the state and the context, plain data.
+ *
+ * @since 0.1.0
+ */
+export type Persisted = ApprovalChain.Persisted<OpenState, Context>
+
+/**
  * The confirmation a state waits for in a rotation of this kind: which role of which party acts next. Undefined
  * in a final state, or in a state the kind never visits.
  *
@@ -215,158 +303,15 @@ export const nextStep = (state: State, personnelRelationChanges: boolean): Step 
 
 /**
  * Which party may send an event of `type` in `state` (the same for both kinds); undefined when the state does not
- * accept it. The decisions and the generated documents both read this.
+ * accept it.
  *
  * @since 0.1.0
  */
-export const whoActs = (state: State, type: EventType): Party | undefined => {
-  const step = nextStep(state, true)
-  if (step === undefined) return undefined
-  // Guards against event types from outside the type system (a stored or posted event).
-  if (type !== "confirm" && type !== "reject" && type !== "withdraw") return undefined
-  return type === "withdraw" ? withdrawal.party : step.party
-}
-
-/**
- * Who did an accepted step, and when.
- *
- * @since 0.1.0
- */
-export interface Actor {
-  readonly actor: Account.AccountId
-  readonly role: Account.Role
-  readonly actorUnit: Unit.UnitId
-  readonly at: string
-}
-
-/**
- * One accepted step, as kept in the history: the initiation (from no state) and every accepted event.
- *
- * @since 0.1.0
- */
-export interface HistoryItem extends Actor {
-  readonly type: "initiate" | EventType
-  readonly from: State | undefined
-  readonly to: State
-  /** The reason of an initiation, a rejection or a withdrawal. */
-  readonly detail: string | undefined
-}
-
-/**
- * How a rotation ended early: who rejected or withdrew it, in which state, and why.
- *
- * @since 0.1.0
- */
-export interface Ending extends Actor {
-  readonly state: OpenState
-  readonly reason: string
-}
-
-/**
- * The machine's context: the rotation as initiated, the initiator, every accepted step, and how it ended early.
- *
- * @since 0.1.0
- */
-export interface Context {
-  readonly id: string
-  readonly teacher: Teacher
-  readonly from: Authorization.UnitRef
-  readonly to: Authorization.UnitRef
-  readonly personnelRelationChanges: boolean
-  readonly period: Period
-  readonly reason: string
-  readonly initiator: Actor
-  readonly history: ReadonlyArray<HistoryItem>
-  readonly rejection: Ending | undefined
-  readonly withdrawal: Ending | undefined
-}
-
-/**
- * The deployment's certificate policy (M14.2), applied to every actor.
- *
- * @since 0.1.0
- */
-export type Policy = Review.Policy
-
-/** The machine's input: the checked initiation. */
-interface Initiation {
-  readonly input: Input
-  readonly initiator: Actor
-}
-
-/** The machine's events: the public event with the policy the guards apply. */
-type MachineEvent = Event & { readonly policy: Policy }
+export const whoActs = (state: State, type: EventType): Party | undefined => chain.whoActs(state, type, "M24.2")
 
 const isBlank = (s: string) => s.trim().length === 0
 const isDay = Schema.is(Unit.Day)
-const isInstant = (at: string) => !Number.isNaN(Date.parse(at))
-
-const actorDetails = (actor: Authorization.Actor) => ({
-  actor: actor.accountId,
-  role: actor.role,
-  actorUnit: actor.unit.id
-})
-
-const details = (event: Pick<Event, "type" | "actor">, more: Record<string, unknown>) => ({
-  event: event.type,
-  ...actorDetails(event.actor),
-  ...more
-})
-
 const isSchoolSide = (unit: Authorization.UnitRef) => unit.kind === "school" || unit.kind === "department"
-
-/** The unit a party acts for, and the ids of the units whose info admins act for it. */
-const partyUnits = (
-  party: Party,
-  units: { readonly from: Authorization.UnitRef; readonly to: Authorization.UnitRef }
-): { readonly unit: Authorization.UnitRef; readonly bureau: boolean; readonly ids: ReadonlyArray<string> } => {
-  const unit = party === "dispatchingSchool" || party === "dispatchingBureau" ? units.from : units.to
-  const bureau = party === "dispatchingBureau" || party === "receivingBureau"
-  const ids = bureau
-    ? Option.toArray(Unit.competentBureauId(unit))
-    : [...Option.toArray(Unit.schoolId(unit)), ...(unit.kind === "department" ? [unit.id] : [])]
-  return { unit, bureau, ids }
-}
-
-/**
- * Does `actor` act for `party` of the rotation between `from` and `to`? Undefined when it does, else the violation:
- * `rule` when the actor belongs to another unit (a step skipped or taken by anyone else), else whatever
- * authorization refuses (a disabled account, a missing certificate, a role that does not review).
- */
-const decideParty = (
-  actor: Authorization.Actor,
-  party: Party,
-  units: { readonly from: Authorization.UnitRef; readonly to: Authorization.UnitRef },
-  auth: Authorization.Context,
-  rule: Refusal.RuleId,
-  doing: { readonly zh: string; readonly en: string }
-): Refusal.Refusal | undefined => {
-  const { unit, bureau, ids } = partyUnits(party, units)
-  const wrongParty = () =>
-    Refusal.forbidden(
-      rule,
-      `须由${parties[party].zh}的信息管理员${doing.zh}`,
-      `only an info admin of ${parties[party].en} ${doing.en}`,
-      { ...actorDetails(actor), field: "actor", value: actor.accountId, party, expected: ids, unit: unit.id }
-    )
-  if (!ids.includes(actor.unit.id)) return wrongParty()
-  const refusal = bureau
-    ? Review.decideBureauAdmin(actor, unit, auth, rule)
-    : Review.decideSchoolAdmin(
-        actor,
-        unit,
-        auth,
-        rule,
-        party === "dispatchingSchool" ? "WriteTeacher" : "ReviewTeacher"
-      )
-  // Say which party was expected, rather than the review's generic wording.
-  return refusal !== undefined && refusal.rule === rule ? wrongParty() : refusal
-}
-
-const authorizationContext = (policy: Policy, at: string): Authorization.Context => ({
-  requireCertificateFor: policy.requireCertificateFor,
-  now: new Date(at)
-})
 
 /**
  * Decide an initiation by `actor`: the first snapshot (awaiting the dispatching bureau), or the refusal naming the
@@ -383,7 +328,9 @@ export const decideInitiate = (
 ): Either.Either<Snapshot, Refusal.Refusal> => {
   const rule = ruleOf(input.personnelRelationChanges)
   const refuse = (refused: Refusal.RuleId, zh: string, en: string, more: Record<string, unknown>) =>
-    Either.left(Refusal.invalid(refused, zh, en, { ...actorDetails(actor), ...more }))
+    Either.left(
+      Refusal.invalid(refused, zh, en, { actor: actor.accountId, role: actor.role, actorUnit: actor.unit.id, ...more })
+    )
   for (const field of ["from", "to"] as const) {
     if (!isSchoolSide(input[field])) {
       return refuse(
@@ -397,7 +344,7 @@ export const decideInitiate = (
   if (Number.isNaN(context.now.getTime())) {
     return refuse(rule, "发起时间无效", "the initiation's time is not a valid instant", { field: "now" })
   }
-  const notDispatching = decideParty(actor, initiation.party, input, context, rule, {
+  const notDispatching = Authorization.decideParty(actor, parties[initiation.party], input, context, rule, {
     zh: "发起交流轮岗",
     en: "initiates a rotation"
   })
@@ -452,259 +399,89 @@ export const decideInitiate = (
     actorUnit: actor.unit.id,
     at: context.now.toISOString()
   }
-  return Either.right(initialTransition(machine, { input, initiator })[0])
+  return Either.right(
+    chain.initial({
+      id: input.id,
+      teacher: { id: input.teacher.id, identityNumber: input.teacher.identityNumber, active: input.teacher.active },
+      from: { id: input.from.id, kind: input.from.kind, path: input.from.path },
+      to: { id: input.to.id, kind: input.to.kind, path: input.to.path },
+      personnelRelationChanges: input.personnelRelationChanges,
+      period: { start: input.period.start, end: input.period.end },
+      reason: input.reason.trim(),
+      initiator,
+      history: [chain.initiated(initiator, input.reason.trim())],
+      rejection: undefined,
+      withdrawal: undefined
+    })
+  )
 }
 
 /**
- * The rules of an event the state accepts: who may send it and what it must carry. Undefined when allowed. The
- * machine's guards call this, and {@link send} reports what it returns.
+ * The rules of an event in `state`: who may send it and what it must carry. Undefined when allowed.
  *
  * @since 0.1.0
  */
-export const decideEvent = (
+export const decideEvent: (
   state: State,
   context: Context,
   event: Event,
-  policy: Policy = Review.noCertificates
-): Refusal.Refusal | undefined => {
-  const rule = ruleOf(context.personnelRelationChanges)
-  if (!isInstant(event.at)) {
-    return Refusal.invalid(
-      rule,
-      "事件时间应为ISO 8601时刻",
-      "an event's time is an ISO 8601 instant",
-      details(event, { field: "at", value: event.at })
-    )
-  }
-  const party = nextStep(state, context.personnelRelationChanges) === undefined ? undefined : whoActs(state, event.type)
-  if (party === undefined) return notAccepted(state, context, event)
-  const auth = authorizationContext(policy, event.at)
-  const doing = {
-    confirm: { zh: "确认此环节", en: `confirms in state ${state}` },
-    reject: { zh: "退回此环节", en: `rejects in state ${state}` },
-    withdraw: { zh: "撤回交流轮岗", en: "withdraws the rotation" }
-  }[event.type]
-  const refusal = decideParty(event.actor, party, context, auth, rule, doing)
-  if (refusal !== undefined || event.type === "confirm") return refusal
-  return isBlank(event.reason)
-    ? Refusal.invalid(
-        rule,
-        event.type === "reject" ? "退回须说明理由" : "撤回须说明理由",
-        `a ${event.type === "reject" ? "rejection" : "withdrawal"} gives its reason`,
-        details(event, { field: "reason", value: event.reason })
-      )
-    : undefined
-}
-
-const notAccepted = (state: State, context: Context, event: Event): Refusal.Refusal =>
-  isFinal(state)
-    ? Refusal.invalid(
-        ruleOf(context.personnelRelationChanges),
-        `交流轮岗已结束（${state}），不再接受任何操作`,
-        `a ${state} rotation accepts nothing more`,
-        details(event, { field: "type", value: event.type, state })
-      )
-    : Refusal.invalid(
-        ruleOf(context.personnelRelationChanges),
-        `当前状态（${state}）不接受此操作`,
-        `a rotation in state ${state} does not accept ${event.type}`,
-        details(event, { field: "type", value: event.type, state })
-      )
+  policy?: Policy
+) => Refusal.Refusal | undefined = chain.decideEvent
 
 /**
- * The context after an accepted event moving the rotation from `from` to `to`: one more history item, and the
- * rejection or withdrawal it records.
+ * The context after an accepted event moving the rotation from `from` to `to`.
  *
  * @since 0.1.0
  */
-export const apply = (context: Context, event: Event, from: State, to: State): Context => {
-  const by: Actor = {
-    actor: event.actor.accountId,
-    role: event.actor.role,
-    actorUnit: event.actor.unit.id,
-    at: event.at
-  }
-  const reason = event.type === "confirm" ? undefined : event.reason.trim()
-  const next: Context = {
-    ...context,
-    history: [...context.history, { ...by, type: event.type, from, to, detail: reason }]
-  }
-  const ending = (): Ending => ({ ...by, state: from as OpenState, reason: reason ?? "" })
-  switch (event.type) {
-    case "confirm":
-      return next
-    case "reject":
-      return { ...next, rejection: ending() }
-    case "withdraw":
-      return { ...next, withdrawal: ending() }
-  }
-}
-
-const guarded = (state: State, kind?: Kind) => ({
-  type: "permitted" as const,
-  params: kind === undefined ? { state } : { state, kind }
-})
-const applied = (from: State, to: State) => ({ type: "apply" as const, params: { from, to } })
-const move = (from: State, to: State, kind?: Kind) => ({
-  target: to,
-  guard: guarded(from, kind),
-  actions: applied(from, to)
-})
-const ends = (state: OpenState) => ({ reject: move(state, "rejected"), withdraw: move(state, "withdrawn") })
+export const apply: (context: Context, event: Event, from: OpenState, to: State) => Context = chain.apply
 
 /**
- * The rotation machine (XState v5), both kinds in one: the dispatching bureau's confirmation goes to `completed`
- * under M24.1 and on to the receiving school under M24.2 (the guards' `kind`). Its definition is data:
- * `docs/workflows.md` is generated from it.
+ * Does the state accept events of this type? Read from the machine.
  *
  * @since 0.1.0
  */
-export const machine = setup({
-  types: {
-    context: {} as Context,
-    events: {} as MachineEvent,
-    input: {} as Initiation
-  },
-  guards: {
-    permitted: ({ context, event }, params: { readonly state: State; readonly kind?: Kind }) =>
-      (params.kind === undefined || params.kind === ruleOf(context.personnelRelationChanges)) &&
-      decideEvent(params.state, context, event, event.policy) === undefined
-  },
-  actions: {
-    apply: assign(({ context, event }, params: { readonly from: State; readonly to: State }) =>
-      apply(context, event, params.from, params.to)
-    )
-  }
-}).createMachine({
-  id: "rotation",
-  initial: "awaitingDispatchingBureau",
-  context: ({ input: { input, initiator } }) => ({
-    id: input.id,
-    teacher: { id: input.teacher.id, identityNumber: input.teacher.identityNumber, active: input.teacher.active },
-    from: { id: input.from.id, kind: input.from.kind, path: input.from.path },
-    to: { id: input.to.id, kind: input.to.kind, path: input.to.path },
-    personnelRelationChanges: input.personnelRelationChanges,
-    period: { start: input.period.start, end: input.period.end },
-    reason: input.reason.trim(),
-    initiator,
-    history: [
-      { ...initiator, type: "initiate", from: undefined, to: "awaitingDispatchingBureau", detail: input.reason.trim() }
-    ],
-    rejection: undefined,
-    withdrawal: undefined
-  }),
-  states: {
-    awaitingDispatchingBureau: {
-      on: {
-        confirm: [
-          move("awaitingDispatchingBureau", "completed", "M24.1"),
-          move("awaitingDispatchingBureau", "awaitingReceivingSchool", "M24.2")
-        ],
-        ...ends("awaitingDispatchingBureau")
-      }
-    },
-    awaitingReceivingSchool: {
-      on: {
-        confirm: move("awaitingReceivingSchool", "awaitingReceivingBureau", "M24.2"),
-        ...ends("awaitingReceivingSchool")
-      }
-    },
-    awaitingReceivingBureau: {
-      on: { confirm: move("awaitingReceivingBureau", "completed", "M24.2"), ...ends("awaitingReceivingBureau") }
-    },
-    completed: { type: "final" },
-    rejected: { type: "final" },
-    withdrawn: { type: "final" }
-  }
-})
+export const accepts: (state: State, type: EventType) => boolean = chain.accepts
 
 /**
- * A snapshot of the machine: the state (`value`) and the context.
+ * Decide an event in the snapshot's state: undefined when it is accepted and allowed, else the refusal.
  *
  * @since 0.1.0
  */
-export type Snapshot = SnapshotFrom<typeof machine>
-
-/**
- * Does the state accept events of this type (in a rotation of some kind)? Read from the machine.
- *
- * @since 0.1.0
- */
-export const accepts = (state: State, type: EventType): boolean => {
-  const node = machine.states[state]
-  return node !== undefined && Object.hasOwn(node.on, type)
-}
-
-/**
- * Decide an event in the snapshot's state: undefined when it is accepted and allowed, else the violation.
- *
- * @since 0.1.0
- */
-export const decide = (
-  snapshot: Snapshot,
-  event: Event,
-  policy: Policy = Review.noCertificates
-): Refusal.Refusal | undefined => {
-  const state = snapshot.value
-  if (!accepts(state, event.type)) return notAccepted(state, snapshot.context, event)
-  return decideEvent(state, snapshot.context, event, policy)
-}
+export const decide: (snapshot: Snapshot, event: Event, policy?: Policy) => Refusal.Refusal | undefined = chain.decide
 
 /**
  * Send an event: the next snapshot, or the refusal naming the rule. Never ignores an event.
  *
  * @since 0.1.0
  */
-export const send = (
-  snapshot: Snapshot,
-  event: Event,
-  policy: Policy = Review.noCertificates
-): Either.Either<Snapshot, Refusal.Refusal> => {
-  const refusal = decide(snapshot, event, policy)
-  if (refusal !== undefined) return Either.left(refusal)
-  const [next] = transition(machine, snapshot, { ...event, policy })
-  // The guard and `decide` are one function: an allowed event that moved nothing is a bug.
-  if (next === snapshot) throw new Error(`Rotation: ${event.type} allowed in ${snapshot.value} but not taken`)
-  return Either.right(next)
-}
-
-/**
- * The persisted form of a snapshot: the state and the context, plain data.
- *
- * @since 0.1.0
- */
-export interface Persisted {
-  readonly state: State
-  readonly context: Context
-}
+export const send: (snapshot: Snapshot, event: Event, policy?: Policy) => Either.Either<Snapshot, Refusal.Refusal> =
+  chain.send
 
 /**
  * @since 0.1.0
  */
-export const persist = (snapshot: Snapshot): Persisted => ({ state: snapshot.value, context: snapshot.context })
+export const persist: (snapshot: Snapshot) => Persisted = chain.persist
 
 /**
  * Rebuild a snapshot from its persisted form.
  *
  * @since 0.1.0
  */
-export const restore = (persisted: Persisted): Snapshot =>
-  machine.resolveState({ value: persisted.state, context: persisted.context })
+export const restore: (persisted: Persisted) => Snapshot = chain.restore
 
 /**
  * Is the rotation still waiting for a confirmation (M24.3 counts these)?
  *
  * @since 0.1.0
  */
-export const isOpen = (state: State): state is OpenState =>
-  state === "awaitingDispatchingBureau" || state === "awaitingReceivingSchool" || state === "awaitingReceivingBureau"
+export const isOpen = (state: State): state is OpenState => chain.isOpen(state)
 
 /**
  * Has the rotation ended: completed, rejected or withdrawn?
  *
  * @since 0.1.0
  */
-export const isFinal = (state: State): boolean => !isOpen(state)
+export const isFinal = (state: State): boolean => chain.isFinal(state)
 
 /**
  * Does this rotation, once completed, move the e-file to the receiving school? Only with a change of personnel

@@ -30,17 +30,15 @@
  * - M24.3's "at most one open transfer or rotation per teacher" spans many processes and is the store's to
  *   enforce, with {@link isOpen}; whether the teacher really belongs to `from` is the application service's to check.
  *
- * The machine is evaluated with XState's pure `transition`; the guards and {@link send} share one decision, so a
- * refusal names the rule it enforces, and an event the state does not accept is an error, never silently ignored.
+ * The process is an instance of the approval-chain kernel (`ApprovalChain`): the parties and their order below are
+ * data, and the machine, the decision of each event and the history come from the kernel.
  *
  * @since 0.1.0
  */
 import { Either, Option, Schema } from "effect"
-import { assign, initialTransition, type SnapshotFrom, setup, transition } from "xstate"
-import type * as Account from "../accounts/Account.js"
-import type * as Authorization from "../accounts/Authorization.js"
-import * as Review from "../efile/Review.js"
+import * as Authorization from "../accounts/Authorization.js"
 import * as Unit from "../hierarchy/Unit.js"
+import * as ApprovalChain from "../kernel/ApprovalChain.js"
 import * as Refusal from "../kernel/Refusal.js"
 
 /**
@@ -98,29 +96,17 @@ export interface Input {
 }
 
 /**
- * What every event carries: the acting account and the instant (ISO 8601) it acts.
+ * The events of a transfer: a confirmation, a rejection and a withdrawal (both with a reason), each with the
+ * acting account and the instant (ISO 8601) it acts.
  *
  * @since 0.1.0
  */
-export interface EventBase {
-  readonly actor: Authorization.Actor
-  readonly at: string
-}
-
-/**
- * The events of a transfer: a confirmation, a rejection and a withdrawal (both with a reason).
- *
- * @since 0.1.0
- */
-export type Event =
-  | (EventBase & { readonly type: "confirm" })
-  | (EventBase & { readonly type: "reject"; readonly reason: string })
-  | (EventBase & { readonly type: "withdraw"; readonly reason: string })
+export type Event = ApprovalChain.Event<Authorization.Actor>
 
 /**
  * @since 0.1.0
  */
-export type EventType = Event["type"]
+export type EventType = ApprovalChain.EventType
 
 /**
  * The sides that act in a transfer; each acts through an info admin.
@@ -130,15 +116,27 @@ export type EventType = Event["type"]
 export type Party = "receivingSchool" | "receivingBureau" | "sendingSchool" | "sendingBureau"
 
 /**
- * The name of each party, for messages and documents.
+ * Each party, relative to the transfer's two units: the receiving side is `to`, the sending side `from`.
  *
  * @since 0.1.0
  */
-export const parties: Record<Party, { readonly zh: string; readonly en: string }> = {
-  receivingSchool: { zh: "调入学校", en: "the receiving school" },
-  receivingBureau: { zh: "调入学校主管教育行政部门", en: "the receiving school's competent bureau" },
-  sendingSchool: { zh: "调出学校", en: "the sending school" },
-  sendingBureau: { zh: "调出学校主管教育行政部门", en: "the sending school's competent bureau" }
+export const parties: Record<Party, Authorization.Party> = {
+  receivingSchool: { side: "to", level: "school", action: "WriteTeacher", zh: "调入学校", en: "the receiving school" },
+  receivingBureau: {
+    side: "to",
+    level: "bureau",
+    action: "ReviewTeacher",
+    zh: "调入学校主管教育行政部门",
+    en: "the receiving school's competent bureau"
+  },
+  sendingSchool: { side: "from", level: "school", action: "ReviewTeacher", zh: "调出学校", en: "the sending school" },
+  sendingBureau: {
+    side: "from",
+    level: "bureau",
+    action: "ReviewTeacher",
+    zh: "调出学校主管教育行政部门",
+    en: "the sending school's competent bureau"
+  }
 }
 
 /**
@@ -179,77 +177,38 @@ export const steps: ReadonlyArray<Step> = [
 ]
 
 /**
- * The confirmation a state waits for: which role of which party acts next. Undefined in a final state.
- *
- * @since 0.1.0
- */
-export const nextStep = (state: State): Step | undefined => steps.find((step) => step.state === state)
-
-/**
- * Which party may send an event of `type` in `state`; undefined when the state does not accept it. The decisions
- * and the generated documents both read this.
- *
- * @since 0.1.0
- */
-export const whoActs = (state: State, type: EventType): Party | undefined => {
-  const step = nextStep(state)
-  if (step === undefined) return undefined
-  // Guards against event types from outside the type system (a stored or posted event).
-  if (type !== "confirm" && type !== "reject" && type !== "withdraw") return undefined
-  return type === "withdraw" ? withdrawal.party : step.party
-}
-
-/**
  * Who did an accepted step, and when.
  *
  * @since 0.1.0
  */
-export interface Actor {
-  readonly actor: Account.AccountId
-  readonly role: Account.Role
-  readonly actorUnit: Unit.UnitId
-  readonly at: string
-}
+export type Actor = ApprovalChain.Actor
 
 /**
  * One accepted step, as kept in the history: the initiation (from no state) and every accepted event.
  *
  * @since 0.1.0
  */
-export interface HistoryItem extends Actor {
-  readonly type: "initiate" | EventType
-  readonly from: State | undefined
-  readonly to: State
-  /** The reason of an initiation, a rejection or a withdrawal. */
-  readonly detail: string | undefined
-}
+export type HistoryItem = ApprovalChain.HistoryItem<OpenState>
 
 /**
  * How a transfer ended early: who rejected or withdrew it, in which state, and why.
  *
  * @since 0.1.0
  */
-export interface Ending extends Actor {
-  readonly state: OpenState
-  readonly reason: string
-}
+export type Ending = ApprovalChain.Ending<OpenState>
 
 /**
  * The machine's context: the transfer as initiated, the initiator, every accepted step, and how it ended early.
  *
  * @since 0.1.0
  */
-export interface Context {
+export interface Context extends ApprovalChain.Trail<OpenState> {
   readonly id: string
   readonly teacher: Teacher
   readonly from: Authorization.UnitRef
   readonly to: Authorization.UnitRef
   readonly effective: string
   readonly reason: string
-  readonly initiator: Actor
-  readonly history: ReadonlyArray<HistoryItem>
-  readonly rejection: Ending | undefined
-  readonly withdrawal: Ending | undefined
 }
 
 /**
@@ -257,84 +216,65 @@ export interface Context {
  *
  * @since 0.1.0
  */
-export type Policy = Review.Policy
+export type Policy = Authorization.Policy
 
-/** The machine's input: the checked initiation. */
-interface Initiation {
-  readonly input: Input
-  readonly initiator: Actor
-}
+/**
+ * The transfer as an approval chain: one route, M23.1's order; a refused event names M23.2.
+ *
+ * @since 0.1.0
+ */
+export const chain = ApprovalChain.make({
+  id: "transfer",
+  name: { zh: "调动", en: "transfer" },
+  parties,
+  initiator: initiation.party,
+  withdrawer: withdrawal.party,
+  routes: { "M23.1": { rule: "M23.1", events: "M23.2", steps } },
+  routeOf: (_: Context) => "M23.1" as const,
+  decideParty: (actor: Authorization.Actor, party: Party, context: Context, policy: Policy, at, rule, doing) =>
+    Authorization.decideParty(actor, parties[party], context, Authorization.contextAt(policy, at), rule, doing),
+  defaultPolicy: Authorization.noCertificates
+})
 
-/** The machine's events: the public event with the policy the guards apply. */
-type MachineEvent = Event & { readonly policy: Policy }
+/**
+ * The transfer machine (XState v5), derived by the kernel from the steps above: `docs/workflows.md` is generated
+ * from it.
+ *
+ * @since 0.1.0
+ */
+export const machine = chain.machine
+
+/**
+ * A snapshot of the machine: the state (`value`) and the context.
+ *
+ * @since 0.1.0
+ */
+export type Snapshot = ApprovalChain.Snapshot<OpenState, Context>
+
+/**
+ * The persisted form of a snapshot: the state and the context, plain data.
+ *
+ * @since 0.1.0
+ */
+export type Persisted = ApprovalChain.Persisted<OpenState, Context>
+
+/**
+ * The confirmation a state waits for: which role of which party acts next. Undefined in a final state.
+ *
+ * @since 0.1.0
+ */
+export const nextStep = (state: State): Step | undefined => steps.find((step) => step.state === state)
+
+/**
+ * Which party may send an event of `type` in `state`; undefined when the state does not accept it.
+ *
+ * @since 0.1.0
+ */
+export const whoActs = (state: State, type: EventType): Party | undefined => chain.whoActs(state, type, "M23.1")
 
 const isBlank = (s: string) => s.trim().length === 0
 const isDay = Schema.is(Unit.Day)
-const isInstant = (at: string) => !Number.isNaN(Date.parse(at))
-
-/** The rule an event's refusal names: skipping, repeating or taking a step by anyone else is M23.2's. */
-const eventRule: Refusal.RuleId = "M23.2"
-
-const actorDetails = (actor: Authorization.Actor) => ({
-  actor: actor.accountId,
-  role: actor.role,
-  actorUnit: actor.unit.id
-})
-
-const details = (event: Pick<Event, "type" | "actor">, more: Record<string, unknown>) => ({
-  event: event.type,
-  ...actorDetails(event.actor),
-  ...more
-})
-
 const isSchoolSide = (unit: Authorization.UnitRef) => unit.kind === "school" || unit.kind === "department"
-
-/** The unit a party acts for, and the ids of the units whose info admins act for it. */
-const partyUnits = (
-  party: Party,
-  units: { readonly from: Authorization.UnitRef; readonly to: Authorization.UnitRef }
-): { readonly unit: Authorization.UnitRef; readonly bureau: boolean; readonly ids: ReadonlyArray<string> } => {
-  const unit = party === "receivingSchool" || party === "receivingBureau" ? units.to : units.from
-  const bureau = party === "receivingBureau" || party === "sendingBureau"
-  const ids = bureau
-    ? Option.toArray(Unit.competentBureauId(unit))
-    : [...Option.toArray(Unit.schoolId(unit)), ...(unit.kind === "department" ? [unit.id] : [])]
-  return { unit, bureau, ids }
-}
-
-/**
- * Does `actor` act for `party` of the transfer between `from` and `to`? Undefined when it does, else the violation:
- * `rule` when the actor belongs to another unit (a step skipped or taken by anyone else), else whatever
- * authorization refuses (a disabled account, a missing certificate, a role that does not review).
- */
-const decideParty = (
-  actor: Authorization.Actor,
-  party: Party,
-  units: { readonly from: Authorization.UnitRef; readonly to: Authorization.UnitRef },
-  auth: Authorization.Context,
-  rule: Refusal.RuleId,
-  doing: { readonly zh: string; readonly en: string }
-): Refusal.Refusal | undefined => {
-  const { unit, bureau, ids } = partyUnits(party, units)
-  const wrongParty = () =>
-    Refusal.forbidden(
-      rule,
-      `须由${parties[party].zh}的信息管理员${doing.zh}`,
-      `only an info admin of ${parties[party].en} ${doing.en}`,
-      { ...actorDetails(actor), field: "actor", value: actor.accountId, party, expected: ids, unit: unit.id }
-    )
-  if (!ids.includes(actor.unit.id)) return wrongParty()
-  const refusal = bureau
-    ? Review.decideBureauAdmin(actor, unit, auth, rule)
-    : Review.decideSchoolAdmin(actor, unit, auth, rule, party === "receivingSchool" ? "WriteTeacher" : "ReviewTeacher")
-  // Say which party was expected, rather than the review's generic wording.
-  return refusal !== undefined && refusal.rule === rule ? wrongParty() : refusal
-}
-
-const authorizationContext = (policy: Policy, at: string): Authorization.Context => ({
-  requireCertificateFor: policy.requireCertificateFor,
-  now: new Date(at)
-})
 
 /**
  * Decide an initiation by `actor`: the first snapshot (awaiting the receiving bureau), or the refusal naming the
@@ -350,7 +290,9 @@ export const decideInitiate = (
   context: Authorization.Context
 ): Either.Either<Snapshot, Refusal.Refusal> => {
   const refuse = (rule: Refusal.RuleId, zh: string, en: string, more: Record<string, unknown>) =>
-    Either.left(Refusal.invalid(rule, zh, en, { ...actorDetails(actor), ...more }))
+    Either.left(
+      Refusal.invalid(rule, zh, en, { actor: actor.accountId, role: actor.role, actorUnit: actor.unit.id, ...more })
+    )
   if (input.kind !== "transfer") {
     return refuse(
       "M23.3",
@@ -372,7 +314,7 @@ export const decideInitiate = (
   if (Number.isNaN(context.now.getTime())) {
     return refuse("M23.1", "发起时间无效", "the initiation's time is not a valid instant", { field: "now" })
   }
-  const notReceiving = decideParty(actor, initiation.party, input, context, initiation.rule, {
+  const notReceiving = Authorization.decideParty(actor, parties[initiation.party], input, context, initiation.rule, {
     zh: "发起调动",
     en: "initiates a transfer"
   })
@@ -418,230 +360,85 @@ export const decideInitiate = (
     actorUnit: actor.unit.id,
     at: context.now.toISOString()
   }
-  return Either.right(initialTransition(machine, { input, initiator })[0])
+  return Either.right(
+    chain.initial({
+      id: input.id,
+      teacher: { id: input.teacher.id, identityNumber: input.teacher.identityNumber, active: input.teacher.active },
+      from: { id: input.from.id, kind: input.from.kind, path: input.from.path },
+      to: { id: input.to.id, kind: input.to.kind, path: input.to.path },
+      effective: input.effective,
+      reason: input.reason.trim(),
+      initiator,
+      history: [chain.initiated(initiator, input.reason.trim())],
+      rejection: undefined,
+      withdrawal: undefined
+    })
+  )
 }
 
 /**
- * The rules of an event the state accepts: who may send it and what it must carry. Undefined when allowed. The
- * machine's guards call this, and {@link send} reports what it returns.
+ * The rules of an event in `state`: who may send it and what it must carry. Undefined when allowed.
  *
  * @since 0.1.0
  */
-export const decideEvent = (
+export const decideEvent: (
   state: State,
   context: Context,
   event: Event,
-  policy: Policy = Review.noCertificates
-): Refusal.Refusal | undefined => {
-  if (!isInstant(event.at)) {
-    return Refusal.invalid(
-      eventRule,
-      "事件时间应为ISO 8601时刻",
-      "an event's time is an ISO 8601 instant",
-      details(event, { field: "at", value: event.at })
-    )
-  }
-  const party = whoActs(state, event.type)
-  if (party === undefined) return notAccepted(state, event)
-  const auth = authorizationContext(policy, event.at)
-  const doing = {
-    confirm: { zh: "确认此环节", en: `confirms in state ${state}` },
-    reject: { zh: "退回此环节", en: `rejects in state ${state}` },
-    withdraw: { zh: "撤回调动", en: "withdraws the transfer" }
-  }[event.type]
-  const refusal = decideParty(event.actor, party, context, auth, eventRule, doing)
-  if (refusal !== undefined || event.type === "confirm") return refusal
-  return isBlank(event.reason)
-    ? Refusal.invalid(
-        eventRule,
-        event.type === "reject" ? "退回须说明理由" : "撤回须说明理由",
-        `a ${event.type === "reject" ? "rejection" : "withdrawal"} gives its reason`,
-        details(event, { field: "reason", value: event.reason })
-      )
-    : undefined
-}
-
-const notAccepted = (state: State, event: Event): Refusal.Refusal =>
-  isFinal(state)
-    ? Refusal.invalid(
-        eventRule,
-        `调动已结束（${state}），不再接受任何操作`,
-        `a ${state} transfer accepts nothing more`,
-        details(event, { field: "type", value: event.type, state })
-      )
-    : Refusal.invalid(
-        eventRule,
-        `当前状态（${state}）不接受此操作`,
-        `a transfer in state ${state} does not accept ${event.type}`,
-        details(event, { field: "type", value: event.type, state })
-      )
+  policy?: Policy
+) => Refusal.Refusal | undefined = chain.decideEvent
 
 /**
- * The context after an accepted event moving the transfer from `from` to `to`: one more history item, and the
- * rejection or withdrawal it records.
+ * The context after an accepted event moving the transfer from `from` to `to`.
  *
  * @since 0.1.0
  */
-export const apply = (context: Context, event: Event, from: State, to: State): Context => {
-  const by: Actor = {
-    actor: event.actor.accountId,
-    role: event.actor.role,
-    actorUnit: event.actor.unit.id,
-    at: event.at
-  }
-  const reason = event.type === "confirm" ? undefined : event.reason.trim()
-  const next: Context = {
-    ...context,
-    history: [...context.history, { ...by, type: event.type, from, to, detail: reason }]
-  }
-  const ending = (): Ending => ({ ...by, state: from as OpenState, reason: reason ?? "" })
-  switch (event.type) {
-    case "confirm":
-      return next
-    case "reject":
-      return { ...next, rejection: ending() }
-    case "withdraw":
-      return { ...next, withdrawal: ending() }
-  }
-}
-
-const guarded = (state: State) => ({ type: "permitted" as const, params: { state } })
-const applied = (from: State, to: State) => ({ type: "apply" as const, params: { from, to } })
-const move = (from: State, to: State) => ({ target: to, guard: guarded(from), actions: applied(from, to) })
-const open = (state: OpenState, next: State) => ({
-  on: { confirm: move(state, next), reject: move(state, "rejected"), withdraw: move(state, "withdrawn") }
-})
-
-/**
- * The transfer machine (XState v5). Its definition is data: `docs/workflows.md` is generated from it.
- *
- * @since 0.1.0
- */
-export const machine = setup({
-  types: {
-    context: {} as Context,
-    events: {} as MachineEvent,
-    input: {} as Initiation
-  },
-  guards: {
-    permitted: ({ context, event }, params: { readonly state: State }) =>
-      decideEvent(params.state, context, event, event.policy) === undefined
-  },
-  actions: {
-    apply: assign(({ context, event }, params: { readonly from: State; readonly to: State }) =>
-      apply(context, event, params.from, params.to)
-    )
-  }
-}).createMachine({
-  id: "transfer",
-  initial: "awaitingReceivingBureau",
-  context: ({ input: { input, initiator } }) => ({
-    id: input.id,
-    teacher: { id: input.teacher.id, identityNumber: input.teacher.identityNumber, active: input.teacher.active },
-    from: { id: input.from.id, kind: input.from.kind, path: input.from.path },
-    to: { id: input.to.id, kind: input.to.kind, path: input.to.path },
-    effective: input.effective,
-    reason: input.reason.trim(),
-    initiator,
-    history: [
-      { ...initiator, type: "initiate", from: undefined, to: "awaitingReceivingBureau", detail: input.reason.trim() }
-    ],
-    rejection: undefined,
-    withdrawal: undefined
-  }),
-  states: {
-    awaitingReceivingBureau: open("awaitingReceivingBureau", "awaitingSendingSchool"),
-    awaitingSendingSchool: open("awaitingSendingSchool", "awaitingSendingBureau"),
-    awaitingSendingBureau: open("awaitingSendingBureau", "completed"),
-    completed: { type: "final" },
-    rejected: { type: "final" },
-    withdrawn: { type: "final" }
-  }
-})
-
-/**
- * A snapshot of the machine: the state (`value`) and the context.
- *
- * @since 0.1.0
- */
-export type Snapshot = SnapshotFrom<typeof machine>
+export const apply: (context: Context, event: Event, from: OpenState, to: State) => Context = chain.apply
 
 /**
  * Does the state accept events of this type? Read from the machine.
  *
  * @since 0.1.0
  */
-export const accepts = (state: State, type: EventType): boolean => {
-  const node = machine.states[state]
-  return node !== undefined && Object.hasOwn(node.on, type)
-}
+export const accepts: (state: State, type: EventType) => boolean = chain.accepts
 
 /**
- * Decide an event in the snapshot's state: undefined when it is accepted and allowed, else the violation.
+ * Decide an event in the snapshot's state: undefined when it is accepted and allowed, else the refusal.
  *
  * @since 0.1.0
  */
-export const decide = (
-  snapshot: Snapshot,
-  event: Event,
-  policy: Policy = Review.noCertificates
-): Refusal.Refusal | undefined => {
-  const state = snapshot.value
-  if (!accepts(state, event.type)) return notAccepted(state, event)
-  return decideEvent(state, snapshot.context, event, policy)
-}
+export const decide: (snapshot: Snapshot, event: Event, policy?: Policy) => Refusal.Refusal | undefined = chain.decide
 
 /**
  * Send an event: the next snapshot, or the refusal naming the rule. Never ignores an event.
  *
  * @since 0.1.0
  */
-export const send = (
-  snapshot: Snapshot,
-  event: Event,
-  policy: Policy = Review.noCertificates
-): Either.Either<Snapshot, Refusal.Refusal> => {
-  const refusal = decide(snapshot, event, policy)
-  if (refusal !== undefined) return Either.left(refusal)
-  const [next] = transition(machine, snapshot, { ...event, policy })
-  // The guard and `decide` are one function: an allowed event that moved nothing is a bug.
-  if (next === snapshot) throw new Error(`Transfer: ${event.type} allowed in ${snapshot.value} but not taken`)
-  return Either.right(next)
-}
-
-/**
- * The persisted form of a snapshot: the state and the context, plain data.
- *
- * @since 0.1.0
- */
-export interface Persisted {
-  readonly state: State
-  readonly context: Context
-}
+export const send: (snapshot: Snapshot, event: Event, policy?: Policy) => Either.Either<Snapshot, Refusal.Refusal> =
+  chain.send
 
 /**
  * @since 0.1.0
  */
-export const persist = (snapshot: Snapshot): Persisted => ({ state: snapshot.value, context: snapshot.context })
+export const persist: (snapshot: Snapshot) => Persisted = chain.persist
 
 /**
  * Rebuild a snapshot from its persisted form.
  *
  * @since 0.1.0
  */
-export const restore = (persisted: Persisted): Snapshot =>
-  machine.resolveState({ value: persisted.state, context: persisted.context })
+export const restore: (persisted: Persisted) => Snapshot = chain.restore
 
 /**
  * Is the transfer still waiting for a confirmation (M24.3 counts these)?
  *
  * @since 0.1.0
  */
-export const isOpen = (state: State): state is OpenState => nextStep(state) !== undefined
+export const isOpen = (state: State): state is OpenState => chain.isOpen(state)
 
 /**
  * Has the transfer ended: completed, rejected or withdrawn?
  *
  * @since 0.1.0
  */
-export const isFinal = (state: State): boolean => !isOpen(state)
+export const isFinal = (state: State): boolean => chain.isFinal(state)
