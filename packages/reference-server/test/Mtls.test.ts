@@ -289,7 +289,7 @@ describe.each(backends)("M14.2 mutual TLS on $name", ({ make }) => {
         )
       })
     )
-    expect(refusal).toMatchObject({ _tag: "AuthorizationError", rule: "M15.1" })
+    expect(refusal).toMatchObject({ _tag: "Refusal", kind: "forbidden", rule: "M15.1" })
   })
 
   it("M37.1 the audit log stays intact after the refusals", async () => {
