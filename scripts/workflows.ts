@@ -48,8 +48,8 @@ interface Workflow {
 const kindOf = (guard: unknown): string | undefined => {
   if (typeof guard !== "object" || guard === null || !("params" in guard)) return undefined
   const params = (guard as { readonly params: unknown }).params
-  if (typeof params !== "object" || params === null || !("kind" in params)) return undefined
-  return String((params as { readonly kind: unknown }).kind)
+  if (typeof params !== "object" || params === null || !("route" in params)) return undefined
+  return String((params as { readonly route: unknown }).route)
 }
 
 const kindLabel: Record<string, string> = {

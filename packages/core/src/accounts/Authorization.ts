@@ -8,7 +8,7 @@
 import { Either, Option, Schema } from "effect"
 import * as Unit from "../hierarchy/Unit.js"
 import * as Refusal from "../kernel/Refusal.js"
-import type * as Account from "./Account.js"
+import type * as Account from "./Role.js"
 
 /**
  * What authorization needs to know of a unit: its id, kind and materialised path.
@@ -43,7 +43,17 @@ export interface Actor {
  *
  * @since 0.1.0
  */
-export const actor = (account: Account.Account, unit: UnitRef, presentedCertificate?: string): Actor => ({
+export const actor = (
+  account: {
+    readonly id: Account.AccountId
+    readonly role: Account.Role
+    readonly status: "active" | "disabled"
+    readonly person: { readonly identityNumber: string }
+    readonly certificate: Account.CertificateBinding | undefined
+  },
+  unit: UnitRef,
+  presentedCertificate?: string
+): Actor => ({
   accountId: account.id,
   role: account.role,
   status: account.status,
@@ -377,7 +387,9 @@ export const isAllowed = (actor: Actor, action: Action, context: Context): boole
  *
  * @since 0.1.0
  */
-export type Policy = Pick<Account.Policy, "requireCertificateFor">
+export interface Policy {
+  readonly requireCertificateFor: ReadonlyArray<Account.Role>
+}
 
 /**
  * The policy requiring no certificate.

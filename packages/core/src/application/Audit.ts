@@ -1,174 +1,16 @@
 /**
- * Audit log (审计日志), M37.1: who did what, when, to what, with what outcome — append-only and tamper-evident.
- * Each record's hash covers the previous record's hash and its own canonical content, so changing, deleting or
- * reordering any record breaks the chain at that point.
+ * Audit log (审计日志), M37.1: who did what, when, to what, with what outcome — append-only and tamper-evident. The
+ * records and their hash chain are `AuditChain`'s (re-exported here); this module appends them in the command's
+ * transaction and verifies the stored log.
  *
  * @since 0.1.0
  */
-import { createHash } from "node:crypto"
 import { Clock, Effect, FiberRef } from "effect"
 import type * as Authorization from "../accounts/Authorization.js"
+import * as AuditChain from "../security/AuditChain.js"
 import * as Storage from "./Storage.js"
 
-/**
- * What a caller records.
- *
- * @since 0.1.0
- */
-export interface Entry {
-  /** ISO 8601 instant, UTC. */
-  readonly at: string
-  /** The acting account, or "system" for bootstrap and migrations. */
-  readonly actor: string
-  /** The unit the actor acted from, when there is one. */
-  readonly unitId: string | undefined
-  /** e.g. "unit.create", "account.disable". */
-  readonly action: string
-  /** The object acted on, e.g. "unit:s1". */
-  readonly object: string
-  readonly outcome: "ok" | "refused"
-  readonly requestId: string | undefined
-  readonly details: { readonly [key: string]: unknown }
-}
-
-/**
- * An entry as stored: its sequence number (1, 2, …) and its place in the chain.
- *
- * @since 0.1.0
- */
-export interface Record extends Entry {
-  readonly seq: number
-  readonly prevHash: string
-  readonly hash: string
-}
-
-/**
- * A domain event of a committed change, for the outbox.
- *
- * @since 0.1.0
- */
-export interface Event {
-  readonly type: string
-  readonly at: string
-  readonly aggregateId: string
-  readonly payload: unknown
-}
-
-/**
- * The id of the request being served, for the audit records written while serving it: a server sets it with
- * `Effect.locally(Audit.currentRequestId, id)`; undefined outside a request (scripts, tests).
- *
- * @since 0.1.0
- */
-export const currentRequestId: FiberRef.FiberRef<string | undefined> = FiberRef.unsafeMake<string | undefined>(
-  undefined
-)
-
-/**
- * The previous hash of the first record.
- *
- * @since 0.1.0
- */
-export const genesis = "0".repeat(64)
-
-/** JSON with object keys sorted at every depth, so that equal content always hashes the same. */
-const canonical = (value: unknown): string => {
-  if (value === undefined) return "null"
-  if (value === null || typeof value !== "object") return JSON.stringify(value)
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`
-  const entries = Object.entries(value as object)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`
-}
-
-/**
- * The hash of a record: SHA-256 over the previous hash and the canonical content (everything but the hashes).
- *
- * @since 0.1.0
- */
-export const hashOf = (seq: number, prevHash: string, entry: Entry): string =>
-  createHash("sha256")
-    .update(prevHash)
-    .update("\n")
-    .update(
-      canonical({
-        seq,
-        at: entry.at,
-        actor: entry.actor,
-        unitId: entry.unitId,
-        action: entry.action,
-        object: entry.object,
-        outcome: entry.outcome,
-        requestId: entry.requestId,
-        details: entry.details
-      })
-    )
-    .digest("hex")
-
-/**
- * Chain an entry after the record `previous` (undefined for the first).
- *
- * @since 0.1.0
- */
-export const chain = (previous: Pick<Record, "seq" | "hash"> | undefined, entry: Entry): Record => {
-  const seq = (previous?.seq ?? 0) + 1
-  const prevHash = previous?.hash ?? genesis
-  return { ...entry, seq, prevHash, hash: hashOf(seq, prevHash, entry) }
-}
-
-/**
- * The result of verifying a log: intact with its length, or the first broken link and why.
- *
- * @since 0.1.0
- */
-export type Verification =
-  | { readonly _tag: "Intact"; readonly records: number; readonly head: string }
-  | {
-      readonly _tag: "Broken"
-      readonly seq: number
-      readonly reason: "sequence" | "link" | "hash"
-      readonly records: number
-    }
-
-/**
- * Verify records incrementally: feed pages in order, then `result`. Detects a changed record (hash), a deleted or
- * inserted one (sequence), and two swapped (link).
- *
- * @since 0.1.0
- */
-export const verifier = () => {
-  let previous: Pick<Record, "seq" | "hash"> | undefined
-  let count = 0
-  let broken: Verification | undefined
-  return {
-    feed: (records: ReadonlyArray<Record>): void => {
-      for (const record of records) {
-        if (broken !== undefined) return
-        count++
-        const expectedSeq = (previous?.seq ?? 0) + 1
-        if (record.seq !== expectedSeq) broken = { _tag: "Broken", seq: record.seq, reason: "sequence", records: count }
-        else if (record.prevHash !== (previous?.hash ?? genesis))
-          broken = { _tag: "Broken", seq: record.seq, reason: "link", records: count }
-        else if (record.hash !== hashOf(record.seq, record.prevHash, record))
-          broken = { _tag: "Broken", seq: record.seq, reason: "hash", records: count }
-        previous = record
-      }
-    },
-    result: (): Verification => broken ?? { _tag: "Intact", records: count, head: previous?.hash ?? genesis }
-  }
-}
-
-/**
- * Verify a whole log held in memory.
- *
- * @since 0.1.0
- */
-export const verify = (records: ReadonlyArray<Record>): Verification => {
-  const v = verifier()
-  v.feed(records)
-  return v.result()
-}
+export * from "../security/AuditChain.js"
 
 /**
  * Verify the whole audit log of the store, page by page (M37.1): intact with its length and head hash, or the
@@ -176,10 +18,10 @@ export const verify = (records: ReadonlyArray<Record>): Verification => {
  *
  * @since 0.1.0
  */
-export const verifyAuditLog: Effect.Effect<Verification, Storage.StorageError, Storage.Storage> = Effect.gen(
+export const verifyAuditLog: Effect.Effect<AuditChain.Verification, Storage.StorageError, Storage.Storage> = Effect.gen(
   function* () {
     const storage = yield* Storage.Storage
-    const v = verifier()
+    const v = AuditChain.verifier()
     let after: string | undefined
     do {
       const page = yield* storage.audit.list({ after, limit: 1000 })
@@ -216,7 +58,7 @@ export const recordChange = (change: {
       action: change.action,
       object: change.object,
       outcome: "ok",
-      requestId: yield* FiberRef.get(currentRequestId),
+      requestId: yield* FiberRef.get(AuditChain.currentRequestId),
       details: change.details
     })
     yield* storage.outbox.append({ type: change.action, at, aggregateId: change.aggregateId, payload: change.payload })

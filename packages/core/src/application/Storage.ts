@@ -13,8 +13,8 @@ import type * as ChangeRequest from "../efile/ChangeRequest.js"
 import type * as EFile from "../efile/EFile.js"
 import type * as Unit from "../hierarchy/Unit.js"
 import * as Refusal from "../kernel/Refusal.js"
+import type * as Audit from "../security/AuditChain.js"
 import type * as Credential from "../security/Credential.js"
-import type * as Audit from "./Audit.js"
 import * as Constraint from "./Constraint.js"
 
 /**

@@ -10,6 +10,7 @@ import {
   type Credential,
   type Deployment,
   EFiles,
+  Refusal,
   Settings,
   Storage,
   type Unit,
@@ -181,7 +182,7 @@ const describeError = (error: unknown): Outcome => {
   if (typeof error === "object" && error !== null && "_tag" in error) {
     const rule = "rule" in error && typeof error.rule === "string" ? error.rule : undefined
     const message = "message" in error ? String(error.message) : String(error._tag)
-    return { _tag: "Failure", error: String(error._tag), rule, message }
+    return { _tag: "Failure", error: Refusal.is(error) ? error.kind : String(error._tag), rule, message }
   }
   return { _tag: "Failure", error: "unknown", rule: undefined, message: String(error) }
 }

@@ -1,5 +1,5 @@
 /**
- * The credential part of the storage conformance suite (M37.2; MLPS 2.0 level 3): passwords stored only as scrypt
+ * The credentials area of the storage conformance suite (M37.2; MLPS 2.0 level 3): passwords stored only as scrypt
  * hashes and never audited, the password policy and history, lockout after repeated failures with one refusal for
  * every cause, initial passwords that must be changed, idle and absolute session timeouts, sessions ended with
  * their account, and failed logins counted under real concurrency. Time is a fixed clock per call, so that
@@ -7,16 +7,12 @@
  *
  * @since 0.1.0
  */
-import { type Account, Accounts, Auth, Credential, Settings, Storage } from "@tmis/core"
+import { type Account, Accounts, Auth, Credential, Refusal, Settings } from "@tmis/core"
 import { Clock, Effect, Option } from "effect"
 import { expect, it } from "vitest"
 import type * as Attempts from "./attempts.js"
-import { expectRaceOutcomes, refusal } from "./efiles.js"
-import { auditRecords, bootstrap, type Harness, hubei, person, verify, withDatabase } from "./fixtures.js"
-import type * as Race from "./race.js"
-import type { ConformanceOptions, TestDatabase } from "./types.js"
-
-const storage = Storage.Storage
+import { auditRecords, bootstrap, type Harness, hubei, person, storage, withDatabase } from "./fixtures.js"
+import { type AreaConformance, area, expectIntact, expectRaceOutcomes, refusal, type Suite } from "./support.js"
 
 // ── Fixtures ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -105,29 +101,22 @@ const sessionOf = (h: Harness, id: string) =>
 const seen = (result: Awaited<ReturnType<Harness["result"]>>) => {
   if (result.ok) return "ok"
   const e = result.error as { _tag: string; rule: string; zh: string; en: string; details: unknown; message: string }
-  return { tag: e._tag, rule: e.rule, zh: e.zh, en: e.en, details: e.details, message: e.message }
+  return {
+    tag: Refusal.is(e) ? e.kind : e._tag,
+    rule: e.rule,
+    zh: e.zh,
+    en: e.en,
+    details: e.details,
+    message: e.message
+  }
 }
 
 const authRecords = async (h: Harness, action?: string) =>
   (await h.run(auditRecords)).filter((r) => (action === undefined ? r.action.startsWith("auth.") : r.action === action))
 
-const expectIntact = async (h: Harness) => expect(await h.run(verify)).toMatchObject({ _tag: "Intact" })
-
 // ── Tests ────────────────────────────────────────────────────────────────────────────────────────────────────────
 
-/**
- * Register the credential tests of the storage conformance suite (inside its `describe`): `races` runs the
- * concurrent logins, `attempts` of them.
- *
- * @since 0.1.0
- */
-export const authConformance = (
-  makeDatabase: () => Promise<TestDatabase>,
-  _options: ConformanceOptions,
-  races: Race.Pool,
-  timeout: number,
-  attempts: number
-): void => {
+const passwordHashedOnly = ({ makeDatabase, timeout }: Suite): void => {
   it("M37.2 a password is stored only as a scrypt hash and never appears in the audit log", { timeout }, () =>
     withDatabase(makeDatabase, hubei, async (h) => {
       await setupAccounts(h)
@@ -146,7 +135,7 @@ export const authConformance = (
         mustChange: true
       })
 
-      expect(refusal(await login(h, "ia-root", wrong, "s-wrong"))).toEqual(["AuthenticationError", "M37.2"])
+      expect(refusal(await login(h, "ia-root", wrong, "s-wrong"))).toEqual(["unauthenticated", "M37.2"])
       expect(refusal(await changePassword(h, "ia-root", first, second))).toBe("ok")
       const ok = await login(h, "ia-root", second, "s-ok")
       expect(ok.ok && ok.value.outcome).toBe("ok")
@@ -178,7 +167,9 @@ export const authConformance = (
       await expectIntact(h)
     })
   )
+}
 
+const lockout = ({ makeDatabase, timeout }: Suite): void => {
   it(
     "M37.2 N failed logins lock the account; the refusal is the same for an unknown account, a wrong password, a locked and a disabled account",
     { timeout },
@@ -216,7 +207,7 @@ export const authConformance = (
         const disabled = await login(h, "iq-root", second, "x", t0)
 
         const refusals = [unknown, wrongOne, locked, disabled].map(seen)
-        expect(refusals[0]).toMatchObject({ tag: "AuthenticationError", rule: "M37.2" })
+        expect(refusals[0]).toMatchObject({ tag: "unauthenticated", rule: "M37.2" })
         for (const other of refusals.slice(1)) expect(other).toEqual(refusals[0])
 
         // When the lock ends, the right password works again and the count starts afresh.
@@ -239,19 +230,21 @@ export const authConformance = (
         await expectIntact(h)
       })
   )
+}
 
+const initialPassword = ({ makeDatabase, timeout }: Suite): void => {
   it("M37.2 an initial password must be changed; a reused password is refused", { timeout }, () =>
     withDatabase(makeDatabase, hubei, async (h) => {
       await setupAccounts(h)
       // Only whoever manages the account sets it: not an info admin, not the account itself.
-      expect(refusal(await setPassword(h, "ia-root", "iq-root", first))).toEqual(["AuthorizationError", "M13.3"])
+      expect(refusal(await setPassword(h, "ia-root", "iq-root", first))).toEqual(["forbidden", "M13.3"])
       for (const [password, failed] of [
         ["short1A", "tooShort"],
         ["Ia-Root#2026x", "containsAccountId"],
         ["Xy#11010519z", "containsIdentityNumber"]
       ] as const) {
         const result = await setPassword(h, "sa-root", "ia-root", password)
-        expect(!result.ok && (result.error as Credential.CredentialError).details.failed).toContain(failed)
+        expect(!result.ok && (result.error as Refusal.Refusal).details.failed).toContain(failed)
       }
       expect(await credentialOf(h, "ia-root")).toBeUndefined()
 
@@ -264,9 +257,9 @@ export const authConformance = (
 
       // The new password may not be the initial one; a wrong current password is refused like a login.
       const reused = await changePassword(h, "ia-root", first, first)
-      expect(refusal(reused)).toEqual(["CredentialError", "M37.2"])
-      expect(!reused.ok && (reused.error as Credential.CredentialError).details.failed).toEqual(["reused"])
-      expect(refusal(await changePassword(h, "ia-root", wrong, second))).toEqual(["AuthenticationError", "M37.2"])
+      expect(refusal(reused)).toEqual(["invalid", "M37.2"])
+      expect(!reused.ok && (reused.error as Refusal.Refusal).details.failed).toEqual(["reused"])
+      expect(refusal(await changePassword(h, "ia-root", wrong, second))).toEqual(["unauthenticated", "M37.2"])
       expect((await credentialOf(h, "ia-root"))?.value.login.failedAttempts).toBe(1)
 
       expect(refusal(await changePassword(h, "ia-root", first, second, t0 + minute))).toBe("ok")
@@ -278,19 +271,19 @@ export const authConformance = (
         passwordChangedAt: new Date(t0 + minute).toISOString()
       })
       // Going back to an earlier password is reuse too, whoever sets it.
-      expect(refusal(await changePassword(h, "ia-root", second, first))).toEqual(["CredentialError", "M37.2"])
+      expect(refusal(await changePassword(h, "ia-root", second, first))).toEqual(["invalid", "M37.2"])
       const version = (await credentialOf(h, "ia-root"))?.version
-      expect(refusal(await setPassword(h, "sa-root", "ia-root", first, version))).toEqual(["CredentialError", "M37.2"])
+      expect(refusal(await setPassword(h, "sa-root", "ia-root", first, version))).toEqual(["invalid", "M37.2"])
 
       // A reset by the admin must be changed again, and ends the sessions the account had.
       expect((await setPassword(h, "sa-root", "ia-root", third, version)).ok).toBe(true)
-      expect(refusal(await session(h, "s-ok", t0 + 3 * minute))).toEqual(["AuthenticationError", "M37.2"])
+      expect(refusal(await session(h, "s-ok", t0 + 3 * minute))).toEqual(["unauthenticated", "M37.2"])
       const reset = await login(h, "ia-root", third, "s-reset")
       expect(reset.ok && reset.value.outcome).toBe("mustChangePassword")
 
       // A password older than the policy's maximum age must be changed too.
       const aged = await login(h, "iq-root", first, "s-aged")
-      expect(refusal(aged)).toEqual(["AuthenticationError", "M37.2"])
+      expect(refusal(aged)).toEqual(["unauthenticated", "M37.2"])
       await withOwnPassword(h, "iq-root")
       const old = t0 + Credential.defaultPolicy.password.maxAgeDays * 24 * 60 * minute
       const expired = await login(h, "iq-root", second, "s-old", old)
@@ -298,7 +291,9 @@ export const authConformance = (
       await expectIntact(h)
     })
   )
+}
 
+const sessionTimeouts = ({ makeDatabase, timeout }: Suite): void => {
   it(
     "M37.2 a session expires after the idle and the absolute timeout; disabling an account ends its sessions",
     { timeout },
@@ -325,8 +320,8 @@ export const authConformance = (
           value: "ia-root"
         })
         const idle = justBefore + (idleMinutes - 1) * minute + idleMinutes * minute
-        expect(refusal(await session(h, "s-idle", idle))).toEqual(["AuthenticationError", "M37.2"])
-        expect(refusal(await session(h, "s-idle", t0))).toEqual(["AuthenticationError", "M37.2"])
+        expect(refusal(await session(h, "s-idle", idle))).toEqual(["unauthenticated", "M37.2"])
+        expect(refusal(await session(h, "s-idle", t0))).toEqual(["unauthenticated", "M37.2"])
 
         // However active, a session ends after the absolute timeout.
         await login(h, "ia-root", second, "s-busy", t0)
@@ -334,16 +329,16 @@ export const authConformance = (
         for (let ms = t0 + 20 * minute; ms < end; ms += 20 * minute) {
           expect([ms, await session(h, "s-busy", ms)]).toEqual([ms, { ok: true, value: "ia-root" }])
         }
-        expect(refusal(await session(h, "s-busy", end))).toEqual(["AuthenticationError", "M37.2"])
+        expect(refusal(await session(h, "s-busy", end))).toEqual(["unauthenticated", "M37.2"])
 
         // Logging out ends a session; twice is harmless. A used session id is refused.
         await login(h, "ia-root", second, "s-out", t0)
         await h.run(at(Auth.logout("s-out"), t0 + minute))
         await h.run(at(Auth.logout("s-out"), t0 + minute))
-        expect(refusal(await session(h, "s-out", t0 + 2 * minute))).toEqual(["AuthenticationError", "M37.2"])
-        expect(refusal(await session(h, "nobody", t0))).toEqual(["AuthenticationError", "M37.2"])
+        expect(refusal(await session(h, "s-out", t0 + 2 * minute))).toEqual(["unauthenticated", "M37.2"])
+        expect(refusal(await session(h, "nobody", t0))).toEqual(["unauthenticated", "M37.2"])
         await login(h, "ia-root", second, "s-used", t0)
-        expect(refusal(await login(h, "ia-root", second, "s-used", t0))).toEqual(["ConstraintError", "M37.2"])
+        expect(refusal(await login(h, "ia-root", second, "s-used", t0))).toEqual(["conflict", "M37.2"])
 
         // Disabling an account ends its sessions at once, in the disabling transaction.
         await login(h, "iq-root", second, "s-iq1", t0)
@@ -355,7 +350,7 @@ export const authConformance = (
         expect((await sessionOf(h, "s-iq1"))?.revoked).toBe(true)
         expect((await sessionOf(h, "s-iq2"))?.revoked).toBe(true)
         for (const id of ["s-iq1", "s-iq2"]) {
-          expect(refusal(await session(h, id, t0 + 2 * minute))).toEqual(["AuthenticationError", "M37.2"])
+          expect(refusal(await session(h, id, t0 + 2 * minute))).toEqual(["unauthenticated", "M37.2"])
         }
         // The other account's sessions are untouched.
         expect((await sessionOf(h, "s-used"))?.revoked).toBe(false)
@@ -364,7 +359,9 @@ export const authConformance = (
         await expectIntact(h)
       })
   )
+}
 
+const concurrentFailedLogins = ({ makeDatabase, timeout, attempts, races }: Suite): void => {
   it("M37.2 concurrent failed logins are all counted (no lost update)", { timeout }, async () => {
     const race = (credentials: Credential.Policy | undefined, tag: string): Attempts.Race => ({
       deployment: hubei,
@@ -377,7 +374,7 @@ export const authConformance = (
       }))
     })
     const refused = (o: Attempts.Outcome & { readonly _tag: "Failure" }) =>
-      expect([o.error, o.rule]).toEqual(["AuthenticationError", "M37.2"])
+      expect([o.error, o.rule]).toEqual(["unauthenticated", "M37.2"])
 
     // With no lock in reach, every attempt must be counted.
     await withDatabase(makeDatabase, hubei, async (h) => {
@@ -412,3 +409,16 @@ export const authConformance = (
     })
   })
 }
+
+/**
+ * The credentials area: passwords, lockout, initial passwords, sessions (M37.2).
+ *
+ * @since 0.1.0
+ */
+export const credentialsConformance: AreaConformance = area("credentials", [
+  passwordHashedOnly,
+  lockout,
+  initialPassword,
+  sessionTimeouts,
+  concurrentFailedLogins
+])

@@ -16,19 +16,22 @@ import { Effect, Option } from "effect"
 import * as fc from "fast-check"
 import { expect, it } from "vitest"
 import type { Job, Run } from "./crashWorker.js"
-import { basicInfo, woman } from "./efiles.js"
 import {
   auditRecords,
+  basicInfo,
   bootstrap,
   createUnits,
   type Harness,
   hubei,
+  jianghan,
   person,
   units,
   verify,
-  withDatabase
+  withDatabase,
+  woman
 } from "./fixtures.js"
-import type { ConformanceOptions, TestDatabase, WorkerSpec } from "./types.js"
+import { type AreaConformance, area, type Suite } from "./support.js"
+import type { WorkerSpec } from "./types.js"
 
 // ── Fixtures ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -37,9 +40,6 @@ const teachers = 30
 const kills = 5
 /** The earliest kill after the child has its storage open. */
 const earliestKillMs = 20
-
-/** A second county under 武汉市: the receiving school s2 is under it, so the two bureaus differ. */
-const jianghan = { id: "jianghan", kind: "county", name: "江汉区", code: "420103", validFrom: "2017-03-31" } as const
 
 /** Sending school s1 (under 江岸区) and receiving school s2 (under 江汉区). */
 const from = units.school1
@@ -408,17 +408,7 @@ const problemsOf = async (
 const describeEnding = (ending: Ending) =>
   `exit ${ending.signal ?? ending.code}${ending.timedOut ? " (timed out)" : ""}, ${ending.acks.length} ACKs, ${ending.done ? "done" : "not done"}:\n${ending.stderr}`
 
-/**
- * Register the crash-safety test of the storage conformance suite. It needs a database a child process can open
- * (`TestDatabase.worker`) and is skipped without one.
- *
- * @since 0.1.0
- */
-export const crashConformance = (
-  makeDatabase: () => Promise<TestDatabase>,
-  options: ConformanceOptions,
-  timeout: number
-): void => {
+const crashSafety = ({ makeDatabase, options, timeout }: Suite): void => {
   it(
     "M23.1 O4.1 crash safety: a workflow process killed (SIGKILL) at random points loses no acknowledged step, duplicates none and never half-moves an e-file",
     { timeout },
@@ -501,3 +491,11 @@ export const crashConformance = (
       })
   )
 }
+
+/**
+ * The crash area: a workflow process killed at random points (M23.1, O4.1). It needs a database a child process can
+ * open (`TestDatabase.worker`) and is skipped without one.
+ *
+ * @since 0.1.0
+ */
+export const crashConformance: AreaConformance = area("crash", [crashSafety])

@@ -8,9 +8,10 @@
 import { type Account, Accounts, Audit, Hierarchy, Storage, Unit, Units } from "@tmis/core"
 import { Effect, Either } from "effect"
 import * as fc from "fast-check"
-import { expect } from "vitest"
-import type { GeneratedHierarchy } from "../arbitraries/hierarchy.js"
-import { addDays, byPath, type Harness, person, type Result } from "./fixtures.js"
+import { expect, it } from "vitest"
+import { type GeneratedHierarchy, hierarchy } from "../arbitraries/hierarchy.js"
+import { addDays, byPath, type Harness, person, type Result, withDatabase } from "./fixtures.js"
+import { type AreaConformance, area, type Suite } from "./support.js"
 
 /**
  * An account as the model knows it.
@@ -136,7 +137,7 @@ class AddDuplicateSchool implements Command {
     const result = await r.harness.result(
       Effect.flatMap(Accounts.actorOf("ia-root"), (actor) => Units.create(actor, input, school.parentId!))
     )
-    expectRefusal(result, "M12.1", "ConstraintError")
+    expectRefusal(result, "M12.1", "conflict")
   }
   toString = () => `AddDuplicateSchool(${this.n})`
 }
@@ -157,7 +158,7 @@ class AddSecondRoot implements Command {
     const result = await r.harness.result(Units.createRoot(input))
     // A second root also repeats the root's code; whichever unique index the database reports first, the refusal
     // names the rule it breaks: one root.
-    expect(result.ok ? "created" : result.tag).toBe("ConstraintError")
+    expect(result.ok ? "created" : result.tag).toBe("conflict")
     if (!result.ok) expect(result.rule).toBe("M2.1")
   }
   toString = () => "AddSecondRoot"
@@ -463,3 +464,37 @@ export const checked = (command: Command): Command => ({
   },
   toString: () => command.toString()
 })
+
+// ── The test ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+const modelRuns = ({ makeDatabase, options, timeout }: Suite): void => {
+  it("M2.2 M12.1 M12.2 M14.4 random command sequences agree with the in-memory model", { timeout }, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        hierarchy({
+          deployment: "any",
+          maxProvinces: 1,
+          maxCities: 2,
+          maxCounties: 1,
+          maxSchools: 2,
+          maxDepartments: 1
+        }),
+        commands(15),
+        (generated, commands) =>
+          withDatabase(makeDatabase, generated.hierarchy.deployment, async (harness) => {
+            const model = await setup(generated, harness)
+            await agree(model, { harness })
+            await fc.asyncModelRun(() => ({ model, real: { harness } }), commands)
+          })
+      ),
+      { numRuns: options.numRuns ?? 20 }
+    )
+  })
+}
+
+/**
+ * The model-based area: random command sequences agree with the in-memory model (M2.2, M12.1, M12.2, M14.4).
+ *
+ * @since 0.1.0
+ */
+export const modelConformance: AreaConformance = area("model", [modelRuns])

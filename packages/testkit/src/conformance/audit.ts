@@ -1,0 +1,330 @@
+/**
+ * The audit & outbox area of the storage conformance suite (M37.1): exactly one audit record and one outbox event per
+ * committed change and none for a rolled-back one, an append-only log, tampering, deletion and reordering detected by
+ * `verifyAuditLog`, and appends serialised under real concurrency.
+ *
+ * @since 0.1.0
+ */
+import { Accounts, type Audit, type Unit, Units } from "@tmis/core"
+import { Effect, Option } from "effect"
+import * as fc from "fast-check"
+import { expect, it } from "vitest"
+import type * as Attempts from "./attempts.js"
+import {
+  auditRecords,
+  bootstrap,
+  createUnits,
+  hubei,
+  outboxCount,
+  storage,
+  units,
+  unitValue,
+  verify,
+  withDatabase
+} from "./fixtures.js"
+import { type AreaConformance, area, expectRaceOutcomes, type Suite } from "./support.js"
+import type { TestDatabase } from "./types.js"
+
+// ── Tampering ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** How an attacker with database access lifts the audit log's protection, on the adapters we know. */
+const knownUnprotections: ReadonlyArray<ReadonlyArray<string>> = [
+  ["drop trigger audit_log_no_update", "drop trigger audit_log_no_delete"],
+  ["alter table audit_log disable trigger user"]
+]
+
+const unprotect = async (database: TestDatabase, raw: (sql: string) => Promise<unknown>) => {
+  if (database.unprotectAuditLog !== undefined) {
+    for (const statement of database.unprotectAuditLog) await raw(statement)
+    return
+  }
+  for (const attack of knownUnprotections) {
+    try {
+      for (const statement of attack) await raw(statement)
+      return
+    } catch {
+      // Not this database's dialect: try the next.
+    }
+  }
+  throw new Error("cannot lift the audit log's protection: give the TestDatabase `unprotectAuditLog`")
+}
+
+/** A SQL literal, for the raw statements of the tampering tests. */
+const literal = (value: string | number | null): string =>
+  value === null ? "null" : typeof value === "number" ? String(value) : `'${value.replaceAll("'", "''")}'`
+
+const columns = {
+  at: (r: Audit.Record) => r.at,
+  actor: (r: Audit.Record) => r.actor,
+  unit_id: (r: Audit.Record) => r.unitId ?? null,
+  action: (r: Audit.Record) => r.action,
+  object: (r: Audit.Record) => r.object,
+  outcome: (r: Audit.Record) => r.outcome,
+  request_id: (r: Audit.Record) => r.requestId ?? null,
+  details: (r: Audit.Record) => JSON.stringify(r.details),
+  prev_hash: (r: Audit.Record) => r.prevHash,
+  hash: (r: Audit.Record) => r.hash
+} satisfies Record<string, (r: Audit.Record) => string | null>
+
+type Column = keyof typeof columns
+
+/** The forged value an attacker writes into a column (always different from the original). */
+const forged: Record<Column, (r: Audit.Record) => string> = {
+  at: () => "2000-01-01T00:00:00.000Z",
+  actor: () => "mallory",
+  unit_id: (r) => `${r.unitId ?? ""}x`,
+  action: (r) => `${r.action}.forged`,
+  object: (r) => `${r.object}x`,
+  outcome: (r) => (r.outcome === "ok" ? "refused" : "ok"),
+  request_id: (r) => `${r.requestId ?? ""}x`,
+  details: (r) => JSON.stringify({ ...r.details, forged: true }),
+  prev_hash: (r) => (r.prevHash.startsWith("f") ? "e" : "f").repeat(64),
+  hash: (r) => (r.hash.startsWith("f") ? "e" : "f").repeat(64)
+}
+
+const insertRecord = (seq: number, r: Audit.Record) =>
+  `insert into audit_log (seq, ${Object.keys(columns).join(", ")}) values (${[
+    literal(seq),
+    ...Object.values(columns).map((column) => literal(column(r)))
+  ].join(", ")})`
+
+type Tampering =
+  | { readonly _tag: "Change"; readonly seq: number; readonly column: Column }
+  | { readonly _tag: "Delete"; readonly seq: number }
+  | { readonly _tag: "Swap"; readonly first: number; readonly second: number }
+
+const tampering = (records: number): fc.Arbitrary<Tampering> =>
+  fc.oneof(
+    fc
+      .record({
+        seq: fc.integer({ min: 1, max: records }),
+        column: fc.constantFrom(...(Object.keys(columns) as Array<Column>))
+      })
+      .map(({ seq, column }) => ({ _tag: "Change" as const, seq, column })),
+    // Deleting the last record is truncation, which a hash chain alone cannot see; any other is detected.
+    fc.integer({ min: 1, max: records - 1 }).map((seq) => ({ _tag: "Delete" as const, seq })),
+    fc
+      .uniqueArray(fc.integer({ min: 1, max: records }), { minLength: 2, maxLength: 2 })
+      .map(([a, b]) => ({ _tag: "Swap" as const, first: Math.min(a!, b!), second: Math.max(a!, b!) }))
+  )
+
+/** Where and why verification must break after a tampering. */
+const breakOf = (t: Tampering): { readonly seq: number; readonly reason: "sequence" | "link" | "hash" } => {
+  switch (t._tag) {
+    case "Change":
+      return { seq: t.seq, reason: t.column === "prev_hash" ? "link" : "hash" }
+    case "Delete":
+      return { seq: t.seq + 1, reason: "sequence" }
+    case "Swap":
+      return { seq: t.first, reason: "link" }
+  }
+}
+
+const tamperStatements = (t: Tampering, records: ReadonlyArray<Audit.Record>): ReadonlyArray<string> => {
+  const at = (seq: number) => records[seq - 1]!
+  switch (t._tag) {
+    case "Change":
+      return [`update audit_log set ${t.column} = ${literal(forged[t.column](at(t.seq)))} where seq = ${t.seq}`]
+    case "Delete":
+      return [`delete from audit_log where seq = ${t.seq}`]
+    case "Swap":
+      return [
+        `delete from audit_log where seq in (${t.first}, ${t.second})`,
+        insertRecord(t.first, at(t.second)),
+        insertRecord(t.second, at(t.first))
+      ]
+  }
+}
+
+const restoreStatements = (t: Tampering, records: ReadonlyArray<Audit.Record>): ReadonlyArray<string> => {
+  const at = (seq: number) => records[seq - 1]!
+  switch (t._tag) {
+    case "Change":
+      return [`update audit_log set ${t.column} = ${literal(columns[t.column](at(t.seq)))} where seq = ${t.seq}`]
+    case "Delete":
+      return [insertRecord(t.seq, at(t.seq))]
+    case "Swap":
+      return [
+        `delete from audit_log where seq in (${t.first}, ${t.second})`,
+        insertRecord(t.first, at(t.first)),
+        insertRecord(t.second, at(t.second))
+      ]
+  }
+}
+
+// ── Tests ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+const oneRecordPerChange = ({ makeDatabase, timeout }: Suite): void => {
+  it("M37.1 exactly one audit record per committed change and none for a rolled-back one", { timeout }, () =>
+    withDatabase(makeDatabase, hubei, async (h) => {
+      await bootstrap(h)
+      await createUnits(h, [[units.wuhan, "hubei"]])
+      const ia = await h.run(Accounts.actorOf("ia-root"))
+      await h.run(Units.change(ia, "wuhan", { _tag: "Rename", name: "武汉" }, "2018-01-01", 1))
+      const records = await h.run(auditRecords)
+      expect(records.map((r) => [r.seq, r.action, r.object])).toEqual([
+        [1, "unit.create", "unit:hubei"],
+        [2, "account.bootstrap", "account:sa-root"],
+        [3, "account.create", "account:ia-root"],
+        [4, "unit.create", "unit:wuhan"],
+        [5, "unit.rename", "unit:wuhan"]
+      ])
+      expect(await h.run(outboxCount)).toBe(5)
+
+      // Refused changes, by a rule and by the store, record nothing.
+      const refusedByRule = await h.result(
+        Units.change(ia, "wuhan", { _tag: "Rename", name: "武汉市" }, "2017-01-01", 2)
+      )
+      expect(refusedByRule.ok ? "ok" : refusedByRule.rule).toBe("M12.2")
+      const refusedByStore = await h.result(
+        Units.create(ia, { ...units.school1, id: "s1" }, "wuhan").pipe(
+          Effect.zipRight(Units.create(ia, { ...units.school1, id: "s1-twin" }, "wuhan"))
+        )
+      )
+      expect(refusedByStore.ok ? "ok" : refusedByStore.rule).toBe("M12.1")
+
+      // A transaction that writes, appends its record and event, then fails: none of it stays.
+      const rolledBack = await h.result(
+        Effect.flatMap(storage, (s) =>
+          s.transaction(
+            Effect.gen(function* () {
+              const city = unitValue("huangshi", "city", unitValue("hubei", "province", undefined, "420000"), "420200")
+              yield* s.units.insert(city)
+              yield* s.audit.append({
+                at: new Date().toISOString(),
+                actor: "ia-root",
+                unitId: "hubei",
+                action: "unit.create",
+                object: "unit:huangshi",
+                outcome: "ok",
+                requestId: undefined,
+                details: {}
+              })
+              yield* s.outbox.append({
+                type: "unit.create",
+                at: new Date().toISOString(),
+                aggregateId: "huangshi",
+                payload: {}
+              })
+              return yield* Effect.fail("abort" as const)
+            })
+          )
+        )
+      )
+      expect(rolledBack.ok ? "committed" : rolledBack.error).toBe("abort")
+      expect(Option.isNone(await h.run(Effect.flatMap(storage, (s) => s.units.get("huangshi" as Unit.UnitId))))).toBe(
+        true
+      )
+      // s1 was committed (6), its twin was refused; the rolled-back transaction left nothing.
+      expect(await h.run(verify)).toMatchObject({ _tag: "Intact", records: 6 })
+      expect(await h.run(outboxCount)).toBe(6)
+
+      // The next committed change chains onto the last committed record.
+      await createUnits(h, [[units.huangshi, "hubei"]])
+      const after = await h.run(auditRecords)
+      expect(after).toHaveLength(7)
+      expect(after[6]).toMatchObject({ seq: 7, object: "unit:huangshi", prevHash: after[5]!.hash })
+      expect(await h.run(verify)).toMatchObject({ _tag: "Intact", records: 7, head: after[6]!.hash })
+    })
+  )
+}
+
+const appendOnly = ({ makeDatabase, timeout }: Suite): void => {
+  it("M37.1 the audit log refuses updates and deletes", { timeout }, async (context) => {
+    await withDatabase(makeDatabase, hubei, async (h) => {
+      const raw = h.database.raw
+      if (raw === undefined) return context.skip("the database offers no raw access")
+      await bootstrap(h)
+      const before = await h.run(auditRecords)
+      await expect(raw("update audit_log set actor = 'mallory' where seq = 2")).rejects.toThrow()
+      await expect(raw("delete from audit_log where seq = 3")).rejects.toThrow()
+      await expect(raw("delete from audit_log")).rejects.toThrow()
+      expect(await h.run(auditRecords)).toEqual(before)
+      expect(await h.run(verify)).toMatchObject({ _tag: "Intact", records: 3 })
+    })
+  })
+}
+
+const tamperingDetected = ({ makeDatabase, timeout }: Suite): void => {
+  it("M37.1 tampering with any record, deleting one or reordering two is detected by verifyAuditLog", {
+    timeout
+  }, async (context) => {
+    await withDatabase(makeDatabase, hubei, async (h) => {
+      const raw = h.database.raw
+      if (raw === undefined) return context.skip("the database offers no raw access")
+      await bootstrap(h)
+      await createUnits(h, [
+        [units.wuhan, "hubei"],
+        [units.jiangan, "wuhan"],
+        [units.school1, "jiangan"],
+        [units.school2, "jiangan"],
+        [units.department, "s1"]
+      ])
+      const records = await h.run(auditRecords)
+      const intact = { _tag: "Intact", records: records.length, head: records.at(-1)!.hash }
+      expect(await h.run(verify)).toEqual(intact)
+      // As an attacker with database access would: lift the append-only protection first.
+      await unprotect(h.database, raw)
+      await fc.assert(
+        fc.asyncProperty(tampering(records.length), async (t) => {
+          for (const statement of tamperStatements(t, records)) await raw(statement)
+          try {
+            expect(await h.run(verify)).toMatchObject({ _tag: "Broken", ...breakOf(t) })
+          } finally {
+            for (const statement of restoreStatements(t, records)) await raw(statement)
+          }
+          expect(await h.run(verify)).toEqual(intact)
+        }),
+        {
+          numRuns: 20,
+          examples: [
+            [{ _tag: "Change", seq: 4, column: "details" }],
+            [{ _tag: "Delete", seq: 4 }],
+            [{ _tag: "Swap", first: 3, second: 6 }]
+          ]
+        }
+      )
+    })
+  })
+}
+
+const serialisedAppends = ({ makeDatabase, timeout, attempts, races }: Suite): void => {
+  it("M37.1 appends are serialised: concurrent appends never fork the chain", { timeout }, () =>
+    withDatabase(makeDatabase, hubei, async (h) => {
+      await bootstrap(h)
+      const race: Attempts.Race = {
+        deployment: hubei,
+        attempts: Array.from({ length: attempts }, (_, i) => ({
+          _tag: "AppendAudit" as const,
+          object: `conformance:${i}`
+        }))
+      }
+      const outcomes = await races.run(h.database, race)
+      expect(expectRaceOutcomes(outcomes, () => expect.fail("no append may fail"))).toBe(attempts)
+      const records = await h.run(auditRecords)
+      expect(await h.run(verify)).toEqual({
+        _tag: "Intact",
+        records: 3 + attempts,
+        head: records.at(-1)!.hash
+      })
+      expect(
+        records
+          .slice(3)
+          .map((r) => r.object)
+          .sort()
+      ).toEqual(race.attempts.map((a) => (a._tag === "AppendAudit" ? a.object : "")).sort())
+    })
+  )
+}
+
+/**
+ * The audit & outbox area: one record and one event per committed change, an append-only, tamper-evident log (M37.1).
+ *
+ * @since 0.1.0
+ */
+export const auditConformance: AreaConformance = area("audit", [
+  oneRecordPerChange,
+  appendOnly,
+  tamperingDetected,
+  serialisedAppends
+])
