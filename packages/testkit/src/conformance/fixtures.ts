@@ -8,6 +8,8 @@ import {
   type Account,
   Accounts,
   Audit,
+  type Authorization,
+  type ChangeRequest,
   Deployment,
   type EFile,
   EFiles,
@@ -382,7 +384,7 @@ export const setup = async (h: Harness): Promise<number> => {
  *
  * @since 0.1.0
  */
-export const actor = (h: Harness, id: string) => h.run(Accounts.actorOf(id))
+export const actor = (h: Harness, id: string): Promise<Authorization.Actor> => h.run(Accounts.actorOf(id))
 
 /**
  * Onboard `newHire` as the account `by`.
@@ -452,7 +454,10 @@ export const getEntry = (h: Harness, id: string) =>
  *
  * @since 0.1.0
  */
-export const getRequest = (h: Harness, id: string) =>
+export const getRequest = (
+  h: Harness,
+  id: string
+): Promise<Storage.Versioned<ChangeRequest.ChangeRequest> | undefined> =>
   h.run(Effect.flatMap(storage, (s) => s.changeRequests.get(id))).then(Option.getOrUndefined)
 
 /**

@@ -234,7 +234,7 @@ export const whereIs = async (h: Harness, teacherId: string) => {
  *
  * @since 0.1.0
  */
-export const processEntries = async (h: Harness, teacherId: string) =>
+export const processEntries = async (h: Harness, teacherId: string): Promise<ReadonlyArray<ReadonlyArray<unknown>>> =>
   (await entriesOf(h, teacherId))
     .filter((e) => e.value.group !== "basicInfo")
     .map((e) => [e.value.id, e.value.group, e.value.review.state, e.value.data])
