@@ -22,7 +22,6 @@ import type * as Account from "../accounts/Account.js"
 import * as Authorization from "../accounts/Authorization.js"
 import * as Unit from "../hierarchy/Unit.js"
 import * as Refusal from "../kernel/Refusal.js"
-import * as Review from "./Review.js"
 
 /**
  * The statuses.

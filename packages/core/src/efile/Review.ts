@@ -23,13 +23,15 @@
  * - flagging problem data: any info admin whose scope holds the teacher's unit (the school or a bureau checking);
  * - a teacher never reviews.
  *
- * The machine is evaluated with XState's pure `transition`; the guards and {@link send} share one decision
- * function, so a refusal names the rule it enforces, and an event the state does not accept is an error, never
- * silently ignored. Accepted events are kept in the context's history.
+ * Who may act is decided by `Authorization` (school admin, competent bureau admin, entering), once per event, in
+ * {@link send}, before XState's pure `transition` takes it; the machine has no guards, so a refusal names the rule
+ * it enforces, and an event the state does not accept is an error, never silently ignored. Accepted events are kept
+ * in the context's history. Review is not an approval chain of the kernel (`ApprovalChain`): its returns for
+ * correction, its edits and its problem-data events do not fit an ordered chain of confirmations.
  *
  * @since 0.1.0
  */
-import { Either, Option, Schema } from "effect"
+import { Either, Schema } from "effect"
 import { assign, initialTransition, type SnapshotFrom, setup, transition } from "xstate"
 import type * as Account from "../accounts/Account.js"
 import * as Authorization from "../accounts/Authorization.js"
@@ -220,9 +222,6 @@ export interface Context {
   readonly rejection: Rejection | undefined
   readonly history: ReadonlyArray<HistoryItem>
 }
-
-/** The machine's events: the public event with the policy the guards apply. */
-type MachineEvent = Event & { readonly policy: Policy }
 
 const isBlank = (s: string) => s.trim().length === 0
 const isDay = Schema.is(Unit.Day)
@@ -453,10 +452,11 @@ export const apply = (context: Context, event: Event, from: State, to: State): C
   }
 }
 
-const guarded = (state: State) => ({ type: "permitted" as const, params: { state } })
 const applied = (from: State, to: State) => ({ type: "apply" as const, params: { from, to } })
-const move = (from: State, to: State) => ({ target: to, guard: guarded(from), actions: applied(from, to) })
-const stay = (state: State) => ({ guard: guarded(state), actions: applied(state, state) })
+// No guards: every state takes each event to one place, and {@link send} decides an event once, before the
+// machine takes it.
+const move = (from: State, to: State) => ({ target: to, actions: applied(from, to) })
+const stay = (state: State) => ({ actions: applied(state, state) })
 const problems = (state: State) => ({ flagProblem: stay(state), resolveProblem: stay(state) })
 
 /**
@@ -467,12 +467,8 @@ const problems = (state: State) => ({ flagProblem: stay(state), resolveProblem: 
 export const machine = setup({
   types: {
     context: {} as Context,
-    events: {} as MachineEvent,
+    events: {} as Event,
     input: {} as Entry
-  },
-  guards: {
-    permitted: ({ context, event }, params: { readonly state: State }) =>
-      decideEvent(params.state, context, event, event.policy) === undefined
   },
   actions: {
     apply: assign(({ context, event }, params: { readonly from: State; readonly to: State }) =>
@@ -580,7 +576,7 @@ export const send = (
 ): Either.Either<Snapshot, Refusal.Refusal> => {
   const refusal = decide(snapshot, event, policy)
   if (refusal !== undefined) return Either.left(refusal)
-  const [next] = transition(machine, snapshot, { ...event, policy })
+  const [next] = transition(machine, snapshot, event)
   // The guard and `decide` are one function: an allowed event that moved nothing is a bug.
   if (next === snapshot) throw new Error(`Review: ${event.type} allowed in ${snapshot.value} but not taken`)
   return Either.right(next)

@@ -10,7 +10,6 @@
  */
 import { createHash } from "node:crypto"
 import { FiberRef } from "effect"
-import type * as Authorization from "../accounts/Authorization.js"
 
 /**
  * What a caller records.

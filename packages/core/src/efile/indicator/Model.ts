@@ -7,7 +7,6 @@
  */
 import { Schema } from "effect"
 import type { Stage } from "../../codes/SchoolType.js"
-import * as Refusal from "../../kernel/Refusal.js"
 import { inStage } from "./internal/stage.js"
 
 /**
