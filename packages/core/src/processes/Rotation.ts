@@ -35,11 +35,12 @@
  *
  * @since 0.1.0
  */
-import { Either, Option, Schema } from "effect"
+import { Either, Schema } from "effect"
 import * as Authorization from "../accounts/Authorization.js"
 import * as Unit from "../hierarchy/Unit.js"
 import * as ApprovalChain from "../kernel/ApprovalChain.js"
-import * as Refusal from "../kernel/Refusal.js"
+import type * as Refusal from "../kernel/Refusal.js"
+import * as Initiation from "./internal/initiation.js"
 
 /**
  * The states of a rotation, in the order of the process; the last three are final. A rotation without a change of
@@ -309,9 +310,20 @@ export const nextStep = (state: State, personnelRelationChanges: boolean): Step 
  */
 export const whoActs = (state: State, type: EventType): Party | undefined => chain.whoActs(state, type, "M24.2")
 
-const isBlank = (s: string) => s.trim().length === 0
 const isDay = Schema.is(Unit.Day)
-const isSchoolSide = (unit: Authorization.UnitRef) => unit.kind === "school" || unit.kind === "department"
+
+const wording: Initiation.Wording = {
+  name: { zh: "交流轮岗", en: "rotation" },
+  schoolSide: {
+    zh: "交流轮岗的派出、接收单位须为学校或其二级部门",
+    en: "a rotation sends a teacher from a school (or department) to another school (or department)"
+  },
+  sameSchool: {
+    zh: "交流轮岗须到另一所学校",
+    en: "a rotation sends the teacher to another school, not within its own"
+  },
+  inactive: { zh: "不在岗的教师不能交流轮岗", en: "a teacher who is not active cannot be rotated" }
+}
 
 /**
  * Decide an initiation by `actor`: the first snapshot (awaiting the dispatching bureau), or the refusal naming the
@@ -327,72 +339,32 @@ export const decideInitiate = (
   context: Authorization.Context
 ): Either.Either<Snapshot, Refusal.Refusal> => {
   const rule = ruleOf(input.personnelRelationChanges)
-  const refuse = (refused: Refusal.RuleId, zh: string, en: string, more: Record<string, unknown>) =>
-    Either.left(
-      Refusal.invalid(refused, zh, en, { actor: actor.accountId, role: actor.role, actorUnit: actor.unit.id, ...more })
-    )
-  for (const field of ["from", "to"] as const) {
-    if (!isSchoolSide(input[field])) {
-      return refuse(
-        rule,
-        "交流轮岗的派出、接收单位须为学校或其二级部门",
-        "a rotation sends a teacher from a school (or department) to another school (or department)",
-        { field, value: input[field].id, kind: input[field].kind }
-      )
+  const refuse = Initiation.refusal(actor)
+  const period = () => {
+    for (const field of ["start", "end"] as const) {
+      if (!isDay(input.period[field])) {
+        return refuse(rule, "交流期限日期格式应为YYYY-MM-DD", "the period's days are real days written YYYY-MM-DD", {
+          field: `period.${field}`,
+          value: input.period[field]
+        })
+      }
     }
+    return input.period.end <= input.period.start
+      ? refuse(rule, "交流期限的结束日期须晚于开始日期", "the period ends after it starts", {
+          field: "period.end",
+          value: input.period.end,
+          start: input.period.start
+        })
+      : undefined
   }
-  if (Number.isNaN(context.now.getTime())) {
-    return refuse(rule, "发起时间无效", "the initiation's time is not a valid instant", { field: "now" })
-  }
-  const notDispatching = Authorization.decideParty(actor, parties[initiation.party], input, context, rule, {
-    zh: "发起交流轮岗",
-    en: "initiates a rotation"
-  })
-  if (notDispatching !== undefined) return Either.left(notDispatching)
-  if (!input.teacher.active) {
-    return refuse("M24.3", "不在岗的教师不能交流轮岗", "a teacher who is not active cannot be rotated", {
-      field: "teacher.active",
-      value: false,
-      teacher: input.teacher.id
-    })
-  }
-  const fromSchool = Option.getOrUndefined(Unit.schoolId(input.from))
-  const toSchool = Option.getOrUndefined(Unit.schoolId(input.to))
-  if (fromSchool === toSchool) {
-    return refuse(
-      rule,
-      "交流轮岗须到另一所学校",
-      "a rotation sends the teacher to another school, not within its own",
-      { field: "to", value: input.to.id, from: input.from.id, school: toSchool }
-    )
-  }
-  for (const field of ["start", "end"] as const) {
-    if (!isDay(input.period[field])) {
-      return refuse(rule, "交流期限日期格式应为YYYY-MM-DD", "the period's days are real days written YYYY-MM-DD", {
-        field: `period.${field}`,
-        value: input.period[field]
-      })
-    }
-  }
-  if (input.period.end <= input.period.start) {
-    return refuse(rule, "交流期限的结束日期须晚于开始日期", "the period ends after it starts", {
-      field: "period.end",
-      value: input.period.end,
-      start: input.period.start
-    })
-  }
-  if (isBlank(input.id) || isBlank(input.teacher.id)) {
-    return refuse(rule, "交流轮岗申请须有标识和教师", "a rotation names itself and its teacher", {
-      field: isBlank(input.id) ? "id" : "teacher.id",
-      value: isBlank(input.id) ? input.id : input.teacher.id
-    })
-  }
-  if (isBlank(input.reason)) {
-    return refuse(rule, "交流轮岗申请须说明理由", "a rotation application gives its reason", {
-      field: "reason",
-      value: input.reason
-    })
-  }
+  const refused = Initiation.decide(
+    input,
+    actor,
+    context,
+    { rule, initiator: parties[initiation.party], wording },
+    period
+  )
+  if (refused !== undefined) return Either.left(refused)
   const initiator: Actor = {
     actor: actor.accountId,
     role: actor.role,
@@ -417,71 +389,14 @@ export const decideInitiate = (
 }
 
 /**
- * The rules of an event in `state`: who may send it and what it must carry. Undefined when allowed.
+ * The chain's operations (`ApprovalChain`): `decideEvent(state, context, event, policy?)` and `decide(snapshot,
+ * event, policy?)` give the refusal of an event or undefined; `send` decides it once and takes it; `apply` is the
+ * context after an accepted event; `accepts` reads the machine; `persist` and `restore` convert to plain data;
+ * `isOpen` (M24.3 counts the open ones) and `isFinal` (completed, rejected or withdrawn).
  *
  * @since 0.1.0
  */
-export const decideEvent: (
-  state: State,
-  context: Context,
-  event: Event,
-  policy?: Policy
-) => Refusal.Refusal | undefined = chain.decideEvent
-
-/**
- * The context after an accepted event moving the rotation from `from` to `to`.
- *
- * @since 0.1.0
- */
-export const apply: (context: Context, event: Event, from: OpenState, to: State) => Context = chain.apply
-
-/**
- * Does the state accept events of this type? Read from the machine.
- *
- * @since 0.1.0
- */
-export const accepts: (state: State, type: EventType) => boolean = chain.accepts
-
-/**
- * Decide an event in the snapshot's state: undefined when it is accepted and allowed, else the refusal.
- *
- * @since 0.1.0
- */
-export const decide: (snapshot: Snapshot, event: Event, policy?: Policy) => Refusal.Refusal | undefined = chain.decide
-
-/**
- * Send an event: the next snapshot, or the refusal naming the rule. Never ignores an event.
- *
- * @since 0.1.0
- */
-export const send: (snapshot: Snapshot, event: Event, policy?: Policy) => Either.Either<Snapshot, Refusal.Refusal> =
-  chain.send
-
-/**
- * @since 0.1.0
- */
-export const persist: (snapshot: Snapshot) => Persisted = chain.persist
-
-/**
- * Rebuild a snapshot from its persisted form.
- *
- * @since 0.1.0
- */
-export const restore: (persisted: Persisted) => Snapshot = chain.restore
-
-/**
- * Is the rotation still waiting for a confirmation (M24.3 counts these)?
- *
- * @since 0.1.0
- */
-export const isOpen = (state: State): state is OpenState => chain.isOpen(state)
-
-/**
- * Has the rotation ended: completed, rejected or withdrawn?
- *
- * @since 0.1.0
- */
-export const isFinal = (state: State): boolean => chain.isFinal(state)
+export const { decideEvent, decide, send, apply, accepts, persist, restore, isOpen, isFinal } = chain
 
 /**
  * Does this rotation, once completed, move the e-file to the receiving school? Only with a change of personnel

@@ -35,11 +35,12 @@
  *
  * @since 0.1.0
  */
-import { Either, Option, Schema } from "effect"
+import { Either, Schema } from "effect"
 import * as Authorization from "../accounts/Authorization.js"
 import * as Unit from "../hierarchy/Unit.js"
 import * as ApprovalChain from "../kernel/ApprovalChain.js"
-import * as Refusal from "../kernel/Refusal.js"
+import type * as Refusal from "../kernel/Refusal.js"
+import * as Initiation from "./internal/initiation.js"
 
 /**
  * The states of a transfer, in the order of the process; the last three are final.
@@ -272,9 +273,20 @@ export const nextStep = (state: State): Step | undefined => steps.find((step) =>
  */
 export const whoActs = (state: State, type: EventType): Party | undefined => chain.whoActs(state, type, "M23.1")
 
-const isBlank = (s: string) => s.trim().length === 0
 const isDay = Schema.is(Unit.Day)
-const isSchoolSide = (unit: Authorization.UnitRef) => unit.kind === "school" || unit.kind === "department"
+
+const wording: Initiation.Wording = {
+  name: { zh: "调动", en: "transfer" },
+  schoolSide: {
+    zh: "调动的调出、调入单位须为学校或其二级部门",
+    en: "a transfer moves a teacher between schools (or their departments)"
+  },
+  sameSchool: {
+    zh: "同一学校内部门之间的调整不是调动",
+    en: "a move within one school (between its departments) is not a transfer"
+  },
+  inactive: { zh: "不在岗的教师不能调动", en: "a teacher who is not active cannot be transferred" }
+}
 
 /**
  * Decide an initiation by `actor`: the first snapshot (awaiting the receiving bureau), or the refusal naming the
@@ -289,71 +301,31 @@ export const decideInitiate = (
   actor: Authorization.Actor,
   context: Authorization.Context
 ): Either.Either<Snapshot, Refusal.Refusal> => {
-  const refuse = (rule: Refusal.RuleId, zh: string, en: string, more: Record<string, unknown>) =>
-    Either.left(
-      Refusal.invalid(rule, zh, en, { actor: actor.accountId, role: actor.role, actorUnit: actor.unit.id, ...more })
-    )
+  const refuse = Initiation.refusal(actor)
   if (input.kind !== "transfer") {
-    return refuse(
-      "M23.3",
-      "属于交流轮岗的调动按交流轮岗办理（第二十四条），由派出学校发起",
-      "a transfer that is really a rotation goes through the rotation process (M24), initiated by the dispatching school",
-      { field: "kind", value: input.kind, use: "Rotation" }
-    )
-  }
-  for (const field of ["from", "to"] as const) {
-    if (!isSchoolSide(input[field])) {
-      return refuse(
-        "M23.1",
-        "调动的调出、调入单位须为学校或其二级部门",
-        "a transfer moves a teacher between schools (or their departments)",
-        { field, value: input[field].id, kind: input[field].kind }
+    return Either.left(
+      refuse(
+        "M23.3",
+        "属于交流轮岗的调动按交流轮岗办理（第二十四条），由派出学校发起",
+        "a transfer that is really a rotation goes through the rotation process (M24), initiated by the dispatching school",
+        { field: "kind", value: input.kind, use: "Rotation" }
       )
-    }
-  }
-  if (Number.isNaN(context.now.getTime())) {
-    return refuse("M23.1", "发起时间无效", "the initiation's time is not a valid instant", { field: "now" })
-  }
-  const notReceiving = Authorization.decideParty(actor, parties[initiation.party], input, context, initiation.rule, {
-    zh: "发起调动",
-    en: "initiates a transfer"
-  })
-  if (notReceiving !== undefined) return Either.left(notReceiving)
-  if (!input.teacher.active) {
-    return refuse("M24.3", "不在岗的教师不能调动", "a teacher who is not active cannot be transferred", {
-      field: "teacher.active",
-      value: false,
-      teacher: input.teacher.id
-    })
-  }
-  const fromSchool = Option.getOrUndefined(Unit.schoolId(input.from))
-  const toSchool = Option.getOrUndefined(Unit.schoolId(input.to))
-  if (fromSchool === toSchool) {
-    return refuse(
-      "M23.1",
-      "同一学校内部门之间的调整不是调动",
-      "a move within one school (between its departments) is not a transfer",
-      { field: "to", value: input.to.id, from: input.from.id, school: toSchool }
     )
   }
-  if (!isDay(input.effective)) {
-    return refuse("M23.1", "调入日期格式应为YYYY-MM-DD", "the effective day is a real day written YYYY-MM-DD", {
-      field: "effective",
-      value: input.effective
-    })
-  }
-  if (isBlank(input.id) || isBlank(input.teacher.id)) {
-    return refuse("M23.1", "调动申请须有标识和教师", "a transfer names itself and its teacher", {
-      field: isBlank(input.id) ? "id" : "teacher.id",
-      value: isBlank(input.id) ? input.id : input.teacher.id
-    })
-  }
-  if (isBlank(input.reason)) {
-    return refuse("M23.1", "调动申请须说明理由", "a transfer application gives its reason", {
-      field: "reason",
-      value: input.reason
-    })
-  }
+  const refused = Initiation.decide(
+    input,
+    actor,
+    context,
+    { rule: initiation.rule, initiator: parties[initiation.party], wording },
+    () =>
+      isDay(input.effective)
+        ? undefined
+        : refuse("M23.1", "调入日期格式应为YYYY-MM-DD", "the effective day is a real day written YYYY-MM-DD", {
+            field: "effective",
+            value: input.effective
+          })
+  )
+  if (refused !== undefined) return Either.left(refused)
   const initiator: Actor = {
     actor: actor.accountId,
     role: actor.role,
@@ -377,68 +349,11 @@ export const decideInitiate = (
 }
 
 /**
- * The rules of an event in `state`: who may send it and what it must carry. Undefined when allowed.
+ * The chain's operations (`ApprovalChain`): `decideEvent(state, context, event, policy?)` and `decide(snapshot,
+ * event, policy?)` give the refusal of an event or undefined; `send` decides it once and takes it; `apply` is the
+ * context after an accepted event; `accepts` reads the machine; `persist` and `restore` convert to plain data;
+ * `isOpen` (M24.3 counts the open ones) and `isFinal` (completed, rejected or withdrawn).
  *
  * @since 0.1.0
  */
-export const decideEvent: (
-  state: State,
-  context: Context,
-  event: Event,
-  policy?: Policy
-) => Refusal.Refusal | undefined = chain.decideEvent
-
-/**
- * The context after an accepted event moving the transfer from `from` to `to`.
- *
- * @since 0.1.0
- */
-export const apply: (context: Context, event: Event, from: OpenState, to: State) => Context = chain.apply
-
-/**
- * Does the state accept events of this type? Read from the machine.
- *
- * @since 0.1.0
- */
-export const accepts: (state: State, type: EventType) => boolean = chain.accepts
-
-/**
- * Decide an event in the snapshot's state: undefined when it is accepted and allowed, else the refusal.
- *
- * @since 0.1.0
- */
-export const decide: (snapshot: Snapshot, event: Event, policy?: Policy) => Refusal.Refusal | undefined = chain.decide
-
-/**
- * Send an event: the next snapshot, or the refusal naming the rule. Never ignores an event.
- *
- * @since 0.1.0
- */
-export const send: (snapshot: Snapshot, event: Event, policy?: Policy) => Either.Either<Snapshot, Refusal.Refusal> =
-  chain.send
-
-/**
- * @since 0.1.0
- */
-export const persist: (snapshot: Snapshot) => Persisted = chain.persist
-
-/**
- * Rebuild a snapshot from its persisted form.
- *
- * @since 0.1.0
- */
-export const restore: (persisted: Persisted) => Snapshot = chain.restore
-
-/**
- * Is the transfer still waiting for a confirmation (M24.3 counts these)?
- *
- * @since 0.1.0
- */
-export const isOpen = (state: State): state is OpenState => chain.isOpen(state)
-
-/**
- * Has the transfer ended: completed, rejected or withdrawn?
- *
- * @since 0.1.0
- */
-export const isFinal = (state: State): boolean => chain.isFinal(state)
+export const { decideEvent, decide, send, apply, accepts, persist, restore, isOpen, isFinal } = chain
