@@ -6,6 +6,7 @@
  */
 
 export * as Account from "./accounts/Account.js"
+export * as ApprovalChain from "./kernel/ApprovalChain.js"
 export * as Authorization from "./accounts/Authorization.js"
 export * as IdentitySource from "./accounts/IdentitySource.js"
 export * as Accounts from "./application/Accounts.js"

@@ -1,3 +1,5 @@
+import { type Authorization, Rotation, Transfer, type Unit } from "@tmis/core"
+import { actorAt, followsItsRoute } from "@tmis/testkit/arbitraries"
 import { Either } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
@@ -181,5 +183,83 @@ describe("ApprovalChain", () => {
         defaultPolicy: null
       })
     ).toThrow(/every route starts in one state/)
+  })
+
+  // The same property, derived from the definitions of the regulation's chains: one actor per party, and outsiders.
+  const ref = (path: string, kind: Unit.Kind): Authorization.UnitRef => ({
+    id: path
+      .split("/")
+      .filter((x) => x !== "")
+      .at(-1)! as Unit.UnitId,
+    kind,
+    path
+  })
+  const jiangan = ref("/n/hubei/wuhan/jiangan/", "county")
+  const jianghan = ref("/n/hubei/wuhan/jianghan/", "county")
+  const s1 = ref("/n/hubei/wuhan/jiangan/s1/", "school")
+  const s2 = ref("/n/hubei/wuhan/jiangan/s2/", "school")
+  const s3 = ref("/n/hubei/wuhan/jianghan/s3/", "school")
+  const admin = (unit: Authorization.UnitRef) => actorAt(unit, "infoAdmin")
+  const outsiders = [
+    admin(s2),
+    actorAt(s1, "infoQueryer"),
+    actorAt(s3, "systemAdmin"),
+    admin(ref("/n/hubei/", "province"))
+  ]
+  const outsiderRules = ["M13.2", "M13.4", "M14.3"]
+  const now = { requireCertificateFor: [], now: new Date("2024-03-01T01:00:00.000Z") }
+  const teacher = { id: "efile-1", identityNumber: "11010519491231002X", active: true }
+
+  it("M23.1 M23.2 property derived from the transfer's definition: it follows its route whoever sends what", () => {
+    const initial = Either.getOrThrow(
+      Transfer.decideInitiate(
+        { id: "tr", teacher, from: s1, to: s3, kind: "transfer", effective: "2024-09-01", reason: "调动" },
+        admin(s3),
+        now
+      )
+    )
+    const actors = {
+      receivingSchool: admin(s3),
+      receivingBureau: admin(jianghan),
+      sendingSchool: admin(s1),
+      sendingBureau: admin(jiangan)
+    }
+    fc.assert(followsItsRoute({ chain: Transfer.chain, route: "M23.1", initial, actors, outsiders, outsiderRules }))
+  })
+
+  it("M24.1 M24.2 property derived from the rotation's definition: each kind follows its route whoever sends what", () => {
+    const actors = {
+      dispatchingSchool: admin(s1),
+      dispatchingBureau: admin(jiangan),
+      receivingSchool: admin(s3),
+      receivingBureau: admin(jianghan)
+    }
+    for (const changes of [false, true]) {
+      const initial = Either.getOrThrow(
+        Rotation.decideInitiate(
+          {
+            id: "ro",
+            teacher,
+            from: s1,
+            to: s3,
+            personnelRelationChanges: changes,
+            period: { start: "2024-09-01", end: "2027-08-31" },
+            reason: "交流"
+          },
+          admin(s1),
+          now
+        )
+      )
+      fc.assert(
+        followsItsRoute({
+          chain: Rotation.chain,
+          route: Rotation.ruleOf(changes),
+          initial,
+          actors,
+          outsiders,
+          outsiderRules
+        })
+      )
+    }
   })
 })

@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 export * from "./arbitraries/actor.js"
+export * from "./arbitraries/chain.js"
 export * from "./arbitraries/efile.js"
 export * from "./arbitraries/hierarchy.js"
 export * from "./arbitraries/identityNumber.js"
