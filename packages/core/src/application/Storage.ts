@@ -13,6 +13,8 @@ import type * as ChangeRequest from "../efile/ChangeRequest.js"
 import type * as EFile from "../efile/EFile.js"
 import type * as Unit from "../hierarchy/Unit.js"
 import * as Refusal from "../kernel/Refusal.js"
+import type * as Rotation from "../processes/Rotation.js"
+import type * as Transfer from "../processes/Transfer.js"
 import type * as Audit from "../security/AuditChain.js"
 import type * as Credential from "../security/Credential.js"
 import * as Constraint from "./Constraint.js"
@@ -278,14 +280,40 @@ export interface ImportRepository {
  *
  * @since 0.1.0
  */
-export interface Workflow {
+export type Workflow = TransferWorkflow | RotationWorkflow
+
+/**
+ * What every stored process has, whatever its kind.
+ *
+ * @since 0.1.0
+ */
+export interface WorkflowBase {
   readonly id: string
-  readonly kind: "transfer" | "rotation"
   readonly teacherId: EFile.TeacherId
-  readonly state: string
-  readonly context: unknown
   readonly open: boolean
   readonly createdAt: string
+}
+
+/**
+ * A transfer (调动, M23) as stored: the snapshot of {@link Transfer}'s machine.
+ *
+ * @since 0.1.0
+ */
+export interface TransferWorkflow extends WorkflowBase {
+  readonly kind: "transfer"
+  readonly state: Transfer.State
+  readonly context: Transfer.Context
+}
+
+/**
+ * A rotation (交流轮岗, M24) as stored: the snapshot of {@link Rotation}'s machine.
+ *
+ * @since 0.1.0
+ */
+export interface RotationWorkflow extends WorkflowBase {
+  readonly kind: "rotation"
+  readonly state: Rotation.State
+  readonly context: Rotation.Context
 }
 
 /**

@@ -298,7 +298,7 @@ const complete = (workflow: Storage.Workflow) =>
   Effect.gen(function* () {
     const efile = yield* EFiles.load(workflow.teacherId)
     if (workflow.kind === "transfer") {
-      const context = workflow.context as Transfer.Context
+      const context = workflow.context
       const to = (yield* Units.load(context.to.id)).value
       const moved = yield* moveEFile(efile, to)
       yield* addProcessEntry(moved, `${workflow.id}-workHistory`, "workHistory", {
@@ -307,7 +307,7 @@ const complete = (workflow: Storage.Workflow) =>
       })
       return
     }
-    const context = workflow.context as Rotation.Context
+    const context = workflow.context
     const from = (yield* Units.load(context.from.id)).value
     const to = (yield* Units.load(context.to.id)).value
     const target = Rotation.movesEFile(context) ? yield* moveEFile(efile, to) : efile.value
@@ -354,25 +354,11 @@ export const act = (
       const next: Storage.Workflow =
         workflow.kind === "transfer"
           ? yield* Effect.map(
-              Transfer.send(
-                Transfer.restore({
-                  state: workflow.state as Transfer.State,
-                  context: workflow.context as Transfer.Context
-                }),
-                event,
-                policy
-              ),
+              Transfer.send(Transfer.restore({ state: workflow.state, context: workflow.context }), event, policy),
               (s) => ({ ...workflow, state: s.value, context: s.context, open: Transfer.isOpen(s.value) })
             )
           : yield* Effect.map(
-              Rotation.send(
-                Rotation.restore({
-                  state: workflow.state as Rotation.State,
-                  context: workflow.context as Rotation.Context
-                }),
-                event,
-                policy
-              ),
+              Rotation.send(Rotation.restore({ state: workflow.state, context: workflow.context }), event, policy),
               (s) => ({ ...workflow, state: s.value, context: s.context, open: Rotation.isOpen(s.value) })
             )
       const stored = yield* storage.workflows.update(next, expectedVersion)
@@ -398,7 +384,7 @@ export const get = (id: string) => loadWorkflow(id)
 export const read = (actor: Authorization.Actor, id: string) =>
   Effect.gen(function* () {
     const loaded = yield* loadWorkflow(id)
-    const { from, to } = loaded.value.context as Pick<Transfer.Context, "from" | "to">
+    const { from, to } = loaded.value.context
     const context = yield* Units.authorizationContext
     const readAt = (unit: Authorization.UnitRef): Authorization.Action => ({
       _tag: "ReadTeacher",

@@ -1,0 +1,48 @@
+/**
+ * The entries of e-files, each with its review (M17.1, M19.1). Under concurrency the store holds unique entry ids and
+ * an optimistic version on every entry: of two reviewers acting on one version, one commits.
+ *
+ * @since 0.1.0
+ */
+import type { Storage } from "@tmis/core"
+import { Effect } from "effect"
+import { type Connection, chunks, findOne, first, updateAt, versioned } from "../internal/Connection.js"
+import * as Rows from "../internal/Rows.js"
+
+const entryOf = Rows.versioned(Rows.entry)
+
+/**
+ * @since 0.1.0
+ */
+export const make = ({ query, write }: Connection): Storage.EntryRepository => ({
+  insert: (entry) =>
+    write("entries.insert", (db) => db.insertInto("entries").values(Rows.entryRow(entry, 1)).execute(), {
+      id: entry.id,
+      teacher: entry.teacherId,
+      group: entry.group
+    }).pipe(Effect.as(first(entry))),
+  insertMany: (list) =>
+    write(
+      "entries.insertMany",
+      async (db) => {
+        for (const chunk of chunks(list, 2000)) {
+          await db
+            .insertInto("entries")
+            .values(chunk.map((e) => Rows.entryRow(e, 1)))
+            .execute()
+        }
+      },
+      { entries: list.length }
+    ),
+  get: (id) => query("entries.get", (db) => findOne(db.selectFrom("entries").selectAll(), "id", id, entryOf)),
+  update: (next, expectedVersion) =>
+    query("entries.update", (db) =>
+      updateAt(db.updateTable("entries").set(Rows.entryRow(next, expectedVersion + 1)), "id", next.id, expectedVersion)
+    ).pipe(versioned("entry", next.id, expectedVersion, next)),
+  byTeacher: (teacherId) =>
+    query("entries.byTeacher", async (db) =>
+      (await db.selectFrom("entries").selectAll().where("teacher_id", "=", teacherId).orderBy("id").execute()).map(
+        entryOf
+      )
+    )
+})

@@ -1,0 +1,117 @@
+/**
+ * Teachers' e-files (M21.1, M22.1). Under concurrency the store refuses a second active e-file with the same identity
+ * document (M17.4), whatever the interleaving of writers; and holds an optimistic version on every e-file.
+ *
+ * @since 0.1.0
+ */
+import type { EFile, Storage } from "@tmis/core"
+import { Effect } from "effect"
+import {
+  type Connection,
+  chunks,
+  findOne,
+  first,
+  pageOf,
+  subtreePage,
+  updateAt,
+  versioned
+} from "../internal/Connection.js"
+import * as Rows from "../internal/Rows.js"
+
+const teacherOf = Rows.versioned(Rows.teacher)
+
+/** A duplicates cursor is "number:type" of the last duplicate of the previous page (identity numbers hold no colon). */
+const splitCursor = (cursor: string | undefined): readonly [string, string] => {
+  if (cursor === undefined) return ["", ""]
+  const at = cursor.lastIndexOf(":")
+  return at < 0 ? [cursor, ""] : [cursor.slice(0, at), cursor.slice(at + 1)]
+}
+
+/**
+ * @since 0.1.0
+ */
+export const make = ({ query, write }: Connection): Storage.TeacherRepository => ({
+  insert: (efile) =>
+    write("teachers.insert", (db) => db.insertInto("teachers").values(Rows.teacherRow(efile, 1)).execute(), {
+      id: efile.id,
+      idType: efile.idType,
+      idNumber: efile.idNumber
+    }).pipe(Effect.as(first(efile))),
+  insertMany: (efiles) =>
+    query("teachers.insertMany", async (db) => {
+      const inserted = new Set<EFile.TeacherId>()
+      for (const chunk of chunks(efiles, 1000)) {
+        const rows = await db
+          .insertInto("teachers")
+          .values(chunk.map((e) => Rows.teacherRow(e, 1)))
+          .onConflict((oc) => oc.doNothing())
+          .returning("id")
+          .execute()
+        for (const row of rows) inserted.add(Rows.teacherId(row.id))
+      }
+      return inserted
+    }),
+  get: (id) => query("teachers.get", (db) => findOne(db.selectFrom("teachers").selectAll(), "id", id, teacherOf)),
+  update: (next, expectedVersion) =>
+    write(
+      "teachers.update",
+      (db) =>
+        updateAt(
+          db.updateTable("teachers").set(Rows.teacherRow(next, expectedVersion + 1)),
+          "id",
+          next.id,
+          expectedVersion
+        ),
+      { id: next.id, idType: next.idType, idNumber: next.idNumber }
+    ).pipe(versioned("teacher", next.id, expectedVersion, next)),
+  byIdentity: (idType, idNumber) =>
+    query("teachers.byIdentity", async (db) => {
+      const rows = await db
+        .selectFrom("teachers")
+        .selectAll()
+        .where("id_number", "=", idNumber)
+        .where("id_type", "=", idType)
+        .orderBy("id")
+        .execute()
+      return rows.map(teacherOf)
+    }),
+  subtree: (unitPath, page) =>
+    query("teachers.subtree", (db) => subtreePage(db.selectFrom("teachers").selectAll(), unitPath, page, Rows.teacher)),
+  duplicates: (page) =>
+    query("teachers.duplicates", async (db) => {
+      const [afterNumber, afterType] = splitCursor(page.after)
+      const keys = await pageOf(
+        page,
+        (limit) =>
+          db
+            .selectFrom("teachers")
+            .select(["id_number", "id_type"])
+            .where((eb) =>
+              eb.or([
+                eb("id_number", ">", afterNumber),
+                eb.and([eb("id_number", "=", afterNumber), eb("id_type", ">", afterType)])
+              ])
+            )
+            .groupBy(["id_number", "id_type"])
+            .having((eb) => eb.fn.countAll(), ">", 1)
+            .orderBy("id_number")
+            .orderBy("id_type")
+            .limit(limit)
+            .execute(),
+        (key) => ({ idType: key.id_type, idNumber: key.id_number }),
+        (last) => `${last.idNumber}:${last.idType}`
+      )
+      const items: Array<Storage.Duplicate> = []
+      for (const key of keys.items) {
+        const ids = await db
+          .selectFrom("teachers")
+          .select("id")
+          .where("id_number", "=", key.idNumber)
+          .where("id_type", "=", key.idType)
+          .orderBy("id")
+          .execute()
+        items.push({ ...key, teachers: ids.map((r) => Rows.teacherId(r.id)) })
+      }
+      return { items, next: keys.next }
+    })
+})
