@@ -106,30 +106,72 @@ const efile = Schema.Struct({
  */
 export const EFile: Schema.Schema<EFileModel.EFile, typeof efile.Encoded> = efile
 
-const isRecord = (u: unknown): u is { readonly [key: string]: unknown } => typeof u === "object" && u !== null
+const reviewContext = Schema.Struct({
+  entry: Schema.Struct({
+    id: Schema.String,
+    group: Schema.String,
+    teacher: Schema.String,
+    teacherMayEnter: Schema.Boolean
+  }),
+  problems: Schema.Array(Schema.Struct({ check: Review.Check, detail: Schema.String })),
+  schoolReview: Schema.UndefinedOr(
+    Schema.Struct({
+      reviewer: AccountModel.AccountId,
+      reviewerUnit: UnitModel.UnitId,
+      collectiveReview: Schema.String,
+      principal: Schema.String,
+      signedOn: Schema.String,
+      at: Schema.String
+    })
+  ),
+  bureauReview: Schema.UndefinedOr(
+    Schema.Struct({ reviewer: AccountModel.AccountId, reviewerUnit: UnitModel.UnitId, at: Schema.String })
+  ),
+  rejection: Schema.UndefinedOr(
+    Schema.Struct({
+      stage: Schema.Literal("school", "bureau"),
+      reason: Schema.String,
+      by: AccountModel.AccountId,
+      at: Schema.String
+    })
+  ),
+  history: Schema.Array(
+    Schema.Struct({
+      type: Schema.Literal(
+        "edit",
+        "submit",
+        "approveBySchool",
+        "approveByBureau",
+        "reject",
+        "flagProblem",
+        "resolveProblem"
+      ),
+      from: Review.State,
+      to: Review.State,
+      actor: AccountModel.AccountId,
+      role: AccountModel.Role,
+      actorUnit: UnitModel.UnitId,
+      unit: UnitModel.UnitId,
+      at: Schema.String,
+      detail: Schema.UndefinedOr(Schema.String)
+    })
+  )
+})
 
 /**
- * The review context of an entry, checked in its outline only (the entry it reviews, its problems and history are
- * there): `Review` is being reworked, and a full Schema would be written twice until it settles.
+ * The review context of an entry (审核, M17.1): the entry, its open problems (M17.3, M17.4), both reviews, the last
+ * rejection and the history.
+ *
+ * @since 0.1.0
  */
-const ReviewContext = Schema.declare(
-  (u: unknown): u is Review.Context =>
-    isRecord(u) &&
-    isRecord(u.entry) &&
-    typeof u.entry.id === "string" &&
-    typeof u.entry.group === "string" &&
-    typeof u.entry.teacher === "string" &&
-    Array.isArray(u.problems) &&
-    Array.isArray(u.history),
-  { identifier: "Review.Context" }
-)
+export const ReviewContext: Schema.Schema<Review.Context, typeof reviewContext.Encoded> = reviewContext
 
 const entry = Schema.Struct({
   id: Schema.String,
   teacherId: TeacherId,
   group: Schema.String,
   data: Schema.Record({ key: Schema.String, value: Schema.Union(Schema.String, Schema.Number, Schema.Boolean) }),
-  review: Schema.Struct({ state: Review.State, context: ReviewContext })
+  review: Schema.Struct({ state: Review.State, context: reviewContext })
 })
 
 /**

@@ -259,7 +259,7 @@ const processEntry = (efile: EFile.EFile, id: string, group: string, data: Indic
       bureauReview: undefined,
       rejection: undefined,
       history: []
-    } as Review.Context
+    }
   }
 })
 
