@@ -1,4 +1,4 @@
-import { EFile, EmploymentStatus, IdentityNumber, Indicator, Review, type Unit } from "@tmis/core"
+import { type Authorization, EFile, EmploymentStatus, IdentityNumber, Indicator, Review, type Unit } from "@tmis/core"
 import { identityNumber } from "@tmis/testkit/arbitraries"
 import { coreBasicInfo, exampleBasicInfo } from "@tmis/testkit/arbitraries/efile"
 import { Either, Option } from "effect"
@@ -211,5 +211,138 @@ describe("EFile", () => {
     expect(refusal.rule).toBe("M17.4")
     expect(refusal.details).toMatchObject({ field: "idNumber", value: "420***********1224", idType: "1", holder: "t1" })
     expect(JSON.stringify(refusal)).not.toContain("420102199003071224")
+  })
+
+  describe("one path to a new e-file (onboarding and batch import)", () => {
+    const unitOf = (id: string, kind: Unit.Unit["kind"], path: string, more: Partial<Unit.Unit> = {}): Unit.Unit => ({
+      id: id as Unit.UnitId,
+      kind,
+      parentId: undefined,
+      path,
+      name: id,
+      code: id,
+      school: undefined,
+      status: "open",
+      mergedInto: undefined,
+      validFrom: "2017-03-31",
+      ...more
+    })
+    const county = unitOf("jiangan", "county", "/hubei/wuhan/jiangan/")
+    const school = unitOf("s1", "school", "/hubei/wuhan/jiangan/s1/", {
+      parentId: "jiangan" as Unit.UnitId,
+      school: { schoolType: "211", sponsor: "21" } as Unit.Unit["school"]
+    })
+    const department = unitOf("s1-d1", "department", "/hubei/wuhan/jiangan/s1/s1-d1/", {
+      parentId: "s1" as Unit.UnitId
+    })
+    const actorAt = (unit: Unit.Unit, role: Authorization.Actor["role"] = "infoAdmin"): Authorization.Actor => ({
+      accountId: `ia-${unit.id}` as Authorization.Actor["accountId"],
+      role,
+      status: "active",
+      unit: { id: unit.id, kind: unit.kind, path: unit.path },
+      identityNumber: "11010519491231002X",
+      certificate: undefined,
+      presentedCertificate: undefined
+    })
+    const context = { requireCertificateFor: [], now: new Date("2026-11-28T00:00:00.000Z") }
+    const at = "2026-11-28T08:00:00.000Z"
+    const creator = Either.getOrThrow(EFile.decideCreator(actorAt(school), school, school, context))
+    const covered = { onEstablishment: true, contractMonths: undefined, postCategory: "1" } as const
+    const hireOf = (record: Record<string, unknown>, employment: EFile.Hire["employment"] = covered): EFile.Hire => ({
+      id: EFile.TeacherId("t1"),
+      entryId: "t1-basic",
+      basicInfo: record,
+      checked: Indicator.validate(Indicator.core, "basicInfo", "primary", record, { today }),
+      employment,
+      at
+    })
+    const refusalOf = <A>(result: Either.Either<A, { kind: string; rule: string }>) =>
+      Either.match(result, { onLeft: (e) => [e.kind, e.rule], onRight: () => "ok" })
+
+    it("M21.1 only a school or one of its departments keeps e-files, with its school's stage; others are refused naming M21.1", () => {
+      expect(creator).toMatchObject({
+        unit: { id: "s1", kind: "school" },
+        stage: "primary",
+        actor: { accountId: "ia-s1" }
+      })
+      const inDepartment = EFile.decideCreator(actorAt(school), department, school, context)
+      expect(Either.map(inDepartment, (c) => [c.unit.id, c.stage])).toEqual(Either.right(["s1-d1", "primary"]))
+      const atCounty = EFile.decideCreator(actorAt(county), county, county, context)
+      expect(refusalOf(atCounty)).toEqual(["invalid", "M21.1"])
+      expect(Either.match(atCounty, { onLeft: (e) => e.details, onRight: () => ({}) })).toEqual({
+        field: "unitId",
+        value: "jiangan",
+        kind: "county"
+      })
+      // A department whose school is not one (no school type): no stage, refused the same way.
+      expect(refusalOf(EFile.decideCreator(actorAt(school), department, county, context))).toEqual(["invalid", "M21.1"])
+      // Another unit's info admin, or a query-er of the school, may not create e-files there.
+      expect(refusalOf(EFile.decideCreator(actorAt(county), school, school, context))).toEqual(["forbidden", "M21.1"])
+      expect(refusalOf(EFile.decideCreator(actorAt(school, "infoQueryer"), school, school, context))).not.toBe("ok")
+    })
+
+    it("M5.1 M11.1 a new hire outside the covered persons or with invalid basic information is refused with the rule", () => {
+      const worker = { onEstablishment: false, contractMonths: 24, postCategory: "4" } as const
+      const short = { onEstablishment: false, contractMonths: 11, postCategory: "1" } as const
+      expect(refusalOf(EFile.decideNew(creator, hireOf(basicInfo(), worker)))).toEqual(["invalid", "M5.1"])
+      expect(refusalOf(EFile.decideNew(creator, hireOf(basicInfo(), short)))).toEqual(["invalid", "M5.1"])
+      expect(refusalOf(EFile.decideNew(creator, hireOf(basicInfo({ sex: "x" }))))).toEqual(["invalid", "M11.1"])
+      // Eligibility is decided first, as onboarding always did.
+      expect(refusalOf(EFile.decideNew(creator, hireOf(basicInfo({ sex: "x" }), worker)))).toEqual(["invalid", "M5.1"])
+      expect(refusalOf(EFile.decideNew(creator, hireOf(basicInfo(), { ...short, contractMonths: 12 })))).toBe("ok")
+    })
+
+    it("M21.1 M17.3 M22.1 a new e-file starts its status history at joining, its basic information a draft carrying identity problems as problem data", () => {
+      let withProblems = 0
+      fc.assert(
+        fc.property(coreBasicInfo({ stage: "primary" }), fc.boolean(), (record, wrongCheck) => {
+          const idNumber = String(record.idNumber)
+          const broken =
+            wrongCheck && String(record.idType) === "1"
+              ? { ...record, idNumber: `${idNumber.slice(0, 17)}${idNumber[17] === "0" ? "1" : "0"}` }
+              : record
+          const hire = hireOf(broken)
+          const created = Either.getOrThrow(EFile.decideNew(creator, hire))
+          const expectedProblems = Either.isLeft(hire.checked)
+            ? Option.getOrThrow(EFile.identityProblems(hire.checked.left))
+            : []
+          expect(created.problems).toEqual(expectedProblems)
+          if (expectedProblems.length > 0) withProblems++
+          expect(created.efile).toEqual({
+            ...EFile.make({
+              id: hire.id,
+              unit: creator.unit,
+              stage: "primary",
+              basicInfo: broken,
+              actor: creator.actor.accountId,
+              at
+            }),
+            statusHistory: [
+              {
+                status: EFile.statusOfPersonnelCode(String(broken.personnelStatus)),
+                effective: `${String(broken.schoolEntryMonth)}-01`,
+                reason: String(broken.personnelStatus).startsWith("2")
+                  ? EFile.reasonOfPersonnelCode(String(broken.personnelStatus))
+                  : undefined,
+                recordedBy: "ia-s1",
+                unit: "s1"
+              }
+            ]
+          })
+          // The draft is the machine's own first snapshot, whether it ran for this entry or not.
+          const ref = { id: "t1-basic", group: "basicInfo", teacher: created.efile.idNumber, teacherMayEnter: true }
+          expect(created.entry).toEqual({
+            id: "t1-basic",
+            teacherId: "t1",
+            group: "basicInfo",
+            data: broken,
+            review: Review.persist(Review.initial({ ...ref, problems: expectedProblems }))
+          })
+        }),
+        { numRuns: 100 }
+      )
+      // The runs reached problem data, not only clean records.
+      expect(withProblems).toBeGreaterThan(0)
+    })
   })
 })

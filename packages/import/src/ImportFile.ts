@@ -8,18 +8,8 @@
 import { createHash } from "node:crypto"
 import { createReadStream } from "node:fs"
 import { rm } from "node:fs/promises"
-import {
-  type Authorization,
-  BatchImport,
-  EFile,
-  type Indicator,
-  type Refusal,
-  type Review,
-  Settings,
-  type Storage,
-  Units
-} from "@tmis/core"
-import { Effect, Option } from "effect"
+import { type Authorization, BatchImport, EFiles, type Refusal, Settings, type Storage } from "@tmis/core"
+import { Effect } from "effect"
 import * as Columns from "./Columns.js"
 import * as Progress from "./Progress.js"
 import * as Report from "./Report.js"
@@ -130,10 +120,9 @@ export const run = (
 > =>
   Effect.gen(function* () {
     const { indicators } = yield* Settings.Settings
-    const unit = (yield* Units.load(options.unitId)).value
-    const school =
-      unit.kind === "department" && unit.parentId !== undefined ? (yield* Units.load(unit.parentId)).value : unit
-    const stage = Option.getOrElse(EFile.stageOf(school), () => "primary" as const)
+    // Before the file is read: a unit that keeps no e-files, or an actor who may not create them there, is refused
+    // as onboarding refuses it (M21.1); the stage its columns map onto is the school's.
+    const { stage } = yield* EFiles.creatorOf(options.actor, options.unitId)
     const table = yield* Effect.tryPromise({
       try: () =>
         Table.open(path, {

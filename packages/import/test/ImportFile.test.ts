@@ -2,9 +2,10 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as Sqlite from "@tmis/adapter-sqlite"
-import { Accounts, Audit, Deployment, Settings, Storage, Units } from "@tmis/core"
+import { Accounts, Audit, Deployment, EFiles, Settings, Storage, Units } from "@tmis/core"
 import { ImportFile, Table } from "@tmis/import"
 import { exampleImportHeaders, exampleImportRow } from "@tmis/testkit/arbitraries"
+import { exampleBasicInfo } from "@tmis/testkit/arbitraries/efile"
 import { Cause, Effect, Exit, Layer, ManagedRuntime, Option } from "effect"
 import ExcelJS from "exceljs"
 import iconv from "iconv-lite"
@@ -197,5 +198,41 @@ describe("ImportFile", () => {
     const table = await Table.open(file)
     expect(table.headers[0]).toBe("名字呀")
     await table.close()
+  })
+
+  it("M21.1 M16.2 a unit that keeps no e-files is refused before the file is read, as onboarding refuses it: no stage is assumed", async () => {
+    // No such file: were it read, the refusal would be the reader's.
+    const file = path.join(dir, "never-read.csv")
+    const imported = await s.importFile(file, { unitId: "jiangan" })
+    const onboarded = await s.runtime.runPromiseExit(
+      Effect.flatMap(Accounts.actorOf("ia-s1"), (actor) =>
+        EFiles.onboard(actor, {
+          id: "t1",
+          entryId: "t1-basic",
+          unitId: "jiangan",
+          basicInfo: exampleBasicInfo(),
+          employment: { onEstablishment: true, contractMonths: undefined, postCategory: "1" }
+        })
+      )
+    )
+    const onboarding = Exit.isFailure(onboarded)
+      ? Option.getOrUndefined(Cause.failureOption(onboarded.cause))
+      : undefined
+    const shape = (e: unknown) => {
+      const { _tag, kind, rule, zh, en } = e as Record<string, unknown>
+      return { _tag, kind, rule, zh, en }
+    }
+    expect(imported.ok ? "imported" : shape(imported.error)).toEqual({
+      _tag: "Refusal",
+      kind: "invalid",
+      rule: "M21.1",
+      zh: "电子档案建立在学校或其二级部门",
+      en: "an e-file is kept by a school or one of its departments"
+    })
+    expect(imported.ok ? "imported" : shape(imported.error)).toEqual(shape(onboarding))
+    expect(await s.teachers()).toEqual([])
+    // Where the unit does keep e-files, the same missing file is the reader's refusal.
+    const atSchool = await s.importFile(file)
+    expect(atSchool.ok ? "imported" : atSchool.error._tag).toBe("TableError")
   })
 })

@@ -10,16 +10,17 @@
  * @since 0.1.0
  */
 import { hash } from "node:crypto"
-import { Clock, Effect, Either, Option, Schema } from "effect"
-import * as Authorization from "../accounts/Authorization.js"
+import { Clock, Effect, Either, Schema } from "effect"
+import type * as Authorization from "../accounts/Authorization.js"
+import type * as Eligibility from "../codes/Eligibility.js"
 import * as EFile from "../efile/EFile.js"
 import * as Indicator from "../efile/Indicator.js"
 import * as Review from "../efile/Review.js"
-import * as Refusal from "../kernel/Refusal.js"
+import type * as Refusal from "../kernel/Refusal.js"
 import * as Audit from "./Audit.js"
+import * as EFiles from "./EFiles.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
-import * as Units from "./Units.js"
 
 /**
  * A bad row's problem, as the error report shows it.
@@ -37,8 +38,9 @@ export interface Rejection {
 }
 
 /**
- * A row to import: its number in the file, the record mapped onto indicator keys, and the problems found while
- * mapping its cells (a row with any is rejected without further checks).
+ * A row to import: its number in the file, the record mapped onto indicator keys, the problems found while mapping
+ * its cells (a row with any is rejected without further checks), and what eligibility looks at (M5.1), decided as
+ * onboarding decides it — where the source has it: the basic information has no contract length or post category.
  *
  * @since 0.1.0
  */
@@ -46,6 +48,7 @@ export interface Row {
   readonly line: number
   readonly record: Readonly<Record<string, unknown>>
   readonly problems?: ReadonlyArray<Omit<Rejection, "row">>
+  readonly employment?: Eligibility.Input
 }
 
 /**
@@ -149,33 +152,13 @@ export const run = (actor: Authorization.Actor, rows: AsyncIterable<Row> | Itera
   Effect.gen(function* () {
     const storage = yield* Storage.Storage
     const { indicators, policy } = yield* Settings.Settings
-    const unit = (yield* Units.load(options.unitId)).value
-    const context = yield* Units.authorizationContext
-    const refusal = Authorization.decideSchoolAdmin(actor, Units.ref(unit), context, "M16.2", "WriteTeacher")
-    if (refusal !== undefined) {
-      return yield* Effect.fail(refusal)
-    }
-    const school =
-      unit.kind === "department" && unit.parentId !== undefined ? (yield* Units.load(unit.parentId)).value : unit
-    const stage = Option.getOrUndefined(EFile.stageOf(school))
-    if (stage === undefined) {
-      return yield* Effect.fail(
-        Refusal.invalid(
-          "M21.1",
-          "电子档案建立在学校或其二级部门",
-          "an e-file is kept by a school or one of its departments",
-          {
-            field: "unitId",
-            value: unit.id
-          }
-        )
-      )
-    }
-    const today = context.now.toISOString().slice(0, 10)
-    const check = yield* Indicator.validator(indicators, "basicInfo", stage, { today })
+    // Once per batch: the keeping unit, its stage and the actor's authorization (M21.1), and the compiled validator.
+    const creator = yield* EFiles.creatorOf(actor, options.unitId)
+    const unit = creator.unit
+    const today = new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
+    const check = yield* Indicator.validator(indicators, "basicInfo", creator.stage, { today })
     const columnOf = options.columnOf ?? ((field: string) => field)
     const chunkSize = Math.max(1, options.chunkSize ?? 1000)
-    const unitRef = Units.ref(unit)
 
     const importChunk = (chunk: ReadonlyArray<Row>) =>
       Effect.gen(function* () {
@@ -183,14 +166,7 @@ export const run = (actor: Authorization.Actor, rows: AsyncIterable<Row> | Itera
         const hashes = chunk.map((row) => rowHash(row.record))
         const seen = yield* storage.imports.imported(options.batchId, hashes)
         const rejections: Array<Rejection> = []
-        const candidates: Array<{
-          row: Row
-          hash: string
-          efile: EFile.EFile
-          ref: Review.EntryRef
-          review: Review.Persisted | undefined
-          record: Indicator.IndicatorRecord
-        }> = []
+        const candidates: Array<{ row: Row; hash: string; created: EFile.Created }> = []
         let skipped = 0
         for (let i = 0; i < chunk.length; i++) {
           const row = chunk[i]!
@@ -203,62 +179,44 @@ export const run = (actor: Authorization.Actor, rows: AsyncIterable<Row> | Itera
             for (const p of row.problems) rejections.push({ row: row.line, ...p })
             continue
           }
-          const result = check(row.record)
-          let problems: ReadonlyArray<Review.Problem> = []
-          if (Either.isLeft(result)) {
-            const identity = EFile.identityProblems(result.left)
-            if (Option.isNone(identity)) {
-              rejections.push(...rejectionsOf(row.line, result.left, row.record, columnOf))
-              continue
-            }
-            problems = identity.value
-          }
-          const record = row.record as Indicator.IndicatorRecord
+          // Per row: the decision onboarding takes, so a row is refused with the rule onboarding names.
           const id = teacherIdOf(options.batchId, hash)
-          const made = EFile.make({ id, unit: unitRef, stage, basicInfo: record, actor: actor.accountId, at })
-          const efile: EFile.EFile = {
-            ...made,
-            statusHistory: [
-              {
-                status: made.status,
-                effective: `${String(record.schoolEntryMonth ?? at.slice(0, 7))}-01`,
-                reason:
-                  made.status === "notServing"
-                    ? EFile.reasonOfPersonnelCode(String(record.personnelStatus))
-                    : undefined,
-                recordedBy: actor.accountId,
-                unit: made.unitId
-              }
-            ]
+          const decided = EFile.decideNew(creator, {
+            id,
+            entryId: `${id}-basicInfo`,
+            basicInfo: row.record,
+            checked: check(row.record),
+            employment: row.employment,
+            at
+          })
+          if (Either.isLeft(decided)) {
+            rejections.push(...rejectionsOf(row.line, decided.left, row.record, columnOf))
+            continue
           }
-          const entryId = `${id}-basicInfo`
-          const ref = { id: entryId, group: "basicInfo", teacher: efile.idNumber, teacherMayEnter: true }
-          const review =
-            problems.length === 0
-              ? undefined
-              : Review.persist(
-                  yield* Review.send(
-                    Review.initial({ ...ref, problems }),
-                    { type: "submit", actor, unit: unitRef, at },
-                    policy
-                  )
-                )
-          candidates.push({ row, hash, efile, ref, review, record })
+          candidates.push({ row, hash, created: decided.right })
         }
-        // Entries without problems are submitted together: the machine decides once for all of them.
-        const plain = candidates.filter((c) => c.review === undefined)
+        // Imported entries enter review submitted by the importer; those without problems together: the machine
+        // decides once for all of them.
+        const event = { actor, unit, at }
+        const plain = candidates.filter((c) => c.created.problems.length === 0)
         const submitted = yield* Review.submitNew(
-          plain.map((c) => c.ref),
-          { actor, unit: unitRef, at },
+          plain.map((c) => c.created.entry.review.context.entry),
+          event,
           policy
         )
-        const reviews = new Map(plain.map((c, i) => [c.ref.id, submitted[i]!]))
-        // The store leaves out rows whose identity document already has an active e-file (M17.4).
-        const inserted = yield* storage.teachers.insertMany(candidates.map((c) => c.efile))
-        const accepted = candidates.filter((c) => inserted.has(c.efile.id))
+        const reviews = new Map(plain.map((c, i) => [c.created.entry.id, submitted[i]!]))
         for (const c of candidates) {
-          if (!inserted.has(c.efile.id)) {
-            const refusal = EFile.duplicateRefusal(c.efile.idType, c.efile.idNumber)
+          if (c.created.problems.length === 0) continue
+          const next = yield* Review.send(Review.restore(c.created.entry.review), { type: "submit", ...event }, policy)
+          reviews.set(c.created.entry.id, Review.persist(next))
+        }
+        // The store leaves out rows whose identity document already has an active e-file (M17.4).
+        const inserted = yield* storage.teachers.insertMany(candidates.map((c) => c.created.efile))
+        const accepted = candidates.filter((c) => inserted.has(c.created.efile.id))
+        for (const c of candidates) {
+          if (!inserted.has(c.created.efile.id)) {
+            const refusal = EFile.duplicateRefusal(c.created.efile.idType, c.created.efile.idNumber)
+            // The school's own value, unmasked: the report goes back to the school that wrote it.
             rejections.push({
               row: c.row.line,
               column: columnOf("idNumber"),
@@ -269,17 +227,11 @@ export const run = (actor: Authorization.Actor, rows: AsyncIterable<Row> | Itera
           }
         }
         yield* storage.entries.insertMany(
-          accepted.map((c) => ({
-            id: c.ref.id,
-            teacherId: c.efile.id,
-            group: "basicInfo",
-            data: c.record,
-            review: c.review ?? reviews.get(c.ref.id)!
-          }))
+          accepted.map((c) => ({ ...c.created.entry, review: reviews.get(c.created.entry.id)! }))
         )
         yield* storage.imports.record(
           options.batchId,
-          accepted.map((c) => ({ hash: c.hash, line: c.row.line, teacherId: c.efile.id }))
+          accepted.map((c) => ({ hash: c.hash, line: c.row.line, teacherId: c.created.efile.id }))
         )
         const first = chunk[0]?.line
         const last = chunk[chunk.length - 1]?.line
@@ -294,9 +246,9 @@ export const run = (actor: Authorization.Actor, rows: AsyncIterable<Row> | Itera
             accepted: accepted.length,
             rejected: new Set(rejections.map((r) => r.row)).size,
             skipped,
-            teachers: accepted.map((c) => c.efile.id)
+            teachers: accepted.map((c) => c.created.efile.id)
           },
-          payload: { batch: options.batchId, unit: unit.id, teachers: accepted.map((c) => c.efile.id) }
+          payload: { batch: options.batchId, unit: unit.id, teachers: accepted.map((c) => c.created.efile.id) }
         })
         rejections.sort((a, b) => a.row - b.row)
         return { accepted: accepted.length, skipped, rejections } satisfies Chunk

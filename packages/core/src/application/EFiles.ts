@@ -8,13 +8,12 @@
  */
 import { Clock, Effect, Either, FiberRef, Option } from "effect"
 import * as Authorization from "../accounts/Authorization.js"
-import * as Eligibility from "../codes/Eligibility.js"
+import type * as Eligibility from "../codes/Eligibility.js"
 import * as ChangeRequest from "../efile/ChangeRequest.js"
 import * as EFile from "../efile/EFile.js"
 import * as EmploymentStatus from "../efile/EmploymentStatus.js"
 import * as Indicator from "../efile/Indicator.js"
 import * as Review from "../efile/Review.js"
-import type * as Unit from "../hierarchy/Unit.js"
 import * as Refusal from "../kernel/Refusal.js"
 import * as Audit from "./Audit.js"
 import * as Settings from "./Settings.js"
@@ -22,9 +21,6 @@ import * as Storage from "./Storage.js"
 import * as Units from "./Units.js"
 
 const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
-
-const refuse = (violation: Refusal.Refusal | undefined) =>
-  violation === undefined ? Effect.void : Effect.fail(violation)
 
 /** Load an aggregate of a repository or fail with `NotFound`. */
 const found =
@@ -49,23 +45,19 @@ const loadEntry = (id: string) =>
 const loadRequest = (id: string) =>
   Effect.flatMap(Storage.Storage, (s) => Effect.flatMap(s.changeRequests.get(id), found("change request", id)))
 
-/** The school of a school or department, whose type decides the e-file's stage. */
-const stageOf = (unit: Unit.Unit) =>
+/**
+ * Who creates e-files at `unitId` (M21.1), decided once for a hire or a whole batch: a school or one of its
+ * departments, with its school's stage, and an info admin of it as the actor (see `EFile.decideCreator`).
+ *
+ * @since 0.1.0
+ */
+export const creatorOf = (actor: Authorization.Actor, unitId: string) =>
   Effect.gen(function* () {
+    const unit = (yield* Units.load(unitId)).value
     const school =
       unit.kind === "department" && unit.parentId !== undefined ? (yield* Units.load(unit.parentId)).value : unit
-    const stage = EFile.stageOf(school)
-    if (Option.isNone(stage)) {
-      return yield* Effect.fail(
-        Refusal.invalid(
-          "M21.1",
-          "电子档案建立在学校或其二级部门",
-          "an e-file is kept by a school or one of its departments",
-          { field: "unitId", value: unit.id, kind: unit.kind }
-        )
-      )
-    }
-    return stage.value
+    const context = yield* Units.authorizationContext
+    return yield* EFile.decideCreator(actor, unit, school, context)
   })
 
 const record = (
@@ -118,25 +110,6 @@ export interface NewHire {
   readonly employment: Eligibility.Input
 }
 
-/** The first record of the status history: the status of the basic information, from the month of joining. */
-const initialHistory = (
-  efile: EFile.EFile,
-  basicInfo: Indicator.IndicatorRecord,
-  actor: Authorization.Actor
-): EmploymentStatus.History => {
-  const month = String(basicInfo.schoolEntryMonth ?? efile.createdAt.slice(0, 7))
-  const reason = EFile.reasonOfPersonnelCode(String(basicInfo.personnelStatus ?? ""))
-  return [
-    {
-      status: efile.status,
-      effective: `${month}-01`,
-      reason: efile.status === "notServing" ? reason : undefined,
-      recordedBy: actor.accountId,
-      unit: efile.unitId
-    }
-  ]
-}
-
 /**
  * Create the e-file of a new hire at its school (M21.1), as an info admin of that school or department: the person
  * is covered (M5.1), the basic information valid (M11), the identity number checked against birth date and sex —
@@ -148,41 +121,26 @@ const initialHistory = (
 export const onboard = (actor: Authorization.Actor, hire: NewHire) =>
   Effect.gen(function* () {
     const storage = yield* Storage.Storage
+    const { indicators } = yield* Settings.Settings
     return yield* storage.transaction(
       Effect.gen(function* () {
-        const unit = (yield* Units.load(hire.unitId)).value
-        const stage = yield* stageOf(unit)
-        const context = yield* Units.authorizationContext
-        yield* refuse(Authorization.decideSchoolAdmin(actor, Units.ref(unit), context, "M21.1", "WriteTeacher"))
-        yield* Eligibility.decide(hire.employment)
-        const { record: basicInfo, problems } = yield* validateRecord("basicInfo", stage, hire.basicInfo)
-        const made = EFile.make({
+        const creator = yield* creatorOf(actor, hire.unitId)
+        const at = (yield* now).toISOString()
+        const checked = Indicator.validate(indicators, "basicInfo", creator.stage, hire.basicInfo, {
+          today: at.slice(0, 10)
+        })
+        const { efile, entry, problems } = yield* EFile.decideNew(creator, {
           id: EFile.TeacherId(hire.id),
-          unit: Units.ref(unit),
-          stage,
-          basicInfo,
-          actor: actor.accountId,
-          at: context.now.toISOString()
+          entryId: hire.entryId,
+          basicInfo: hire.basicInfo,
+          checked,
+          employment: hire.employment,
+          at
         })
-        const efile = { ...made, statusHistory: initialHistory(made, basicInfo, actor) }
         const stored = yield* storage.teachers.insert(efile)
-        const entry = yield* storage.entries.insert({
-          id: hire.entryId,
-          teacherId: efile.id,
-          group: "basicInfo",
-          data: basicInfo,
-          review: Review.persist(
-            Review.initial({
-              id: hire.entryId,
-              group: "basicInfo",
-              teacher: efile.idNumber,
-              teacherMayEnter: true,
-              problems
-            })
-          )
-        })
-        yield* record(actor, "efile.create", efile, { entry: entry.value.id, stage, problems: problems.length })
-        return { efile: stored, entry }
+        const inserted = yield* storage.entries.insert(entry)
+        yield* record(actor, "efile.create", efile, { entry: entry.id, stage: efile.stage, problems: problems.length })
+        return { efile: stored, entry: inserted }
       })
     )
   })

@@ -8,16 +8,17 @@
  *
  * @since 0.1.0
  */
-import { Brand, Either, Option, Schema } from "effect"
+import { Brand, Either, Option } from "effect"
 import type * as Account from "../accounts/Account.js"
-import type * as Authorization from "../accounts/Authorization.js"
+import * as Authorization from "../accounts/Authorization.js"
+import * as Eligibility from "../codes/Eligibility.js"
 import * as IdentityNumber from "../codes/IdentityNumber.js"
 import * as SchoolType from "../codes/SchoolType.js"
 import type * as Unit from "../hierarchy/Unit.js"
 import * as Refusal from "../kernel/Refusal.js"
 import type * as EmploymentStatus from "./EmploymentStatus.js"
 import * as Indicator from "./Indicator.js"
-import type * as Review from "./Review.js"
+import * as Review from "./Review.js"
 
 /**
  * @since 0.1.0
@@ -290,4 +291,145 @@ export const make = (input: {
     createdAt: input.at,
     createdBy: input.actor
   }
+}
+
+/**
+ * Who creates e-files where (M21.1), decided once for a hire or a whole batch: the keeping unit (a school or one of
+ * its departments), the stage of its school, whose indicators apply, and the actor, an info admin of it.
+ *
+ * @since 0.1.0
+ */
+export interface Creator {
+  readonly unit: Authorization.UnitRef
+  readonly stage: SchoolType.Stage
+  readonly actor: Authorization.Actor
+}
+
+/**
+ * May `actor` create e-files at `unit`, whose school is `school` (the unit itself, or a department's school)? An
+ * e-file is kept by a school or one of its departments, whose school type gives the stage (M21.1); then the actor
+ * must be an info admin of that school or department.
+ *
+ * @since 0.1.0
+ */
+export const decideCreator = (
+  actor: Authorization.Actor,
+  unit: Unit.Unit,
+  school: Unit.Unit,
+  context: Authorization.Context
+): Either.Either<Creator, Refusal.Refusal> => {
+  const stage = unit.kind === "school" || unit.kind === "department" ? stageOf(school) : Option.none()
+  if (Option.isNone(stage)) {
+    return Either.left(
+      Refusal.invalid(
+        "M21.1",
+        "电子档案建立在学校或其二级部门",
+        "an e-file is kept by a school or one of its departments",
+        {
+          field: "unitId",
+          value: unit.id,
+          kind: unit.kind
+        }
+      )
+    )
+  }
+  const ref = { id: unit.id, kind: unit.kind, path: unit.path }
+  const refusal = Authorization.decideSchoolAdmin(actor, ref, context, "M21.1", "WriteTeacher")
+  return refusal === undefined ? Either.right({ unit: ref, stage: stage.value, actor }) : Either.left(refusal)
+}
+
+/**
+ * A new hire as a row of a batch or a hand entry gives it: the ids of the e-file and of its basic-information entry,
+ * the basic information with the validator's verdict on it, what eligibility looks at (M5.1), and the instant.
+ *
+ * @since 0.1.0
+ */
+export interface Hire {
+  readonly id: TeacherId
+  readonly entryId: string
+  readonly basicInfo: unknown
+  /** The validator's verdict on `basicInfo` for the creator's stage (M11.1, M17.3). */
+  readonly checked: Either.Either<Indicator.IndicatorRecord, Refusal.Refusal>
+  /** Undefined only where it was not collected: an import file has no columns for it. */
+  readonly employment: Eligibility.Input | undefined
+  readonly at: string
+}
+
+/**
+ * A new e-file with its first status record and its basic-information entry, a draft, with the problem data the
+ * identity check found (M17.3).
+ *
+ * @since 0.1.0
+ */
+export interface Created {
+  readonly efile: EFile
+  readonly entry: Entry
+  readonly problems: ReadonlyArray<Review.Problem>
+}
+
+// A draft without problems differs from another only by its entry: run the machine once, not once per imported row.
+let plainDraft: Review.Persisted | undefined
+const draftOf = (entry: Review.EntryRef, problems: ReadonlyArray<Review.Problem>): Review.Persisted => {
+  if (problems.length > 0) return Review.persist(Review.initial({ ...entry, problems }))
+  plainDraft ??= Review.persist(Review.initial(entry))
+  return { state: plainDraft.state, context: { ...plainDraft.context, entry } }
+}
+
+/**
+ * The e-file of a new hire (M21.1), for onboarding and batch import alike (M16.2): the person is covered (M5.1), the
+ * basic information valid (M11.1) — a record failing only the identity check is kept as problem data (M17.3) — and
+ * the status history starts with the status of 人员状态 from the month of joining (M22.1). The duplicate check
+ * (M17.4) is the store's.
+ *
+ * @since 0.1.0
+ */
+export const decideNew = (creator: Creator, hire: Hire): Either.Either<Created, Refusal.Refusal> => {
+  if (hire.employment !== undefined) {
+    const covered = Eligibility.decide(hire.employment)
+    if (Either.isLeft(covered)) return Either.left(covered.left)
+  }
+  let basicInfo: Indicator.IndicatorRecord
+  let problems: ReadonlyArray<Review.Problem> = []
+  if (Either.isRight(hire.checked)) {
+    basicInfo = hire.checked.right
+  } else {
+    const identity = identityProblems(hire.checked.left)
+    if (Option.isNone(identity)) return Either.left(hire.checked.left)
+    basicInfo = hire.basicInfo as Indicator.IndicatorRecord
+    problems = identity.value
+  }
+  const made = make({
+    id: hire.id,
+    unit: creator.unit,
+    stage: creator.stage,
+    basicInfo,
+    actor: creator.actor.accountId,
+    at: hire.at
+  })
+  const month = String(basicInfo.schoolEntryMonth ?? hire.at.slice(0, 7))
+  const efile: EFile = {
+    ...made,
+    statusHistory: [
+      {
+        status: made.status,
+        effective: `${month}-01`,
+        reason:
+          made.status === "notServing" ? reasonOfPersonnelCode(String(basicInfo.personnelStatus ?? "")) : undefined,
+        recordedBy: creator.actor.accountId,
+        unit: made.unitId
+      }
+    ]
+  }
+  const ref = { id: hire.entryId, group: "basicInfo", teacher: efile.idNumber, teacherMayEnter: true }
+  return Either.right({
+    efile,
+    entry: {
+      id: hire.entryId,
+      teacherId: hire.id,
+      group: "basicInfo",
+      data: basicInfo,
+      review: draftOf(ref, problems)
+    },
+    problems
+  })
 }
