@@ -17,7 +17,6 @@ import {
   Audit,
   Auth,
   type Authorization,
-  Credential,
   Deployment,
   EFiles,
   Refusal,

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Either, Option, } from "effect"
+import { Either, Option } from "effect"
 import * as Unit from "../hierarchy/Unit.js"
 import * as Refusal from "../kernel/Refusal.js"
 import type * as Account from "./Role.js"

@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, } from "effect"
+import { Context, Effect, Layer } from "effect"
 import * as Refusal from "../kernel/Refusal.js"
 import type * as Account from "./Account.js"
 

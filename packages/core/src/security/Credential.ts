@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, } from "effect"
+import { Effect } from "effect"
 import * as Refusal from "../kernel/Refusal.js"
 import { normalize, verify } from "./PasswordHash.js"
 
