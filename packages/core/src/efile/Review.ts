@@ -32,10 +32,11 @@
  * @since 0.1.0
  */
 import { Either, Schema } from "effect"
-import { assign, initialTransition, type SnapshotFrom, setup, transition } from "xstate"
+import { assign, initialTransition, setup } from "xstate"
 import type * as Account from "../accounts/Account.js"
 import * as Authorization from "../accounts/Authorization.js"
 import * as Unit from "../hierarchy/Unit.js"
+import * as DecidedMachine from "../kernel/DecidedMachine.js"
 import * as Refusal from "../kernel/Refusal.js"
 
 /**
@@ -516,94 +517,51 @@ export const machine = setup({
  *
  * @since 0.1.0
  */
-export type Snapshot = SnapshotFrom<typeof machine>
-
-/**
- * The events a state accepts, read from the machine.
- *
- * @since 0.1.0
- */
-export const accepts = (state: State, type: EventType): boolean => {
-  const node = machine.states[state]
-  return node !== undefined && Object.hasOwn(node.on, type)
-}
-
-/**
- * Decide an event in the snapshot's state: undefined when it is accepted and allowed, else the violation.
- *
- * @since 0.1.0
- */
-export const decide = (
-  snapshot: Snapshot,
-  event: Event,
-  policy: Policy = noCertificates
-): Refusal.Refusal | undefined => {
-  const state = snapshot.value
-  if (!accepts(state, event.type)) {
-    return state === "effective"
-      ? Refusal.invalid(
-          "M19.2",
-          "已生效的信息不能直接修改，须由学校信息管理员提出变更申请",
-          "an effective entry changes only through a change request by the school's info admin",
-          details(event, { field: "type", value: event.type, state })
-        )
-      : Refusal.invalid(
-          "M17.1",
-          `当前状态（${state}）不接受此操作`,
-          `an entry in state ${state} does not accept ${event.type}`,
-          details(event, { field: "type", value: event.type, state })
-        )
-  }
-  return decideEvent(state, snapshot.context, event, policy)
-}
-
-/**
- * The first snapshot of a new entry: a draft, with the problems its checks found.
- *
- * @since 0.1.0
- */
-export const initial = (entry: Entry): Snapshot => initialTransition(machine, entry)[0]
-
-/**
- * Send an event: the next snapshot, or the refusal naming the rule. Never ignores an event.
- *
- * @since 0.1.0
- */
-export const send = (
-  snapshot: Snapshot,
-  event: Event,
-  policy: Policy = noCertificates
-): Either.Either<Snapshot, Refusal.Refusal> => {
-  const refusal = decide(snapshot, event, policy)
-  if (refusal !== undefined) return Either.left(refusal)
-  const [next] = transition(machine, snapshot, event)
-  // The guard and `decide` are one function: an allowed event that moved nothing is a bug.
-  if (next === snapshot) throw new Error(`Review: ${event.type} allowed in ${snapshot.value} but not taken`)
-  return Either.right(next)
-}
+export type Snapshot = DecidedMachine.Snapshot<State, Context>
 
 /**
  * The persisted form of a snapshot: the state and the context, plain data.
  *
  * @since 0.1.0
  */
-export interface Persisted {
-  readonly state: State
-  readonly context: Context
-}
+export type Persisted = DecidedMachine.Persisted<State, Context>
+
+const notAccepted = (state: State, _context: Context, event: Event): Refusal.Refusal =>
+  state === "effective"
+    ? Refusal.invalid(
+        "M19.2",
+        "已生效的信息不能直接修改，须由学校信息管理员提出变更申请",
+        "an effective entry changes only through a change request by the school's info admin",
+        details(event, { field: "type", value: event.type, state })
+      )
+    : Refusal.invalid(
+        "M17.1",
+        `当前状态（${state}）不接受此操作`,
+        `an entry in state ${state} does not accept ${event.type}`,
+        details(event, { field: "type", value: event.type, state })
+      )
 
 /**
- * @since 0.1.0
- */
-export const persist = (snapshot: Snapshot): Persisted => ({ state: snapshot.value, context: snapshot.context })
-
-/**
- * Rebuild a snapshot from its persisted form.
+ * The review's operations (`DecidedMachine`): `accepts` reads the machine; `decide(snapshot, event, policy?)` gives
+ * the refusal of an event or undefined; `send` decides it once and takes it; `persist` and `restore` convert to
+ * plain data.
  *
  * @since 0.1.0
  */
-export const restore = (persisted: Persisted): Snapshot =>
-  machine.resolveState({ value: persisted.state, context: persisted.context })
+export const { accepts, decide, send, persist, restore } = DecidedMachine.make<State, Context, Event, Policy>({
+  id: "review",
+  machine,
+  decideEvent,
+  notAccepted,
+  defaultPolicy: noCertificates
+})
+
+/**
+ * The first snapshot of a new entry: a draft, with the problems its checks found.
+ *
+ * @since 0.1.0
+ */
+export const initial = (entry: Entry): Snapshot => initialTransition(machine, entry)[0] as unknown as Snapshot
 
 /**
  * May the entry's content be changed in this state (draft or returned)?

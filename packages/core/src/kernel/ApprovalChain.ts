@@ -14,8 +14,8 @@
  *
  * @since 0.1.0
  */
-import { Either } from "effect"
-import { assign, initialTransition, setup, transition } from "xstate"
+import { assign, initialTransition, setup } from "xstate"
+import * as DecidedMachine from "./DecidedMachine.js"
 import * as Refusal from "./Refusal.js"
 
 /**
@@ -181,22 +181,14 @@ export interface Definition<
  *
  * @since 0.1.0
  */
-export interface Snapshot<S extends string, C> {
-  readonly value: S | FinalState
-  readonly context: C
-  /** `done` in a final state. */
-  readonly status: "active" | "done" | "error" | "stopped"
-}
+export type Snapshot<S extends string, C> = DecidedMachine.Snapshot<S | FinalState, C>
 
 /**
  * The persisted form of a snapshot: the state and the context, plain data.
  *
  * @since 0.1.0
  */
-export interface Persisted<S extends string, C> {
-  readonly state: S | FinalState
-  readonly context: C
-}
+export type Persisted<S extends string, C> = DecidedMachine.Persisted<S | FinalState, C>
 
 const finals: ReadonlyArray<FinalState> = ["completed", "rejected", "withdrawn"]
 
@@ -365,23 +357,13 @@ export const make = <S extends string, P extends string, R extends string, C ext
     ])
   })
 
-  /** Does the state accept events of this type? Read from the machine. */
-  const accepts = (state: State, type: EventType): boolean => {
-    const node = machine.states[state]
-    return node !== undefined && Object.hasOwn(node.on, type)
-  }
-
-  /** Decide an event in the snapshot's state: undefined when it is accepted and allowed, else the refusal. */
-  const decide = (snapshot: Snapshot<S, C>, event: Ev, policy: Q = definition.defaultPolicy) => {
-    const state = snapshot.value
-    if (!accepts(state, event.type)) {
-      return notAccepted(state, eventRule(definition.routeOf(snapshot.context)), event)
-    }
-    return decideEvent(state, snapshot.context, event, policy)
-  }
-
-  const restore = (persisted: Persisted<S, C>): Snapshot<S, C> =>
-    machine.resolveState({ value: persisted.state, context: persisted.context }) as unknown as Snapshot<S, C>
+  const decided = DecidedMachine.make<State, C, Ev, Q>({
+    id: definition.id,
+    machine,
+    decideEvent,
+    notAccepted: (state, context, event) => notAccepted(state, eventRule(definition.routeOf(context)), event),
+    defaultPolicy: definition.defaultPolicy
+  })
 
   return {
     definition,
@@ -389,9 +371,7 @@ export const make = <S extends string, P extends string, R extends string, C ext
     states: [...openStates, ...finals] as ReadonlyArray<State>,
     nextStep,
     whoActs,
-    accepts,
     decideEvent,
-    decide,
     apply,
     isOpen,
     isFinal: (state: State): boolean => !isOpen(state),
@@ -405,23 +385,6 @@ export const make = <S extends string, P extends string, R extends string, C ext
       to: first,
       detail: reason
     }),
-    /** Send an event: the next snapshot, or the refusal naming the rule. Decided once; never ignores an event. */
-    send: (
-      snapshot: Snapshot<S, C>,
-      event: Ev,
-      policy: Q = definition.defaultPolicy
-    ): Either.Either<Snapshot<S, C>, Refusal.Refusal> => {
-      const refusal = decide(snapshot, event, policy)
-      if (refusal !== undefined) return Either.left(refusal)
-      const current = restore({ state: snapshot.value, context: snapshot.context })
-      const [next] = transition(machine, current as never, event) as unknown as [Snapshot<S, C>]
-      // An allowed event that moved nothing is a bug of the definition.
-      if (next.value === snapshot.value && next.context === snapshot.context) {
-        throw new Error(`${definition.id}: ${event.type} allowed in ${snapshot.value} but not taken`)
-      }
-      return Either.right(next)
-    },
-    persist: (snapshot: Snapshot<S, C>): Persisted<S, C> => ({ state: snapshot.value, context: snapshot.context }),
-    restore
+    ...decided
   }
 }
