@@ -68,7 +68,11 @@ export const flavor: Flavor = {
 export const pool = async (options: Options): Promise<PostgresPool> => {
   const pg = await import("pg")
   const Pool = pg.default?.Pool ?? (pg as unknown as { Pool: typeof pg.default.Pool }).Pool
-  return new Pool({ connectionString: options.connectionString, max: options.max ?? 10 }) as unknown as PostgresPool
+  const created = new Pool({ connectionString: options.connectionString, max: options.max ?? 10 })
+  // An idle connection the server ends (a restart, an administrator's terminate) is dropped by the pool and the next
+  // query opens another; without a listener, Node would turn the pool's "error" event into a crash of the process.
+  created.on("error", () => {})
+  return created as unknown as PostgresPool
 }
 
 /**
