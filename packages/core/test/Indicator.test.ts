@@ -869,3 +869,119 @@ describe("who fills each group", () => {
     )
   })
 })
+
+describe("text fields and names", () => {
+  /** The characters no text field takes: controls, bidi overrides and isolates, zero-width ones, lone surrogates. */
+  const hostileCharacter = fc.oneof(
+    fc.integer({ min: 0x00, max: 0x1f }),
+    fc.integer({ min: 0x7f, max: 0x9f }),
+    fc.integer({ min: 0x202a, max: 0x202e }),
+    fc.integer({ min: 0x2066, max: 0x2069 }),
+    fc.constantFrom(0x200b, 0x200c, 0x200d, 0xfeff),
+    fc.integer({ min: 0xd800, max: 0xdfff })
+  )
+  const codePoint = (n: number) => `U+${n.toString(16).toUpperCase().padStart(4, "0")}`
+  const issueOf = (e: Refusal.Refusal, field: string) => issues(e).find((i) => i.details.field === field)
+
+  it("M11.1 every string field of every core group refuses a control, bidi, zero-width or lone-surrogate character at any position, naming the field, the code point and the position", () => {
+    const cases = coveredStages.flatMap((stage) =>
+      Indicator.groupsFor(core, stage).map((group) => ({ stage, group: group.key }))
+    )
+    fc.assert(
+      fc.property(
+        fc
+          .constantFrom(...cases)
+          .chain(({ stage, group }) =>
+            fc.tuple(fc.constant(stage), fc.constant(group), recordUnder(core, group, stage, { today }))
+          ),
+        fc.nat(),
+        fc.nat(),
+        hostileCharacter,
+        ([stage, group, record], pick, at, char) => {
+          const keys = Object.keys(record).filter((k) => typeof record[k] === "string")
+          fc.pre(keys.length > 0)
+          const key = keys[pick % keys.length]!
+          const chars = [...(record[key] as string)]
+          const position = at % (chars.length + 1)
+          const value = [...chars.slice(0, position), String.fromCharCode(char), ...chars.slice(position)].join("")
+          const e = refusal(core, group, stage, { ...record, [key]: value })
+          const found = issueOf(e, key)
+          expect(found?.rule).toBe("M11.1")
+          expect(found?.details).toMatchObject({
+            constraint: "character",
+            codePoint: codePoint(char),
+            position: position + 1
+          })
+          expect(JSON.stringify(found?.details)).not.toContain(JSON.stringify(value).slice(1, -1))
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
+
+  it("M11.1 姓名 accepts names of Chinese characters (extension blocks too), with the middle dot of ethnic-minority names, and Latin names with spaces, hyphens and apostrophes", () => {
+    const han = fc.string({
+      unit: fc.constantFrom(..."王李张阿依古丽买提扎西次仁㐀䶵𠀀𠮷𪚥〇"),
+      minLength: 1,
+      maxLength: 4
+    })
+    const chinese = fc.array(han, { minLength: 1, maxLength: 3 }).map((parts) => parts.join("·"))
+    const word = fc.string({ unit: fc.constantFrom(..."AaBbJjOoZzéÉüñçłŁ"), minLength: 1, maxLength: 8 })
+    const latin = fc
+      .tuple(word, fc.array(fc.tuple(fc.constantFrom(" ", "-", "'"), word), { maxLength: 3 }))
+      .map(([first, rest]) => first + rest.map(([s, w]) => s + w).join(""))
+    fc.assert(
+      fc.property(fc.oneof(chinese, latin), (name) => {
+        expect(accepts(core, "basicInfo", "primary", { ...basic, name })).toBe(true)
+        expect(decodes(core, "basicInfo", "primary", { ...basic, name })).toBe(true)
+      }),
+      { numRuns: 200 }
+    )
+    for (const name of ["阿依古丽·买买提", "John O'Brien", "Jean-Luc Picard", "𠮷田", "王〇"]) {
+      expect(accepts(core, "basicInfo", "primary", { ...basic, name })).toBe(true)
+    }
+  })
+
+  const hostileNames: ReadonlyArray<readonly [string, string, string, number]> = [
+    ["NUL", "王\u0000芳", "U+0000", 2],
+    ["BEL", "王芳\u0007", "U+0007", 3],
+    ["U+202E right-to-left override", "\u202E王芳", "U+202E", 1],
+    ["zero-width space", "王\u200B芳", "U+200B", 2],
+    ["lone surrogate", "王\uD800芳", "U+D800", 2],
+    ["fifty emoji", "😀".repeat(50), "U+1F600", 1],
+    ["<script>", "<script>alert(1)</script>", "U+003C", 1]
+  ]
+  for (const [label, name, point, position] of hostileNames) {
+    it(`M11.1 姓名 refuses a name with ${label}, naming the field, ${point} and its position`, () => {
+      const e = refusal(core, "basicInfo", "primary", { ...basic, name })
+      expect(e.rule).toBe("M11.1")
+      expect(issueOf(e, "name")?.details).toMatchObject({
+        group: "basicInfo",
+        field: "name",
+        codePoint: point,
+        position
+      })
+      expect(e.en).toContain(point)
+      expect(JSON.stringify(e)).not.toContain(JSON.stringify(name).slice(1, -1))
+    })
+  }
+
+  it("M11.1 姓名 refuses the middle dot's look-alikes, saying to use U+00B7; a dot at an end or doubled is refused", () => {
+    for (const dot of ["•", "‧", "・", "･", "∙", "⋅", ".", "．"]) {
+      const e = refusal(core, "basicInfo", "primary", { ...basic, name: `阿依古丽${dot}买买提` })
+      expect(issueOf(e, "name")?.details).toMatchObject({ field: "name", position: 5 })
+      expect(e.en).toContain("U+00B7")
+    }
+    for (const name of ["·买买提", "买买提·", "阿依古丽··买买提", "John  Smith", "-John", "王 芳", "王John"]) {
+      expect(accepts(core, "basicInfo", "primary", { ...basic, name })).toBe(false)
+    }
+  })
+
+  it("M11.1 a refusal quotes at most 64 characters of a value, with its length, in details and messages", () => {
+    const long = "王".repeat(100_000)
+    const e = refusal(core, "basicInfo", "primary", { ...basic, name: long, sex: "Z".repeat(100_000) })
+    expect(JSON.stringify(e).length).toBeLessThan(4096)
+    expect(issueOf(e, "name")?.details.value).toBe(`${"王".repeat(64)}…(100000 characters)`)
+    expect(issueOf(e, "sex")?.details.value).toBe(`${"Z".repeat(64)}…(100000 characters)`)
+  })
+})

@@ -447,7 +447,8 @@ export class EFilesGroup extends HttpApiGroup.make("efiles")
   )
   .add(
     HttpApiEndpoint.get("countByStatus")`/units/${unitId}/statistics/status`
-      .setUrlParams(Schema.Struct({ day: Day }))
+      // The core's day (a real calendar day): 2026-02-30 is refused (400), not counted.
+      .setUrlParams(Schema.Struct({ day: Unit.Day }))
       .addSuccess(Schema.Record({ key: Schema.String, value: Schema.Number }))
   )
   .middleware(Authentication) {}

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { HttpApiSchema } from "@effect/platform"
-import { Refusal, Storage, Workflows } from "@tmis/core"
+import { Refusal, Storage } from "@tmis/core"
 import { Effect, Schema } from "effect"
 import * as RequestContext from "./RequestContext.js"
 
@@ -61,7 +61,8 @@ export class NotFound extends Schema.TaggedError<NotFound>()(
 ) {}
 
 /**
- * 409: the object changed meanwhile (optimistic version), or the store refused the write (M14.4, M17.4, M24.3).
+ * 409: the object changed meanwhile (optimistic version), the store refused the write (M14.4, M17.4, M24.3), or an
+ * idempotency key was used for another command (M23.2).
  *
  * @since 0.1.0
  */
@@ -147,18 +148,19 @@ export const fromCore = (error: unknown): ApiError | undefined => {
       details: { entity: error.entity, id: error.id }
     })
   }
+  if (error instanceof Storage.Conflict && error.entity === "credential") {
+    // A credential's version moves with every login attempt, the account's own failed ones included: not "someone else".
+    return new Conflict({
+      zh: `账号 ${error.id} 的口令或登录状态已变化（如登录失败计数），请重新操作；重置口令无需版本号`,
+      en: `the credential of ${error.id} changed since version ${error.expectedVersion} (a login attempt counts): try again, or reset without a version`,
+      details: { entity: error.entity, id: error.id, expectedVersion: error.expectedVersion }
+    })
+  }
   if (error instanceof Storage.Conflict) {
     return new Conflict({
       zh: `${error.entity} ${error.id} 已被他人修改，请重新读取后再试`,
       en: `${error.entity} ${error.id} is no longer at version ${error.expectedVersion}: read it again`,
       details: { entity: error.entity, id: error.id, expectedVersion: error.expectedVersion }
-    })
-  }
-  if (error instanceof Workflows.IdempotencyKeyReused) {
-    return new Conflict({
-      zh: "幂等键已用于其他操作",
-      en: "the idempotency key was used for another command",
-      details: { field: "Idempotency-Key", value: error.key }
     })
   }
   return Refusal.is(error) ? new byKind[error.kind](body(error)) : undefined
@@ -177,3 +179,41 @@ export const refusals = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect
       ? Effect.zipRight(RequestContext.setRefusal(error), Effect.fail(mapped))
       : Effect.fail(mapped)
   })
+
+/** Longer strings of a body (messages, reasons) keep this many characters: they may embed a value too. */
+const textLength = 512
+
+const cut = (value: string, max: number): string => String(Refusal.quote(value, max))
+
+/** A message may embed a value (`actual "aaaa…"`): its quoted strings and long unbroken runs are quoted like values. */
+const shortenRuns = (message: string): string =>
+  message
+    .replace(/"([^"]{65,})"/g, (_, inner: string) => `"${cut(inner, Refusal.quoteLength)}"`)
+    .replace(/[^\s…"]{65,}/g, (run) => cut(run, Refusal.quoteLength))
+
+/**
+ * An error body (or any JSON value) made safe to send: every string quoted as by `Refusal.quote` — messages (`zh`,
+ * `en`, `message`, `reason`) kept to 512 characters — and every key too, to any depth. The one place where the
+ * server shortens what it echoes.
+ *
+ * @since 0.1.0
+ */
+export const abbreviate = (value: unknown): unknown => {
+  const walk = (here: unknown, key: string | undefined, depth: number): unknown => {
+    if (typeof here === "string") {
+      return key === "zh" || key === "en" || key === "message" || key === "reason"
+        ? cut(shortenRuns(here), textLength)
+        : cut(here, Refusal.quoteLength)
+    }
+    if (typeof here !== "object" || here === null) return here
+    if (depth > 32) return "…"
+    const plain: unknown =
+      "toJSON" in here && typeof here.toJSON === "function" ? (here.toJSON as () => unknown)() : here
+    if (Array.isArray(plain)) return plain.map((v) => walk(v, key, depth + 1))
+    if (typeof plain !== "object" || plain === null) return walk(plain, key, depth + 1)
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(plain)) out[cut(k, Refusal.quoteLength)] = walk(v, k, depth + 1)
+    return out
+  }
+  return walk(value, undefined, 0)
+}

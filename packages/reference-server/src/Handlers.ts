@@ -194,7 +194,10 @@ export const accounts: Group<"accounts"> = HttpApiBuilder.group(Api.Api, "accoun
     .handle("setPassword", ({ path, payload }) =>
       Effect.gen(function* () {
         const actor = yield* Api.CurrentActor
-        return yield* Auth.setPassword(actor, path.accountId, payload.password, payload.expectedVersion)
+        // Without a version: the manager's authoritative reset (unlocks; M37.2). With one: only at that version.
+        return yield* payload.expectedVersion === undefined
+          ? Auth.resetPassword(actor, path.accountId, payload.password)
+          : Auth.setPassword(actor, path.accountId, payload.password, payload.expectedVersion)
       }).pipe(refusals)
     )
     .handle("bindCertificate", ({ path, payload }) =>
@@ -323,7 +326,9 @@ export const imports: Group<"imports"> = HttpApiBuilder.group(Api.Api, "imports"
 )
 
 /**
- * `/transfers`, `/rotations`, `/workflows`: an `Idempotency-Key` header makes a retried command safe.
+ * `/transfers`, `/rotations`, `/workflows`: an `Idempotency-Key` header, the account's own, makes a retried command
+ * safe: the retry gets the first answer, though the process id is generated here per request (the core compares
+ * commands without it).
  *
  * @since 0.1.0
  */

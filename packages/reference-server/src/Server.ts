@@ -29,6 +29,7 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { Audit, type IdentitySource, type Settings, Storage } from "@tmis/core"
 import { Cause, Duration, Effect, Layer, Option } from "effect"
 import * as Api from "./Api.js"
+import * as ApiError from "./ApiError.js"
 import * as Authentication from "./Authentication.js"
 import * as Handlers from "./Handlers.js"
 import * as Imports from "./Imports.js"
@@ -78,9 +79,68 @@ const limits = (options: Options) => ({
   readTimeout: Duration.millis(options.readTimeoutMs ?? 30_000)
 })
 
-/** An error body like the API's own (`ApiError.ts`), for refusals made before the API runs. */
+/**
+ * An error body like the API's own (`ApiError.ts`), for refusals made before the API runs; what it echoes is quoted
+ * (`ApiError.abbreviate`: a 64-character prefix of a value, with its length).
+ */
 const refusal = (status: number, tag: string, zh: string, en: string, details: Record<string, unknown> = {}) =>
-  HttpServerResponse.unsafeJson({ _tag: tag, zh, en, details }, { status })
+  HttpServerResponse.unsafeJson(ApiError.abbreviate({ _tag: tag, zh, en, details }), { status })
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
+
+/**
+ * The offset of the first invalid byte sequence. A strict streaming decoder accepts every prefix up to it (an
+ * incomplete sequence at a prefix's end is no error while streaming): the longest accepted prefix ends either on a
+ * character boundary, where the bad sequence starts, or inside the bad sequence's first bytes.
+ */
+const firstInvalidByte = (bytes: Uint8Array): number => {
+  const decodes = (length: number, stream: boolean) => {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, length), { stream })
+      return true
+    } catch {
+      return false
+    }
+  }
+  let [low, high] = [0, bytes.length]
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2)
+    if (decodes(mid, true)) low = mid
+    else high = mid - 1
+  }
+  if (decodes(low, false)) return low
+  let start = low - 1
+  while (start > 0 && ((bytes[start] ?? 0) & 0xc0) === 0x80) start--
+  return start
+}
+
+/** The first string (or key) of a parsed body with a lone surrogate (a `\uD800` escape): valid JSON, invalid text. */
+const findLoneSurrogate = (
+  value: unknown
+): { readonly path: string; readonly codePoint: string; readonly position: number } | undefined => {
+  const lone = /\p{Cs}/u
+  const at = (s: string, path: string) => {
+    const m = lone.exec(s)
+    if (m === null) return undefined
+    const codePoint = `U+${s.charCodeAt(m.index).toString(16).toUpperCase()}`
+    return { path, codePoint, position: Array.from(s.slice(0, m.index)).length + 1 }
+  }
+  const stack: Array<{ readonly value: unknown; readonly path: string }> = [{ value, path: "body" }]
+  while (stack.length > 0) {
+    const { value: here, path } = stack.pop()!
+    if (typeof here === "string") {
+      const found = at(here, path)
+      if (found !== undefined) return found
+    }
+    if (typeof here !== "object" || here === null) continue
+    for (const [key, inner] of Object.entries(here)) {
+      const keyAt = at(key, `${path} (a key)`)
+      if (keyAt !== undefined) return keyAt
+      stack.push({ value: inner, path: Array.isArray(here) ? `${path}[${key}]` : `${path}.${key}` })
+    }
+  }
+  return undefined
+}
 
 /** The path of a request target; an unreadable target (an absolute URL that does not parse) counts as "/". */
 const pathnameOf = (url: string): string => {
@@ -178,22 +238,51 @@ const checkBody = (request: HttpServerRequest.HttpServerRequest, pathname: strin
         value: length
       })
     }
-    // Read once, within the limit (a chunked body declares no length); the API reads the same cached text.
-    const text = yield* request.text.pipe(HttpIncomingMessage.withMaxBodySize(Option.some(max.json)), Effect.either)
-    if (text._tag === "Left") {
+    // Read once, within the limit (a chunked body declares no length), as bytes: decoded strictly, since a decoder
+    // that replaces invalid bytes with U+FFFD would store text the client never sent.
+    const bytes = yield* request.arrayBuffer.pipe(
+      HttpIncomingMessage.withMaxBodySize(Option.some(max.json)),
+      Effect.either
+    )
+    if (bytes._tag === "Left") {
       return refusal(413, "PayloadTooLarge", "请求体过大或不完整", `a JSON body is at most ${max.json} bytes`, {
         field: "body"
       })
     }
-    if (text.right === "") return undefined
+    let decoded: string
+    try {
+      decoded = strictUtf8.decode(bytes.right)
+    } catch {
+      const offset = firstInvalidByte(new Uint8Array(bytes.right))
+      return refusal(
+        400,
+        "BadRequest",
+        `请求体不是合法的UTF-8编码（第${offset}字节起）`,
+        `the body is not valid UTF-8 (an invalid byte sequence at byte offset ${offset}): send JSON encoded as UTF-8`,
+        { field: "body", offset }
+      )
+    }
+    // The API reads the body as text: it gets this strictly decoded text (the stream is read already).
+    Object.defineProperty(request, "text", { value: Effect.succeed(decoded), configurable: true })
+    if (decoded === "") return undefined
     let parsed: unknown
     try {
-      parsed = JSON.parse(text.right)
+      parsed = JSON.parse(decoded)
     } catch (error) {
       return refusal(400, "BadRequest", "请求体不是合法的JSON", "the body is not valid JSON", {
         field: "body",
         reason: error instanceof Error ? error.message.slice(0, 200) : "invalid"
       })
+    }
+    const lone = /\\u[dD][89abcdefABCDEF]/.test(decoded) ? findLoneSurrogate(parsed) : undefined
+    if (lone !== undefined) {
+      return refusal(
+        400,
+        "BadRequest",
+        `请求体的${lone.path}第${lone.position}个字符是孤立的代理项${lone.codePoint}，不是合法的Unicode文本`,
+        `${lone.path} has a lone surrogate ${lone.codePoint} at character ${lone.position}: not valid Unicode text`,
+        { field: lone.path, codePoint: lone.codePoint, position: lone.position }
+      )
     }
     const found = findForbiddenKey(parsed)
     if (found === undefined) return undefined
@@ -209,17 +298,24 @@ const checkBody = (request: HttpServerRequest.HttpServerRequest, pathname: strin
 
 /**
  * The platform's schema refusal, in the shape of every other refusal: `BadRequest` with zh/en and the issues (the
- * path of each offending field and what was expected).
+ * path of each offending field and what was expected). Every other refusal of the API is quoted here too
+ * (`ApiError.abbreviate`), the one place every error body passes.
  */
 const uniformDecodeError = (response: HttpServerResponse.HttpServerResponse) => {
-  if (response.status !== 400 || response.body._tag !== "Uint8Array") return response
+  if (response.status < 400 || response.body._tag !== "Uint8Array") return response
   let body: { _tag?: unknown; issues?: unknown }
   try {
     body = JSON.parse(new TextDecoder().decode(response.body.body))
   } catch {
     return response
   }
-  if (body._tag !== "HttpApiDecodeError") return response
+  if (body._tag !== "HttpApiDecodeError") {
+    return HttpServerResponse.unsafeJson(ApiError.abbreviate(body), {
+      status: response.status,
+      headers: response.headers,
+      cookies: response.cookies
+    })
+  }
   return refusal(400, "BadRequest", "请求不符合接口定义", "the request does not match the endpoint's schema", {
     issues: body.issues
   })

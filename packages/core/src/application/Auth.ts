@@ -275,6 +275,82 @@ export const setPassword = (
   })
 
 /**
+ * Reset (or set for the first time) the password of an account as whoever manages it (M13.2, M13.5, M15.1:
+ * `ManageAccount`), without the credential's version: an authoritative overwrite. The version the account's own failed
+ * logins keep raising is none of the administrator's business, so the reset reads the credential, decides and writes
+ * with that version in one transaction, and decides again (at most 20 times) when a concurrent login attempt wrote
+ * first. Like {@link setPassword}: checked against the policy and the history (M37.2); an initial password (the
+ * policy's `changeInitial`); the lock and the failed-attempt count are cleared; the account's sessions end. Audited
+ * without the password, as `auth.setPassword` with `reset: true`.
+ *
+ * @since 0.1.0
+ */
+export const resetPassword = (actor: Authorization.Actor, accountId: string, password: string) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const { policy, hashParams } = yield* config
+    const account = (yield* Accounts.load(accountId)).value
+    const unit = (yield* Units.load(account.unitId)).value
+    yield* Units.authorize(actor, {
+      _tag: "ManageAccount",
+      account: { id: account.id, role: account.role, unit: Units.ref(unit) }
+    })
+    // The expensive part (the policy's reuse check and the new hash, scrypt runs) outside the transaction; the history
+    // it is checked against only grows by the account's own password changes, which the write below re-checks.
+    const seen = Option.getOrUndefined(yield* storage.credentials.get(account.id))
+    const history = seen?.value.history ?? []
+    yield* Credential.decidePassword(password, passwordContext(account, history), policy.password)
+    const hash = yield* Credential.hash(password, hashParams)
+    const login = Credential.initialState(yield* now, "administrator", policy.password)
+    return yield* storage
+      .transaction(
+        Effect.gen(function* () {
+          const fresh = Option.getOrUndefined(yield* storage.credentials.get(account.id))
+          // The password itself changed meanwhile (the owner or another reset): its history may now hold this one.
+          if ((fresh?.value.hash ?? undefined) !== (seen?.value.hash ?? undefined)) {
+            return yield* Effect.fail(
+              Refusal.conflict(
+                "M37.2",
+                "该账号的口令刚被更改，请重新设置",
+                "the account's password was changed meanwhile: reset it again",
+                { field: "accountId", value: account.id }
+              )
+            )
+          }
+          const stored = yield* storage.credentials.put(
+            {
+              accountId: account.id,
+              hash,
+              history: Credential.remember(fresh?.value.history ?? [], hash, policy.password),
+              login
+            },
+            fresh?.version
+          )
+          const revoked = yield* storage.sessions.revokeAllOf(account.id)
+          yield* audit({
+            actor: actor.accountId,
+            unitId: actor.unit.id,
+            action: "auth.setPassword",
+            object: `account:${account.id}`,
+            outcome: "ok",
+            details: {
+              version: stored.version,
+              mustChange: login.mustChange,
+              sessionsRevoked: revoked,
+              reset: true,
+              unlocked: fresh?.value.login.lockedUntil !== undefined
+            }
+          })
+          return { accountId: account.id, version: stored.version }
+        })
+      )
+      .pipe(
+        // A concurrent failed login raised the version between the read and the write: decide again on its state.
+        Effect.retry({ while: (e) => e instanceof Storage.Conflict, times: 20 })
+      )
+  })
+
+/**
  * Set the first password of the deployment root's system admin, as "system" (M15.1): nobody is above that account
  * to set it, so bootstrap does, once — refused once the account has a credential. Checked against the policy like
  * any other; an initial password, to be changed at the first login.
@@ -349,29 +425,38 @@ export const changePassword = (accountId: string, current: string, next: string)
     )
     const hash = yield* Credential.hash(next, hashParams)
     const at = yield* now
-    return yield* storage.transaction(
-      Effect.gen(function* () {
-        const stored = yield* storage.credentials.put(
-          {
-            accountId: account.id,
-            hash,
-            history: Credential.remember(credential.value.history, hash, policy.password),
-            login: Credential.afterPasswordChange(credential.value.login, at)
-          },
-          credential.version
-        )
-        const revoked = yield* storage.sessions.revokeAllOf(account.id)
-        yield* audit({
-          actor: account.id,
-          unitId: account.unitId,
-          action: "auth.changePassword",
-          object: `account:${account.id}`,
-          outcome: "ok",
-          details: { version: stored.version, sessionsRevoked: revoked }
+    return yield* storage
+      .transaction(
+        Effect.gen(function* () {
+          // Decided on the credential as it is now: the account's own failed logins since the check raise its version
+          // without touching the password, and must not make the change fail as "changed by someone else".
+          const fresh = Option.getOrUndefined(yield* storage.credentials.get(account.id))
+          if (fresh === undefined || fresh.value.hash !== credential.value.hash) {
+            // Reset or changed meanwhile: the verified password is no longer the current one. Fail closed.
+            return yield* Effect.fail(loginRefused())
+          }
+          const stored = yield* storage.credentials.put(
+            {
+              accountId: account.id,
+              hash,
+              history: Credential.remember(fresh.value.history, hash, policy.password),
+              login: Credential.afterPasswordChange(fresh.value.login, at)
+            },
+            fresh.version
+          )
+          const revoked = yield* storage.sessions.revokeAllOf(account.id)
+          yield* audit({
+            actor: account.id,
+            unitId: account.unitId,
+            action: "auth.changePassword",
+            object: `account:${account.id}`,
+            outcome: "ok",
+            details: { version: stored.version, sessionsRevoked: revoked }
+          })
+          return { accountId: account.id, version: stored.version }
         })
-        return { accountId: account.id, version: stored.version }
-      })
-    )
+      )
+      .pipe(Effect.retry({ while: (e) => e instanceof Storage.Conflict, times: 20 }))
   })
 
 // ---------------------------------------------------------------------------------------------------------------

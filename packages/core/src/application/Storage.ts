@@ -332,6 +332,16 @@ export interface WorkflowRepository {
   ) => Effect.Effect<Versioned<Workflow>, Conflict | StorageError>
   /** The processes of a teacher, oldest first. */
   readonly byTeacher: (teacherId: EFile.TeacherId) => Effect.Effect<ReadonlyArray<Versioned<Workflow>>, StorageError>
+  /**
+   * The completed processes whose sending or receiving unit lies in subtree(`unitPath`) — `context.from.path` or
+   * `context.to.path` starts with `unitPath` — each with the e-file it concerns as stored now; keyset-paginated by
+   * process id. Invariant: across the pages every such process comes exactly once, and no other. The as-of
+   * statistics read the dated moves of e-files from them (M22.1, M28.1): one query per page, not per teacher.
+   */
+  readonly completedIn: (
+    unitPath: string,
+    page: PageRequest
+  ) => Effect.Effect<Page<{ readonly workflow: Workflow; readonly efile: EFile.EFile }>, StorageError>
 }
 
 /**

@@ -3,13 +3,16 @@
  * withdraw, each in one transaction that loads, checks the version the caller saw, lets the machine decide
  * ({@link Transfer}, {@link Rotation}), writes, and appends its audit record and outbox event.
  *
- * - One open process per teacher (M24.3) is the store's: a unique index on the open processes of a teacher.
+ * - One open process per teacher (M24.3) is the store's: a unique index on the open processes of a teacher. Its
+ *   refusal names the teacher's open process (`details.id`, `details.kind`).
  * - Completion updates the e-file itself (O4.1, 伴随式收集), in the transaction of the last confirmation: the
  *   e-file moves to the receiving school (transfer, rotation with change of personnel relation) — and with it out
  *   of the sending school's subtree — and gets its 工作经历 and 交流轮岗 records, effective at once: the process was
  *   their review. No second entry by anyone.
- * - Every command takes an optional idempotency key: a retried command returns the stored result and changes
- *   nothing twice; the same key with another command is refused.
+ * - Every command takes an optional idempotency key, the acting account's own (two accounts may use one key
+ *   independently): a retried command returns the stored result and changes nothing twice — the id of a new
+ *   process, generated per attempt, is not part of what is compared; the same key with another command is refused
+ *   ({@link IdempotencyKeyReused}, M23.2).
  *
  * @since 0.1.0
  */
@@ -19,6 +22,7 @@ import * as Authorization from "../accounts/Authorization.js"
 import * as EFile from "../efile/EFile.js"
 import * as Indicator from "../efile/Indicator.js"
 import type * as Unit from "../hierarchy/Unit.js"
+import * as Refusal from "../kernel/Refusal.js"
 import * as Rotation from "../processes/Rotation.js"
 import * as Transfer from "../processes/Transfer.js"
 import * as Audit from "./Audit.js"
@@ -28,15 +32,33 @@ import * as Storage from "./Storage.js"
 import * as Units from "./Units.js"
 
 /**
- * An idempotency key used again with a different command: refused, nothing written.
+ * An idempotency key the account already used for a different command: refused, nothing written. A refusal like
+ * every other ({@link Refusal.Shape}): kind `conflict`, rule M23.2 (no step is repeated — the rule the key serves, as
+ * the store's `idempotencyKey` constraint names it), the key in `details.idempotencyKey`.
  *
  * @since 0.1.0
  */
 export class IdempotencyKeyReused extends Schema.TaggedError<IdempotencyKeyReused>()("IdempotencyKeyReused", {
+  /** The key as the caller sent it. */
   key: Schema.String
 }) {
+  get kind(): Refusal.Kind {
+    return "conflict"
+  }
+  get rule(): Refusal.RuleId {
+    return "M23.2"
+  }
+  get zh(): string {
+    return "幂等键已用于其他操作"
+  }
+  get en(): string {
+    return "the idempotency key was used for another command"
+  }
+  get details(): Readonly<Record<string, unknown>> {
+    return { idempotencyKey: this.key }
+  }
   override get message() {
-    return `idempotency key ${this.key} was used for another command (幂等键已用于其他操作)`
+    return Refusal.format(this)
   }
 }
 
@@ -46,6 +68,7 @@ export class IdempotencyKeyReused extends Schema.TaggedError<IdempotencyKeyReuse
  * @since 0.1.0
  */
 export interface CommandOptions {
+  /** The acting account's key for this command: its retries return the first result (M23.2). */
   readonly idempotencyKey?: string | undefined
 }
 
@@ -107,11 +130,19 @@ const loadWorkflow = (id: string) =>
 const isIdempotencyCollision = (error: unknown) => error instanceof Storage.ConstraintError
 
 /**
- * Run a command once per idempotency key, in one transaction: a retry with the same key and the same command gets
- * the stored result; with another command, `IdempotencyKeyReused`. Two first attempts racing on one key: the store
+ * The key as stored: the acting account's and the caller's key, so that accounts never share one. The store's
+ * invariant (a stored key is used once) holds for the composed key.
+ */
+const accountKey = (actor: Authorization.Actor, key: string) => JSON.stringify([actor.accountId, key])
+
+/**
+ * Run a command once per idempotency key of the acting account, in one transaction: a retry with the same key and
+ * the same command gets the stored result; with another command, `IdempotencyKeyReused`. `command` is what is
+ * compared: the command without the ids generated per attempt. Two first attempts racing on one key: the store
  * refuses the second key, and its transaction is re-run once, to find the first's result.
  */
 const idempotent = <E, R>(
+  actor: Authorization.Actor,
   options: CommandOptions,
   command: unknown,
   run: Effect.Effect<Storage.Versioned<Storage.Workflow>, E, R>
@@ -120,20 +151,46 @@ const idempotent = <E, R>(
     const storage = yield* Storage.Storage
     const key = options.idempotencyKey
     if (key === undefined) return yield* storage.transaction(run)
+    const stored = accountKey(actor, key)
     const fingerprint = hash("sha256", JSON.stringify(command))
     const once = storage.transaction(
       Effect.gen(function* () {
-        const stored = yield* storage.idempotency.get(key)
-        if (Option.isSome(stored)) {
-          if (stored.value.command !== fingerprint) return yield* Effect.fail(new IdempotencyKeyReused({ key }))
-          return stored.value.result as Storage.Versioned<Storage.Workflow>
+        const previous = yield* storage.idempotency.get(stored)
+        if (Option.isSome(previous)) {
+          if (previous.value.command !== fingerprint) return yield* Effect.fail(new IdempotencyKeyReused({ key }))
+          return previous.value.result as Storage.Versioned<Storage.Workflow>
         }
         const result = yield* run
-        yield* storage.idempotency.put(key, fingerprint, result)
+        yield* storage.idempotency.put(stored, fingerprint, result)
         return result
       })
     )
     return yield* once.pipe(Effect.retry({ times: 1, while: isIdempotencyCollision }))
+  })
+
+/** A request without its id, which the caller generates per attempt: what a retry must repeat. */
+const withoutId = <A extends { readonly id: string }>({ id: _, ...rest }: A): Omit<A, "id"> => rest
+
+/**
+ * Insert a new process. The store refuses a second open one of the teacher (M24.3) — its unique index is the
+ * enforcement — and the refusal then names the open process: its id and kind, read in this transaction before the
+ * insert, since after a refused statement Postgres runs no other in the transaction (a writer that opened one after
+ * the read makes a serializable transaction re-run, or leaves the refusal without a name).
+ */
+const insertProcess = (workflow: Storage.Workflow) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const open = (yield* storage.workflows.byTeacher(workflow.teacherId)).find((w) => w.value.open)
+    return yield* Effect.catchIf(
+      storage.workflows.insert(workflow),
+      (e) => e instanceof Storage.ConstraintError && e.constraint === "oneOpenProcessPerTeacher",
+      (e) => {
+        // Not the refused process's id and kind: the open one's, or none.
+        const { id: _, kind: __, ...values } = (e as Storage.ConstraintError).values
+        const named = open === undefined ? values : { ...values, id: open.value.id, kind: open.value.kind }
+        return Effect.fail(new Storage.ConstraintError({ constraint: "oneOpenProcessPerTeacher", values: named }))
+      }
+    )
   })
 
 const record = (actor: Authorization.Actor, action: string, workflow: Storage.Workflow, version: number) =>
@@ -160,16 +217,17 @@ const teacherOf = (teacherId: string) =>
 
 /**
  * Initiate a transfer (M23.1), as an info admin of the receiving school; a rotation in disguise is refused
- * (M23.3), an inactive teacher too, and a second open process of the teacher by the store (M24.3).
+ * (M23.3), an inactive teacher too, and a second open process of the teacher by the store (M24.3), naming the open
+ * one.
  *
  * @since 0.1.0
  */
 export const initiateTransfer = (actor: Authorization.Actor, request: TransferRequest, options: CommandOptions = {}) =>
   idempotent(
+    actor,
     options,
-    { command: "initiateTransfer", actor: actor.accountId, request },
+    { command: "initiateTransfer", request: withoutId(request) },
     Effect.gen(function* () {
-      const storage = yield* Storage.Storage
       const { teacher, unit } = yield* teacherOf(request.teacherId)
       const to = (yield* Units.load(request.toUnitId)).value
       const context = yield* Units.authorizationContext
@@ -195,23 +253,24 @@ export const initiateTransfer = (actor: Authorization.Actor, request: TransferRe
         open: Transfer.isOpen(snapshot.value),
         createdAt: context.now.toISOString()
       }
-      const stored = yield* storage.workflows.insert(workflow)
+      const stored = yield* insertProcess(workflow)
       yield* record(actor, "transfer.initiate", workflow, stored.version)
       return stored
     })
   )
 
 /**
- * Initiate a rotation (M24.1, M24.2), as an info admin of the dispatching school.
+ * Initiate a rotation (M24.1, M24.2), as an info admin of the dispatching school; a second open process of the
+ * teacher is refused by the store (M24.3), naming the open one.
  *
  * @since 0.1.0
  */
 export const initiateRotation = (actor: Authorization.Actor, request: RotationRequest, options: CommandOptions = {}) =>
   idempotent(
+    actor,
     options,
-    { command: "initiateRotation", actor: actor.accountId, request },
+    { command: "initiateRotation", request: withoutId(request) },
     Effect.gen(function* () {
-      const storage = yield* Storage.Storage
       const { teacher, unit } = yield* teacherOf(request.teacherId)
       const to = (yield* Units.load(request.toUnitId)).value
       const context = yield* Units.authorizationContext
@@ -237,7 +296,7 @@ export const initiateRotation = (actor: Authorization.Actor, request: RotationRe
         open: Rotation.isOpen(snapshot.value),
         createdAt: context.now.toISOString()
       }
-      const stored = yield* storage.workflows.insert(workflow)
+      const stored = yield* insertProcess(workflow)
       yield* record(actor, "rotation.initiate", workflow, stored.version)
       return stored
     })
@@ -340,8 +399,9 @@ export const act = (
   options: CommandOptions = {}
 ) =>
   idempotent(
+    actor,
     options,
-    { command: "act", actor: actor.accountId, workflowId, action, expectedVersion },
+    { command: "act", workflowId, action, expectedVersion },
     Effect.gen(function* () {
       const storage = yield* Storage.Storage
       const { policy } = yield* Settings.Settings

@@ -159,3 +159,28 @@ export const is = (u: unknown): u is Shape =>
  * @since 0.1.0
  */
 export const format = (r: Pick<Shape, "rule" | "zh" | "en">): string => `${r.rule}: ${r.en} (${r.zh})`
+
+/**
+ * How many characters of an offending value a refusal quotes (`quote`): enough to recognise the value, never the
+ * megabyte a hostile request may send.
+ *
+ * @since 0.1.0
+ */
+export const quoteLength = 64
+
+const loneSurrogates = /\p{Cs}/gu
+
+/**
+ * A value as a refusal quotes it: a string of more than `max` characters (default {@link quoteLength}) becomes its
+ * first `max`, "…" and its length in characters (`"aaaa…(1048576 characters)"`); a lone surrogate becomes U+FFFD, so
+ * that the quote is valid Unicode (and strict JSON). Other values are returned as they are.
+ *
+ * @since 0.1.0
+ */
+export const quote = (value: unknown, max: number = quoteLength): unknown => {
+  if (typeof value !== "string") return value
+  const safe = value.replace(loneSurrogates, "\uFFFD")
+  if (safe.length <= max) return safe
+  const chars = Array.from(safe)
+  return chars.length <= max ? safe : `${chars.slice(0, max).join("")}…(${chars.length} characters)`
+}

@@ -44,7 +44,29 @@ const knownPatterns: ReadonlyMap<string, fc.Arbitrary<string>> = new Map([
     fc.string({ unit: fc.constantFrom(..."ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"), minLength: 1, maxLength: 8 })
   ],
   ["^HB[0-9]{1,4}$", fc.integer({ min: 0, max: 9999 }).map((n) => `HB${n}`)],
-  ["^[a-z]{2,6}$", word(2, 6)]
+  ["^[a-z]{2,6}$", word(2, 6)],
+  // Names (M11.1): Chinese characters (an extension-B one too) with minority names' "·", or Latin words.
+  [
+    Indicator.personNamePattern,
+    fc.oneof(
+      fc
+        .array(fc.string({ unit: fc.constantFrom(..."张王李赵刘陈阿依古丽买提扎西𠮷"), minLength: 1, maxLength: 4 }), {
+          minLength: 1,
+          maxLength: 3
+        })
+        .map((parts) => parts.join("\u00B7")),
+      fc
+        .array(fc.string({ unit: fc.constantFrom(..."ABJOabjoéü"), minLength: 1, maxLength: 8 }), {
+          minLength: 1,
+          maxLength: 3
+        })
+        .chain((words) =>
+          fc
+            .array(fc.constantFrom(" ", "-", "'"), { minLength: words.length - 1, maxLength: words.length - 1 })
+            .map((seps) => words.map((w, i) => (i === 0 ? w : seps[i - 1] + w)).join(""))
+        )
+    )
+  ]
 ])
 
 /** The values a condition of the group compares a field with: generated often, so both branches are reached. */

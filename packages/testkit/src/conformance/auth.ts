@@ -71,6 +71,14 @@ const setPassword = (h: Harness, by: string, accountId: string, password: string
     )
   )
 
+const resetPassword = (h: Harness, by: string, accountId: string, password: string, ms = t0) =>
+  h.result(
+    at(
+      Effect.flatMap(Accounts.actorOf(by), (a) => Auth.resetPassword(a, accountId, password)),
+      ms
+    )
+  )
+
 const changePassword = (h: Harness, accountId: string, current: string, next: string, ms = t0) =>
   h.result(at(Auth.changePassword(accountId, current, next), ms))
 
@@ -410,6 +418,65 @@ const concurrentFailedLogins = ({ makeDatabase, timeout, attempts, races }: Suit
   })
 }
 
+const resetWithoutVersion = ({ makeDatabase, timeout }: Suite): void => {
+  it(
+    "M37.2 M13.2 the account's manager resets a locked-out password without its version: unlocked, to be changed, sessions ended, audited",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, hubei, async (h) => {
+        await setupAccounts(h)
+        // A first password by reset: no credential yet, no version to know.
+        expect(refusal(await resetPassword(h, "sa-root", "iq-root", first))).toBe("ok")
+        await withOwnPassword(h, "ia-root")
+        const before = await login(h, "ia-root", second, "s-before")
+        expect(before.ok && before.value.outcome).toBe("ok")
+        const { maxFailedAttempts } = Credential.defaultPolicy.login
+        for (let i = 0; i < maxFailedAttempts; i++) await login(h, "ia-root", wrong, "x", t0 + i * minute)
+        const locked = await credentialOf(h, "ia-root")
+        expect(locked?.value.login.lockedUntil).toBeDefined()
+        // Set, verified and changed, a login, then one version per failure: what an admin could not have guessed.
+        expect(locked?.version).toBe(4 + maxFailedAttempts)
+
+        // Only whoever manages the account resets it (M13.2, M13.3), and the policy still applies.
+        expect(refusal(await resetPassword(h, "ia-root", "iq-root", third))).toEqual(["forbidden", "M13.3"])
+        expect(refusal(await resetPassword(h, "sa-root", "ia-root", "short1A"))).toEqual(["invalid", "M37.2"])
+        expect(refusal(await resetPassword(h, "sa-root", "ia-root", second))).toEqual(["invalid", "M37.2"])
+
+        // Concurrent failed logins do not defeat the reset: it re-reads and decides on the state as it is then.
+        const ms = t0 + 10 * minute
+        const [reset] = await Promise.all([
+          resetPassword(h, "sa-root", "ia-root", third, ms),
+          ...Array.from({ length: 4 }, (_, i) => login(h, "ia-root", wrong, `y${i}`, ms))
+        ])
+        expect(refusal(reset)).toBe("ok")
+        expect(reset.ok && reset.value.accountId).toBe("ia-root")
+        const after = await credentialOf(h, "ia-root")
+        expect(reset.ok && after !== undefined && reset.value.version <= after.version).toBe(true)
+        // The sessions the account had are over, and the reset password is an initial one.
+        expect(refusal(await session(h, "s-before", ms + minute))).toEqual(["unauthenticated", "M37.2"])
+        expect((await sessionOf(h, "s-before"))?.revoked).toBe(true)
+        const again = await login(h, "ia-root", third, "s-after", ms + minute)
+        expect(again.ok && again.value).toEqual({ outcome: "mustChangePassword", session: undefined })
+        expect((await credentialOf(h, "ia-root"))?.value.login).toMatchObject({
+          failedAttempts: 0,
+          lockedUntil: undefined,
+          mustChange: true,
+          passwordChangedAt: new Date(ms).toISOString()
+        })
+        expect(refusal(await changePassword(h, "ia-root", third, wrong, ms + 2 * minute))).toBe("ok")
+
+        const resets = await authRecords(h, "auth.setPassword")
+        expect(resets.map((r) => [r.actor, r.object, r.outcome, r.details.mustChange, r.details.reset])).toEqual([
+          ["sa-root", "account:iq-root", "ok", true, true],
+          ["sa-root", "account:ia-root", "ok", true, undefined],
+          ["sa-root", "account:ia-root", "ok", true, true]
+        ])
+        expect(resets[2]?.details.sessionsRevoked).toBe(1)
+        await expectIntact(h)
+      })
+  )
+}
+
 /**
  * The credentials area: passwords, lockout, initial passwords, sessions (M37.2).
  *
@@ -420,5 +487,6 @@ export const credentialsConformance: AreaConformance = area("credentials", [
   lockout,
   initialPassword,
   sessionTimeouts,
-  concurrentFailedLogins
+  concurrentFailedLogins,
+  resetWithoutVersion
 ])

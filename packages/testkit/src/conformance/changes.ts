@@ -5,12 +5,14 @@
  *
  * @since 0.1.0
  */
-import { Accounts, EFiles } from "@tmis/core"
+import { Accounts, EFiles, Workflows } from "@tmis/core"
 import { Effect } from "effect"
+import * as fc from "fast-check"
 import { expect, it } from "vitest"
 import type * as Attempts from "./attempts.js"
 import {
   actor,
+  addDays,
   auditRecords,
   basicInfo,
   getEFile,
@@ -234,6 +236,189 @@ const statusHistory = ({ makeDatabase, timeout }: Suite): void => {
   )
 }
 
+// ── As-of counts over moves (M22.1, M28.1) ──────────────────────────────────────────────────────────────────────
+
+type School = "s1" | "s2"
+type Counted = "serving" | "notServing" | "resigned" | "retired"
+
+/** What happens to a teacher after onboarding, `gap` days after the previous event. */
+type Event =
+  | { readonly _tag: "status"; readonly gap: number; readonly status: Counted }
+  | { readonly _tag: "move"; readonly gap: number; readonly by: "transfer" | "rotation" }
+
+interface TeacherPlan {
+  readonly school: School
+  readonly entryYear: number
+  readonly events: ReadonlyArray<Event>
+}
+
+/** A teacher's history as the test keeps it, independently of the store: dated statuses and dated moves. */
+interface Kept {
+  readonly id: string
+  readonly start: School
+  readonly statuses: Array<readonly [day: string, status: Counted]>
+  readonly moves: Array<readonly [day: string, to: School]>
+}
+
+const eventArbitrary: fc.Arbitrary<Event> = fc.oneof(
+  fc.record({
+    _tag: fc.constant("status" as const),
+    gap: fc.integer({ min: 1, max: 900 }),
+    status: fc.constantFrom<Counted>("serving", "notServing", "resigned", "retired")
+  }),
+  fc.record({
+    _tag: fc.constant("move" as const),
+    gap: fc.integer({ min: 1, max: 900 }),
+    by: fc.constantFrom("transfer" as const, "rotation" as const)
+  })
+)
+
+const planArbitrary: fc.Arbitrary<ReadonlyArray<TeacherPlan>> = fc
+  .array(
+    fc.record({
+      school: fc.constantFrom<School>("s1", "s2"),
+      entryYear: fc.integer({ min: 2013, max: 2020 }),
+      events: fc.array(eventArbitrary, { maxLength: 4 })
+    }),
+    { minLength: 1, maxLength: 3 }
+  )
+  // The first teacher moves at least once: a day before the move must count it where it was then.
+  .map(([head, ...tail]) => [
+    { ...head!, events: [{ _tag: "move" as const, gap: 200, by: "transfer" as const }, ...head!.events] },
+    ...tail
+  ])
+
+const other = (school: School): School => (school === "s1" ? "s2" : "s1")
+
+/** Where a kept teacher was on `day`, and in which status; undefined before its first status. */
+const recount = (teachers: ReadonlyArray<Kept>, unit: "s1" | "s2" | "jiangan", day: string) => {
+  const counts = { serving: 0, notServing: 0, resigned: 0, retired: 0, deceased: 0, transferredOut: 0 }
+  for (const t of teachers) {
+    const status = t.statuses.filter(([d]) => d <= day).at(-1)
+    if (status === undefined) continue
+    const at = t.moves.filter(([d]) => d <= day).at(-1)?.[1] ?? t.start
+    if (unit === "jiangan" || unit === at) counts[status[1]]++
+  }
+  return counts
+}
+
+const asOfCounts = ({ makeDatabase, timeout, options }: Suite): void => {
+  it("M22.1 M28.1 counts as of a day follow where each e-file was that day: onboardings, status changes, transfers and rotations on random days", {
+    timeout: timeout * 4
+  }, async () => {
+    await fc.assert(
+      fc.asyncProperty(planArbitrary, fc.array(fc.integer({ min: 0, max: 7000 }), { maxLength: 4 }), (plan, extra) =>
+        withDatabase(makeDatabase, hubei, async (h) => {
+          await setup(h)
+          const kept: Array<Kept> = []
+          let process = 0
+          for (const [i, p] of plan.entries()) {
+            const id = `t${i + 1}`
+            const entry = `${p.entryYear}-09-01`
+            await onboard(
+              h,
+              `ia-${p.school}`,
+              hire(id, p.school, basicInfo({ idNumber: woman(i + 1), schoolEntryMonth: `${p.entryYear}-09` }))
+            )
+            const t: Kept = { id, start: p.school, statuses: [[entry, "serving"]], moves: [] }
+            kept.push(t)
+            let day = entry
+            let school = p.school
+            let status: Counted = "serving"
+            for (const event of p.events) {
+              day = addDays(day, event.gap)
+              if (event._tag === "status") {
+                if (event.status === status) continue
+                const version = (await getEFile(h, id))!.version
+                const change = {
+                  status: event.status,
+                  effective: day,
+                  ...(event.status === "notServing" ? { reason: "longSickLeave" as const } : {})
+                }
+                const recorded = await h.result(
+                  Effect.flatMap(Accounts.actorOf(`ia-${school}`), (a) => EFiles.recordStatus(a, id, change, version))
+                )
+                expect(refusal(recorded)).toBe("ok")
+                status = event.status
+                t.statuses.push([day, status])
+                continue
+              }
+              // Only an active teacher in post moves.
+              if (status !== "serving") continue
+              const to = other(school)
+              const workflowId = `p${++process}`
+              const initiated = await h.result(
+                event.by === "transfer"
+                  ? Effect.flatMap(Accounts.actorOf(`ia-${to}`), (a) =>
+                      Workflows.initiateTransfer(a, {
+                        id: workflowId,
+                        teacherId: id,
+                        toUnitId: to,
+                        kind: "transfer",
+                        effective: day,
+                        reason: "工作需要"
+                      })
+                    )
+                  : Effect.flatMap(Accounts.actorOf(`ia-${school}`), (a) =>
+                      Workflows.initiateRotation(a, {
+                        id: workflowId,
+                        teacherId: id,
+                        toUnitId: to,
+                        personnelRelationChanges: true,
+                        period: { start: day, end: addDays(day, 365) },
+                        reason: "城乡教师交流"
+                      })
+                    )
+              )
+              expect(refusal(initiated)).toBe("ok")
+              // Each step is confirmed by whichever party the process waits for.
+              let stored = initiated.ok ? (initiated.value as { version: number; value: { open: boolean } }) : undefined
+              for (let step = 0; stored?.value.open === true && step < 6; step++) {
+                for (const by of ["ia-jiangan", "ia-s1", "ia-s2"]) {
+                  const version: number = stored.version
+                  const acted = await h.result(
+                    Effect.flatMap(Accounts.actorOf(by), (a) =>
+                      Workflows.act(a, workflowId, { type: "confirm" }, version)
+                    )
+                  )
+                  if (acted.ok) {
+                    stored = acted.value
+                    break
+                  }
+                }
+              }
+              expect([workflowId, stored?.value.open]).toEqual([workflowId, false])
+              school = to
+              t.moves.push([day, to])
+            }
+          }
+
+          // Every day something happened, the day before it, and a few others.
+          const days = new Set<string>(extra.map((n) => addDays("2012-01-01", n)))
+          for (const t of kept) {
+            for (const [d] of [...t.statuses, ...t.moves]) {
+              days.add(d)
+              days.add(addDays(d, -1))
+            }
+          }
+          const count = (by: string, unitId: string, day: string) =>
+            h.run(Effect.flatMap(Accounts.actorOf(by), (a) => EFiles.countByStatus(a, unitId, day)))
+          for (const day of [...days].sort()) {
+            for (const [by, unit] of [
+              ["ia-s1", "s1"],
+              ["ia-s2", "s2"],
+              ["ia-jiangan", "jiangan"]
+            ] as const) {
+              expect([day, unit, await count(by, unit, day)]).toEqual([day, unit, recount(kept, unit, day)])
+            }
+          }
+        })
+      ),
+      { numRuns: Math.min(5, options.numRuns ?? 5) }
+    )
+  })
+}
+
 /**
  * The change requests & status area: change requests at their base version (M19.2), status history (M22.1).
  *
@@ -242,5 +427,6 @@ const statusHistory = ({ makeDatabase, timeout }: Suite): void => {
 export const changesConformance: AreaConformance = area("changes", [
   changeAtBaseVersion,
   concurrentChangeApprovals,
-  statusHistory
+  statusHistory,
+  asOfCounts
 ])

@@ -128,7 +128,11 @@ const concurrentOnboardings = ({ makeDatabase, timeout, attempts, races }: Suite
             return {
               _tag: "Onboard" as const,
               actorId: `ia-${school}`,
-              hire: hire(`race${i}`, school, basicInfo({ name: `李老师${i}` }))
+              hire: hire(
+                `race${i}`,
+                school,
+                basicInfo({ name: `李老师${String(i).replace(/[0-9]/g, (d) => "〇一二三四五六七八九"[Number(d)]!)}` })
+              )
             }
           })
         }

@@ -13,6 +13,7 @@ import { isPlainObject } from "./internal/common.js"
 import { alwaysRequired, type Compiled, compile, negate, type ValidateOptions } from "./internal/compiled.js"
 import { document, propertySchema } from "./internal/jsonSchemaDocument.js"
 import { stageZh } from "./internal/stage.js"
+import * as Text from "./internal/text.js"
 import { type Condition, type Field, type IndicatorRecord, type IndicatorSchema, isRequired } from "./Model.js"
 
 /**
@@ -31,12 +32,13 @@ const issue = (
   en: string,
   extra: Readonly<Record<string, unknown>> = {}
 ): Refusal.Refusal => {
-  const key = typeof field === "string" ? field : field.key
-  const zhName = typeof field === "string" ? field : field.zh
+  // An unknown key is the request's own text: quoted like a value (a prefix, no lone surrogate).
+  const key = typeof field === "string" ? String(Refusal.quote(field)) : field.key
+  const zhName = typeof field === "string" ? key : field.zh
   return Refusal.invalid(rule, `${c.group.zh}·${zhName}：${zh}`, `${c.group.key}.${key} (${zhName}): ${en}`, {
     group: c.group.key,
     field: key,
-    value,
+    value: Refusal.quote(value),
     ...extra
   })
 }
@@ -81,7 +83,28 @@ const tight = (
   extra: Readonly<Record<string, unknown>> = {}
 ): Refusal.Refusal => issue("M11.2", c, field, value, zh, en, { constraint, by: field.tightened?.by, ...extra })
 
+/**
+ * The name rule (姓名, 曾用名): a field whose core pattern is `Text.namePattern` is refused with the reason a name is
+ * not one (a look-alike of the middle dot, a character of no name, its shape), not with the pattern.
+ *
+ * @since 0.1.0
+ */
+export const personNamePattern: string = Text.namePattern
+
 const checkValue = (c: Compiled, field: Field, value: unknown): Refusal.Refusal | undefined => {
+  // Every string of every field, whatever its type: no control, bidi, zero-width character or lone surrogate. The
+  // refusal names the code point and its position, never the value (which may be invisible or invalid Unicode).
+  if (typeof value === "string") {
+    const found = Text.forbiddenCharacter(value)
+    if (found !== undefined) {
+      return issue(ruleOf(field), c, field, undefined, found.zh, found.en, {
+        constraint: "character",
+        codePoint: found.codePoint,
+        position: found.position,
+        length: characters(value)
+      })
+    }
+  }
   switch (field.type) {
     case "text":
     case "identityNumber": {
@@ -118,6 +141,14 @@ const checkValue = (c: Compiled, field: Field, value: unknown): Refusal.Refusal 
       } else {
         const re = c.regexps.get(field.key)!
         if (re.core !== undefined && !re.core.test(value)) {
+          if (field.pattern === Text.namePattern) {
+            const why = Text.nameProblem(value)
+            // A character of no name is named by code point, not quoted with the value (it may be markup).
+            return bad(c, field, "codePoint" in why ? undefined : value, why.zh, why.en, {
+              constraint: "pattern",
+              ...("codePoint" in why ? { codePoint: why.codePoint, position: why.position } : {})
+            })
+          }
           return bad(c, field, value, `格式不符合${field.pattern}`, `does not match ${field.pattern}`, {
             constraint: "pattern",
             expected: field.pattern
@@ -163,8 +194,8 @@ const checkValue = (c: Compiled, field: Field, value: unknown): Refusal.Refusal 
           c,
           field,
           value,
-          `${JSON.stringify(value)}不是代码表${field.table}中的代码`,
-          `${JSON.stringify(value)} is not a code of table ${field.table}`,
+          `${JSON.stringify(Refusal.quote(value))}不是代码表${field.table}中的代码`,
+          `${JSON.stringify(Refusal.quote(value))} is not a code of table ${field.table}`,
           { constraint: "code", table: field.table }
         )
       }

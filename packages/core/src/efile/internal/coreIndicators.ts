@@ -5,6 +5,7 @@
  */
 
 import { Stage } from "../../codes/SchoolType.js"
+import { namePattern } from "../indicator/internal/text.js"
 import type { Code, CodeTable, Condition, CrossRule, Field, Filler, Group } from "../indicator/Model.js"
 
 // ── Code tables ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -674,8 +675,9 @@ const basicInfo = group(
   "one",
   all,
   [
-    text("name", "姓名", 50, nationalRequired),
-    text("formerName", "曾用名", 50, nationalOptional),
+    // Names as identity documents write them (M11.1): see Text.namePattern; 50 characters, docs/indicators.md.
+    text("name", "姓名", 50, { ...nationalRequired, pattern: namePattern }),
+    text("formerName", "曾用名", 50, { ...nationalOptional, pattern: namePattern }),
     code("sex", "性别", "sex", nationalRequired),
     text("staffNumber", "教职工号", 30, nationalOptional),
     code("nationality", "国籍/地区", "country", nationalRequired),
