@@ -224,6 +224,18 @@ const attempt = (
 // Passwords
 // ---------------------------------------------------------------------------------------------------------------
 
+/** The account `accountId`, when `actor` manages it (M13.2, M13.5, M15.1: `ManageAccount`). */
+const managedAccount = (actor: Authorization.Actor, accountId: string) =>
+  Effect.gen(function* () {
+    const account = (yield* Accounts.load(accountId)).value
+    const unit = (yield* Units.load(account.unitId)).value
+    yield* Units.authorize(actor, {
+      _tag: "ManageAccount",
+      account: { id: account.id, role: account.role, unit: Units.ref(unit) }
+    })
+    return account
+  })
+
 /**
  * Set the password of an account as whoever manages it (M13.2, M13.5, M15.1: `ManageAccount`), as an initial or
  * reset password: checked against the policy, the person's identifiers (M14.1) and the history (M37.2); the
@@ -242,12 +254,7 @@ export const setPassword = (
   Effect.gen(function* () {
     const storage = yield* Storage.Storage
     const { policy, hashParams } = yield* config
-    const account = (yield* Accounts.load(accountId)).value
-    const unit = (yield* Units.load(account.unitId)).value
-    yield* Units.authorize(actor, {
-      _tag: "ManageAccount",
-      account: { id: account.id, role: account.role, unit: Units.ref(unit) }
-    })
+    const account = yield* managedAccount(actor, accountId)
     const seen = yield* storage.credentials.get(account.id)
     yield* expectCredentialVersion(account.id, seen, expectedVersion)
     const history = Option.match(seen, { onNone: () => [], onSome: (c) => c.value.history })
@@ -289,12 +296,7 @@ export const resetPassword = (actor: Authorization.Actor, accountId: string, pas
   Effect.gen(function* () {
     const storage = yield* Storage.Storage
     const { policy, hashParams } = yield* config
-    const account = (yield* Accounts.load(accountId)).value
-    const unit = (yield* Units.load(account.unitId)).value
-    yield* Units.authorize(actor, {
-      _tag: "ManageAccount",
-      account: { id: account.id, role: account.role, unit: Units.ref(unit) }
-    })
+    const account = yield* managedAccount(actor, accountId)
     // The expensive part (the policy's reuse check and the new hash, scrypt runs) outside the transaction; the history
     // it is checked against only grows by the account's own password changes, which the write below re-checks.
     const seen = Option.getOrUndefined(yield* storage.credentials.get(account.id))
