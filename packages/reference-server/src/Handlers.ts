@@ -15,6 +15,7 @@ import {
   Authorization,
   EFiles,
   type Settings,
+  Statistics,
   Storage,
   type Unit,
   Units,
@@ -291,7 +292,7 @@ export const efiles: Group<"efiles"> = HttpApiBuilder.group(Api.Api, "efiles", (
       }).pipe(refusals)
     )
     .handle("countByStatus", ({ path, urlParams }) =>
-      Effect.flatMap(Api.CurrentActor, (actor) => EFiles.countByStatus(actor, path.unitId, urlParams.day)).pipe(
+      Effect.flatMap(Api.CurrentActor, (actor) => Statistics.countByStatus(actor, path.unitId, urlParams.day)).pipe(
         refusals
       )
     )

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto"
-import { Accounts, Audit, Auth, EFiles, type Settings, Storage, type Unit } from "@tmis/core"
+import { Accounts, Audit, Auth, type Settings, Statistics, Storage, type Unit } from "@tmis/core"
 import { Effect, Exit, Layer } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Database from "../src/Database.js"
@@ -25,7 +25,7 @@ const snapshot = Effect.gen(function* () {
   let accounts = 0
   for (const u of units) accounts += (yield* storage.accounts.byUnit(u.id)).length
   const audit = yield* Audit.verifyAuditLog
-  const teachers = yield* EFiles.countByStatus(yield* Accounts.actorOf("iq-hubei"), "hubei", "2099-12-31")
+  const teachers = yield* Statistics.countByStatus(yield* Accounts.actorOf("iq-hubei"), "hubei", "2099-12-31")
   return { units: units.length, accounts, audit, teachers }
 })
 
@@ -112,7 +112,7 @@ for (const backend of backends) {
         Effect.gen(function* () {
           const storage = yield* Storage.Storage
           const queryer = yield* Accounts.actorOf("iq-hubei")
-          const byStatus = yield* EFiles.countByStatus(queryer, "hubei", "2099-12-31")
+          const byStatus = yield* Statistics.countByStatus(queryer, "hubei", "2099-12-31")
           const perSchool: Record<string, number> = {}
           let after: string | undefined
           do {

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Accounts, EFiles, Workflows } from "@tmis/core"
+import { Accounts, EFiles, Statistics, Workflows } from "@tmis/core"
 import { Effect } from "effect"
 import * as fc from "fast-check"
 import { expect, it } from "vitest"
@@ -206,7 +206,7 @@ const statusHistory = ({ makeDatabase, timeout }: Suite): void => {
 
         const zero = { serving: 0, notServing: 0, resigned: 0, retired: 0, deceased: 0, transferredOut: 0 }
         const count = async (by: string, unitId: string, day: string) =>
-          h.run(Effect.flatMap(Accounts.actorOf(by), (a) => EFiles.countByStatus(a, unitId, day)))
+          h.run(Effect.flatMap(Accounts.actorOf(by), (a) => Statistics.countByStatus(a, unitId, day)))
         for (const [day, s1, all] of [
           ["2015-08-31", {}, {}],
           ["2015-09-01", { serving: 1 }, { serving: 2 }],
@@ -227,7 +227,7 @@ const statusHistory = ({ makeDatabase, timeout }: Suite): void => {
         expect(
           refusal(
             await h.result(
-              Effect.flatMap(Accounts.actorOf("iq-s1"), (a) => EFiles.countByStatus(a, "s2", "2025-01-01"))
+              Effect.flatMap(Accounts.actorOf("iq-s1"), (a) => Statistics.countByStatus(a, "s2", "2025-01-01"))
             )
           )
         ).toEqual(["forbidden", "M14.3"])
@@ -402,7 +402,7 @@ const asOfCounts = ({ makeDatabase, timeout, options }: Suite): void => {
             }
           }
           const count = (by: string, unitId: string, day: string) =>
-            h.run(Effect.flatMap(Accounts.actorOf(by), (a) => EFiles.countByStatus(a, unitId, day)))
+            h.run(Effect.flatMap(Accounts.actorOf(by), (a) => Statistics.countByStatus(a, unitId, day)))
           for (const day of [...days].sort()) {
             for (const [by, unit] of [
               ["ia-s1", "s1"],
