@@ -1,5 +1,5 @@
 import { type Authorization, EFile, EmploymentStatus, IdentityNumber, Indicator, Review, type Unit } from "@tmis/core"
-import { identityNumber } from "@tmis/testkit/arbitraries"
+import { identityNumber, identityNumberWithFacts } from "@tmis/testkit/arbitraries"
 import { coreBasicInfo, exampleBasicInfo } from "@tmis/testkit/arbitraries/efile"
 import { Either, Option } from "effect"
 import * as fc from "fast-check"
@@ -131,6 +131,108 @@ describe("EFile", () => {
     const id = "420102199003071224"
     const entries = [entryOf("e1", "basicInfo", id, { idNumber: id }), entryOf("e2", "studyHistory", id, {})]
     expect(JSON.stringify(EFile.mask(efileOf(id), entries))).not.toContain(id)
+  })
+
+  // Defect 7 of issue 13: the masked digits of 420***********0202 are the county of the address code and the birth
+  // date; 出生日期, and a 籍贯 or 出生地 naming the county, gave them back.
+  it("M37.2 M13.4 nothing in a masked view rebuilds the masked digits: no birth date in any form, no address code", () => {
+    fc.assert(
+      fc.property(
+        identityNumberWithFacts(),
+        fc.constantFrom("出生日期与证件号不符", "请核对出生日期", ""),
+        (facts, note) => {
+          const id = facts.id as string
+          const [y, m, d] = facts.birthDate.split("-") as [string, string, string]
+          const basic = entryOf(
+            "e0",
+            "basicInfo",
+            id,
+            exampleBasicInfo({
+              idNumber: id,
+              birthDate: facts.birthDate,
+              sex: facts.sex,
+              nativePlace: facts.addressCode,
+              birthPlace: `${facts.addressCode}（出生地）`
+            }) as Indicator.IndicatorRecord
+          )
+          // A reviewer's rejection may quote the birth date.
+          const reason = `${note}${facts.birthDate}（证件${y}${m}${d}）`
+          const rejected: EFile.Entry = {
+            ...basic,
+            review: {
+              state: "returned",
+              context: {
+                ...basic.review.context,
+                rejection: { stage: "school", reason, by: "ia-s1", at: "2026-11-02T00:00:00.000Z" },
+                history: [
+                  {
+                    type: "reject",
+                    from: "submitted",
+                    to: "returned",
+                    actor: "ia-s1",
+                    role: "infoAdmin",
+                    actorUnit: "s1",
+                    unit: "s1",
+                    at: "2026-11-02T00:00:00.000Z",
+                    detail: reason
+                  }
+                ]
+              }
+            } as unknown as Review.Persisted
+          }
+          const study = entryOf("e1", "studyHistory", id, { educationObtained: "21", entryMonth: "2008-09" })
+          const efile = efileOf(id)
+          const view = EFile.view(efile, [rejected, study], false)
+          const json = JSON.stringify(view)
+          const forms = [
+            `${y}-${m}-${d}`,
+            `${y}${m}${d}`,
+            `${y}/${m}/${d}`,
+            `${y}.${m}.${d}`,
+            `${y}年${m}月${d}日`,
+            `${y}年${Number(m)}月${Number(d)}日`,
+            `${y}-${m}`,
+            `${y}年${Number(m)}月`
+          ]
+          for (const form of forms) expect([form, json.includes(form)]).toEqual([form, false])
+          // The address code, and the masked digits themselves (characters 4 to 14), appear nowhere either.
+          expect(json).not.toContain(facts.addressCode)
+          expect(json).not.toContain(id.slice(3, 14))
+          expect(view.efile.idNumber).toBe(IdentityNumber.mask(id))
+          // What stays: the year of birth (age statistics), the sex (the sequence's parity is not masked).
+          const data = view.entries.find((e) => e.group === "basicInfo")?.data
+          expect(data?.birthDate).toBe(y)
+          expect(data?.sex).toBe(facts.sex)
+          expect(data).not.toHaveProperty("nativePlace")
+          expect(data).not.toHaveProperty("birthPlace")
+          // Whoever may see sensitive data sees it all.
+          expect(JSON.stringify(EFile.view(efile, [rejected, study], true))).toContain(facts.birthDate)
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
+
+  it("M37.2 M13.4 a masked view withholds a 籍贯 and 出生地 written as place names, and gives the birth year only", () => {
+    const id = "420102199409010202"
+    const entry = entryOf(
+      "e0",
+      "basicInfo",
+      id,
+      exampleBasicInfo({
+        idNumber: id,
+        birthDate: "1994-09-01",
+        nativePlace: "湖北省武汉市江岸区",
+        birthPlace: "武汉市江岸区"
+      }) as Indicator.IndicatorRecord
+    )
+    const view = EFile.mask(efileOf(id), [entry])
+    expect(view.efile.idNumber).toBe("420***********0202")
+    const json = JSON.stringify(view)
+    for (const leak of ["1994-09-01", "19940901", "江岸", "420102"])
+      expect([leak, json.includes(leak)]).toEqual([leak, false])
+    expect(view.entries[0]?.data.birthDate).toBe("1994")
+    expect(EFile.withheldFields).toEqual(new Set(["nativePlace", "birthPlace"]))
   })
 
   it("M19.2 a record group of one record takes no second one: a second basic information is refused", () => {

@@ -9,12 +9,25 @@ import { Refusal, Storage } from "@tmis/core"
 import { Effect, Schema } from "effect"
 import * as RequestContext from "./RequestContext.js"
 
-const fields = {
+const common = {
   rule: Schema.optional(Refusal.RuleId),
   zh: Schema.String,
   en: Schema.String,
   details: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
 }
+
+/**
+ * The fields of an error body of `kind`: the refusal kind a client switches on (one per error class, filled in when
+ * the error is made), the rule where one applies, the messages and the offending values.
+ */
+const fields = <K extends Refusal.Kind>(kind: K) => ({
+  kind: Schema.Literal(kind).pipe(
+    Schema.annotations({ description: "what sort of refusal it is (the same for every body of this status)" }),
+    Schema.propertySignature,
+    Schema.withConstructorDefault(() => kind)
+  ),
+  ...common
+})
 
 /**
  * 400: the request is not what the endpoint reads (malformed JSON, a forbidden key).
@@ -23,7 +36,7 @@ const fields = {
  */
 export class BadRequest extends Schema.TaggedError<BadRequest>()(
   "BadRequest",
-  fields,
+  fields("invalid"),
   HttpApiSchema.annotations({ status: 400 })
 ) {}
 
@@ -34,7 +47,7 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()(
  */
 export class Unauthenticated extends Schema.TaggedError<Unauthenticated>()(
   "Unauthenticated",
-  fields,
+  fields("unauthenticated"),
   HttpApiSchema.annotations({ status: 401 })
 ) {}
 
@@ -45,7 +58,7 @@ export class Unauthenticated extends Schema.TaggedError<Unauthenticated>()(
  */
 export class Forbidden extends Schema.TaggedError<Forbidden>()(
   "Forbidden",
-  fields,
+  fields("forbidden"),
   HttpApiSchema.annotations({ status: 403 })
 ) {}
 
@@ -56,7 +69,7 @@ export class Forbidden extends Schema.TaggedError<Forbidden>()(
  */
 export class NotFound extends Schema.TaggedError<NotFound>()(
   "NotFound",
-  fields,
+  fields("notFound"),
   HttpApiSchema.annotations({ status: 404 })
 ) {}
 
@@ -68,7 +81,7 @@ export class NotFound extends Schema.TaggedError<NotFound>()(
  */
 export class Conflict extends Schema.TaggedError<Conflict>()(
   "Conflict",
-  fields,
+  fields("conflict"),
   HttpApiSchema.annotations({ status: 409 })
 ) {}
 
@@ -79,7 +92,7 @@ export class Conflict extends Schema.TaggedError<Conflict>()(
  */
 export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()(
   "PayloadTooLarge",
-  fields,
+  fields("invalid"),
   HttpApiSchema.annotations({ status: 413 })
 ) {}
 
@@ -90,18 +103,19 @@ export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()(
  */
 export class Unprocessable extends Schema.TaggedError<Unprocessable>()(
   "Unprocessable",
-  fields,
+  fields("invalid"),
   HttpApiSchema.annotations({ status: 422 })
 ) {}
 
 /**
- * 503: the request took longer than the server allows.
+ * 503: the request took longer than the server allows. No refusal of the request (the same request may succeed
+ * later): it has no `kind`.
  *
  * @since 0.1.0
  */
 export class Timeout extends Schema.TaggedError<Timeout>()(
   "Timeout",
-  fields,
+  common,
   HttpApiSchema.annotations({ status: 503 })
 ) {}
 
@@ -133,6 +147,27 @@ export const byKind: { readonly [K in Refusal.Kind]: new (fields: ReturnType<typ
 }
 
 /**
+ * The objects the core names in `Storage.NotFound` and `Storage.Conflict` (its `entity`), in each message's language.
+ * `details.entity` keeps the core's name for programs.
+ *
+ * @since 0.1.0
+ */
+export const entityNames: { readonly [entity: string]: { readonly zh: string; readonly en: string } } = {
+  unit: { zh: "单位", en: "unit" },
+  account: { zh: "账号", en: "account" },
+  credential: { zh: "口令", en: "credential" },
+  "e-file": { zh: "电子档案", en: "e-file" },
+  entry: { zh: "信息条目", en: "entry" },
+  "change request": { zh: "变更申请", en: "change request" },
+  workflow: { zh: "流程", en: "process" },
+  import: { zh: "导入批次", en: "import batch" }
+}
+
+/** An entity the table does not know yet is still named in Chinese (对象), never by its English name in `zh`. */
+const entityName = (entity: string) =>
+  Object.hasOwn(entityNames, entity) ? entityNames[entity]! : { zh: "对象", en: entity }
+
+/**
  * Map a refusal of the core to its HTTP error; undefined for what is not a refusal (a storage failure, a bug),
  * which stays a defect (500).
  *
@@ -142,9 +177,10 @@ export const fromCore = (error: unknown): ApiError | undefined => {
   if (error instanceof BadRequest || error instanceof Unauthenticated || error instanceof Forbidden) return error
   if (error instanceof NotFound || error instanceof Conflict || error instanceof Unprocessable) return error
   if (error instanceof Storage.NotFound) {
+    const entity = entityName(error.entity)
     return new NotFound({
-      zh: `${error.entity} ${error.id} 不存在`,
-      en: `there is no ${error.entity} ${error.id}`,
+      zh: `${entity.zh} ${error.id} 不存在`,
+      en: `there is no ${entity.en} ${error.id}`,
       details: { entity: error.entity, id: error.id }
     })
   }
@@ -157,9 +193,10 @@ export const fromCore = (error: unknown): ApiError | undefined => {
     })
   }
   if (error instanceof Storage.Conflict) {
+    const entity = entityName(error.entity)
     return new Conflict({
-      zh: `${error.entity} ${error.id} 已被他人修改，请重新读取后再试`,
-      en: `${error.entity} ${error.id} is no longer at version ${error.expectedVersion}: read it again`,
+      zh: `${entity.zh} ${error.id} 已被他人修改，请重新读取后再试`,
+      en: `${entity.en} ${error.id} is no longer at version ${error.expectedVersion}: read it again`,
       details: { entity: error.entity, id: error.id, expectedVersion: error.expectedVersion }
     })
   }

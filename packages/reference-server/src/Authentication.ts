@@ -48,16 +48,35 @@ export const presentedCertificate = (request: HttpServerRequest.HttpServerReques
     : certificate.fingerprint256.replaceAll(":", "").toLowerCase()
 }
 
-const unauthenticated = () => {
-  const refusal = Auth.sessionRefused()
-  return new ApiError.Unauthenticated({ rule: refusal.rule, zh: refusal.zh, en: refusal.en, details: {} })
+const refusedWith = (refusal: Refusal.Refusal) =>
+  new ApiError.Unauthenticated({ rule: refusal.rule, zh: refusal.zh, en: refusal.en, details: {} })
+
+/** A token that names no session it may act with — unknown, expired, revoked: one answer for all (M37.2). */
+const unauthenticated = () => refusedWith(Auth.sessionRefused())
+
+/** No token at all: told to log in, not that a session ended. */
+const credentialsMissing = () => refusedWith(Auth.authenticationRequired())
+
+/**
+ * Does the request present a session token at all: a bearer token (`Authorization: Bearer …`) or the session
+ * cookie, not empty? A request that does not is answered {@link Auth.authenticationRequired}; one that does, with a
+ * token that names no session it may act with, {@link Auth.sessionRefused}.
+ *
+ * @since 0.1.0
+ */
+export const presentsToken = (request: HttpServerRequest.HttpServerRequest): boolean => {
+  const authorization = request.headers.authorization ?? ""
+  if (/^bearer\s+\S/i.test(authorization)) return true
+  return (request.cookies[Api.sessionCookie.key] ?? "").length > 0
 }
 
 const fromToken = (token: Redacted.Redacted<string>) =>
   Effect.gen(function* () {
     const value = Redacted.value(token)
-    if (value.length === 0 || value.length > 128) return yield* Effect.fail(unauthenticated())
     const request = yield* HttpServerRequest.HttpServerRequest
+    // Each carrier is tried in turn (bearer, then cookie): an empty one is "no credentials" only if the other is too.
+    if (value.length === 0) return yield* Effect.fail(presentsToken(request) ? unauthenticated() : credentialsMissing())
+    if (value.length > 128) return yield* Effect.fail(unauthenticated())
     const actor = yield* Auth.session(sessionIdOf(value), presentedCertificate(request)).pipe(
       Effect.catchIf(
         (e): e is Refusal.Refusal => e._tag === "Refusal" && e.kind === "unauthenticated",

@@ -3,13 +3,14 @@
  * acts on teachers' data acts as an account (`--as`, its password in `TMIS_PASSWORD`), through the same application
  * services, authorization and audit as the HTTP API.
  *
- * Exit codes: 0 done; 1 a check failed (the audit chain is broken); 2 the command line is wrong; 3 a rule refused
- * (the rule id is printed); 4 the store or the configuration failed.
+ * Exit codes: 0 done; 1 a check failed (the audit chain is broken); 2 the command line is wrong (an unknown option, a
+ * file to read that is not there); 3 a rule refused (the rule id is printed) or an object named does not exist; 4 the
+ * store, the configuration or a file to write failed.
  *
  * @since 0.1.0
  */
 import { randomBytes, X509Certificate } from "node:crypto"
-import { createWriteStream, readFileSync, type WriteStream } from "node:fs"
+import { createWriteStream, readFileSync, statSync, type WriteStream } from "node:fs"
 import { parseArgs } from "node:util"
 import {
   Account,
@@ -64,7 +65,8 @@ The deployment: TMIS_DEPLOYMENT ("national" or "province:<2-digit code>"; defaul
 Certificates (M14.2): TMIS_REQUIRE_CERTIFICATE_FOR="systemAdmin,infoAdmin" makes those roles present their bound
 CA certificate (serve with --tls-*) on every request.
 Run "tmis <command> --help" for a command's options.
-Exit codes: 0 done, 1 check failed, 2 bad command line, 3 refused by a rule, 4 store or configuration failure.
+Exit codes: 0 done, 1 check failed, 2 bad command line (or no such input file), 3 refused by a rule,
+4 store, configuration or output file failure.
 `
 
 const help: Record<string, string> = {
@@ -354,6 +356,18 @@ const importFile = (io: Io, args: ReadonlyArray<string>) => {
   })
   const path = positionals[0]
   if (path === undefined || positionals.length > 1) throw new Usage("give exactly one file to import")
+  // The file named on the command line must be there: that is the command line's fault (2), not a rule's (3). A file
+  // that is there but cannot be read (permissions) is left to the importer, which names why.
+  const found = (() => {
+    try {
+      return statSync(path, { throwIfNoEntry: false }) ?? "missing"
+    } catch {
+      return undefined
+    }
+  })()
+  if (found === "missing") throw new Usage(`there is no file ${path} to import`)
+  if (found !== undefined && !found.isFile())
+    throw new Usage(`${path} is not a file: give the CSV or XLSX file to import`)
   if (values.unit === undefined) throw new Usage("--unit unitId is required: the school the file is for")
   if (values.format !== undefined && values.format !== "csv" && values.format !== "xlsx") {
     throw new Usage(`--format must be csv or xlsx, not ${JSON.stringify(values.format)}`)

@@ -46,8 +46,8 @@ const view = (job: Job) => ({
 
 const notFound = (batchId: string) =>
   new ApiError.NotFound({
-    zh: `没有导入批次 ${batchId}`,
-    en: `there is no import ${batchId}`,
+    zh: `${ApiError.entityNames.import!.zh} ${batchId} 不存在`,
+    en: `there is no ${ApiError.entityNames.import!.en} ${batchId}`,
     details: { field: "batchId", value: batchId }
   })
 

@@ -16,6 +16,7 @@ import * as Https from "node:https"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import {
+  HttpApi,
   HttpApiBuilder,
   HttpApiScalar,
   type HttpApp,
@@ -26,7 +27,7 @@ import {
   HttpServerResponse
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Audit, type IdentitySource, type Settings, Storage } from "@tmis/core"
+import { Audit, type IdentitySource, type Refusal, type Settings, Storage } from "@tmis/core"
 import { Cause, Duration, Effect, Layer, Option } from "effect"
 import * as Api from "./Api.js"
 import * as ApiError from "./ApiError.js"
@@ -80,11 +81,60 @@ const limits = (options: Options) => ({
 })
 
 /**
- * An error body like the API's own (`ApiError.ts`), for refusals made before the API runs; what it echoes is quoted
- * (`ApiError.abbreviate`: a 64-character prefix of a value, with its length).
+ * An error body like the API's own (`ApiError.ts`), for refusals made before the API runs, with the refusal kind
+ * (none for a bug); what it echoes is quoted (`ApiError.abbreviate`: a 64-character prefix of a value, with its
+ * length).
  */
-const refusal = (status: number, tag: string, zh: string, en: string, details: Record<string, unknown> = {}) =>
-  HttpServerResponse.unsafeJson(ApiError.abbreviate({ _tag: tag, zh, en, details }), { status })
+const refusal = (
+  status: number,
+  tag: string,
+  kind: Refusal.Kind | undefined,
+  zh: string,
+  en: string,
+  details: Record<string, unknown> = {},
+  headers: Record<string, string> = {}
+) =>
+  HttpServerResponse.unsafeJson(
+    ApiError.abbreviate({ _tag: tag, ...(kind === undefined ? {} : { kind }), zh, en, details }),
+    { status, headers }
+  )
+
+/** Where the server serves the OpenAPI document and the interactive reference, beside the API. */
+const openApiPath = "/openapi.json"
+const docsPath = "/docs"
+
+/**
+ * Every path the server answers, as segments (`:name` stands for any one non-empty segment), with its methods: the
+ * API's from its definition (`Api.ts`, the same data the router and the OpenAPI document come from), and the two
+ * documents. The router also answers HEAD wherever it answers GET.
+ */
+const routes: ReadonlyArray<{ readonly segments: ReadonlyArray<string>; readonly method: string }> = (() => {
+  const found: Array<{ readonly segments: ReadonlyArray<string>; readonly method: string }> = []
+  const add = (path: string, method: string) => {
+    found.push({ segments: path.split("/"), method })
+    if (method === "GET") found.push({ segments: path.split("/"), method: "HEAD" })
+  }
+  HttpApi.reflect(Api.Api, {
+    onGroup: () => {},
+    onEndpoint: ({ endpoint }) => add(endpoint.path, endpoint.method)
+  })
+  add(openApiPath, "GET")
+  add(docsPath, "GET")
+  return found
+})()
+
+/**
+ * The methods the server takes at a path, in order; empty for a path it does not have.
+ *
+ * @since 0.1.0
+ */
+export const allowedMethods = (pathname: string): ReadonlyArray<string> => {
+  const segments = pathname.split("/")
+  const matches = (template: ReadonlyArray<string>) =>
+    template.length === segments.length &&
+    template.every((part, i) => (part.startsWith(":") ? segments[i] !== "" : part === segments[i]))
+  return [...new Set(routes.filter((route) => matches(route.segments)).map((route) => route.method))].sort()
+}
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
 
@@ -153,7 +203,7 @@ const pathnameOf = (url: string): string => {
 
 /** A bug's answer: nothing about it but the request id to find it in the log. */
 const internalError = (requestId: string) =>
-  refusal(500, "InternalError", "服务器内部错误", "internal error: see the server log for this request id", {
+  refusal(500, "InternalError", undefined, "服务器内部错误", "internal error: see the server log for this request id", {
     requestId
   })
 
@@ -201,7 +251,13 @@ const checkBody = (request: HttpServerRequest.HttpServerRequest, pathname: strin
     if (length === undefined && request.headers["transfer-encoding"] === undefined) return undefined // no body
     if (length === undefined || !Number.isFinite(length)) {
       // A chunked body would have to be cut off mid-stream at the limit, which drops the connection unanswered.
-      return refusal(411, "LengthRequired", "请求体须注明长度", "a request body must declare its Content-Length")
+      return refusal(
+        411,
+        "LengthRequired",
+        "invalid",
+        "请求体须注明长度",
+        "a request body must declare its Content-Length"
+      )
     }
     if (isUpload(request.method, pathname)) {
       const type = (request.headers["content-type"] ?? "application/octet-stream").toLowerCase()
@@ -209,6 +265,7 @@ const checkBody = (request: HttpServerRequest.HttpServerRequest, pathname: strin
         return refusal(
           415,
           "UnsupportedMediaType",
+          "invalid",
           "上传文件须以二进制流发送",
           "send the file as application/octet-stream",
           {
@@ -218,7 +275,7 @@ const checkBody = (request: HttpServerRequest.HttpServerRequest, pathname: strin
         )
       }
       if (length > max.upload) {
-        return refusal(413, "PayloadTooLarge", "上传文件过大", `an upload is at most ${max.upload} bytes`, {
+        return refusal(413, "PayloadTooLarge", "invalid", "上传文件过大", `an upload is at most ${max.upload} bytes`, {
           field: "Content-Length",
           value: length
         })
@@ -227,13 +284,13 @@ const checkBody = (request: HttpServerRequest.HttpServerRequest, pathname: strin
     }
     const type = (request.headers["content-type"] ?? "application/json").toLowerCase()
     if (!type.startsWith("application/json")) {
-      return refusal(415, "UnsupportedMediaType", "请求体须为JSON", "the body must be application/json", {
+      return refusal(415, "UnsupportedMediaType", "invalid", "请求体须为JSON", "the body must be application/json", {
         field: "Content-Type",
         value: type.slice(0, 100)
       })
     }
     if (length > max.json) {
-      return refusal(413, "PayloadTooLarge", "请求体过大", `a JSON body is at most ${max.json} bytes`, {
+      return refusal(413, "PayloadTooLarge", "invalid", "请求体过大", `a JSON body is at most ${max.json} bytes`, {
         field: "Content-Length",
         value: length
       })
@@ -245,9 +302,16 @@ const checkBody = (request: HttpServerRequest.HttpServerRequest, pathname: strin
       Effect.either
     )
     if (bytes._tag === "Left") {
-      return refusal(413, "PayloadTooLarge", "请求体过大或不完整", `a JSON body is at most ${max.json} bytes`, {
-        field: "body"
-      })
+      return refusal(
+        413,
+        "PayloadTooLarge",
+        "invalid",
+        "请求体过大或不完整",
+        `a JSON body is at most ${max.json} bytes`,
+        {
+          field: "body"
+        }
+      )
     }
     let decoded: string
     try {
@@ -257,6 +321,7 @@ const checkBody = (request: HttpServerRequest.HttpServerRequest, pathname: strin
       return refusal(
         400,
         "BadRequest",
+        "invalid",
         `请求体不是合法的UTF-8编码（第${offset}字节起）`,
         `the body is not valid UTF-8 (an invalid byte sequence at byte offset ${offset}): send JSON encoded as UTF-8`,
         { field: "body", offset }
@@ -269,7 +334,7 @@ const checkBody = (request: HttpServerRequest.HttpServerRequest, pathname: strin
     try {
       parsed = JSON.parse(decoded)
     } catch (error) {
-      return refusal(400, "BadRequest", "请求体不是合法的JSON", "the body is not valid JSON", {
+      return refusal(400, "BadRequest", "invalid", "请求体不是合法的JSON", "the body is not valid JSON", {
         field: "body",
         reason: error instanceof Error ? error.message.slice(0, 200) : "invalid"
       })
@@ -279,6 +344,7 @@ const checkBody = (request: HttpServerRequest.HttpServerRequest, pathname: strin
       return refusal(
         400,
         "BadRequest",
+        "invalid",
         `请求体的${lone.path}第${lone.position}个字符是孤立的代理项${lone.codePoint}，不是合法的Unicode文本`,
         `${lone.path} has a lone surrogate ${lone.codePoint} at character ${lone.position}: not valid Unicode text`,
         { field: lone.path, codePoint: lone.codePoint, position: lone.position }
@@ -287,10 +353,10 @@ const checkBody = (request: HttpServerRequest.HttpServerRequest, pathname: strin
     const found = findForbiddenKey(parsed)
     if (found === undefined) return undefined
     return found.tooDeep
-      ? refusal(400, "BadRequest", "请求体嵌套过深", `the body nests deeper than ${maxDepth} levels`, {
+      ? refusal(400, "BadRequest", "invalid", "请求体嵌套过深", `the body nests deeper than ${maxDepth} levels`, {
           field: found.path.slice(0, 200)
         })
-      : refusal(400, "BadRequest", "请求体含有不允许的键", "the body has a key that is never accepted", {
+      : refusal(400, "BadRequest", "invalid", "请求体含有不允许的键", "the body has a key that is never accepted", {
           field: found.path,
           value: found.path.slice(found.path.lastIndexOf(".") + 1)
         })
@@ -316,9 +382,16 @@ const uniformDecodeError = (response: HttpServerResponse.HttpServerResponse) => 
       cookies: response.cookies
     })
   }
-  return refusal(400, "BadRequest", "请求不符合接口定义", "the request does not match the endpoint's schema", {
-    issues: body.issues
-  })
+  return refusal(
+    400,
+    "BadRequest",
+    "invalid",
+    "请求不符合接口定义",
+    "the request does not match the endpoint's schema",
+    {
+      issues: body.issues
+    }
+  )
 }
 
 const securityHeaders = (response: HttpServerResponse.HttpServerResponse, pathname: string, id: string, tls: boolean) =>
@@ -330,7 +403,7 @@ const securityHeaders = (response: HttpServerResponse.HttpServerResponse, pathna
     "cache-control": "no-store",
     // The reference page runs its inline script and styles, and nothing from anywhere else.
     "content-security-policy":
-      pathname === "/docs"
+      pathname === docsPath
         ? "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; frame-ancestors 'none'"
         : "default-src 'none'; frame-ancestors 'none'"
   })
@@ -389,8 +462,23 @@ export const guard =
         Effect.catchAllCause((cause) => {
           const failure = Option.getOrUndefined(Cause.failureOption(cause))
           if (HttpServerError.isServerError(failure) && failure._tag === "RouteNotFound") {
+            // A path the server has, with a method it does not take there: 405 naming the methods it takes.
+            const allow = allowedMethods(pathname)
+            if (allow.length > 0 && !allow.includes(request.method)) {
+              return Effect.succeed(
+                refusal(
+                  405,
+                  "MethodNotAllowed",
+                  "invalid",
+                  `此接口不支持${request.method.slice(0, 20)}方法，可用：${allow.join("、")}`,
+                  `${request.method.slice(0, 20)} is not allowed here: use ${allow.join(", ")}`,
+                  { method: request.method.slice(0, 20), path: pathname.slice(0, 200), allow },
+                  { allow: allow.join(", ") }
+                )
+              )
+            }
             return Effect.succeed(
-              refusal(404, "NotFound", "没有这个接口", "there is no such endpoint", {
+              refusal(404, "NotFound", "notFound", "没有这个接口", "there is no such endpoint", {
                 method: request.method,
                 path: pathname.slice(0, 200)
               })
@@ -398,7 +486,13 @@ export const guard =
           }
           if (Cause.isFailType(cause) && cause.error === "timeout") {
             return Effect.succeed(
-              refusal(503, "Timeout", "请求超时", `the request took longer than ${Duration.format(max.readTimeout)}`)
+              refusal(
+                503,
+                "Timeout",
+                undefined,
+                "请求超时",
+                `the request took longer than ${Duration.format(max.readTimeout)}`
+              )
             )
           }
           return Effect.as(Effect.logError("request failed", cause), internalError(state.id))
@@ -467,8 +561,8 @@ export const layer = (
     Effect.map((app) => HttpServer.serve(guard(options)(app))),
     Layer.unwrapEffect,
     Layer.provide([HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer]),
-    Layer.provide(HttpApiScalar.layer({ path: "/docs", scalar: { withDefaultFonts: false } })),
-    Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+    Layer.provide(HttpApiScalar.layer({ path: docsPath, scalar: { withDefaultFonts: false } })),
+    Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: openApiPath })),
     Layer.provide(apiLayer(options)),
     Layer.provideMerge(
       NodeHttpServer.layer(() => nodeServer(options), { port: options.port ?? 8080, host: options.host ?? "127.0.0.1" })

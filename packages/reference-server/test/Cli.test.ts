@@ -391,6 +391,18 @@ describe("tmis with the demo province (sqlite)", () => {
       expect(noAccount.err).toContain("--as")
     })
 
+    it("M16.2 import of a file that does not exist exits 2 naming the path, not 3", async () => {
+      const missing = join(dir, "no-such-file.csv")
+      const ran = await tmis(["import", missing, "--unit", "jaxx", "--as", "ia-jaxx"], { ...env, ...as })
+      expect(ran.code).toBe(2)
+      expect(ran.err).toContain(missing)
+      expect(ran.err).toContain("no file")
+      expect(ran.out).toBe("")
+      const aDirectory = await tmis(["import", dir, "--unit", "jaxx", "--as", "ia-jaxx"], { ...env, ...as })
+      expect(aDirectory.code).toBe(2)
+      expect(aDirectory.err).toContain(dir)
+    })
+
     it("M37.2 import with a wrong password exits 3 naming M37.2", async () => {
       const ran = await tmis(["import", file(), "--unit", "jaxx", "--as", "ia-jaxx"], {
         ...env,

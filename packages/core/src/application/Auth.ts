@@ -56,6 +56,20 @@ export const sessionRefused = (): Refusal.Refusal =>
     field: "session"
   })
 
+/**
+ * The refusal of a request that presents no credentials at all (no session token): distinct from
+ * {@link sessionRefused}, which answers every token that names no session it may act with.
+ *
+ * @since 0.1.0
+ */
+export const authenticationRequired = (): Refusal.Refusal =>
+  Refusal.unauthenticated(
+    "M37.2",
+    "需要登录：请先登录（POST /auth/login）并携带会话令牌",
+    "authentication required: log in (POST /auth/login) and send the session token",
+    { field: "session" }
+  )
+
 /** Why an attempt was refused: for the audit log only, never for the caller. */
 type Reason = "unknownAccount" | "noPassword" | "disabled" | "locked" | "wrongPassword"
 

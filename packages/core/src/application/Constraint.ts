@@ -54,19 +54,32 @@ const text = (rule: Refusal.RuleId, zh: string, en: string) => ({ rule, zh, en }
 
 /**
  * The rule and the messages of a broken invariant; a unit's code names the rule of the unit's kind (`details.kind`),
- * and a second root colliding on the root's fixed code names M2.1 (`details.root`).
+ * and a second root colliding on the root's fixed code names M2.1 (`details.root`). The details are the constraint's
+ * public name (`details.constraint`) and the offending values, without the adapter's index ({@link internalKeys}).
  *
  * @since 0.1.0
  */
-export const refusal = (name: Name, details: Readonly<Record<string, unknown>>): Refusal.Refusal => {
+export const refusal = (name: Name, values: Readonly<Record<string, unknown>>): Refusal.Refusal => {
   if (name === "oneActiveEFilePerIdentity") {
     // The duplicate's own refusal masks the identity number.
-    const duplicate = EFile.duplicateRefusal(String(details.idType ?? ""), String(details.idNumber ?? ""))
+    const duplicate = EFile.duplicateRefusal(String(values.idType ?? ""), String(values.idNumber ?? ""))
     return Refusal.conflict(duplicate.rule, duplicate.zh, duplicate.en, { ...duplicate.details, constraint: name })
   }
-  const { rule, zh, en } = textOf(name, details)
-  return Refusal.conflict(rule, zh, en, { ...details, constraint: name })
+  const { rule, zh, en } = textOf(name, values)
+  return Refusal.conflict(rule, zh, en, { ...publicValues(values), constraint: name })
 }
+
+/**
+ * The keys of an adapter's values that name its own schema (the unique index or trigger that refused the write): kept
+ * in `ConstraintError.values` for logs and debugging, never in the refusal the caller sees, which names the
+ * constraint by its public {@link Name}.
+ *
+ * @since 0.1.0
+ */
+export const internalKeys: ReadonlySet<string> = new Set(["index"])
+
+const publicValues = (values: Readonly<Record<string, unknown>>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(values).filter(([key]) => !internalKeys.has(key)))
 
 const textOf = (name: Exclude<Name, never>, details: Readonly<Record<string, unknown>>) => {
   switch (name) {

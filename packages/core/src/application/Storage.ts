@@ -74,7 +74,10 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
  */
 export class ConstraintError extends Schema.TaggedError<ConstraintError>()("ConstraintError", {
   constraint: Constraint.Name,
-  /** The offending values as the adapter saw them (an identity number unmasked: `details` masks it). */
+  /**
+   * The offending values as the adapter saw them (an identity number unmasked: `details` masks it), with the
+   * adapter's `index` for logs and debugging: `details` names the constraint instead.
+   */
   values: Schema.Record({ key: Schema.String, value: Schema.Unknown })
 }) {
   /** The refusal this broken invariant is, with its rule and messages. */

@@ -144,8 +144,27 @@ export const duplicateRefusal = (idType: string, idNumber: string, holder?: stri
 export const sensitiveGroups: ReadonlySet<string> = new Set(["basicPay", "ethics"])
 
 /**
+ * The fields of the basic information withheld from a masked view (M37.2, M13.4): 籍贯 and 出生地. The masked digits
+ * of an identity number (`420***********0202`) are the county of its address code and the birth date; these free-text
+ * fields name — as a place name or as a GB/T 2260 code — the place that address code is usually of, so they would
+ * give the county back. (性别 stays: the sequence code whose parity it repeats is shown.)
+ *
+ * @since 0.1.0
+ */
+export const withheldFields: ReadonlySet<string> = new Set(["nativePlace", "birthPlace"])
+
+/**
+ * 出生日期 as a masked view shows it: its year only (`"1994"`, an ISO 8601 date of reduced precision), which keeps
+ * ages countable; a value that is no date is withheld (undefined). The full date is 8 of the 11 masked digits.
+ *
+ * @since 0.1.0
+ */
+export const coarseBirthDate = (value: unknown): string | undefined =>
+  typeof value === "string" ? /^\s*(\d{4})/.exec(value)?.[1] : undefined
+
+/**
  * What an actor sees of an e-file: everything, or — for one who may see basic information only — the identity
- * number masked and the sensitive groups withheld (M37.2).
+ * number masked, with nothing that rebuilds its masked digits, and the sensitive groups withheld (M37.2).
  *
  * @since 0.1.0
  */
@@ -156,7 +175,10 @@ export interface View {
 }
 
 /**
- * Mask an e-file and its entries for an actor who may not see sensitive data.
+ * Mask an e-file and its entries for an actor who may not see sensitive data: the identity number masked
+ * ({@link IdentityNumber.mask}); in the basic information, 出生日期 coarsened to its year and 籍贯 and 出生地 withheld
+ * ({@link withheldFields}), which would rebuild the masked digits; pay and ethics withheld ({@link sensitiveGroups});
+ * and the review's free text (problems, rejection reasons, resolutions), which may quote any of these, withheld.
  *
  * @since 0.1.0
  */
@@ -166,13 +188,27 @@ export const mask = (efile: EFile, entries: ReadonlyArray<Entry>): View => ({
   masked: true
 })
 
-/** The review record names the teacher by identity number, and a problem's detail may quote its digits. */
+/** The basic information without what rebuilds the masked digits of the identity number. */
+const maskBasicInfo = (data: Indicator.IndicatorRecord): Indicator.IndicatorRecord => {
+  const masked: Record<string, string | number | boolean> = {}
+  for (const [key, value] of Object.entries(data)) {
+    if (withheldFields.has(key)) continue
+    if (key === "idNumber" && typeof value === "string") masked[key] = IdentityNumber.mask(value)
+    else if (key === "birthDate") {
+      const year = coarseBirthDate(value)
+      if (year !== undefined) masked[key] = year
+    } else masked[key] = value
+  }
+  return masked
+}
+
+/**
+ * The review record names the teacher by identity number, and its free text — a problem's detail, a rejection's
+ * reason, a resolution — may quote its digits or the birth date.
+ */
 const maskEntry = (entry: Entry): Entry => {
   const { context } = entry.review
-  const data =
-    entry.group === "basicInfo" && typeof entry.data.idNumber === "string"
-      ? { ...entry.data, idNumber: IdentityNumber.mask(entry.data.idNumber) }
-      : entry.data
+  const data = entry.group === "basicInfo" ? maskBasicInfo(entry.data) : entry.data
   const hide = (detail: string | undefined, check: string) => (detail === undefined ? undefined : `${check} (masked)`)
   return {
     ...entry,
@@ -183,9 +219,8 @@ const maskEntry = (entry: Entry): Entry => {
         ...context,
         entry: { ...context.entry, teacher: IdentityNumber.mask(context.entry.teacher) },
         problems: context.problems.map((p) => ({ check: p.check, detail: `${p.check} (masked)` })),
-        history: context.history.map((h) =>
-          h.type === "flagProblem" || h.type === "resolveProblem" ? { ...h, detail: hide(h.detail, h.type) } : h
-        )
+        rejection: context.rejection === undefined ? undefined : { ...context.rejection, reason: "reject (masked)" },
+        history: context.history.map((h) => (h.detail === undefined ? h : { ...h, detail: hide(h.detail, h.type) }))
       }
     }
   }

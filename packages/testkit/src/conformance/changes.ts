@@ -310,6 +310,7 @@ const asOfCounts = ({ makeDatabase, timeout, options }: Suite): void => {
       fc.asyncProperty(planArbitrary, fc.array(fc.integer({ min: 0, max: 7000 }), { maxLength: 4 }), (plan, extra) =>
         withDatabase(makeDatabase, hubei, async (h) => {
           await setup(h)
+          const today = new Date().toISOString().slice(0, 10)
           const kept: Array<Kept> = []
           let process = 0
           for (const [i, p] of plan.entries()) {
@@ -327,6 +328,8 @@ const asOfCounts = ({ makeDatabase, timeout, options }: Suite): void => {
             let status: Counted = "serving"
             for (const event of p.events) {
               day = addDays(day, event.gap)
+              // A status change is not recorded ahead of the store's clock (M22.1): histories stay in the past.
+              if (day > today) break
               if (event._tag === "status") {
                 if (event.status === status) continue
                 const version = (await getEFile(h, id))!.version
