@@ -105,10 +105,10 @@ describe.skipIf(!hasChromium)("/docs in headless Chromium", () => {
       }
       expect([...byTag.keys()]).toEqual(["auth", "units", "accounts", "efiles", "imports", "workflows", "audit"])
       for (const [tag, expected] of byTag) {
-        const items = await page
-          .getByRole("list", { name: `${tag} endpoints` })
-          .getByRole("listitem")
-          .allTextContents()
+        const list = page.getByRole("list", { name: `${tag} endpoints` }).getByRole("listitem")
+        // Scalar mounts a tag's list after its footer on a loaded machine: wait for it, then read it whole.
+        await list.nth(expected.length - 1).waitFor({ timeout })
+        const items = await list.allTextContents()
         // Each item reads "post/efiles": the method, then the path.
         const rendered = items.map((text) =>
           normalize(text).replace(/^([a-z]+)\s*/i, (_, method: string) => `${method.toLowerCase()} `)
