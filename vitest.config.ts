@@ -17,6 +17,10 @@ export default defineConfig({
     ]
   },
   test: {
+    // TMIS_TEST_REPORT=<file>: also write the JSON report that `npm run compliance -- --from <file>` reads.
+    ...(process.env.TMIS_TEST_REPORT === undefined
+      ? {}
+      : { reporters: ["default", "json"], outputFile: { json: process.env.TMIS_TEST_REPORT } }),
     include: ["packages/**/test/**/*.test.ts", "examples/**/test/**/*.test.ts", "scripts/test/**/*.test.ts"],
     testTimeout: 30_000
   }

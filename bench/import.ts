@@ -25,7 +25,7 @@ import * as Import from "@tmis/import"
 import BetterSqlite3 from "better-sqlite3"
 import { Effect, Layer } from "effect"
 import pg from "pg"
-import { report } from "./measure.js"
+import { profileFlags, report } from "./measure.js"
 import { basicInfo, setup, withPostgresDatabase, withSqliteFile } from "./synthetic.js"
 
 const headerKeys = [
@@ -184,7 +184,7 @@ export const run = async (args: ReadonlyArray<string> = []): Promise<void> => {
     for (const db of (process.env.TMIS_BENCH_DB ?? "sqlite,postgres").split(",")) {
       const out = execFileSync(
         process.execPath,
-        ["--import", "tsx", fileURLToPath(import.meta.url), "--child", db, csv, String(rows)],
+        [...profileFlags(), "--import", "tsx", fileURLToPath(import.meta.url), "--child", db, csv, String(rows)],
         { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 20 }
       )
       const figure = JSON.parse(out.trim().split("\n").pop()!) as { rowsPerSec: number; raw: number; peakRssMB: number }

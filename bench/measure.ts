@@ -15,3 +15,7 @@ export const medianMs = (rounds: number, work: () => void): number => {
 export const report = (figure: Record<string, string | number>): void => {
   console.log(JSON.stringify(figure))
 }
+
+/** `TMIS_BENCH_PROFILE=dir`: the flags that make a child process write a CPU profile there (see bench/profile.ts). */
+export const profileFlags = (): ReadonlyArray<string> =>
+  process.env.TMIS_BENCH_PROFILE === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${process.env.TMIS_BENCH_PROFILE}`]

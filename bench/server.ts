@@ -11,7 +11,13 @@
  * HTTP framework and the guard cost. Bare and server runs alternate (bare, server, bare, server, …), so that the
  * noise of this shared machine falls on both alike; one JSON line per run, then the medians:
  * `{"bench":"server","reqPerSec":…,"p99Ms":…,"ratioToBare":…}`, with the CPU milliseconds this process spent per
- * request (steadier than req/s on a shared machine) and the load average. Target: ≥ 2,000 req/s and ≥ 0.5 of bare.
+ * request (steadier than req/s on a shared machine) and the load average.
+ *
+ * The raw floor, a third target in the same rounds: a bare `node:http` handler over a second better-sqlite3
+ * connection to the same file, with hand-written prepared statements — the session and its account, the e-file and
+ * its entries, and one transaction per request holding the audit head read and the hash-chained audit insert (the
+ * same durability: `synchronous` as the server's). No authorization, no masking, no Effect: what the driver costs.
+ * The summary's `ratioToFloor` is the server's req/s over the floor's. Target: ≥ 2,000 req/s and ≥ 0.5 of the floor.
  */
 
 import { spawn } from "node:child_process"
@@ -22,6 +28,7 @@ import { cpus, loadavg } from "node:os"
 import { fileURLToPath } from "node:url"
 import * as Sqlite from "@tmis/adapter-sqlite"
 import { Audit, Auth, EFiles, type Settings, type Storage } from "@tmis/core"
+import BetterSqlite3 from "better-sqlite3"
 import { Effect, Exit, Layer, Runtime, Scope } from "effect"
 import { sessionIdOf } from "../packages/reference-server/src/Authentication.js"
 import * as Database from "../packages/reference-server/src/Database.js"
@@ -98,6 +105,66 @@ const bareServer = (runtime: Runtime.Runtime<Storage.Storage | Settings.Settings
   })
 }
 
+/** The raw floor (see the module's description) over the store in `filename`. */
+const rawServer = (filename: string, synchronous: "FULL" | "NORMAL"): Http.Server => {
+  const db = new BetterSqlite3(filename)
+  db.pragma(`synchronous = ${synchronous}`)
+  db.pragma("busy_timeout = 5000")
+  const session = db.prepare("select * from sessions where id = ? and revoked = 0")
+  const account = db.prepare("select * from accounts where id = ?")
+  const teacher = db.prepare("select * from teachers where id = ?")
+  const entries = db.prepare("select * from entries where teacher_id = ? order by id")
+  const head = db.prepare("select seq, hash from audit_log order by seq desc limit 1")
+  const insert = db.prepare(
+    "insert into audit_log (seq, at, actor, unit_id, action, object, outcome, request_id, details, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+  )
+  const read = db.transaction((sessionId: string, teacherId: string) => {
+    const s = session.get(sessionId) as { account_id: string } | undefined
+    const a = s === undefined ? undefined : (account.get(s.account_id) as { id: string; unit_id: string })
+    const t = teacher.get(teacherId) as { id: string } | undefined
+    if (a === undefined || t === undefined) return undefined
+    const last = head.get() as { seq: number; hash: string } | undefined
+    const at = new Date().toISOString()
+    const requestId = randomUUID()
+    const record = Audit.chain(last, {
+      at,
+      actor: a.id,
+      unitId: a.unit_id,
+      action: "efile.read",
+      object: `efile:${teacherId}`,
+      outcome: "ok",
+      requestId,
+      details: {}
+    })
+    insert.run(
+      record.seq,
+      at,
+      a.id,
+      a.unit_id,
+      "efile.read",
+      record.object,
+      "ok",
+      requestId,
+      "{}",
+      record.prevHash,
+      record.hash
+    )
+    return { efile: t, entries: entries.all(teacherId) }
+  })
+  const server = Http.createServer({ keepAliveTimeout: 5_000 }, (request, response) => {
+    const teacherId = /^\/efiles\/([^/?]+)$/.exec(request.url ?? "")?.[1]
+    const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1]
+    const found =
+      teacherId === undefined || token === undefined
+        ? undefined
+        : read.immediate(sessionIdOf(token), decodeURIComponent(teacherId))
+    if (found === undefined) response.writeHead(404).end()
+    else response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(found))
+  })
+  server.on("close", () => db.close())
+  return server
+}
+
 /** Run the load generator in its own process against `url` and read back its figures. */
 const load = (config: LoadConfig): Promise<LoadResult> =>
   new Promise((resolve, reject) => {
@@ -141,9 +208,12 @@ const measureOn = async (db: string, filename: string, durationS: number) => {
     if (seeded === undefined) throw new Error("the store was not empty")
     const server = bareServer(runtime)
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-    return { server, serverUrl, runtime }
+    const raw = rawServer(filename, db === "sqlite-normal" ? "NORMAL" : "FULL")
+    await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve))
+    return { server, raw, serverUrl, runtime }
   })()
   const bareUrl = `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}`
+  const rawUrl = `http://127.0.0.1:${(bare.raw.address() as AddressInfo).port}`
   try {
     const token = await login(bare.serverUrl, account)
     const headers = { authorization: `Bearer ${token}` }
@@ -151,15 +221,15 @@ const measureOn = async (db: string, filename: string, durationS: number) => {
     const ids = ((await page.json()) as { items: ReadonlyArray<{ id: string }> }).items.map((e) => e.id)
     if (page.status !== 200 || ids.length === 0) throw new Error(`no e-files at jaxx (${page.status})`)
     const paths = ids.map((id) => `/efiles/${encodeURIComponent(id)}`)
-    // Both answer the same read the same way before either is timed.
-    for (const base of [bare.serverUrl, bareUrl]) {
+    // All answer the same read the same way before any is timed.
+    for (const base of [bare.serverUrl, bareUrl, rawUrl]) {
       const reply = await fetch(base + paths[0]!, { headers })
       const body = (await reply.json()) as { efile?: { id?: string } }
       if (reply.status !== 200 || body.efile?.id !== ids[0]) {
         throw new Error(`${base}${paths[0]}: ${reply.status} ${JSON.stringify(body).slice(0, 300)}`)
       }
     }
-    const targets = { bare: bareUrl, server: bare.serverUrl } as const
+    const targets = { raw: rawUrl, bare: bareUrl, server: bare.serverUrl } as const
     const runOnce = async (target: keyof typeof targets, seconds: number) => {
       const result = await load({ url: targets[target], paths, headers, connections, durationS: seconds })
       if (result.non2xx > 0 || result.errors > 0) {
@@ -168,13 +238,15 @@ const measureOn = async (db: string, filename: string, durationS: number) => {
       return result
     }
     // Warm-up of both (JIT, SQLite's page cache), not reported.
-    for (const target of ["bare", "server"] as const) await runOnce(target, Math.min(2, durationS))
+    const order = ["raw", "bare", "server"] as const
+    for (const target of order) await runOnce(target, Math.min(2, durationS))
     const figures: Record<keyof typeof targets, Array<{ reqPerSec: number; p99Ms: number; cpuMsPerReq: number }>> = {
+      raw: [],
       bare: [],
       server: []
     }
     for (let round = 1; round <= rounds; round++) {
-      for (const target of ["bare", "server"] as const) {
+      for (const target of order) {
         // The CPU this process spent serving (the load generator is another process): steadier than req/s when
         // the machine is shared.
         const cpuBefore = process.cpuUsage()
@@ -202,10 +274,12 @@ const measureOn = async (db: string, filename: string, durationS: number) => {
     }
     return { figures, efiles: ids.length }
   } finally {
-    await new Promise<void>((resolve) => {
-      bare.server.closeAllConnections()
-      bare.server.close(() => resolve())
-    })
+    for (const server of [bare.server, bare.raw]) {
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+    }
     await Effect.runPromise(Scope.close(scope, Exit.void))
   }
 }
@@ -216,17 +290,21 @@ export const run = async (args: ReadonlyArray<string> = []): Promise<void> => {
     const { figures, efiles } = await withSqliteFile((filename) => measureOn(db, filename, durationS))
     const reqPerSec = median(figures.server.map((f) => f.reqPerSec))
     const bareReqPerSec = median(figures.bare.map((f) => f.reqPerSec))
+    const floorReqPerSec = median(figures.raw.map((f) => f.reqPerSec))
     const [load1, load5, load15] = loadavg()
     report({
       bench: "server",
       db,
       reqPerSec: Math.round(reqPerSec),
       p99Ms: median(figures.server.map((f) => f.p99Ms)),
+      ratioToFloor: round2(reqPerSec / floorReqPerSec),
+      floorReqPerSec: Math.round(floorReqPerSec),
       ratioToBare: round2(reqPerSec / bareReqPerSec),
       bareReqPerSec: Math.round(bareReqPerSec),
       bareP99Ms: median(figures.bare.map((f) => f.p99Ms)),
       cpuMsPerReq: round2(median(figures.server.map((f) => f.cpuMsPerReq))),
       bareCpuMsPerReq: round2(median(figures.bare.map((f) => f.cpuMsPerReq))),
+      floorCpuMsPerReq: round2(median(figures.raw.map((f) => f.cpuMsPerReq))),
       connections,
       durationS,
       rounds,

@@ -21,12 +21,15 @@ export const identity = (i: number): { readonly number: string; readonly birth: 
   return { number: first17 + IdentityNumber.checkCharacter(first17), birth, sex: sequence % 2 === 1 ? "1" : "2" }
 }
 
+/** The i-th teacher's name: 教师 and i in Chinese digits (a name holds no Arabic digit). */
+const nameOf = (i: number): string => `教师${[...String(i)].map((d) => "零一二三四五六七八九"[Number(d)]).join("")}`
+
 /** The i-th teacher's basic information (基本信息), valid for a primary school. */
 export const basicInfo = (i: number) => {
   const id = identity(i)
   const year = Number(id.birth.slice(0, 4))
   return {
-    name: `教师${i}`,
+    name: nameOf(i),
     sex: id.sex,
     nationality: "156",
     idType: "1",

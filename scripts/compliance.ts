@@ -4,6 +4,8 @@
  * Exits non-zero when a test failed (after writing), when a rule marked not built yet has a passing test (after
  * writing: the registry is out of date), when a test cites an id the registry does not know, or when the matrix is
  * stale (with --check).
+ * `--from <file>`: read the JSON report of a run already made (`TMIS_TEST_REPORT=<file> npm test` writes one) instead
+ * of running the suite again: CI runs it once per Node version.
  */
 import { spawnSync } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
@@ -17,12 +19,26 @@ const root = fileURLToPath(new URL("..", import.meta.url))
 const target = join(root, "docs", "compliance.md")
 
 const args = process.argv.slice(2)
-const unknownArgs = args.filter((arg) => arg !== "--check")
-if (unknownArgs.length > 0) {
-  console.error(`compliance: unknown argument(s) ${unknownArgs.join(" ")}; usage: tsx scripts/compliance.ts [--check]`)
+const fromAt = args.indexOf("--from")
+const from = fromAt === -1 ? undefined : args[fromAt + 1]
+const unknownArgs = args.filter((arg, i) => arg !== "--check" && !(fromAt !== -1 && (i === fromAt || i === fromAt + 1)))
+if (unknownArgs.length > 0 || (fromAt !== -1 && from === undefined)) {
+  console.error(
+    `compliance: unknown argument(s) ${unknownArgs.join(" ")}; usage: tsx scripts/compliance.ts [--check] [--from <vitest.json>]`
+  )
   process.exit(2)
 }
 const check = args.includes("--check")
+
+/** A run already made: its JSON report; the status is the failures it counts. */
+const readReport = (file: string): { readonly status: number | null; readonly json: unknown } => {
+  if (!existsSync(file)) {
+    console.error(`compliance: no JSON report at ${file} (run the suite with TMIS_TEST_REPORT=${file} npm test)`)
+    process.exit(1)
+  }
+  const json = JSON.parse(readFileSync(file, "utf8")) as { numFailedTests?: number; success?: boolean }
+  return { status: json.success === true && (json.numFailedTests ?? 0) === 0 ? 0 : 1, json }
+}
 
 const runTests = (): { readonly status: number | null; readonly json: unknown } => {
   const dir = mkdtempSync(join(tmpdir(), "tmis-compliance-"))
@@ -48,7 +64,7 @@ const runTests = (): { readonly status: number | null; readonly json: unknown } 
   }
 }
 
-const { status, json } = runTests()
+const { status, json } = from === undefined ? runTests() : readReport(from)
 
 const report = Compliance.decodeReport(json)
 if (Either.isLeft(report)) {

@@ -13,6 +13,10 @@ export interface Flavor {
   readonly name: "sqlite" | "postgres" | (string & {})
   /** The statement that opens a read-write transaction (`begin immediate`, `begin isolation level serializable`). */
   readonly begin: string
+  /** Transactions that wait for the one writer share the next commit: one disk sync for many. */
+  readonly groupCommit: boolean
+  /** Taken before `begin`, released after the end: writers queue rather than fail on the one audit chain. */
+  readonly writersLock?: { readonly take: string; readonly release: string }
   /** A failure after which the whole transaction may be re-run (SQLITE_BUSY, SQLSTATE 40001/40P01). */
   readonly isRetryable: (error: unknown) => boolean
   /** The unique index or constraint a unique violation names, or undefined when the error is not one. */

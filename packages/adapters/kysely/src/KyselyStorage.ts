@@ -7,9 +7,10 @@
  */
 import { Storage } from "@tmis/core"
 import { Cause, Effect, Exit, FiberRef, Layer, Option, Runtime } from "effect"
-import { type Kysely, Migrator, sql } from "kysely"
+import { type Kysely, Migrator } from "kysely"
 import type { Database } from "./Database.js"
 import type { Flavor } from "./Flavor.js"
+import * as Commit from "./internal/Commit.js"
 import * as Connection from "./internal/Connection.js"
 import { provider } from "./Migrations.js"
 import * as accounts from "./repositories/accounts.js"
@@ -83,9 +84,11 @@ export const make = (
 
 /**
  * The transaction combinator of the port: the effect runs with the transaction's connection as the current one
- * (nested calls join it), and is re-run, with jittered back-off, after a serialization failure or a busy database.
+ * (nested calls join it), in a transaction of its own or in a group commit (see `internal/Commit.ts`) as the flavor
+ * says, and is re-run, with jittered back-off, after a serialization failure or a busy database.
  */
 const transactionOf = ({ db, flavor, current }: Connection.Connection, maxRetries: number) => {
+  const committer = flavor.groupCommit ? Commit.grouped(db, flavor) : Commit.single(db, flavor)
   const isRetryableExit = (exit: Exit.Exit<unknown, unknown>) =>
     Exit.isFailure(exit) &&
     Option.exists(
@@ -97,25 +100,11 @@ const transactionOf = ({ db, flavor, current }: Connection.Connection, maxRetrie
     Effect.gen(function* () {
       if ((yield* FiberRef.get(current)) !== undefined) return yield* effect
       const runtime = yield* Effect.runtime<R>()
+      const body = (conn: Kysely<Database>) => Runtime.runPromiseExit(runtime)(Effect.locally(effect, current, conn))
       for (let attempt = 0; ; attempt++) {
-        const outcome = yield* Effect.tryPromise({
-          try: () =>
-            db.connection().execute(async (conn) => {
-              await sql.raw(flavor.begin).execute(conn)
-              const exit = await Runtime.runPromiseExit(runtime)(Effect.locally(effect, current, conn))
-              try {
-                await sql.raw(Exit.isSuccess(exit) ? "commit" : "rollback").execute(conn)
-              } catch (error) {
-                await sql
-                  .raw("rollback")
-                  .execute(conn)
-                  .catch(() => undefined)
-                throw error
-              }
-              return exit
-            }),
-          catch: (cause) => cause
-        }).pipe(Effect.either)
+        const outcome = yield* Effect.tryPromise({ try: () => committer.run(body), catch: (cause) => cause }).pipe(
+          Effect.either
+        )
         const retryable = outcome._tag === "Left" ? flavor.isRetryable(outcome.left) : isRetryableExit(outcome.right)
         if (retryable && attempt < maxRetries) {
           // Back off a little, with jitter, so that the writers that collided do not collide again.

@@ -32,6 +32,9 @@ const sqlState = (error: unknown): string =>
  */
 export const flavor: Flavor = {
   name: "postgres",
+  groupCommit: true,
+  // A session lock, so that the serializable snapshot is taken after the previous writer committed.
+  writersLock: { take: "select pg_advisory_lock(1953327475)", release: "select pg_advisory_unlock(1953327475)" },
   begin: "begin isolation level serializable",
   isRetryable: (error) => sqlState(error) === "40001" || sqlState(error) === "40P01",
   uniqueViolation: (error) =>

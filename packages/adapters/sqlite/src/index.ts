@@ -44,6 +44,7 @@ const errorCode = (error: unknown): string =>
  */
 export const flavor: Flavor = {
   name: "sqlite",
+  groupCommit: true,
   begin: "begin immediate",
   isRetryable: (error) => errorCode(error).startsWith("SQLITE_BUSY") || errorCode(error).startsWith("SQLITE_LOCKED"),
   uniqueViolation: (error) => {
@@ -74,6 +75,33 @@ export const flavor: Flavor = {
   }
 }
 
+/** How many prepared statements a database keeps: the adapter's statements are a few dozen texts. */
+const statementCacheSize = 500
+
+/**
+ * The database with each SQL text prepared once and kept (least recently used first out): better-sqlite3 would
+ * otherwise parse and plan every statement on every run. A kept statement still being iterated is not reused.
+ */
+const preparingOnce = (database: BetterSqlite3Database): BetterSqlite3Database => {
+  const kept = new Map<string, ReturnType<BetterSqlite3Database["prepare"]>>()
+  return {
+    close: () => database.close(),
+    pragma: (source, options) => database.pragma(source, options),
+    prepare: (text) => {
+      const found = kept.get(text)
+      if (found !== undefined && !(found as { busy?: boolean }).busy) {
+        kept.delete(text)
+        kept.set(text, found)
+        return found
+      }
+      const statement = database.prepare(text)
+      kept.set(text, statement)
+      if (kept.size > statementCacheSize) kept.delete(kept.keys().next().value!)
+      return statement
+    }
+  }
+}
+
 /**
  * Open (or create) the database file with the durability and concurrency settings above.
  *
@@ -86,7 +114,7 @@ export const open = async (options: Options): Promise<BetterSqlite3Database> => 
   database.pragma(`synchronous = ${options.synchronous ?? "FULL"}`)
   database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`)
   database.pragma("foreign_keys = ON")
-  return database
+  return preparingOnce(database)
 }
 
 /**
