@@ -3,7 +3,8 @@
  * (see `crashWorker.ts`) is killed with SIGKILL at random moments, then resumed by a new child that re-sends every
  * step with the same idempotency keys. Between rounds and at the end, what the store holds must agree with what was
  * acknowledged: no acknowledged step lost, none doubled, no e-file half-moved, one open process per teacher at most,
- * an intact audit log with one record per state change.
+ * an intact audit log with one record per state change. And within one process: transactions that run at the same
+ * time (which a store may commit together, as a group) commit or roll back each on its own.
  *
  * @since 0.1.0
  */
@@ -11,7 +12,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
 import { existsSync } from "node:fs"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
-import { Accounts, type EFile, EFiles, Storage, type Transfer, Units } from "@tmis/core"
+import { Accounts, Audit, type EFile, EFiles, Storage, type Transfer, Units } from "@tmis/core"
 import { Effect, Option } from "effect"
 import * as fc from "fast-check"
 import { expect, it } from "vitest"
@@ -30,7 +31,7 @@ import {
   withDatabase,
   woman
 } from "./fixtures.js"
-import { type AreaConformance, area, type Suite } from "./support.js"
+import { type AreaConformance, area, expectIntact, type Suite } from "./support.js"
 import type { WorkerSpec } from "./types.js"
 
 // ── Fixtures ─────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -498,4 +499,70 @@ const crashSafety = ({ makeDatabase, options, timeout }: Suite): void => {
  *
  * @since 0.1.0
  */
-export const crashConformance: AreaConformance = area("crash", [crashSafety])
+/**
+ * Transactions begun at the same time in one process, some of which fail after writing: a store may commit them
+ * together (a group commit), but each failed one must leave nothing, each other one must be there once, and the
+ * audit chain must run through them intact (M37.1).
+ */
+const concurrentTransactions = ({ makeDatabase, timeout }: Suite): void => {
+  it(
+    "M37.1 concurrent transactions in one process, some failing after they wrote: each failed one leaves nothing, each other one is committed once, the audit chain stays intact",
+    { timeout },
+    () =>
+      fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.record({ fails: fc.boolean(), delayMs: fc.integer({ min: 0, max: 3 }) }), {
+            minLength: 2,
+            maxLength: 40
+          }),
+          (plan) =>
+            withDatabase(makeDatabase, hubei, async (h) => {
+              const write = (i: number, fails: boolean, delayMs: number) =>
+                Effect.gen(function* () {
+                  const storage = yield* Storage.Storage
+                  return yield* storage.transaction(
+                    Effect.gen(function* () {
+                      yield* Audit.recordChange({
+                        actor: "system",
+                        action: "test.write",
+                        object: `test:${i}`,
+                        aggregateId: `w${i}`,
+                        details: { i },
+                        payload: { i }
+                      })
+                      yield* Effect.sleep(delayMs)
+                      if (fails) return yield* Effect.fail(`w${i} refused`)
+                      return i
+                    })
+                  )
+                }).pipe(Effect.either)
+              const outcomes = await h.run(
+                Effect.all(
+                  plan.map((p, i) => write(i, p.fails, p.delayMs)),
+                  { concurrency: "unbounded" }
+                )
+              )
+              const committed = plan.flatMap((p, i) => (p.fails ? [] : [i]))
+              expect(outcomes.filter((o) => o._tag === "Right").map((o) => o._tag === "Right" && o.right)).toEqual(
+                committed
+              )
+              const written = (await h.run(auditRecords)).filter((r) => r.action === "test.write")
+              expect(written.map((r) => r.details.i).sort((a, b) => Number(a) - Number(b))).toEqual(committed)
+              const events = await h.run(
+                Effect.flatMap(Storage.Storage, (storage) => storage.outbox.list({ limit: 1000 }))
+              )
+              expect(
+                events.items
+                  .filter((e) => e.type === "test.write")
+                  .map((e) => e.aggregateId)
+                  .sort()
+              ).toEqual(committed.map((i) => `w${i}`).sort())
+              await expectIntact(h)
+            })
+        ),
+        { numRuns: 10 }
+      )
+  )
+}
+
+export const crashConformance: AreaConformance = area("crash", [crashSafety, concurrentTransactions])
