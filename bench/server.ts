@@ -48,7 +48,7 @@ const loadScript = fileURLToPath(new URL("./serverLoad.ts", import.meta.url))
 
 const median = (values: ReadonlyArray<number>): number => {
   const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]!
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100
@@ -238,7 +238,10 @@ const measureOn = async (db: string, filename: string, durationS: number) => {
       return result
     }
     // Warm-up of both (JIT, SQLite's page cache), not reported.
-    const order = ["raw", "bare", "server"] as const
+    // TMIS_BENCH_TARGETS=server (say) runs only those: to profile one of them alone.
+    const order = (["raw", "bare", "server"] as const).filter(
+      (t) => process.env.TMIS_BENCH_TARGETS?.split(",").includes(t) ?? true
+    )
     for (const target of order) await runOnce(target, Math.min(2, durationS))
     const figures: Record<keyof typeof targets, Array<{ reqPerSec: number; p99Ms: number; cpuMsPerReq: number }>> = {
       raw: [],

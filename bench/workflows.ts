@@ -102,9 +102,11 @@ const rawSqlite = (filename: string): Raw & { close: () => void } => {
   db.pragma("synchronous = FULL")
   const statements = new Map<string, BetterSqlite3.Statement>()
   const prepared = (sql: string) => {
-    let s = statements.get(sql)
-    if (s === undefined) statements.set(sql, (s = db.prepare(sql)))
-    return s
+    const found = statements.get(sql)
+    if (found !== undefined) return found
+    const statement = db.prepare(sql)
+    statements.set(sql, statement)
+    return statement
   }
   return {
     run: async (sql, params) => void prepared(sql).run(...params),
@@ -124,8 +126,8 @@ const rawPostgres = async (url: string): Promise<Raw & { close: () => Promise<vo
   const names = new Map<string, string>()
   // Named statements: parsed and planned once per connection.
   const query = (sql: string, params: ReadonlyArray<unknown>) => {
-    let name = names.get(sql)
-    if (name === undefined) names.set(sql, (name = `floor${names.size}`))
+    const name = names.get(sql) ?? `floor${names.size}`
+    names.set(sql, name)
     let n = 0
     return client.query({ name, text: sql.replace(/\?/g, () => `$${++n}`), values: [...params] })
   }

@@ -151,6 +151,7 @@ const grantedBy = (action: Authorization.Action): Refusal.RuleId => {
     case "CreateAccount":
       return action.role === "systemAdmin" ? "M15.1" : action.role === "teacher" ? "M13.5" : "M13.2"
     case "ManageAccount":
+    case "ReadAccounts":
       return "M13.2"
     case "CreateUnit":
     case "ChangeUnit":
@@ -166,6 +167,7 @@ const grantedBy = (action: Authorization.Action): Refusal.RuleId => {
     case "WriteTeacher":
       return action.teacher === undefined ? "M13.3" : "M16.1"
     case "VerifyAudit":
+    case "ReadAudit":
       return "M37.1"
   }
 }

@@ -292,4 +292,56 @@ describe("Authorization", () => {
       "M14.2"
     )
   })
+
+  it("M13.2 M15.1 M37.1 a unit's accounts and its accounts' audit records are read by its system admin and those of the units above it, by no one else", () => {
+    fc.assert(
+      fc.property(hierarchy({ deployment: "any", maxSchools: 3 }), ({ hierarchy: h }) => {
+        for (const actorUnit of h.units.values()) {
+          for (const role of ["systemAdmin", "infoAdmin", "infoQueryer", "teacher"] as const) {
+            const actor = actorAt(actorUnit, role)
+            for (const target of h.units.values()) {
+              for (const _tag of ["ReadAccounts", "ReadAudit"] as const) {
+                const allowed = Authorization.isAllowed(actor, { _tag, unit: unitRef(target) }, context)
+                expect([role, actorUnit.id, target.id, _tag, allowed]).toEqual([
+                  role,
+                  actorUnit.id,
+                  target.id,
+                  _tag,
+                  role === "systemAdmin" && target.path.startsWith(actorUnit.path)
+                ])
+              }
+            }
+          }
+        }
+      }),
+      { numRuns: 30 }
+    )
+  })
+
+  it("M23.1 M24.1 M24.2 a unit acts for a party of a process exactly when the party's end lies at one of its partyPlaces", () => {
+    const depth = (path: string) => path.split("/").length
+    fc.assert(
+      fc.property(hierarchy({ deployment: "any", maxSchools: 4 }), ({ hierarchy: h }) => {
+        for (const unit of h.units.values()) {
+          const places = Authorization.partyPlaces(unit)
+          for (const end of h.units.values()) {
+            if (end.kind !== "school" && end.kind !== "department") continue
+            for (const level of ["school", "bureau"] as const) {
+              const acts = Authorization.partyUnits(
+                { side: "from", level },
+                { from: unitRef(end), to: unitRef(end) }
+              ).ids.includes(unit.id)
+              const placed =
+                end.path.startsWith(unit.path) &&
+                places.some(
+                  (p) => p.level === level && p.kind === end.kind && p.depth === depth(end.path) - depth(unit.path)
+                )
+              expect([unit.id, end.id, level, placed]).toEqual([unit.id, end.id, level, acts])
+            }
+          }
+        }
+      }),
+      { numRuns: 50 }
+    )
+  })
 })

@@ -2,11 +2,12 @@
  * A school's columns onto the indicators (M16.2): the headers of its file matched with the fields of a record group,
  * and each row's cells turned into the typed values the validator checks — dates "YYYY-MM-DD", year-months
  * "YYYY-MM", 是/否 as booleans, codes as the national code strings, integers as numbers. A cell that cannot be
- * converted is a problem of its row, reported with the column's header.
+ * converted is a problem of its row, reported with the column's header; so is an identity number that Excel turned
+ * into a number, whose last digits are lost.
  *
  * @since 0.1.0
  */
-import { Indicator, type SchoolType } from "@tmis/core"
+import { IdentityNumber, Indicator, type SchoolType } from "@tmis/core"
 import { Either } from "effect"
 import { TableError } from "./Table.js"
 
@@ -195,8 +196,19 @@ interface Column {
   readonly convert: Converter
 }
 
+/** A document type and number mapped onto columns, from an identity rule of the schema (M17.3). */
+interface Identity {
+  readonly documentType: string
+  readonly number: Column
+}
+
+interface Compiled {
+  readonly columns: ReadonlyArray<Column>
+  readonly identities: ReadonlyArray<Identity>
+}
+
 // The converters of a mapping, compiled by `map` (or on first use, for a mapping built by hand).
-const compiled = new WeakMap<Mapping, ReadonlyArray<Column>>()
+const compiled = new WeakMap<Mapping, Compiled>()
 
 const nonAscii = /[\u0080-\uffff]/
 /** Full-width digits and punctuation as half-width; most cells are ASCII and skip the normalization. */
@@ -314,8 +326,31 @@ const convertInteger: Converter = (cell) => {
 
 const convertText: Converter = (cell) => cell
 
+// Excel shows a number of more than 11 digits in scientific notation (one digit, the point, "E+"), and a CSV it saves
+// keeps only what it showed; no identity document number is written so.
+const scientific = /^\d(?:\.\d+)?e\+\d+$/i
+const excelScientific = failure(
+  "Excel 把身份证件号存成了数字，显示成科学计数法（如4.20102E+17），号码已不完整。请在Excel中把该列设为“文本”格式，重新填入完整的号码后再导入",
+  "Excel stored the identity number as a number and shows it in scientific notation (like 4.20102E+17): the number is incomplete. In Excel, format the column as Text, enter the full number again and import the file again"
+)
+// Excel keeps 15 significant digits of a number: an 18-digit identity number stored as one ends in 000.
+const excelZeros = failure(
+  "Excel 把身份证号存成了数字，只保留了前15位，末三位变成了000（校验码也因此不符），原号码已丢失。请在Excel中把该列设为“文本”格式，重新填入完整的18位号码后再导入",
+  "Excel stored the identity number as a number, which keeps 15 digits: the last three became 000 (so the check character fails) and the original digits are lost. In Excel, format the column as Text, enter the full 18-character number again and import the file again"
+)
+
 // Full-width digits and letters in an identity number (typed with a Chinese input method) become half-width.
-const convertIdentityNumber: Converter = halfWidth
+const convertIdentityNumber: Converter = (cell) => {
+  const s = halfWidth(cell)
+  return scientific.test(s) ? excelScientific : s
+}
+
+/**
+ * A resident identity number (document type 1) that Excel cut to 15 significant digits: 18 digits ending in 000
+ * whose check character is not 0. A real number ending in 000 has the check character 0, and is left alone.
+ */
+const excelCut = (s: string): boolean =>
+  s.length === 18 && /^\d{15}000$/.test(s) && IdentityNumber.checkCharacter(s.slice(0, 17)) !== "0"
 
 /** A code key as compared: half-width, no spaces or quotes, upper case (codes A, B, Z). */
 const codeKey = (s: string): string =>
@@ -406,13 +441,25 @@ const converterOf = (schema: Indicator.IndicatorSchema, field: Indicator.Field):
   }
 }
 
-const compile = (schema: Indicator.IndicatorSchema, mapping: Mapping): ReadonlyArray<Column> =>
-  mapping.columns.map((c) => ({
+const compile = (schema: Indicator.IndicatorSchema, mapping: Mapping): Compiled => {
+  const columns = mapping.columns.map((c) => ({
     key: c.field.key,
     header: c.header,
     index: c.index,
     convert: converterOf(schema, c.field)
   }))
+  const identities: Array<Identity> = []
+  for (const g of schema.groups) {
+    for (const rule of g.rules) {
+      if (rule.type !== "identity") continue
+      const number = columns.find((c) => c.key === rule.number)
+      if (number !== undefined && !identities.some((i) => i.number === number)) {
+        identities.push({ documentType: rule.documentType, number })
+      }
+    }
+  }
+  return { columns, identities }
+}
 
 const noProblems: ReadonlyArray<Problem> = []
 
@@ -422,8 +469,10 @@ const noProblems: ReadonlyArray<Problem> = []
  * name alone ("男") → the code; dates accept YYYY-MM-DD, YYYY/M/D, YYYY.M.D, YYYYMMDD, YYYY年M月D日 → "YYYY-MM-DD";
  * year-months accept YYYY-MM, YYYY/M, YYYY.M, YYYYMM, YYYY年M月, and a full date → "YYYY-MM"; integers from digits.
  * A cell that cannot be converted yields a problem { column: header, value, reason (zh and en in one string, zh
- * first), rule: "M16.2" } and the field is left out. The values are not validated here (lengths, code tables,
- * ranges): the validator does that.
+ * first), rule: "M16.2" } and the field is left out. So does an identity number that Excel turned into a number: shown
+ * in scientific notation (4.20102E+17), or a resident identity number cut to 15 digits (ending in 000, its check
+ * character wrong), whose problem says so. The values are not validated here (lengths, code tables, ranges): the
+ * validator does that.
  *
  * @since 0.1.0
  */
@@ -435,11 +484,12 @@ export const convert = (
   readonly record: Record<string, string | number | boolean>
   readonly problems: ReadonlyArray<Problem>
 } => {
-  let columns = compiled.get(mapping)
-  if (columns === undefined) {
-    columns = compile(schema, mapping)
-    compiled.set(mapping, columns)
+  let compiledMapping = compiled.get(mapping)
+  if (compiledMapping === undefined) {
+    compiledMapping = compile(schema, mapping)
+    compiled.set(mapping, compiledMapping)
   }
+  const { columns, identities } = compiledMapping
   const record: Record<string, Value> = {}
   let problems: Array<Problem> | undefined
   for (const column of columns) {
@@ -452,6 +502,18 @@ export const convert = (
       if (problems === undefined) problems = []
       problems.push({ column: column.header, value: cell, reason: value.reason, rule: "M16.2" })
     } else record[column.key] = value
+  }
+  for (const { documentType, number } of identities) {
+    const value = record[number.key]
+    if (record[documentType] !== "1" || typeof value !== "string" || !excelCut(value)) continue
+    delete record[number.key]
+    if (problems === undefined) problems = []
+    problems.push({
+      column: number.header,
+      value: cells[number.index] ?? value,
+      reason: excelZeros.reason,
+      rule: "M16.2"
+    })
   }
   return { record, problems: problems ?? noProblems }
 }

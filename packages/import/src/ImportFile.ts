@@ -1,13 +1,15 @@
 /**
  * Import a school's file of basic information (M16.2): read it (CSV in UTF-8 or GB18030, XLSX), map its columns onto
  * the indicators, hand the rows to `BatchImport.run` of `@tmis/core`, write the bad rows to an error report, and
- * show progress. The batch is the file's content: importing the same file again skips the rows already in.
+ * show progress. A batch is one file imported for one unit by one account (`batchIdOf`): importing the same file again
+ * skips the rows already in; the same file imported for another unit, or by another account, is another batch.
  *
  * @since 0.1.0
  */
 import { createHash } from "node:crypto"
 import { createReadStream } from "node:fs"
 import { rm } from "node:fs/promises"
+import { basename } from "node:path"
 import { type Authorization, BatchImport, EFiles, type Refusal, Settings, type Storage } from "@tmis/core"
 import { Effect } from "effect"
 import * as Columns from "./Columns.js"
@@ -24,8 +26,10 @@ export interface Options {
   readonly actor: Authorization.Actor
   /** The school or department the file is for. */
   readonly unitId: string
-  /** The batch; default: the SHA-256 of the file, so the same file is the same batch. */
+  /** The batch; default: `batchIdOf` the unit, the actor's account and the file's hash. */
   readonly batchId?: string
+  /** The file's name as the school knows it, for messages and the summary; default: the base name of `path`. */
+  readonly name?: string
   readonly format?: Table.Format
   readonly encoding?: Table.Encoding | "auto"
   /** Extra header aliases, header → indicator key. */
@@ -49,6 +53,10 @@ export interface Options {
  */
 export interface Summary extends BatchImport.Progress {
   readonly batchId: string
+  /** The file's name as the school knows it. */
+  readonly name: string
+  /** Of the accepted rows, those kept as problem data (M17.3): the report warns of each. */
+  readonly flagged: number
   readonly format: Table.Format
   readonly encoding: Table.Encoding | undefined
   /** The error report's path, when one was written. */
@@ -56,7 +64,7 @@ export interface Summary extends BatchImport.Progress {
 }
 
 /**
- * The SHA-256 of a file, streamed.
+ * The SHA-256 of a file, streamed, in hex.
  *
  * @since 0.1.0
  */
@@ -68,6 +76,31 @@ export const fileHash = (path: string): Promise<string> =>
       .on("error", reject)
       .on("end", () => resolve(hash.digest("hex")))
   })
+
+/**
+ * The SHA-256 of bytes in hex: what `fileHash` gives for a file that holds them (an upload kept in memory).
+ *
+ * @since 0.1.0
+ */
+export const bytesHash = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex")
+
+/**
+ * The batch of a file imported for a unit by an account (M16.2): derived from all three, so the same file uploaded
+ * to two schools, or by two accounts, is two batches, each its uploader's. `tmis import` and the server's uploads
+ * name a batch with this, so the same import is the same batch either way.
+ *
+ * @since 0.1.0
+ */
+export const batchIdOf = (batch: {
+  readonly unitId: string
+  readonly accountId: string
+  /** The file's SHA-256 (`fileHash`, `bytesHash`). */
+  readonly fileHash: string
+}): string =>
+  createHash("sha256")
+    .update(JSON.stringify([batch.unitId, batch.accountId, batch.fileHash]))
+    .digest("hex")
+    .slice(0, 32)
 
 /** A queue the import pushes rejections into and the report writer reads from, so none is held longer than needed. */
 const channel = <A>() => {
@@ -123,9 +156,11 @@ export const run = (
     // Before the file is read: a unit that keeps no e-files, or an actor who may not create them there, is refused
     // as onboarding refuses it (M21.1); the stage its columns map onto is the school's.
     const { stage } = yield* EFiles.creatorOf(options.actor, options.unitId)
+    const name = options.name ?? basename(path)
     const table = yield* Effect.tryPromise({
       try: () =>
         Table.open(path, {
+          name,
           ...(options.format === undefined ? {} : { format: options.format }),
           ...(options.encoding === undefined ? {} : { encoding: options.encoding })
         }),
@@ -139,10 +174,25 @@ export const run = (
     if (mapped._tag === "Left") yield* Effect.promise(() => table.close())
     const mapping = yield* mapped
     const headerOf = new Map(mapping.columns.map((c) => [c.field.key, c.header]))
-    const batchId = options.batchId ?? (yield* Effect.promise(() => fileHash(path)))
+    const batchId =
+      options.batchId ??
+      batchIdOf({
+        unitId: options.unitId,
+        accountId: options.actor.accountId,
+        fileHash: yield* Effect.promise(() => fileHash(path))
+      })
 
     const rejections = channel<Report.ReportLine>()
     let written = 0
+    // The accepted rows the report warns of (kept as problem data); a chunk's warnings come in one call.
+    let flagged = 0
+    // A chunk's rejections and warnings, merged in row order before they go to the report.
+    let pending: Array<Report.ReportLine> = []
+    const flush = () => {
+      if (pending.length === 0) return
+      if (writing !== undefined) rejections.push(pending.sort((a, b) => a.row - b.row))
+      pending = []
+    }
     const writing =
       options.report === undefined
         ? undefined
@@ -154,6 +204,7 @@ export const run = (
     const bar = options.progressStream === undefined ? undefined : Progress.bar({ stream: options.progressStream })
     const progressOf = (p: BatchImport.Progress): Progress.Progress => ({
       ...p,
+      flagged,
       bytesRead: table.bytesRead(),
       totalBytes: table.size
     })
@@ -171,9 +222,14 @@ export const run = (
       columnOf: (field) => headerOf.get(field) ?? field,
       ...(options.chunkSize === undefined ? {} : { chunkSize: options.chunkSize }),
       onRejections: (lines) => {
-        if (writing !== undefined) rejections.push(lines)
+        pending.push(...lines)
+      },
+      onWarnings: (lines) => {
+        flagged += new Set(lines.map((l) => l.row)).size
+        pending.push(...lines)
       },
       onProgress: (p) => {
+        flush()
         const progress = progressOf(p)
         bar?.update(progress)
         options.onProgress?.(progress)
@@ -185,6 +241,7 @@ export const run = (
       ),
       Effect.ensuring(
         Effect.promise(async () => {
+          flush()
           rejections.close()
           await writing
         })
@@ -194,6 +251,8 @@ export const run = (
     return {
       ...result,
       batchId,
+      name,
+      flagged,
       format: table.format,
       encoding: table.encoding,
       report: options.report !== undefined && written > 0 ? options.report : undefined

@@ -7,7 +7,8 @@
 import cliProgress from "cli-progress"
 
 /**
- * Where an import stands: rows read, accepted, rejected, skipped (already imported), and bytes read of the total.
+ * Where an import stands: rows read, accepted, rejected, skipped (already imported) — `accepted + rejected + skipped =
+ * rowsRead` — of the accepted those kept as problem data (M17.3, warned of in the report), and bytes read of the total.
  *
  * @since 0.1.0
  */
@@ -16,6 +17,7 @@ export interface Progress {
   readonly accepted: number
   readonly rejected: number
   readonly skipped: number
+  readonly flagged?: number
   readonly bytesRead: number
   readonly totalBytes: number
 }
@@ -29,7 +31,9 @@ const intervalMs = 100
  * @since 0.1.0
  */
 export const summary = (p: Progress, label?: string): string =>
-  `${label === undefined ? "" : `${label}: `}imported ${p.accepted}, rejected ${p.rejected}, skipped ${p.skipped} (already imported)`
+  `${label === undefined ? "" : `${label}: `}imported ${p.accepted}${
+    p.flagged === undefined || p.flagged === 0 ? "" : ` (${p.flagged} as problem data: see the report)`
+  }, rejected ${p.rejected}, skipped ${p.skipped} (already imported)`
 
 /**
  * A progress bar on `stream` (default process.stderr) when it is a TTY (cli-progress), else nothing on screen;

@@ -14,7 +14,9 @@ import ExcelJS from "exceljs"
 
 /**
  * One problem of one row: `row` as Excel numbers it (the header is row 1), `column` the file's header, `value` the
- * cell as read, `reason` in Chinese and English, `rule` the rule id (M16.2, M11.1, M17.3, …).
+ * cell as read, `reason` in Chinese and English, `rule` the rule id (M16.2, M11.1, M17.3, …). A warning (`severity`
+ * "warning") is about a row that was imported as problem data (M17.3); its reason starts with 警告 (warning) and says
+ * so, as the report has no column of its own for it.
  *
  * @since 0.1.0
  */
@@ -24,6 +26,7 @@ export interface ReportLine {
   readonly value: string
   readonly reason: string
   readonly rule: string
+  readonly severity?: "error" | "warning"
 }
 
 /**

@@ -71,7 +71,8 @@ export interface Table {
 }
 
 /**
- * A file that cannot be read as a table (M16.2): `details` has `file`, `reason` (a code: "empty", "noHeader",
+ * A file that cannot be read as a table (M16.2): `details` has `file` (the file's name as the school knows it, never
+ * the path it was read from), `reason` (a code: "empty", "noHeader",
  * "duplicateHeader", "blankHeader", "unclosedQuote", "tooManyCells", "encoding", "format", "xls", "corrupt",
  * "truncated", "noWorksheet", "unreadable", "rowTooLong") and, for a problem in a row, `line`.
  *
@@ -104,18 +105,18 @@ const formatOf = (file: string, name: string, format: Format | undefined): Forma
   const ext = path.extname(file).toLowerCase()
   if (ext === ".csv" || ext === ".txt") return "csv"
   if (ext === ".xlsx") return "xlsx"
-  if (ext === ".xls") throw oldExcel(file, name)
+  if (ext === ".xls") throw oldExcel(name)
   throw refuse(
-    file,
+    name,
     "format",
     `无法识别文件${name}的格式，请导入.csv或.xlsx文件`,
     `cannot tell the format of ${name}: import a .csv or an .xlsx file`
   )
 }
 
-const oldExcel = (file: string, name: string): TableError =>
+const oldExcel = (name: string): TableError =>
   refuse(
-    file,
+    name,
     "xls",
     `${name}是旧版Excel（.xls）文件，无法导入。请在Excel中“另存为”Excel工作簿（.xlsx）或CSV文件后再导入`,
     `${name} is an old Excel (.xls) workbook, which cannot be imported: in Excel, "Save As" an Excel workbook (.xlsx) or CSV and import that`
@@ -326,7 +327,7 @@ async function* csvRecords(file: string, name: string, encoding: Encoding, count
   pipeline(source, counting(counter), decode, parser, () => {})
   const notUtf8 = (line: number, at: number): TableError =>
     refuse(
-      file,
+      name,
       "encoding",
       `${name}第${line}行（第${at}字节处）不是有效的UTF-8编码。请在Excel中将文件另存为“CSV UTF-8（逗号分隔）”，或导入时选择GB18030编码`,
       `row ${line} of ${name} (byte ${at}) is not valid UTF-8: save the file as "CSV UTF-8 (comma delimited)" in Excel, or import it with encoding gb18030`,
@@ -344,14 +345,14 @@ async function* csvRecords(file: string, name: string, encoding: Encoding, count
       if (utf8?.failure !== undefined && item.code === "CSV_QUOTE_NOT_CLOSED") throw notUtf8(at, utf8.failure)
       throw item.code === "CSV_QUOTE_NOT_CLOSED" || item.quoteOpen
         ? refuse(
-            file,
+            name,
             "unclosedQuote",
             `${name}第${at}行的引号没有闭合，文件可能不完整（被截断）或有多余的引号。请检查该行，或重新导出文件`,
             `row ${at} of ${name} opens a quote that is never closed: the file may be truncated or the row has a stray quote; check that row or export the file again`,
             { line: at }
           )
         : refuse(
-            file,
+            name,
             "rowTooLong",
             `${name}第${at}行超过${maxRecordBytes}字节，不是有效的数据行`,
             `row ${at} of ${name} is longer than ${maxRecordBytes} bytes and cannot be a data row`,
@@ -369,11 +370,17 @@ async function* csvRecords(file: string, name: string, encoding: Encoding, count
 
 const unreadable = (file: string, name: string, e: unknown): TableError =>
   refuse(
-    file,
+    name,
     "unreadable",
-    `无法读取文件${name}：${e instanceof Error ? e.message : String(e)}`,
-    `cannot read ${name}: ${e instanceof Error ? e.message : String(e)}`
+    `无法读取文件${name}：${causeOf(e, file, name)}`,
+    `cannot read ${name}: ${causeOf(e, file, name)}`
   )
+
+/** What went wrong, naming the file as the school knows it: a system error's message names the path read. */
+const causeOf = (e: unknown, file: string, name: string): string => {
+  const message = e instanceof Error ? e.message : String(e)
+  return file === name ? message : message.replaceAll(file, name)
+}
 
 // ── XLSX ─────────────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -474,7 +481,7 @@ class XlsxPass {
           const r = await this.events.next()
           if (r.done === true) {
             await this.close()
-            throw refuse(this.path, "noWorksheet", `${this.name}中没有工作表`, `${this.name} has no worksheet`)
+            throw refuse(this.name, "noWorksheet", `${this.name}中没有工作表`, `${this.name} has no worksheet`)
           }
           if (r.value.eventType === "worksheet") {
             this.sheet = r.value.value as SheetReader
@@ -493,10 +500,10 @@ class XlsxPass {
       await this.close()
       if (e instanceof TableError) throw e
       throw refuse(
-        this.path,
+        this.name,
         "corrupt",
-        `${this.name}已损坏，无法作为Excel工作簿读取（${e instanceof Error ? e.message : String(e)}）。请在Excel中打开并重新保存为.xlsx`,
-        `${this.name} is damaged and cannot be read as an Excel workbook (${e instanceof Error ? e.message : String(e)}): open it in Excel and save it again as .xlsx`
+        `${this.name}已损坏，无法作为Excel工作簿读取（${causeOf(e, this.path, this.name)}）。请在Excel中打开并重新保存为.xlsx`,
+        `${this.name} is damaged and cannot be read as an Excel workbook (${causeOf(e, this.path, this.name)}): open it in Excel and save it again as .xlsx`
       )
     }
   }
@@ -548,7 +555,7 @@ const columnName = (index: number): string => {
   return s
 }
 
-const headerOf = (file: string, name: string, record: Parsed): ReadonlyArray<string> => {
+const headerOf = (name: string, record: Parsed): ReadonlyArray<string> => {
   const cells = record.cells.map((c, i) => (i === 0 ? c.replace(/^\uFEFF/, "") : c).trim())
   // Excel leaves empty cells right of the table in a CSV export: they are no columns.
   let width = cells.length
@@ -557,7 +564,7 @@ const headerOf = (file: string, name: string, record: Parsed): ReadonlyArray<str
   const blank = headers.indexOf("")
   if (blank >= 0) {
     throw refuse(
-      file,
+      name,
       "blankHeader",
       `${name}表头（第${record.line}行）第${blank + 1}列（${columnName(blank)}列）没有列名，请填写列名或删除该列`,
       `column ${blank + 1} (${columnName(blank)}) of the header of ${name} (row ${record.line}) has no name: name it or delete the column`,
@@ -569,7 +576,7 @@ const headerOf = (file: string, name: string, record: Parsed): ReadonlyArray<str
     const before = seen.get(h)
     if (before !== undefined) {
       throw refuse(
-        file,
+        name,
         "duplicateHeader",
         `${name}表头中列名“${h}”出现了两次（第${before + 1}列和第${i + 1}列），请删除或改名其中一列`,
         `the header of ${name} has the column "${h}" twice (columns ${before + 1} and ${i + 1}): delete or rename one`,
@@ -582,7 +589,7 @@ const headerOf = (file: string, name: string, record: Parsed): ReadonlyArray<str
 }
 
 /** The row with exactly `width` cells; undefined for an empty row. */
-const shape = (file: string, name: string, record: Parsed, width: number): Row | undefined => {
+const shape = (name: string, record: Parsed, width: number): Row | undefined => {
   const cells = record.cells
   if (isBlank(cells)) return undefined
   if (cells.length < width) {
@@ -591,7 +598,7 @@ const shape = (file: string, name: string, record: Parsed, width: number): Row |
     for (let k = width; k < cells.length; k++) {
       if (cells[k]!.trim().length > 0) {
         throw refuse(
-          file,
+          name,
           "tooManyCells",
           `${name}第${record.line}行在第${k + 1}列（${columnName(k)}列）还有内容，但表头只有${width}列。请检查该行是否多了逗号或错位`,
           `row ${record.line} of ${name} has a value in column ${k + 1} (${columnName(k)}), but the header has only ${width} columns: check the row for an extra comma or shifted cells`,
@@ -604,9 +611,9 @@ const shape = (file: string, name: string, record: Parsed, width: number): Row |
   return record
 }
 
-const noHeader = (file: string, name: string): TableError =>
+const noHeader = (name: string): TableError =>
   refuse(
-    file,
+    name,
     "noHeader",
     `${name}没有表头行：第一行应为列名（如“姓名”“身份证件号”）`,
     `${name} has no header row: the first row names the columns (such as 姓名, 身份证件号)`
@@ -620,7 +627,7 @@ const openCsv = async (file: string, name: string, size: number, requested: Enco
   const head = await readHead(file, sampleSize)
   if (startsWith(head, zipSignature)) {
     throw refuse(
-      file,
+      name,
       "format",
       `${name}实际上是Excel工作簿，请将文件扩展名改为.xlsx后导入`,
       `${name} is in fact an Excel workbook: name it .xlsx and import it`
@@ -628,14 +635,14 @@ const openCsv = async (file: string, name: string, size: number, requested: Enco
   }
   if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) {
     throw refuse(
-      file,
+      name,
       "encoding",
       `${name}是UTF-16编码的文本（Excel的“Unicode文本”），请另存为“CSV UTF-8（逗号分隔）”后导入`,
       `${name} is UTF-16 text (Excel's "Unicode Text"): save it as "CSV UTF-8 (comma delimited)" and import that`
     )
   }
   const bom = startsWith(head, utf8Bom) ? 3 : startsWith(head, gb18030Bom) ? 4 : 0
-  if (size <= bom) throw refuse(file, "empty", `文件${name}是空的`, `${name} is empty`)
+  if (size <= bom) throw refuse(name, "empty", `文件${name}是空的`, `${name} is empty`)
   const encoding = requested === "auto" ? detectEncoding(head, head.length === size) : requested
 
   let header: Parsed | undefined
@@ -647,11 +654,11 @@ const openCsv = async (file: string, name: string, size: number, requested: Enco
   if (header === undefined) {
     // Only line ends and separators: as good as empty.
     throw head.subarray(bom).every((b) => b === 10 || b === 13 || b === 32 || b === 9) && size === head.length
-      ? refuse(file, "empty", `文件${name}是空的`, `${name} is empty`)
-      : noHeader(file, name)
+      ? refuse(name, "empty", `文件${name}是空的`, `${name} is empty`)
+      : noHeader(name)
   }
   const headerLine = header.line
-  const headers = headerOf(file, name, header)
+  const headers = headerOf(name, header)
   const counter: Counter = { n: 0 }
   let used = false
   return {
@@ -668,7 +675,7 @@ const openCsv = async (file: string, name: string, size: number, requested: Enco
       return (async function* () {
         for await (const record of csvRecords(file, name, encoding, counter)) {
           if (record.line <= headerLine) continue
-          const row = shape(file, name, record, headers.length)
+          const row = shape(name, record, headers.length)
           if (row !== undefined) yield row
         }
       })()
@@ -680,12 +687,12 @@ const openCsv = async (file: string, name: string, size: number, requested: Enco
 const eocdSignature = Buffer.from([0x50, 0x4b, 0x05, 0x06])
 
 const openXlsx = async (file: string, name: string, size: number): Promise<Table> => {
-  if (size === 0) throw refuse(file, "empty", `文件${name}是空的`, `${name} is empty`)
+  if (size === 0) throw refuse(name, "empty", `文件${name}是空的`, `${name} is empty`)
   const head = await readHead(file, 8)
-  if (startsWith(head, oleSignature)) throw oldExcel(file, name)
+  if (startsWith(head, oleSignature)) throw oldExcel(name)
   if (!startsWith(head, zipSignature)) {
     throw refuse(
-      file,
+      name,
       "corrupt",
       `${name}不是有效的Excel工作簿（.xlsx），可能已损坏或只是改了扩展名。请在Excel中打开并另存为.xlsx`,
       `${name} is not an Excel workbook (.xlsx): it is damaged or merely renamed; open it in Excel and save it as .xlsx`
@@ -694,7 +701,7 @@ const openXlsx = async (file: string, name: string, size: number): Promise<Table
   const tail = await readTail(file, size, 65_557)
   if (tail.lastIndexOf(eocdSignature) < 0) {
     throw refuse(
-      file,
+      name,
       "truncated",
       `${name}不完整（文件被截断，可能没有上传或下载完），请重新保存或上传完整的文件`,
       `${name} is incomplete (truncated, perhaps not fully uploaded or downloaded): save or upload the whole file again`
@@ -713,11 +720,11 @@ const openXlsx = async (file: string, name: string, size: number): Promise<Table
   }
   if (header === undefined) {
     await pass.close()
-    throw noHeader(file, name)
+    throw noHeader(name)
   }
   let headers: ReadonlyArray<string>
   try {
-    headers = headerOf(file, name, header)
+    headers = headerOf(name, header)
   } catch (e) {
     await pass.close()
     throw e
@@ -739,7 +746,7 @@ const openXlsx = async (file: string, name: string, size: number): Promise<Table
           for (;;) {
             const record = await pass.next()
             if (record === undefined) return
-            const row = shape(file, name, record, headers.length)
+            const row = shape(name, record, headers.length)
             if (row !== undefined) yield row
           }
         } finally {
@@ -754,15 +761,16 @@ const openXlsx = async (file: string, name: string, size: number): Promise<Table
  * Open a CSV or XLSX file and read its header (M16.2). The format comes from `options.format`, else from the
  * extension (.csv or .txt: CSV; .xlsx: XLSX); an old .xls workbook is refused (save it as .xlsx or CSV). A CSV's
  * encoding is `options.encoding`, or with "auto" (the default) UTF-8 when the file starts with a UTF-8 BOM or its
- * first 64 KiB are valid UTF-8, else GB18030. Rejects with a `TableError` on a file that cannot be read.
+ * first 64 KiB are valid UTF-8, else GB18030. Rejects with a `TableError` on a file that cannot be read. Refusals
+ * name the file by `options.name` (say, the name of an upload kept under another name), default its base name.
  *
  * @since 0.1.0
  */
 export const open = async (
   file: string,
-  options: { readonly format?: Format; readonly encoding?: Encoding | "auto" } = {}
+  options: { readonly format?: Format; readonly encoding?: Encoding | "auto"; readonly name?: string } = {}
 ): Promise<Table> => {
-  const name = path.basename(file)
+  const name = options.name ?? path.basename(file)
   const format = formatOf(file, name, options.format)
   let size: number
   try {
@@ -771,13 +779,13 @@ export const open = async (
     size = stat.size
   } catch (e) {
     throw (e as NodeJS.ErrnoException).code === "ENOENT"
-      ? refuse(file, "unreadable", `找不到文件${name}`, `${name} was not found`)
+      ? refuse(name, "unreadable", `找不到文件${name}`, `${name} was not found`)
       : unreadable(file, name, e)
   }
   try {
     if (format === "xlsx") return await openXlsx(file, name, size)
     const head = await readHead(file, 8)
-    if (startsWith(head, oleSignature)) throw oldExcel(file, name)
+    if (startsWith(head, oleSignature)) throw oldExcel(name)
     return await openCsv(file, name, size, options.encoding ?? "auto")
   } catch (e) {
     throw e instanceof TableError ? e : unreadable(file, name, e)

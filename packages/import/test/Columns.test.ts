@@ -257,6 +257,38 @@ describe("Columns", () => {
     expect(problems.map((p) => p.column)).toEqual(["出生日期（必填）", "是否在编"])
   })
 
+  it("M16.2 an identity number Excel stored as a number is a problem saying so; a real number ending in 000, or another document's, is not", () => {
+    const mapping = mapOrThrow(schoolHeaders)
+    const row = (idType: string, idNumber: string) => {
+      const cells = schoolHeaders.map(() => "")
+      cells[keys.indexOf("idType")] = idType
+      cells[keys.indexOf("idNumber")] = idNumber
+      return Columns.convert(mapping, schema, cells)
+    }
+    const excel = [
+      ["1", "4.20102E+17"],
+      ["1", "420102199003071000"],
+      ["A", "4.20102E+17"]
+    ] as const
+    for (const [idType, idNumber] of excel) {
+      const { record, problems } = row(idType, idNumber)
+      expect(problems, idNumber).toHaveLength(1)
+      expect(problems[0]).toMatchObject({ column: "身份证号", value: idNumber, rule: "M16.2" })
+      expect(problems[0]!.reason).toMatch(/^Excel 把身份证.*\(Excel stored the identity number as a number/)
+      expect(record.idNumber).toBeUndefined()
+    }
+    // A real resident identity number ending in 000 (sequence 400, check character 0) is no Excel number.
+    for (const [idType, idNumber] of [
+      ["1", "420102199003014000"],
+      ["A", "420102199003071000"],
+      ["1", "E12345678"]
+    ] as const) {
+      const { record, problems } = row(idType, idNumber)
+      expect(problems, idNumber).toEqual([])
+      expect(record.idNumber).toBe(idNumber)
+    }
+  })
+
   it("M16.2 property: any cell convert accepts for a date field becomes YYYY-MM-DD", () => {
     const birth = single("出生日期", "basicInfo", "birthDate")
     const digits = (min: number, max: number) => fc.stringMatching(new RegExp(`^[0-9]{${min},${max}}$`))

@@ -57,6 +57,21 @@ const store = async () => {
       )
       yield* Accounts.create(yield* Accounts.actorOf("sa-jiangan"), { id: "sa-s1", role: "systemAdmin", person }, "s1")
       yield* Accounts.create(yield* Accounts.actorOf("sa-s1"), { id: "ia-s1", role: "infoAdmin", person }, "s1")
+      yield* Accounts.create(yield* Accounts.actorOf("sa-s1"), { id: "ia2-s1", role: "infoAdmin", person }, "s1")
+      yield* Units.create(
+        ia,
+        {
+          id: "s2",
+          kind: "school",
+          name: "江岸区第二小学",
+          code: "2142000002",
+          validFrom,
+          school: { schoolType: "211", sponsor: "21" }
+        },
+        "jiangan"
+      )
+      yield* Accounts.create(yield* Accounts.actorOf("sa-jiangan"), { id: "sa-s2", role: "systemAdmin", person }, "s2")
+      yield* Accounts.create(yield* Accounts.actorOf("sa-s2"), { id: "ia-s2", role: "infoAdmin", person }, "s2")
     })
   )
   const teachers = () =>
@@ -66,9 +81,10 @@ const store = async () => {
         Effect.map((page) => page.items.map((t) => [t.name, t.idNumber]).sort(([a], [b]) => (a! < b! ? -1 : 1)))
       )
     )
-  const importFile = async (file: string, options: Partial<ImportFile.Options> = {}) => {
+  const importFile = async (file: string, options: Partial<ImportFile.Options> & { as?: string } = {}) => {
+    const { as = "ia-s1", ...rest } = options
     const exit = await runtime.runPromiseExit(
-      Effect.flatMap(Accounts.actorOf("ia-s1"), (actor) => ImportFile.run(file, { actor, unitId: "s1", ...options }))
+      Effect.flatMap(Accounts.actorOf(as), (actor) => ImportFile.run(file, { actor, unitId: "s1", ...rest }))
     )
     if (Exit.isSuccess(exit)) return { ok: true as const, summary: exit.value }
     const failure = Cause.failureOption(exit.cause)
@@ -79,7 +95,18 @@ const store = async () => {
     }
   }
   const verify = () => runtime.runPromise(Audit.verifyAuditLog)
-  return { runtime, teachers, importFile, verify }
+  /** The open problems of the basic-information entry of the e-file that holds `idNumber`. */
+  const problemsOf = (idNumber: string) =>
+    runtime.runPromise(
+      Effect.gen(function* () {
+        const storage = yield* Storage.Storage
+        const [efile] = yield* storage.teachers.byIdentity("1", idNumber)
+        if (efile === undefined) return undefined
+        const entry = yield* storage.entries.get(`${efile.value.id}-basicInfo`)
+        return Option.isSome(entry) ? entry.value.value.review.context.problems : undefined
+      })
+    )
+  return { runtime, teachers, importFile, verify, problemsOf }
 }
 
 type Store = Awaited<ReturnType<typeof store>>
@@ -234,5 +261,136 @@ describe("ImportFile", () => {
     // Where the unit does keep e-files, the same missing file is the reader's refusal.
     const atSchool = await s.importFile(file)
     expect(atSchool.ok ? "imported" : atSchool.error._tag).toBe("TableError")
+  })
+
+  it("M16.2 a batch is one file imported for one unit by one account: the same file for another school, or by another account, is another batch, and every row read is accepted, rejected or skipped", async () => {
+    const file = path.join(dir, "shared.csv")
+    fs.writeFileSync(file, `\uFEFF${csv(rows)}`)
+    const hash = await ImportFile.fileHash(file)
+    expect(ImportFile.bytesHash(fs.readFileSync(file))).toBe(hash)
+    const first = await s.importFile(file)
+    expect(first.ok && first.summary.batchId).toBe(
+      ImportFile.batchIdOf({ unitId: "s1", accountId: "ia-s1", fileHash: hash })
+    )
+    // The same file for the second school: its own batch, whose rows are checked, not skipped as the first school's.
+    const other = await s.importFile(file, { unitId: "s2", as: "ia-s2" })
+    expect(other.ok && other.summary.batchId).toBe(
+      ImportFile.batchIdOf({ unitId: "s2", accountId: "ia-s2", fileHash: hash })
+    )
+    expect(other.ok && other.summary).toMatchObject({ rowsRead: 4, accepted: 0, rejected: 4, skipped: 0 })
+    // Another info admin of the first school: another batch too.
+    const colleague = await s.importFile(file, { as: "ia2-s1" })
+    expect(colleague.ok && colleague.summary.batchId).not.toBe(first.ok && first.summary.batchId)
+    expect(colleague.ok && colleague.summary).toMatchObject({ rowsRead: 4, accepted: 0, rejected: 4, skipped: 0 })
+    // The first uploader's batch is still its own: run again, it skips what went in.
+    const again = await s.importFile(file)
+    expect(again.ok && again.summary).toMatchObject({ batchId: first.ok && first.summary.batchId, skipped: 2 })
+    for (const r of [first, other, colleague, again]) {
+      if (!r.ok) throw new Error("refused")
+      expect(r.summary.accepted + r.summary.rejected + r.summary.skipped).toBe(r.summary.rowsRead)
+    }
+    expect(await s.teachers()).toHaveLength(2)
+  })
+
+  it("M17.3 a row whose identity number fails the check is imported as problem data and warned of in the report with row, column, value, reason (Chinese, then English) and rule", async () => {
+    const wrongCheck = `${good[0]!.slice(0, 17)}5`
+    const file = path.join(dir, "check-digit.csv")
+    fs.writeFileSync(file, `\uFEFF${csv([exampleImportRow("李一", wrongCheck), exampleImportRow("李三", good[2]!)])}`)
+    const report = path.join(dir, "check-digit-errors.csv")
+    const result = await s.importFile(file, { report })
+    expect(result.ok && result.summary).toMatchObject({ rowsRead: 2, accepted: 2, rejected: 0, skipped: 0, flagged: 1 })
+    expect(result.ok && result.summary.report).toBe(report)
+    const lines = fs.readFileSync(report, "utf8").split("\r\n")
+    const warning = lines.find((l) => l.startsWith(`2,身份证件号,${wrongCheck},`))
+    expect(warning).toBeDefined()
+    expect(warning).toMatch(/,M17\.3$/)
+    expect(warning).toContain("警告")
+    expect(warning).toContain("校验码应为")
+    expect(warning).toContain("check character")
+    expect(warning!.indexOf("校验码")).toBeLessThan(warning!.indexOf("check character"))
+    // The problem kept for review says it in Chinese too, Chinese first.
+    const problems = await s.problemsOf(wrongCheck)
+    expect(problems).toHaveLength(1)
+    expect(problems![0]).toMatchObject({ check: "identity" })
+    expect(problems![0]!.detail).toMatch(/^[^a-z]*校验码应为.*；.*check character/)
+  })
+
+  it("M16.2 an identity number that Excel stored as a number (scientific notation, or cut to 15 digits and ending in 000) is rejected, saying so, in CSV and XLSX", async () => {
+    const cut = `${good[0]!.slice(0, 15)}000`
+    const file = path.join(dir, "excel-numbers.csv")
+    fs.writeFileSync(
+      file,
+      `\uFEFF${csv([
+        exampleImportRow("李一", "4.20102E+17"),
+        exampleImportRow("李二", cut),
+        exampleImportRow("李三", good[2]!)
+      ])}`
+    )
+    const report = path.join(dir, "excel-numbers-errors.csv")
+    const result = await s.importFile(file, { report })
+    expect(result.ok && result.summary).toMatchObject({ rowsRead: 3, accepted: 1, rejected: 2, skipped: 0 })
+    const lines = fs.readFileSync(report, "utf8").split("\r\n")
+    for (const [row, value] of [
+      [2, "4.20102E+17"],
+      [3, cut]
+    ] as const) {
+      const line = lines.find((l) => l.startsWith(`${row},身份证件号,${value},`))
+      expect(line, String(row)).toBeDefined()
+      expect(line).toMatch(/,M16\.2$/)
+      expect(line).toContain("Excel 把身份证")
+      expect(line).toContain("Excel stored the identity number as a number")
+      expect(line!.indexOf("Excel 把")).toBeLessThan(line!.indexOf("Excel stored"))
+    }
+    expect(await s.teachers()).toEqual([["李三", good[2]]])
+
+    // An XLSX whose identity number cell is a number: Excel keeps 15 significant digits.
+    const workbook = new ExcelJS.Workbook()
+    const sheet = workbook.addWorksheet("教师")
+    sheet.addRow(exampleImportHeaders)
+    const row = exampleImportRow("李四", "") as Array<string | number>
+    row[exampleImportHeaders.indexOf("身份证件号")] = Number(good[1]!.slice(0, 15)) * 1000
+    sheet.addRow(row)
+    const xlsx = path.join(dir, "excel-number.xlsx")
+    await workbook.xlsx.writeFile(xlsx)
+    const xlsxReport = path.join(dir, "excel-number-errors.csv")
+    const fromXlsx = await s.importFile(xlsx, { report: xlsxReport })
+    expect(fromXlsx.ok && fromXlsx.summary).toMatchObject({ rowsRead: 1, accepted: 0, rejected: 1 })
+    expect(fs.readFileSync(xlsxReport, "utf8")).toContain("Excel 把身份证号存成了数字")
+  })
+
+  it("M16.2 a refusal names the file by the name given, never by the path it was read from", async () => {
+    const kept = path.join(dir, "0123456789abcdef.csv")
+    fs.writeFileSync(kept, `${csv(rows.slice(0, 1))}"李五,`)
+    const result = await s.importFile(kept, { name: "教师名单.csv" })
+    if (result.ok) throw new Error("imported")
+    const text = JSON.stringify(result.error)
+    expect(text).toContain("教师名单.csv")
+    expect(text).not.toContain(dir)
+    expect(text).not.toContain("0123456789abcdef")
+    const missing = await s.importFile(path.join(dir, "no-such-upload.csv"), { name: "教师名单.csv" })
+    if (missing.ok) throw new Error("imported")
+    expect(JSON.stringify(missing.error)).not.toContain("no-such-upload")
+  })
+
+  it("M16.2 M17.4 a row repeated word for word in the file is reported as the same person again, not a failed import: accepted + rejected + skipped = rows read", async () => {
+    const file = path.join(dir, "repeated.csv")
+    fs.writeFileSync(file, csv([rows[0]!, rows[2]!, rows[0]!, rows[0]!]))
+    const report = path.join(dir, "repeated-errors.csv")
+    const result = await s.importFile(file, { report })
+    expect(result.ok ? result.summary : result.error).toMatchObject({
+      rowsRead: 4,
+      accepted: 2,
+      rejected: 2,
+      skipped: 0
+    })
+    const lines = fs.readFileSync(report, "utf8").split("\r\n")
+    for (const row of [4, 5]) {
+      const line = lines.find((l) => l.startsWith(`${row},身份证件号,${good[0]},`))
+      expect(line, String(row)).toMatch(/与第2行重复.*,M17\.4$/)
+    }
+    expect(await s.teachers()).toEqual([
+      ["李一", good[0]],
+      ["李三", good[2]]
+    ])
   })
 })

@@ -115,7 +115,13 @@ describe("Table", () => {
     const file = write("forced.csv", Buffer.concat([Buffer.from(head), iconv.encode("张三,1\r\n", "gbk")]))
     const table = await Table.open(file, { encoding: "utf8" })
     const error = await refusal(readAll(table))
-    expect(error.details).toMatchObject({ file, reason: "encoding", line: 3, offset: Buffer.byteLength(head) })
+    // The file by its name, not the path it was read from.
+    expect(error.details).toMatchObject({
+      file: path.basename(file),
+      reason: "encoding",
+      line: 3,
+      offset: Buffer.byteLength(head)
+    })
     expect(error.zh).toContain("第3行")
     expect(error.zh).toContain("UTF-8")
     expect(error.en).toContain("gb18030")
@@ -278,5 +284,22 @@ describe("Table", () => {
     expect(xlsx.headers).toEqual(["姓名"])
     await xlsx.close()
     await xlsx.close()
+  })
+
+  it("M16.2 refusals name the file by the name given (an upload kept under another name), in messages and details, never by its path", async () => {
+    const file = write("3f9a0c.csv", Buffer.from('name,sex\r\na,1\r\n"b,1'))
+    const table = await Table.open(file, { name: "教师名单.csv" })
+    const truncated = await refusal(readAll(table))
+    const missing = await Table.open(path.join(path.dirname(file), "gone.csv"), { name: "教师名单.csv" }).then(
+      () => undefined,
+      (e: Table.TableError) => e
+    )
+    for (const error of [truncated, missing]) {
+      expect(error?.details.file).toBe("教师名单.csv")
+      expect(error?.zh).toContain("教师名单.csv")
+      expect(error?.en).toContain("教师名单.csv")
+      expect(JSON.stringify(error)).not.toContain(path.dirname(file))
+      expect(JSON.stringify(error)).not.toContain("3f9a0c")
+    }
   })
 })

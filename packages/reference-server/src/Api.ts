@@ -16,7 +16,7 @@ import {
   HttpApiSecurity,
   OpenApi
 } from "@effect/platform"
-import { Account, type Authorization, EmploymentStatus, Review, Unit } from "@tmis/core"
+import { Account, type Authorization, EmploymentStatus, Review, Rotation, Transfer, Unit } from "@tmis/core"
 import { Context, Schema } from "effect"
 import * as ApiError from "./ApiError.js"
 
@@ -172,18 +172,83 @@ export const WorkflowView = Schema.Struct({
   version: Schema.Number
 }).annotations({ identifier: "Workflow" })
 
+const Party = Schema.Struct({
+  party: Schema.String,
+  zh: Schema.String,
+  en: Schema.String,
+  units: Schema.Array(Schema.String).annotations({ description: "the units whose info admins act for the party" })
+}).annotations({ identifier: "WorkflowParty" })
+
 /**
- * The progress of a batch import.
+ * A transfer or rotation as the listings show it: its ends, its day, every step taken and the party it waits for
+ * (absent once it has ended). Never the teacher's identity number.
+ *
+ * @since 0.1.0
+ */
+export const WorkflowItem = Schema.Struct({
+  id: Schema.String,
+  kind: Schema.Literal("transfer", "rotation"),
+  teacherId: Schema.String,
+  from: Schema.Struct({ id: Schema.String, kind: Unit.Kind }),
+  to: Schema.Struct({ id: Schema.String, kind: Unit.Kind }),
+  effective: Schema.String.annotations({
+    description: "a transfer's effective day; a rotation's first day (its whole period in `period`)"
+  }),
+  period: Schema.optional(Schema.Struct({ start: Schema.String, end: Schema.String })),
+  personnelRelationChanges: Schema.optional(Schema.Boolean),
+  state: Schema.String,
+  open: Schema.Boolean,
+  steps: Schema.Array(
+    Schema.Struct({
+      type: Schema.Literal("initiate", "confirm", "reject", "withdraw"),
+      from: Schema.optional(Schema.String),
+      to: Schema.String,
+      actor: Schema.String,
+      role: Schema.String,
+      actorUnit: Schema.String,
+      at: Schema.String,
+      detail: Schema.optional(Schema.String)
+    }).annotations({ identifier: "WorkflowStep" })
+  ),
+  next: Schema.optional(Party),
+  createdAt: Schema.String,
+  version: Schema.Number
+}).annotations({ identifier: "WorkflowItem" })
+
+/**
+ * An audit record (M37.1).
+ *
+ * @since 0.1.0
+ */
+export const AuditRecordView = Schema.Struct({
+  seq: Schema.Number,
+  at: Schema.String,
+  actor: Schema.String,
+  unitId: Schema.optional(Schema.String),
+  action: Schema.String,
+  object: Schema.String,
+  outcome: Schema.Literal("ok", "refused"),
+  requestId: Schema.optional(Schema.String),
+  details: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+  hash: Schema.String
+}).annotations({ identifier: "AuditRecord" })
+
+/**
+ * The progress of a batch import: `accepted + rejected + skipped = rowsRead`; `flagged` of the accepted are kept as
+ * problem data (M17.3), warned of in the report; `filename` is the upload's name.
  *
  * @since 0.1.0
  */
 export const ImportView = Schema.Struct({
   batchId: Schema.String,
   unitId: Schema.String,
+  filename: Schema.String,
   state: Schema.Literal("running", "done", "failed"),
   rowsRead: Schema.Number,
   accepted: Schema.Number,
   rejected: Schema.Number,
+  skipped: Schema.Number,
+  flagged: Schema.Number,
   failure: Schema.optional(Schema.Unknown)
 }).annotations({ identifier: "Import" })
 
@@ -340,6 +405,18 @@ export class AccountsGroup extends HttpApiGroup.make("accounts")
       .addSuccess(AccountView, { status: 201 })
   )
   .add(
+    HttpApiEndpoint.get("list")`/units/${unitId}/accounts`
+      .setUrlParams(PageParams)
+      .addSuccess(Page("AccountPage", AccountView))
+      .annotate(OpenApi.Summary, "A unit's accounts")
+      .annotate(
+        OpenApi.Description,
+        "The accounts of the unit, active and disabled, by id (never their identity numbers). Who may call it: the " +
+          "unit's system admin (M13.2) or the system admin of a unit above it (M15.1); anyone else is refused " +
+          "(M13.3, M13.4, M14.3). Audited (`account.list`, M37.1)."
+      )
+  )
+  .add(
     HttpApiEndpoint.post("disable")`/accounts/${accountId}/disable`
       .setPayload(Body("DisableAccount", { expectedVersion: Version }))
       .addSuccess(AccountView)
@@ -463,10 +540,18 @@ export class ImportsGroup extends HttpApiGroup.make("imports")
     HttpApiEndpoint.post("upload")`/units/${unitId}/imports`
       .setPayload(
         HttpApiSchema.Uint8Array({ contentType: "application/octet-stream" }).annotations({
-          description: "the file: CSV (UTF-8 or GB18030) or XLSX; say which with the `format` query parameter"
+          description:
+            "the file: CSV (UTF-8 or GB18030) or XLSX; say which with the `format` query parameter, and its name with `filename`"
         })
       )
-      .setUrlParams(Schema.Struct({ format: Opt(Schema.Literal("csv", "xlsx")) }))
+      .setUrlParams(
+        Schema.Struct({
+          format: Opt(Schema.Literal("csv", "xlsx")),
+          filename: Opt(
+            Text(255).annotations({ description: "the file's name, which progress and refusals name it by" })
+          )
+        })
+      )
       .addSuccess(ImportView, { status: 202 })
   )
   .add(HttpApiEndpoint.get("progress")`/imports/${batchId}`.addSuccess(ImportView))
@@ -479,8 +564,17 @@ export class ImportsGroup extends HttpApiGroup.make("imports")
   )
   .middleware(Authentication) {}
 
+/** The filters and the page of a listing of processes. */
+const WorkflowFilter = {
+  ...PageParams.fields,
+  kind: Opt(Schema.Literal("transfer", "rotation")),
+  state: Opt(Schema.Union(Transfer.State, Rotation.State))
+}
+
+const WorkflowItemPage = Page("WorkflowItemPage", WorkflowItem)
+
 /**
- * Transfers (M23) and rotations (M24): initiate, confirm / reject / withdraw in the fixed order, read.
+ * Transfers (M23) and rotations (M24): initiate, confirm / reject / withdraw in the fixed order, read, list.
  *
  * @since 0.1.0
  */
@@ -505,6 +599,39 @@ export class WorkflowsGroup extends HttpApiGroup.make("workflows")
       .setHeaders(Schema.Struct({ "idempotency-key": Opt(Text(128)) }))
       .addSuccess(WorkflowView, { status: 201 })
   )
+  .add(
+    HttpApiEndpoint.get("inbox", "/workflows/inbox")
+      .setUrlParams(Schema.Struct(WorkflowFilter))
+      .addSuccess(WorkflowItemPage)
+      .annotate(OpenApi.Summary, "The processes waiting for the caller's unit")
+      .annotate(
+        OpenApi.Description,
+        "The open transfers and rotations whose next confirmation is the caller's unit's to take (M23.1, M24.1, M24.2): " +
+          "its `next` party names the unit. A school's inbox holds its departments' (M20.1); a bureau's, its schools'. " +
+          "Oldest first; `kind` and `state` filter. Who may call it: an info admin or query-er, for its own unit " +
+          "(M13.3, M13.4); a system admin or a teacher is refused (M13.2, M14.3)."
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("list", "/workflows")
+      .setUrlParams(
+        Schema.Struct({
+          scope: Schema.optionalWith(Schema.Literal("mine"), { default: () => "mine" as const }).annotations({
+            description: "`mine`: the processes the caller's unit is party to"
+          }),
+          ...WorkflowFilter
+        })
+      )
+      .addSuccess(WorkflowItemPage)
+      .annotate(OpenApi.Summary, "The processes the caller's unit is party to")
+      .annotate(
+        OpenApi.Description,
+        "The transfers and rotations, open or ended, whose sending or receiving side the caller's unit acts for, as " +
+          "the school (or department) or its competent bureau (M23.1, M24.1, M24.2), with every step taken. Oldest " +
+          "first; `kind` and `state` filter. Who may call it: an info admin or query-er, for its own unit (M13.3, " +
+          "M13.4); a system admin or a teacher is refused (M13.2, M14.3)."
+      )
+  )
   .add(HttpApiEndpoint.get("get")`/workflows/${workflowId}`.addSuccess(WorkflowView))
   .add(
     HttpApiEndpoint.post("act")`/workflows/${workflowId}/actions`
@@ -527,6 +654,27 @@ export class WorkflowsGroup extends HttpApiGroup.make("workflows")
  */
 export class AuditGroup extends HttpApiGroup.make("audit")
   .add(HttpApiEndpoint.get("verify", "/audit/verify").addSuccess(AuditVerification))
+  .add(
+    HttpApiEndpoint.get("search", "/audit")
+      .setUrlParams(
+        Schema.Struct({
+          ...PageParams.fields,
+          actor: Opt(Text(128).annotations({ description: "an account id, `system` or `anonymous`" })),
+          object: Opt(Text(300).annotations({ description: "the object exactly: `workflow:…`, `unit:…`, `GET /…`" })),
+          rule: Opt(Text(16).annotations({ description: "the rule a refusal named, `M14.3`" })),
+          from: Opt(Text(40).annotations({ description: "the first instant (ISO 8601) or day (UTC)" })),
+          to: Opt(Text(40).annotations({ description: "the instant the records end before, or the last day (UTC)" }))
+        })
+      )
+      .addSuccess(Page("AuditRecordPage", AuditRecordView))
+      .annotate(OpenApi.Summary, "Search the audit log")
+      .annotate(
+        OpenApi.Description,
+        "The audit records matching every filter given, in order (M37.1). Who may call it: a system admin, for the " +
+          "records of the accounts of its unit's subtree; the root unit's system admin reads every record, those of " +
+          "no unit too. Other roles are refused (M13.3, M13.4, M14.3). Each search is itself audited (`audit.search`)."
+      )
+  )
   .middleware(Authentication) {}
 
 /**

@@ -88,7 +88,9 @@ const help: Record<string, string> = {
   import: `tmis import <file> --unit unitId --as accountId [--format csv|xlsx] [--encoding auto|utf8|gb18030]
               [--report errors.csv] [--batch id] [--ignore-unknown]
   Import teachers' basic information into a school (M16.2), as the account (its password in TMIS_PASSWORD). Bad
-  rows are written to the report with the rule that refused them; the good rows enter review.`,
+  rows are written to the report with the rule that refused them, and rows kept as problem data (M17.3) as
+  warnings; the good rows enter review. The batch is the file for the unit by the account, as an upload to the
+  server names it: running the same import again skips the rows already in.`,
   export: `tmis export --unit unitId --as accountId [--out file.csv]
   Export the e-files of the unit's subtree as CSV (UTF-8 with BOM), as the account (its password in TMIS_PASSWORD);
   masked as that account may see them, and audited (M37.1).`,
@@ -402,7 +404,11 @@ const importFile = (io: Io, args: ReadonlyArray<string>) => {
     ),
     (summary) => {
       // The progress bar printed the counts when it stopped.
-      io.out.write(`batch ${summary.batchId}: ${summary.accepted} accepted, ${summary.rejected} rejected\n`)
+      // Every row read is counted once: accepted + rejected + skipped = rows read.
+      const flagged = summary.flagged > 0 ? ` (${summary.flagged} as problem data: see the report)` : ""
+      io.out.write(
+        `batch ${summary.batchId}: ${summary.accepted} accepted${flagged}, ${summary.rejected} rejected, ${summary.skipped} skipped (already imported) of ${summary.rowsRead} rows read\n`
+      )
       if (summary.report !== undefined) io.out.write(`error report: ${summary.report}\n`)
       return 0
     }

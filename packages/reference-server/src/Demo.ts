@@ -397,7 +397,7 @@ export const seed = (
         next += count
         transferTeacher ??=
           s.id === demoTransfer.fromUnitId
-            ? BatchImport.teacherIdOf(batchOf(s.id), BatchImport.rowHash(rows[0]!.record))
+            ? BatchImport.teacherIdOf(batchOf(s.id), rows[0]!.line, BatchImport.rowHash(rows[0]!.record))
             : undefined
         const refused: Array<BatchImport.Rejection> = []
         let imported = 0

@@ -61,6 +61,39 @@ const workflowView = (stored: Storage.Versioned<Storage.Workflow>) => ({
   version: stored.version
 })
 
+/** A process as the listings show it: never the teacher's identity number, which its stored context holds. */
+const workflowItem = ({ value: w, version }: Storage.Versioned<Storage.Workflow>) => {
+  const next = Workflows.nextParty(w)
+  return {
+    id: w.id,
+    kind: w.kind,
+    teacherId: w.teacherId,
+    from: { id: w.context.from.id, kind: w.context.from.kind },
+    to: { id: w.context.to.id, kind: w.context.to.kind },
+    ...(w.kind === "transfer"
+      ? { effective: w.context.effective }
+      : {
+          effective: w.context.period.start,
+          period: w.context.period,
+          personnelRelationChanges: w.context.personnelRelationChanges
+        }),
+    state: w.state,
+    open: w.open,
+    steps: w.context.history.map(({ from, detail, ...step }) => ({
+      ...step,
+      ...(from === undefined ? {} : { from }),
+      ...(detail === undefined ? {} : { detail })
+    })),
+    ...(next === undefined ? {} : { next }),
+    createdAt: w.createdAt,
+    version
+  }
+}
+
+const itemsOf =
+  <A, B>(view: (a: A) => B) =>
+  (page: Storage.Page<A>) => ({ items: page.items.map(view), next: page.next })
+
 const today = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString().slice(0, 10))
 
 /** The idempotency key of a request, when it sent one. */
@@ -186,6 +219,12 @@ export const accounts: Group<"accounts"> = HttpApiBuilder.group(Api.Api, "accoun
         return accountView(yield* Accounts.create(actor, payload, path.unitId))
       }).pipe(refusals)
     )
+    .handle("list", ({ path, urlParams }) =>
+      Effect.flatMap(Api.CurrentActor, (actor) => Accounts.list(actor, path.unitId, urlParams)).pipe(
+        Effect.map(itemsOf(accountView)),
+        refusals
+      )
+    )
     .handle("disable", ({ path, payload }) =>
       Effect.gen(function* () {
         const actor = yield* Api.CurrentActor
@@ -309,7 +348,7 @@ export const imports: Group<"imports"> = HttpApiBuilder.group(Api.Api, "imports"
       Effect.gen(function* () {
         const actor = yield* Api.CurrentActor
         const service = yield* Imports.Imports
-        return yield* service.start(actor, path.unitId, payload, urlParams.format ?? "csv")
+        return yield* service.start(actor, path.unitId, payload, urlParams.format ?? "csv", urlParams.filename)
       })
     )
     .handle("progress", ({ path }) =>
@@ -352,6 +391,18 @@ export const workflows: Group<"workflows"> = HttpApiBuilder.group(Api.Api, "work
         return workflowView(yield* Workflows.initiateRotation(actor, { id: randomUUID(), ...payload }, keyed(headers)))
       }).pipe(refusals)
     )
+    .handle("inbox", ({ urlParams: { kind, state, ...page } }) =>
+      Effect.flatMap(Api.CurrentActor, (actor) => Workflows.inbox(actor, { kind, state }, page)).pipe(
+        Effect.map(itemsOf(workflowItem)),
+        refusals
+      )
+    )
+    .handle("list", ({ urlParams: { scope: _mine, kind, state, ...page } }) =>
+      Effect.flatMap(Api.CurrentActor, (actor) => Workflows.partyTo(actor, { kind, state }, page)).pipe(
+        Effect.map(itemsOf(workflowItem)),
+        refusals
+      )
+    )
     .handle("get", ({ path }) =>
       Effect.gen(function* () {
         const actor = yield* Api.CurrentActor
@@ -369,21 +420,32 @@ export const workflows: Group<"workflows"> = HttpApiBuilder.group(Api.Api, "work
     )
 )
 
+/** An audit record as the API shows it: without the previous hash, which the next record's `hash` covers. */
+const auditRecordView = ({ prevHash: _, ...record }: Audit.Record) => record
+
 /**
- * `/audit/verify`: for the system admin of the deployment's root, who answers for the log (M37.1).
+ * `/audit/verify`: for the system admin of the deployment's root, who answers for the log (M37.1). `/audit`: the
+ * search, for a system admin within its subtree (M37.1).
  *
  * @since 0.1.0
  */
 export const audit: Group<"audit"> = HttpApiBuilder.group(Api.Api, "audit", (handlers) =>
-  handlers.handle("verify", () =>
-    Effect.gen(function* () {
-      const actor = yield* Api.CurrentActor
-      const storage = yield* Storage.Storage
-      const root = Option.getOrUndefined(yield* storage.units.root())
-      yield* Units.authorize(actor, { _tag: "VerifyAudit", unit: root === undefined ? actor.unit : Units.ref(root) })
-      return yield* Audit.verifyAuditLog
-    }).pipe(refusals)
-  )
+  handlers
+    .handle("verify", () =>
+      Effect.gen(function* () {
+        const actor = yield* Api.CurrentActor
+        const storage = yield* Storage.Storage
+        const root = Option.getOrUndefined(yield* storage.units.root())
+        yield* Units.authorize(actor, { _tag: "VerifyAudit", unit: root === undefined ? actor.unit : Units.ref(root) })
+        return yield* Audit.verifyAuditLog
+      }).pipe(refusals)
+    )
+    .handle("search", ({ urlParams: { after, limit, ...filter } }) =>
+      Effect.flatMap(Api.CurrentActor, (actor) => Audit.search(actor, filter, { after, limit })).pipe(
+        Effect.map(itemsOf(auditRecordView)),
+        refusals
+      )
+    )
 )
 
 /**

@@ -248,6 +248,19 @@ const credentials: Migration = {
   }
 }
 
+// The audit search (M37.1) by actor or by object, in sequence order: without these a search for one account's
+// records scans the whole log.
+const auditSearch: Migration = {
+  up: async (db: Kysely<unknown>) => {
+    await db.schema.createIndex("audit_log_actor").on("audit_log").columns(["actor", "seq"]).execute()
+    await db.schema.createIndex("audit_log_object").on("audit_log").columns(["object", "seq"]).execute()
+  },
+  down: async (db: Kysely<unknown>) => {
+    await db.schema.dropIndex("audit_log_object").execute()
+    await db.schema.dropIndex("audit_log_actor").execute()
+  }
+}
+
 /**
  * The migrations of the tmis store for a flavor, in order.
  *
@@ -257,7 +270,8 @@ export const migrations = (flavor: Flavor): Record<string, Migration> => ({
   "0001_foundation": foundation(flavor),
   "0002_efiles": efiles(flavor),
   "0003_workflows": workflows,
-  "0004_credentials": credentials
+  "0004_credentials": credentials,
+  "0005_audit_search": auditSearch
 })
 
 /**

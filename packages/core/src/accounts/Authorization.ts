@@ -89,6 +89,10 @@ export type Action =
   | { readonly _tag: "ReadStatistics"; readonly unit: UnitRef }
   /** Verify the audit chain (M37.1) of the deployment: `unit` is the deployment's root. */
   | { readonly _tag: "VerifyAudit"; readonly unit: UnitRef }
+  /** Read the audit records of the actors of subtree(`unit`) (M37.1). */
+  | { readonly _tag: "ReadAudit"; readonly unit: UnitRef }
+  /** List the accounts of `unit` (M13.2, M15.1). */
+  | { readonly _tag: "ReadAccounts"; readonly unit: UnitRef }
 
 /**
  * @since 0.1.0
@@ -102,7 +106,7 @@ export type ActionTag = Action["_tag"]
  * @since 0.1.0
  */
 export const capabilities: Record<Account.Role, ReadonlyArray<ActionTag>> = {
-  systemAdmin: ["CreateAccount", "ManageAccount", "ReadUnits", "VerifyAudit"],
+  systemAdmin: ["CreateAccount", "ManageAccount", "ReadAccounts", "ReadUnits", "VerifyAudit", "ReadAudit"],
   infoAdmin: [
     "CreateUnit",
     "ChangeUnit",
@@ -344,6 +348,12 @@ export const decide = (actor: Actor, action: Action, context: Context): Refusal.
     case "ReviewTeacher":
     case "ReadStatistics":
       return within(action.unit, actor.unit) ? undefined : outOfScope()
+    case "ReadAccounts":
+      // Its own unit's accounts (M13.2) and those of the units below, whose system admins it hands down (M15.1).
+      return within(action.unit, actor.unit) ? undefined : outOfScope()
+    case "ReadAudit":
+      // A system admin reads what the accounts of its subtree did (M37.1); the root's reads the whole log.
+      return within(action.unit, actor.unit) ? undefined : outOfScope()
     case "VerifyAudit":
       // The log is the deployment's: its root's system admin answers for it (MLPS: audit separated from data).
       return action.unit.path === actor.unit.path
@@ -514,6 +524,44 @@ export const partyUnits = (
       ? Option.toArray(Unit.competentBureauId(unit))
       : [...Option.toArray(Unit.schoolId(unit)), ...(unit.kind === "department" ? [unit.id] : [])]
   return { unit, ids }
+}
+
+/**
+ * Where an end of a process (its sending or receiving unit) lies for a unit whose info admins act for one of the
+ * process's parties at that end: the end's kind and how many levels below the unit it lies (0: the unit itself).
+ *
+ * @since 0.1.0
+ */
+export interface PartyPlace {
+  readonly level: Party["level"]
+  readonly kind: Unit.Kind
+  readonly depth: number
+}
+
+/**
+ * The inverse of {@link partyUnits}: the places of an end for which `unit` acts as the school side or as the
+ * competent bureau — `unit` is among `partyUnits(party, …).ids` exactly when the party's end lies at one of these
+ * places (and in subtree(`unit`)). A department acts for itself (M20.1); a school for itself and its departments;
+ * an administrative unit as the competent bureau of the schools directly below it and their departments. So a
+ * store finds the processes waiting for a unit by path and kind, without the regulation.
+ *
+ * @since 0.1.0
+ */
+export const partyPlaces = (unit: Pick<UnitRef, "kind">): ReadonlyArray<PartyPlace> => {
+  switch (unit.kind) {
+    case "department":
+      return [{ level: "school", kind: "department", depth: 0 }]
+    case "school":
+      return [
+        { level: "school", kind: "school", depth: 0 },
+        { level: "school", kind: "department", depth: 1 }
+      ]
+    default:
+      return [
+        { level: "bureau", kind: "school", depth: 1 },
+        { level: "bureau", kind: "department", depth: 2 }
+      ]
+  }
 }
 
 /**

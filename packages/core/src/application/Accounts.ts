@@ -5,10 +5,11 @@
  *
  * @since 0.1.0
  */
-import { Effect, Option } from "effect"
+import { Effect, FiberRef, Option } from "effect"
 import * as Account from "../accounts/Account.js"
 import * as Authorization from "../accounts/Authorization.js"
 import type * as Unit from "../hierarchy/Unit.js"
+import type * as Refusal from "../kernel/Refusal.js"
 import * as Audit from "./Audit.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
@@ -156,6 +157,64 @@ export const bindCertificate = (
         const stored = yield* storage.accounts.update(next, expectedVersion)
         yield* record(actor, "account.bindCertificate", next, stored.version)
         return stored
+      })
+    )
+  })
+
+/**
+ * The accounts of a unit, active and disabled, by id, one page at a time (the cursor is the last id): for the
+ * unit's own system admin (M13.2) and the system admins of the units above it (M15.1); anyone else is refused by
+ * `Authorization`. Audited (M37.1): the accounts name real people (M14.1).
+ *
+ * @since 0.1.0
+ */
+export const list = (
+  actor: Authorization.Actor,
+  unitId: string,
+  page: Storage.PageRequest
+): Effect.Effect<
+  Storage.Page<Storage.Versioned<Account.Account>>,
+  Storage.NotFound | Storage.StorageError | Refusal.Refusal,
+  Storage.Storage | Settings.Settings
+> =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const unit = (yield* Units.load(unitId)).value
+    const object = `unit:${unit.id}`
+    yield* Units.authorize(actor, { _tag: "ReadAccounts", unit: Units.ref(unit) }).pipe(
+      Effect.tapError((refusal) => readRecord(actor, object, "refused", { rule: refusal.rule }))
+    )
+    // A unit holds a handful of accounts (quotas, M14.5): one read, paged here.
+    const after = page.after ?? ""
+    const all = (yield* storage.accounts.byUnit(unit.id))
+      .filter((a) => a.id > after)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    const items = all.slice(0, page.limit)
+    const versions = yield* Effect.forEach(items, (a) => load(a.id))
+    yield* readRecord(actor, object, "ok", { count: items.length })
+    return { items: versions, next: all.length > page.limit ? items[items.length - 1]?.id : undefined }
+  })
+
+/** The audit record of a listing of accounts, in its own transaction (M37.1). */
+const readRecord = (
+  actor: Authorization.Actor,
+  object: string,
+  outcome: Audit.Entry["outcome"],
+  details: { readonly [key: string]: unknown }
+) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const { now } = yield* Units.authorizationContext
+    yield* storage.transaction(
+      storage.audit.append({
+        at: now.toISOString(),
+        actor: actor.accountId,
+        unitId: actor.unit.id,
+        action: "account.list",
+        object,
+        outcome,
+        requestId: yield* FiberRef.get(Audit.currentRequestId),
+        details
       })
     )
   })

@@ -5,9 +5,11 @@
  *
  * @since 0.1.0
  */
-import { Clock, Effect, FiberRef } from "effect"
-import type * as Authorization from "../accounts/Authorization.js"
+import { Clock, Effect, FiberRef, Option } from "effect"
+import * as Authorization from "../accounts/Authorization.js"
+import * as Refusal from "../kernel/Refusal.js"
 import * as AuditChain from "../security/AuditChain.js"
+import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
 
 export * from "../security/AuditChain.js"
@@ -62,4 +64,108 @@ export const recordChange = (change: {
       details: change.details
     })
     yield* storage.outbox.append({ type: change.action, at, aggregateId: change.aggregateId, payload: change.payload })
+  })
+
+/**
+ * What a search of the audit log asks for (M37.1): every filter given must hold. `from` and `to` are ISO 8601
+ * instants or days (UTC): `from` is the first instant (a day: its start), `to` the instant the records end before
+ * (a day: the day included). Another value is refused (`invalid`, M37.1).
+ *
+ * @since 0.1.0
+ */
+export interface SearchFilter {
+  readonly actor?: string | undefined
+  readonly object?: string | undefined
+  readonly rule?: string | undefined
+  readonly from?: string | undefined
+  readonly to?: string | undefined
+}
+
+const isDay = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value)
+
+/**
+ * A bound of the period as stored instants are written (`toISOString`, UTC), so that text comparison is time
+ * order: a day is its start (`from`) or the start of the next day (`to`, the day included).
+ */
+const bound = (field: "from" | "to", value: string | undefined): Effect.Effect<string | undefined, Refusal.Refusal> => {
+  if (value === undefined) return Effect.succeed(undefined)
+  const start = Date.parse(isDay(value) ? `${value}T00:00:00.000Z` : value)
+  if (Number.isNaN(start) || (isDay(value) && new Date(start).toISOString().slice(0, 10) !== value)) {
+    return Effect.fail(
+      Refusal.invalid("M37.1", "时间应为ISO 8601时刻或日期", "a bound of the period is an ISO 8601 instant or day", {
+        field,
+        value
+      })
+    )
+  }
+  return Effect.succeed(new Date(field === "to" && isDay(value) ? start + 86_400_000 : start).toISOString())
+}
+
+/** Append the record of a read of the log itself, in its own transaction: a refusal rolls back nothing of it. */
+const recordRead = (
+  actor: Authorization.Actor,
+  outcome: AuditChain.Entry["outcome"],
+  details: { readonly [key: string]: unknown }
+) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const at = new Date(yield* Clock.currentTimeMillis).toISOString()
+    yield* storage.transaction(
+      storage.audit.append({
+        at,
+        actor: actor.accountId,
+        unitId: actor.unit.id,
+        action: "audit.search",
+        object: `unit:${actor.unit.id}`,
+        outcome,
+        requestId: yield* FiberRef.get(AuditChain.currentRequestId),
+        details
+      })
+    )
+  })
+
+/**
+ * Search the audit log (M37.1), one page at a time in sequence order: the system admin of a unit reads the records
+ * of the accounts of its subtree (by where the account acts from); the root's system admin reads every record,
+ * those of no unit too (bootstrap, requests refused before authentication). Anyone else is refused (M13.3, M13.4,
+ * M14.3 by role). The search is itself audited (`audit.search`, with its filters), and so is a refusal.
+ *
+ * @since 0.1.0
+ */
+export const search = (
+  actor: Authorization.Actor,
+  filter: SearchFilter,
+  page: Storage.PageRequest
+): Effect.Effect<
+  Storage.Page<AuditChain.Record>,
+  Storage.StorageError | Refusal.Refusal,
+  Storage.Storage | Settings.Settings
+> =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const settings = yield* Settings.Settings
+    const now = new Date(yield* Clock.currentTimeMillis)
+    const context = { requireCertificateFor: settings.policy.requireCertificateFor, now }
+    const refusal = Authorization.decide(actor, { _tag: "ReadAudit", unit: actor.unit }, context)
+    const filters = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined))
+    if (refusal !== undefined) {
+      yield* recordRead(actor, "refused", { ...filters, rule: refusal.rule })
+      return yield* Effect.fail(refusal)
+    }
+    const from = yield* bound("from", filter.from)
+    const to = yield* bound("to", filter.to)
+    const root = Option.getOrUndefined(yield* storage.units.root())
+    const result = yield* storage.audit.search(
+      {
+        unitPath: root !== undefined && root.path === actor.unit.path ? undefined : actor.unit.path,
+        actor: filter.actor,
+        object: filter.object,
+        rule: filter.rule,
+        from,
+        to
+      },
+      page
+    )
+    yield* recordRead(actor, "ok", { filters, count: result.items.length })
+    return result
   })

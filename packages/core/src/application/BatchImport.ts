@@ -3,7 +3,8 @@
  * validated one by one; good rows become e-files whose basic information enters review as a hand-entered one does
  * (submitted by the importing info admin); bad rows come back with row, column, value, reason and rule id.
  *
- * Rows go in chunks, one transaction each: a row is wholly in or reported, never half-written. Each row is keyed by
+ * Rows go in chunks, one transaction each: a row is wholly in or reported, never half-written. A chunk's rows are
+ * decided before its transaction begins, so that the transaction holds only its writes. Each row is keyed by
  * its batch and the hash of its content, so an interrupted import run again skips what went in and duplicates
  * nothing. Reading files (CSV, XLSX, encodings) is `@tmis/import`'s; this module takes rows.
  *
@@ -23,7 +24,8 @@ import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
 
 /**
- * A bad row's problem, as the error report shows it.
+ * A row's problem, as the error report shows it: a bad row's (the row is rejected), or a warning about a row that was
+ * accepted as problem data (M17.3: it enters review flagged and cannot be approved until the problem is resolved).
  *
  * @since 0.1.0
  */
@@ -35,6 +37,8 @@ export interface Rejection {
   readonly value: string
   readonly reason: string
   readonly rule: string
+  /** "warning" for a row accepted as problem data; absent (or "error") for a rejected row. */
+  readonly severity?: "error" | "warning"
 }
 
 /**
@@ -52,7 +56,9 @@ export interface Row {
 }
 
 /**
- * Counts so far: rows read, accepted (new e-files), rejected, skipped (already imported by an earlier run).
+ * Counts so far: rows read, accepted (new e-files, those kept as problem data included), rejected, skipped (already
+ * imported by an earlier run of the batch); every row read is one of these three: `accepted + rejected + skipped =
+ * rowsRead`.
  *
  * @since 0.1.0
  */
@@ -81,6 +87,11 @@ export interface Options {
   readonly onProgress?: (progress: Progress) => void
   /** Called with the rejections of each committed chunk, in row order. */
   readonly onRejections?: (rejections: ReadonlyArray<Rejection>) => void
+  /**
+   * Called with the warnings of each committed chunk, in row order, after its rejections: the problems of rows
+   * accepted as problem data (M17.3), `severity` "warning", for the report. They reject nothing.
+   */
+  readonly onWarnings?: (warnings: ReadonlyArray<Rejection>) => void
 }
 
 /**
@@ -107,44 +118,69 @@ const canonical = (record: Readonly<Record<string, unknown>>): string =>
 export const rowHash = (record: Readonly<Record<string, unknown>>): string => hash("sha256", canonical(record))
 
 /**
- * The e-file id of a row of a batch: derived from both, so a re-run can never create it twice.
+ * The e-file id of a row of a batch: the batch's key, the row's line and its content's key. Derived from them, so a
+ * re-run can never create it twice; in line order, so that a batch's e-files lie side by side in the store's indexes
+ * (ids of a hash alone land on random pages, and each commit of a large import then rewrites most of an index).
  *
  * @since 0.1.0
  */
-export const teacherIdOf = (batchId: string, rowKey: string): EFile.TeacherId =>
-  EFile.TeacherId(`t${hash("sha256", `${batchId}\n${rowKey}`).slice(0, 31)}`)
+export const teacherIdOf = (batchId: string, line: number, rowKey: string): EFile.TeacherId =>
+  EFile.TeacherId(`t${hash("sha256", batchId).slice(0, 10)}${String(line).padStart(9, "0")}${rowKey.slice(0, 12)}`)
 
 const text = (value: unknown): string => (value === undefined || value === null ? "" : String(value))
 
-/** The rejections of a row refused by the validator: one per issue. */
+/**
+ * The report lines of a row the validator found fault with, one per issue: rejections, or — for a row accepted as
+ * problem data (M17.3) — warnings saying so.
+ */
 const rejectionsOf = (
   line: number,
   error: Refusal.Refusal,
   record: Readonly<Record<string, unknown>>,
-  columnOf: (field: string) => string
+  columnOf: (field: string) => string,
+  severity: "error" | "warning" = "error"
 ): ReadonlyArray<Rejection> => {
   const issues = (error.details.issues ?? [error]) as ReadonlyArray<Refusal.Refusal>
   return issues.map((issue) => {
     const field = text(issue.details.field)
-    return {
+    const at = {
       row: line,
       column: field === "" ? "" : columnOf(field),
       value: text(issue.details.value ?? record[field]),
-      reason: `${issue.zh}；${issue.en}`,
       rule: issue.rule
     }
+    return severity === "error"
+      ? { ...at, reason: `${issue.zh}；${issue.en}` }
+      : {
+          ...at,
+          reason: `警告：已导入，标记为问题数据，核实更正前不能审核通过——${issue.zh}；warning: imported as problem data, which cannot be approved until resolved — ${issue.en}`,
+          severity
+        }
   })
+}
+
+/** A row decided outside the write transaction: refused with its rejections, or a candidate e-file. */
+interface Decided {
+  readonly row: Row
+  readonly hash: string
+  readonly rejections?: ReadonlyArray<Rejection>
+  readonly candidate?: {
+    readonly created: EFile.Created
+    readonly checked: Either.Either<Indicator.IndicatorRecord, Refusal.Refusal>
+  }
 }
 
 interface Chunk {
   readonly accepted: number
   readonly skipped: number
   readonly rejections: ReadonlyArray<Rejection>
+  readonly warnings: ReadonlyArray<Rejection>
 }
 
 /**
  * Import rows (M16.2) for a school or department, as an info admin of it: see the module's description. Returns the
- * final counts; the rejections go to `onRejections` as each chunk commits.
+ * final counts; the rejections go to `onRejections`, and the warnings of rows kept as problem data to `onWarnings`, as
+ * each chunk commits.
  *
  * @since 0.1.0
  */
@@ -160,56 +196,82 @@ export const run = (actor: Authorization.Actor, rows: AsyncIterable<Row> | Itera
     const columnOf = options.columnOf ?? ((field: string) => field)
     const chunkSize = Math.max(1, options.chunkSize ?? 1000)
 
-    const importChunk = (chunk: ReadonlyArray<Row>) =>
+    // Outside the write transaction, so that other writers wait only for the writes: each row's decision, and the
+    // review its entry enters.
+    const decideChunk = (chunk: ReadonlyArray<Row>) =>
       Effect.gen(function* () {
         const at = new Date(yield* Clock.currentTimeMillis).toISOString()
-        const hashes = chunk.map((row) => rowHash(row.record))
-        const seen = yield* storage.imports.imported(options.batchId, hashes)
-        const rejections: Array<Rejection> = []
-        const candidates: Array<{ row: Row; hash: string; created: EFile.Created }> = []
-        let skipped = 0
-        for (let i = 0; i < chunk.length; i++) {
-          const row = chunk[i]!
-          const hash = hashes[i]!
-          if (seen.has(hash)) {
-            skipped++
-            continue
-          }
+        const rows: Array<Decided> = []
+        const taken = new Map<string, number>()
+        for (const row of chunk) {
+          const hash = rowHash(row.record)
           if (row.problems !== undefined && row.problems.length > 0) {
-            for (const p of row.problems) rejections.push({ row: row.line, ...p })
+            rows.push({ row, hash, rejections: row.problems.map((p) => ({ row: row.line, ...p })) })
             continue
           }
           // Per row: the decision onboarding takes, so a row is refused with the rule onboarding names.
-          const id = teacherIdOf(options.batchId, hash)
+          const id = teacherIdOf(options.batchId, row.line, hash)
+          const checked = check(row.record)
           const decided = EFile.decideNew(creator, {
             id,
             entryId: `${id}-basicInfo`,
             basicInfo: row.record,
-            checked: check(row.record),
+            checked,
             employment: row.employment,
             at
           })
           if (Either.isLeft(decided)) {
-            rejections.push(...rejectionsOf(row.line, decided.left, row.record, columnOf))
+            rows.push({ row, hash, rejections: rejectionsOf(row.line, decided.left, row.record, columnOf) })
             continue
           }
-          candidates.push({ row, hash, created: decided.right })
+          // A row repeated in the chunk would be the same e-file twice: the copy is the same person again (M17.4).
+          const earlier = taken.get(hash)
+          if (earlier !== undefined) {
+            const refusal = EFile.duplicateRefusal(decided.right.efile.idType, decided.right.efile.idNumber)
+            const reason = `与第${earlier}行重复：${refusal.zh}；the same as row ${earlier}: ${refusal.en}`
+            const value = text(row.record.idNumber)
+            rows.push({
+              row,
+              hash,
+              rejections: [{ row: row.line, column: columnOf("idNumber"), value, reason, rule: refusal.rule }]
+            })
+            continue
+          }
+          taken.set(hash, row.line)
+          rows.push({ row, hash, candidate: { created: decided.right, checked } })
         }
         // Imported entries enter review submitted by the importer; those without problems together: the machine
         // decides once for all of them.
         const event = { actor, unit, at }
-        const plain = candidates.filter((c) => c.created.problems.length === 0)
+        const candidates = rows.flatMap((r) => (r.candidate === undefined ? [] : [r.candidate.created]))
+        const plain = candidates.filter((c) => c.problems.length === 0)
         const submitted = yield* Review.submitNew(
-          plain.map((c) => c.created.entry.review.context.entry),
+          plain.map((c) => c.entry.review.context.entry),
           event,
           policy
         )
-        const reviews = new Map(plain.map((c, i) => [c.created.entry.id, submitted[i]!]))
+        const reviews = new Map(plain.map((c, i) => [c.entry.id, submitted[i]!]))
         for (const c of candidates) {
-          if (c.created.problems.length === 0) continue
-          const next = yield* Review.send(Review.restore(c.created.entry.review), { type: "submit", ...event }, policy)
-          reviews.set(c.created.entry.id, Review.persist(next))
+          if (c.problems.length === 0) continue
+          const next = yield* Review.send(Review.restore(c.entry.review), { type: "submit", ...event }, policy)
+          reviews.set(c.entry.id, Review.persist(next))
         }
+        return { rows, reviews }
+      })
+
+    // In the write transaction: what an earlier run already imported is skipped, the rest written.
+    const writeChunk = ({ rows, reviews }: Effect.Effect.Success<ReturnType<typeof decideChunk>>) =>
+      Effect.gen(function* () {
+        const seen = yield* storage.imports.imported(
+          options.batchId,
+          rows.map((r) => r.hash)
+        )
+        const fresh = rows.filter((r) => !seen.has(r.hash))
+        const skipped = rows.length - fresh.length
+        const rejections = fresh.flatMap((r) => r.rejections ?? [])
+        const candidates = fresh.flatMap((r) =>
+          r.candidate === undefined ? [] : [{ row: r.row, hash: r.hash, ...r.candidate }]
+        )
         // The store leaves out rows whose identity document already has an active e-file (M17.4).
         const inserted = yield* storage.teachers.insertMany(candidates.map((c) => c.created.efile))
         const accepted = candidates.filter((c) => inserted.has(c.created.efile.id))
@@ -226,6 +288,11 @@ export const run = (actor: Authorization.Actor, rows: AsyncIterable<Row> | Itera
             })
           }
         }
+        // Accepted as problem data (M17.3): the report warns of each problem, for the school to resolve.
+        const flagged = accepted.filter((c) => c.created.problems.length > 0)
+        const warnings = flagged.flatMap((c) =>
+          Either.isLeft(c.checked) ? rejectionsOf(c.row.line, c.checked.left, c.row.record, columnOf, "warning") : []
+        )
         yield* storage.entries.insertMany(
           accepted.map((c) => ({ ...c.created.entry, review: reviews.get(c.created.entry.id)! }))
         )
@@ -233,8 +300,8 @@ export const run = (actor: Authorization.Actor, rows: AsyncIterable<Row> | Itera
           options.batchId,
           accepted.map((c) => ({ hash: c.hash, line: c.row.line, teacherId: c.created.efile.id }))
         )
-        const first = chunk[0]?.line
-        const last = chunk[chunk.length - 1]?.line
+        const first = rows[0]?.row.line
+        const last = rows[rows.length - 1]?.row.line
         yield* Audit.recordChange({
           actor,
           action: "efile.import",
@@ -246,18 +313,19 @@ export const run = (actor: Authorization.Actor, rows: AsyncIterable<Row> | Itera
             accepted: accepted.length,
             rejected: new Set(rejections.map((r) => r.row)).size,
             skipped,
+            flagged: flagged.length,
             teachers: accepted.map((c) => c.created.efile.id)
           },
           payload: { batch: options.batchId, unit: unit.id, teachers: accepted.map((c) => c.created.efile.id) }
         })
         rejections.sort((a, b) => a.row - b.row)
-        return { accepted: accepted.length, skipped, rejections } satisfies Chunk
+        return { accepted: accepted.length, skipped, rejections, warnings } satisfies Chunk
       })
 
     let progress: Progress = { rowsRead: 0, accepted: 0, rejected: 0, skipped: 0 }
     const commit = (chunk: ReadonlyArray<Row>) =>
       Effect.gen(function* () {
-        const result = yield* storage.transaction(importChunk(chunk))
+        const result = yield* storage.transaction(writeChunk(yield* decideChunk(chunk)))
         progress = {
           rowsRead: progress.rowsRead + chunk.length,
           accepted: progress.accepted + result.accepted,
@@ -265,6 +333,7 @@ export const run = (actor: Authorization.Actor, rows: AsyncIterable<Row> | Itera
           skipped: progress.skipped + result.skipped
         }
         if (result.rejections.length > 0) options.onRejections?.(result.rejections)
+        if (result.warnings.length > 0) options.onWarnings?.(result.warnings)
         options.onProgress?.(progress)
       })
 
@@ -285,5 +354,7 @@ export const run = (actor: Authorization.Actor, rows: AsyncIterable<Row> | Itera
       chunk = yield* Effect.tryPromise({ try: pull, catch: (cause) => new SourceError({ cause }) })
       if (chunk.length > 0) yield* commit(chunk)
     } while (chunk.length === chunkSize)
+    // A bulk load changes the tables' sizes by orders of magnitude: let the planner know.
+    if (progress.accepted >= chunkSize) yield* storage.imports.refreshStatistics
     return progress
   })

@@ -275,6 +275,8 @@ export interface ImportRepository {
     batchId: string,
     rows: ReadonlyArray<{ readonly hash: string; readonly line: number; readonly teacherId: EFile.TeacherId }>
   ) => Effect.Effect<void, StorageError>
+  /** After a bulk load, outside a transaction: refresh the statistics the query planner chooses indexes by. */
+  readonly refreshStatistics: Effect.Effect<void, StorageError>
 }
 
 /**
@@ -345,6 +347,56 @@ export interface WorkflowRepository {
     unitPath: string,
     page: PageRequest
   ) => Effect.Effect<Page<{ readonly workflow: Workflow; readonly efile: EFile.EFile }>, StorageError>
+  /**
+   * The processes matching `query` — an end (`context.from` or `context.to`) at one of `query.places` relative to
+   * `query.unitPath`: of the place's kind, in subtree(`unitPath`), exactly `depth` levels below it (counting `/`) —
+   * oldest first, keyset-paginated by creation instant and id. Invariant: across the pages every such process comes
+   * exactly once, and no other. Serves the inbox and the processes a unit is party to (M23.1, M24.1, M24.2).
+   */
+  readonly find: (query: WorkflowQuery, page: PageRequest) => Effect.Effect<Page<Versioned<Workflow>>, StorageError>
+}
+
+/**
+ * Where an end of a process lies relative to a unit: its kind and how many levels below the unit.
+ *
+ * @since 0.1.0
+ */
+export interface WorkflowPlace {
+  readonly kind: Unit.Kind
+  readonly depth: number
+}
+
+/**
+ * An end awaited in a state: in `state`, a process of `kind` waits for a party at its `end`.
+ *
+ * @since 0.1.0
+ */
+export interface AwaitedEnd {
+  readonly kind: Workflow["kind"]
+  readonly state: string
+  readonly end: "from" | "to"
+}
+
+/**
+ * What {@link WorkflowRepository.find} looks for. Data only: core derives the places and the awaited ends from
+ * the regulation (`Authorization.partyPlaces`, the chains' steps); the store compares paths, kinds and states.
+ *
+ * @since 0.1.0
+ */
+export interface WorkflowQuery {
+  /** The unit the places are relative to, by its path. */
+  readonly unitPath: string
+  /** The places an end must lie at (none: no process matches). */
+  readonly places: ReadonlyArray<WorkflowPlace>
+  /**
+   * Which end must lie there. Undefined: either end (the processes the unit is party to). Else, only a process in
+   * one of these (kind, state) pairs, by the end awaited in that state (the processes waiting for the unit).
+   */
+  readonly awaited?: ReadonlyArray<AwaitedEnd> | undefined
+  /** Only processes of this kind. */
+  readonly kind?: Workflow["kind"] | undefined
+  /** Only processes in this state. */
+  readonly state?: string | undefined
 }
 
 /**
@@ -429,6 +481,34 @@ export interface AuditRepository {
   readonly append: (entry: Audit.Entry) => Effect.Effect<Audit.Record, StorageError>
   /** Records in order, one page at a time (the cursor is the last sequence number). */
   readonly list: (page: PageRequest) => Effect.Effect<Page<Audit.Record>, StorageError>
+  /**
+   * The records matching every filter of `query`, in order, one page at a time (the cursor is the last sequence
+   * number). Invariant: across the pages every matching record comes exactly once, and no other.
+   */
+  readonly search: (query: AuditQuery, page: PageRequest) => Effect.Effect<Page<Audit.Record>, StorageError>
+}
+
+/**
+ * A search of the audit log (M37.1): every filter given must hold.
+ *
+ * @since 0.1.0
+ */
+export interface AuditQuery {
+  /**
+   * Only records of actors acting from a unit of subtree(`unitPath`), by the unit's path now. Undefined: every
+   * record, those with no unit too (bootstrap, requests refused before authentication).
+   */
+  readonly unitPath?: string | undefined
+  /** Only records of this actor (an account id, `system` or `anonymous`). */
+  readonly actor?: string | undefined
+  /** Only records of this object (`workflow:…`, `unit:…`, `GET /…`), exactly. */
+  readonly object?: string | undefined
+  /** Only records whose `details.rule` is this rule id (refusals name their rule there). */
+  readonly rule?: string | undefined
+  /** Only records at or after this instant (ISO 8601, UTC, compared as text). */
+  readonly from?: string | undefined
+  /** Only records before this instant (ISO 8601, UTC, compared as text). */
+  readonly to?: string | undefined
 }
 
 /**

@@ -453,3 +453,127 @@ export const read = (actor: Authorization.Actor, id: string) =>
     if (Authorization.isAllowed(actor, readAt(to), context)) return loaded
     return yield* Units.authorize(actor, readAt(from)).pipe(Effect.as(loaded))
   })
+
+/**
+ * The party a process waits for: its name in the chain (`receivingBureau` …), its wording, and the units whose info
+ * admins act for it (`Authorization.partyUnits`).
+ *
+ * @since 0.1.0
+ */
+export interface NextParty {
+  readonly party: string
+  readonly zh: string
+  readonly en: string
+  readonly units: ReadonlyArray<string>
+}
+
+/**
+ * The party whose confirmation (or rejection) a process waits for, from its chain's route (M23.1, M24.1, M24.2);
+ * undefined once it has ended.
+ *
+ * @since 0.1.0
+ */
+export const nextParty = (workflow: Storage.Workflow): NextParty | undefined => {
+  const named = (name: string, party: Authorization.Party): NextParty => ({
+    party: name,
+    zh: party.zh,
+    en: party.en,
+    units: Authorization.partyUnits(party, workflow.context).ids
+  })
+  if (workflow.kind === "transfer") {
+    const step = Transfer.nextStep(workflow.state)
+    return step === undefined ? undefined : named(step.party, Transfer.parties[step.party])
+  }
+  const step = Rotation.nextStep(workflow.state, workflow.context.personnelRelationChanges)
+  return step === undefined ? undefined : named(step.party, Rotation.parties[step.party])
+}
+
+/** Every state in which a process of a kind waits for a confirmation, with the party awaited: the chains' steps. */
+const awaitedParties: ReadonlyArray<{
+  readonly kind: Storage.Workflow["kind"]
+  readonly state: string
+  readonly party: Authorization.Party
+}> = [
+  ...Transfer.steps.map((step) => ({
+    kind: "transfer" as const,
+    state: step.state,
+    party: Transfer.parties[step.party]
+  })),
+  // A state the two routes of a rotation share waits for the same party on both.
+  ...[
+    ...new Map(Object.values(Rotation.steps).flatMap((steps) => steps.map((s) => [s.state, s] as const))).values()
+  ].map((step) => ({ kind: "rotation" as const, state: step.state, party: Rotation.parties[step.party] }))
+]
+
+/**
+ * The filters of a listing of processes.
+ *
+ * @since 0.1.0
+ */
+export interface ListFilter {
+  readonly kind?: Storage.Workflow["kind"] | undefined
+  readonly state?: Transfer.State | Rotation.State | undefined
+}
+
+/** The actor reads processes at its own unit: an account that may read teachers' basic information there. */
+const listed = (
+  actor: Authorization.Actor,
+  filter: ListFilter,
+  page: Storage.PageRequest,
+  awaited: ((places: ReadonlyArray<Authorization.PartyPlace>) => ReadonlyArray<Storage.AwaitedEnd>) | undefined
+) =>
+  Effect.gen(function* () {
+    yield* Units.authorize(actor, { _tag: "ReadTeacher", unit: actor.unit, detail: "basic" })
+    const storage = yield* Storage.Storage
+    const places = Authorization.partyPlaces(actor.unit)
+    return yield* storage.workflows.find(
+      {
+        unitPath: actor.unit.path,
+        places: places.map(({ kind, depth }) => ({ kind, depth })),
+        awaited: awaited?.(places),
+        kind: filter.kind,
+        state: filter.state
+      },
+      page
+    )
+  })
+
+/**
+ * The inbox of the actor's unit (M23.1, M24.1, M24.2): the open processes whose next confirmation is the unit's to
+ * take — the unit is among the {@link nextParty}'s units — oldest first, keyset-paginated. For an account that may
+ * read teachers' basic information at its unit (an info admin or query-er, M13.3, M13.4); others are refused by
+ * `Authorization`. A school's inbox holds its departments' too (the school's info admin acts for them, M20.1).
+ *
+ * @since 0.1.0
+ */
+export const inbox = (
+  actor: Authorization.Actor,
+  filter: ListFilter,
+  page: Storage.PageRequest
+): Effect.Effect<
+  Storage.Page<Storage.Versioned<Storage.Workflow>>,
+  Refusal.Refusal | Storage.StorageError,
+  Storage.Storage | Settings.Settings
+> =>
+  listed(actor, filter, page, (places) =>
+    awaitedParties
+      .filter((a) => places.some((p) => p.level === a.party.level))
+      .map(({ kind, state, party }) => ({ kind, state, end: party.side }))
+  )
+
+/**
+ * The processes the actor's unit is party to, open or ended (M23.1, M24.1, M24.2): those whose sending or receiving
+ * side it acts for as the school (or department) or as the competent bureau, oldest first, keyset-paginated. Who
+ * may call it: as {@link inbox}.
+ *
+ * @since 0.1.0
+ */
+export const partyTo = (
+  actor: Authorization.Actor,
+  filter: ListFilter,
+  page: Storage.PageRequest
+): Effect.Effect<
+  Storage.Page<Storage.Versioned<Storage.Workflow>>,
+  Refusal.Refusal | Storage.StorageError,
+  Storage.Storage | Settings.Settings
+> => listed(actor, filter, page, undefined)

@@ -110,17 +110,24 @@ export const stageOf = (school: Unit.Unit): Option.Option<SchoolType.Stage> =>
 /**
  * The problems of the identity check (M17.3) in a basic-information record: the validator's refusals that are only
  * about the identity number. A record with these can be kept as problem data; any other refusal refuses the record.
+ * A problem's detail is the issue's Chinese text, then its English one ("…；…"), as a report's reasons are.
  *
  * @since 0.1.0
  */
 export const identityProblems = (error: Refusal.Refusal): Option.Option<ReadonlyArray<Review.Problem>> => {
   const issues = (error.details.issues ?? [error]) as ReadonlyArray<{
     readonly rule?: string
+    readonly zh?: string
     readonly en?: string
     readonly details?: { readonly value?: unknown }
   }>
   if (issues.length === 0 || issues.some((i) => i.rule !== "M17.3")) return Option.none()
-  return Option.some(issues.map((i) => ({ check: "identity" as const, detail: i.en ?? "identity check failed" })))
+  return Option.some(
+    issues.map((i) => ({
+      check: "identity" as const,
+      detail: `${i.zh ?? "身份证件号校验未通过"}；${i.en ?? "identity check failed"}`
+    }))
+  )
 }
 
 /**

@@ -95,6 +95,8 @@ export const actionIn = (hierarchy: Hierarchy.Hierarchy): fc.Arbitrary<Authoriza
       fc.constant({ _tag: "ReviewTeacher" as const, unit }),
       fc.constant({ _tag: "ReadUnits" as const, unit }),
       fc.constant({ _tag: "ReadStatistics" as const, unit }),
-      fc.constant({ _tag: "VerifyAudit" as const, unit })
+      fc.constant({ _tag: "VerifyAudit" as const, unit }),
+      fc.constant({ _tag: "ReadAudit" as const, unit }),
+      fc.constant({ _tag: "ReadAccounts" as const, unit })
     )
   })

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Accounts, type Audit, type Unit, Units } from "@tmis/core"
+import { Accounts, Audit, type Storage, type Unit, Units } from "@tmis/core"
 import { Effect, Option } from "effect"
 import * as fc from "fast-check"
 import { expect, it } from "vitest"
@@ -16,13 +16,14 @@ import {
   createUnits,
   hubei,
   outboxCount,
+  person,
   storage,
   units,
   unitValue,
   verify,
   withDatabase
 } from "./fixtures.js"
-import { type AreaConformance, area, expectRaceOutcomes, type Suite } from "./support.js"
+import { type AreaConformance, area, expectRaceOutcomes, refusal, type Suite } from "./support.js"
 import type { TestDatabase } from "./types.js"
 
 // ── Tampering ────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -317,8 +318,182 @@ const serialisedAppends = ({ makeDatabase, timeout, attempts, races }: Suite): v
   )
 }
 
+// ── Search ───────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Records of the search tests: [actor, unit, object, rule, at]. */
+const searched: ReadonlyArray<readonly [string, string | undefined, string, string | undefined, string]> = [
+  ["ia-s1", "s1", "efile:t1", undefined, "2026-03-01T08:00:00.000Z"],
+  ["ia-s1", "s1", "efile:t2", "M14.3", "2026-03-01T23:59:59.999Z"],
+  ["ia-s1", "s1-d1", "efile:t1", "M20.1", "2026-03-02T00:00:00.000Z"],
+  ["ia-s2", "s2", "efile:t1", "M14.3", "2026-03-02T10:00:00.000Z"],
+  ["ia-jiangan", "jiangan", "unit:s1", undefined, "2026-03-03T10:00:00.000Z"],
+  ["anonymous", undefined, "GET /efiles/t1", undefined, "2026-03-03T11:00:00.000Z"],
+  ["ia-root", "hubei", "efile:t1", "M14.3", "2026-03-04T00:00:00.000Z"]
+]
+
+/** Every page of a search at `limit` records a page, as the sequence numbers. */
+const searchAll = (query: Storage.AuditQuery, limit: number) =>
+  Effect.gen(function* () {
+    const s = yield* storage
+    const seqs: Array<number> = []
+    let after: string | undefined
+    do {
+      const page = yield* s.audit.search(query, { after, limit })
+      expect(page.items.length).toBeLessThanOrEqual(limit)
+      seqs.push(...page.items.map((r) => r.seq))
+      after = page.next
+    } while (after !== undefined)
+    return seqs
+  })
+
+const searchMatches = ({ makeDatabase, timeout }: Suite): void => {
+  it(
+    "M37.1 an audit search finds exactly the records matching all its filters (actor, object, rule, period, the actors' subtree), each once across pages",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, hubei, async (h) => {
+        await bootstrap(h)
+        await createUnits(h, [
+          [units.wuhan, "hubei"],
+          [units.jiangan, "wuhan"],
+          [units.school1, "jiangan"],
+          [units.school2, "jiangan"],
+          [units.department, "s1"]
+        ])
+        await h.run(
+          Effect.gen(function* () {
+            const s = yield* storage
+            for (const [actor, unitId, object, rule, at] of searched) {
+              yield* s.transaction(
+                s.audit.append({
+                  at,
+                  actor,
+                  unitId,
+                  action: "test.search",
+                  object,
+                  outcome: rule === undefined ? "ok" : "refused",
+                  requestId: undefined,
+                  details: rule === undefined ? { nested: { rule: "M14.3" } } : { rule }
+                })
+              )
+            }
+          })
+        )
+        const records = await h.run(auditRecords)
+        const paths = new Map<string, string>()
+        for (const id of ["hubei", "wuhan", "jiangan", "s1", "s2", "s1-d1"]) {
+          paths.set(
+            id,
+            Option.getOrThrow(await h.run(Effect.flatMap(storage, (s) => s.units.get(id as Unit.UnitId)))).value.path
+          )
+        }
+        const model = (q: Storage.AuditQuery) =>
+          records
+            .filter(
+              (r) =>
+                (q.unitPath === undefined ||
+                  (r.unitId !== undefined && (paths.get(r.unitId) ?? "\u0000").startsWith(q.unitPath))) &&
+                (q.actor === undefined || r.actor === q.actor) &&
+                (q.object === undefined || r.object === q.object) &&
+                (q.rule === undefined || r.details.rule === q.rule) &&
+                (q.from === undefined || r.at >= q.from) &&
+                (q.to === undefined || r.at < q.to)
+            )
+            .map((r) => r.seq)
+        const queries: ReadonlyArray<Storage.AuditQuery> = [
+          {},
+          { unitPath: "/hubei/wuhan/jiangan/s1/" },
+          { unitPath: "/hubei/wuhan/jiangan/" },
+          { unitPath: "/hubei/wuhan/jiangan/s1/s1-d1/" },
+          { actor: "ia-s1" },
+          { actor: "anonymous" },
+          { object: "efile:t1" },
+          { object: "efile:t" },
+          { rule: "M14.3" },
+          { rule: "M14.3", unitPath: "/hubei/wuhan/" },
+          { from: "2026-03-02T00:00:00.000Z" },
+          { to: "2026-03-02T00:00:00.000Z" },
+          { from: "2026-03-02T00:00:00.000Z", to: "2026-03-03T10:00:00.000Z", object: "efile:t1" },
+          { actor: "ia-s1", object: "efile:t1", rule: "M20.1", unitPath: "/hubei/wuhan/jiangan/s1/" }
+        ]
+        for (const q of queries) {
+          const expected = model(q)
+          for (const limit of [1, 2, 1000])
+            expect([q, limit, await h.run(searchAll(q, limit))]).toEqual([q, limit, expected])
+        }
+        // Spelled out: the rule is the record's own, never a nested one; the unit's path decides the scope.
+        expect(model({ rule: "M14.3" }).map((seq) => records[seq - 1]?.object)).toEqual([
+          "efile:t2",
+          "efile:t1",
+          "efile:t1"
+        ])
+        expect(model({ unitPath: "/hubei/wuhan/jiangan/s1/" }).length).toBe(3)
+        expect(await h.run(verify)).toMatchObject({ _tag: "Intact" })
+      })
+  )
+}
+
+const searchScope = ({ makeDatabase, timeout }: Suite): void => {
+  it(
+    "M37.1 M13.2 a system admin searches the records of its subtree's accounts, the root's every record; other roles are refused; every search is audited",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, hubei, async (h) => {
+        await bootstrap(h)
+        await createUnits(h, [
+          [units.wuhan, "hubei"],
+          [units.jiangan, "wuhan"]
+        ])
+        await h.run(
+          Effect.gen(function* () {
+            const root = yield* Accounts.actorOf("sa-root")
+            yield* Accounts.create(root, { id: "sa-wuhan", role: "systemAdmin", person }, "wuhan")
+            const wuhan = yield* Accounts.actorOf("sa-wuhan")
+            yield* Accounts.create(wuhan, { id: "sa-jiangan", role: "systemAdmin", person }, "jiangan")
+          })
+        )
+        const search = (by: string, filter: Audit.SearchFilter = {}) =>
+          h.result(
+            Effect.gen(function* () {
+              const actor = yield* Accounts.actorOf(by)
+              const page = yield* Audit.search(actor, filter, { limit: 1000 })
+              return page.items.map((r) => [r.actor, r.action, r.unitId])
+            })
+          )
+        // sa-wuhan acts from wuhan: it created sa-jiangan. The bootstrap is the system's, of no unit.
+        const byWuhan = await search("sa-wuhan")
+        expect(byWuhan.ok && byWuhan.value).toEqual([["sa-wuhan", "account.create", "wuhan"]])
+        const byRoot = await search("sa-root")
+        expect(byRoot.ok && byRoot.value.map(([actor, action]) => `${actor} ${action}`)).toEqual([
+          "system unit.create",
+          "system account.bootstrap",
+          "sa-root account.create",
+          "ia-root unit.create",
+          "ia-root unit.create",
+          "sa-root account.create",
+          "sa-wuhan account.create",
+          // The search by sa-wuhan was audited, under sa-wuhan's unit.
+          "sa-wuhan audit.search"
+        ])
+        // Days: `from` from the day's start, `to` through the day's end.
+        const today = new Date().toISOString().slice(0, 10)
+        const day = await search("sa-root", { actor: "sa-wuhan", from: today, to: today })
+        expect(day.ok && day.value.length).toBe(2)
+        const before = await search("sa-root", { actor: "sa-wuhan", to: "2000-01-01" })
+        expect(before.ok && before.value.length).toBe(0)
+        expect(refusal(await search("ia-root"))).toEqual(["forbidden", "M13.3"])
+        const records = await h.run(auditRecords)
+        expect(records.slice(-1).map((r) => [r.actor, r.action, r.outcome, r.details.rule])).toEqual([
+          ["ia-root", "audit.search", "refused", "M13.3"]
+        ])
+        expect(await h.run(verify)).toMatchObject({ _tag: "Intact" })
+      })
+  )
+}
+
 /**
- * The audit & outbox area: one record and one event per committed change, an append-only, tamper-evident log (M37.1).
+ * The audit & outbox area: one record and one event per committed change, an append-only, tamper-evident log, and
+ * its search (M37.1).
  *
  * @since 0.1.0
  */
@@ -326,5 +501,7 @@ export const auditConformance: AreaConformance = area("audit", [
   oneRecordPerChange,
   appendOnly,
   tamperingDetected,
-  serialisedAppends
+  serialisedAppends,
+  searchMatches,
+  searchScope
 ])

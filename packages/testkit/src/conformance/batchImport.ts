@@ -79,7 +79,9 @@ const importBatch = ({ makeDatabase, timeout }: Suite): void => {
         ])
         expect(first.rejections.every((r) => r.reason.length > 0)).toBe(true)
 
-        const ids = [rows[0]!, rows[5]!].map((r) => BatchImport.teacherIdOf("b1", BatchImport.rowHash(r.record)))
+        const ids = [rows[0]!, rows[5]!].map((r) =>
+          BatchImport.teacherIdOf("b1", r.line, BatchImport.rowHash(r.record))
+        )
         const stored = await efilesIn(h, s1Path)
         expect(stored.map((e) => [e.id, e.name, e.unitId]).sort()).toEqual(
           [
@@ -190,7 +192,7 @@ const importProperty = ({ makeDatabase, options, timeout }: Suite): void => {
           expect([...rejected].sort((a, b) => a - b)).toEqual(
             rows.filter((_, i) => generated[i]!.breakage !== "none").map((r) => r.line)
           )
-          const expected = good.map((r) => BatchImport.teacherIdOf("p", BatchImport.rowHash(r.record))).sort()
+          const expected = good.map((r) => BatchImport.teacherIdOf("p", r.line, BatchImport.rowHash(r.record))).sort()
           expect((await efilesIn(h, root)).map((e) => e.id).sort()).toEqual(expected)
           await expectIntact(h)
         })
@@ -271,7 +273,9 @@ const importAsOnboarding = ({ makeDatabase, timeout }: Suite): void => {
         }
 
         // The same data, imported and onboarded: equal but for the ids and the times.
-        const imported = [rows[0]!, rows[5]!].map((r) => BatchImport.teacherIdOf("same", BatchImport.rowHash(r.record)))
+        const imported = [rows[0]!, rows[5]!].map((r) =>
+          BatchImport.teacherIdOf("same", r.line, BatchImport.rowHash(r.record))
+        )
         const apart = (efile: EFile.EFile) => {
           const { id: _id, path: _path, createdAt: _at, ...rest } = efile
           return rest

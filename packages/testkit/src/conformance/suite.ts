@@ -15,6 +15,7 @@ import { crashConformance } from "./crash.js"
 import { efilesConformance } from "./efiles.js"
 import { hierarchyConformance } from "./hierarchy.js"
 import { idempotencyConformance } from "./idempotency.js"
+import { inboxConformance } from "./inbox.js"
 import { modelConformance } from "./model.js"
 import * as Race from "./race.js"
 import { reviewConformance } from "./review.js"
@@ -39,6 +40,7 @@ export const areaConformance: { readonly [A in Area]: AreaConformance } = {
   batchImport: batchImportConformance,
   transfers: transfersConformance,
   rotations: rotationsConformance,
+  inbox: inboxConformance,
   idempotency: idempotencyConformance,
   crash: crashConformance,
   credentials: credentialsConformance

@@ -59,6 +59,7 @@ export interface TestDatabase {
  * - `batchImport`: batch import of e-files (M16.2);
  * - `transfers`: transfers (M23.1, M23.2, M23.3, O4.1);
  * - `rotations`: rotations and one open process per teacher (M24.1, M24.2, M24.3, O4.1);
+ * - `inbox`: the processes waiting for a unit and those it is party to (M23.1, M24.1, M24.2);
  * - `idempotency`: retried commands and idempotency keys;
  * - `crash`: a workflow process killed at random points (needs `TestDatabase.worker`);
  * - `credentials`: passwords, lockout, sessions (M37.2).
@@ -76,6 +77,7 @@ export type Area =
   | "batchImport"
   | "transfers"
   | "rotations"
+  | "inbox"
   | "idempotency"
   | "crash"
   | "credentials"

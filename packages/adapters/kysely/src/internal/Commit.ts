@@ -122,7 +122,7 @@ export const grouped = (db: Kysely<Database>, flavor: Flavor): Committer => {
       waiting = []
       try {
         const exits = await commitGroup(group)
-        group.forEach((member, i) => member.resolve(exits[i]!))
+        for (const [i, member] of group.entries()) member.resolve(exits[i]!)
       } catch (error) {
         for (const member of group) member.reject(error)
       }

@@ -5,13 +5,52 @@
  * @since 0.1.0
  */
 import { Audit, type Storage } from "@tmis/core"
+import { sql } from "kysely"
 import { type Connection, seqPage } from "../internal/Connection.js"
 import * as Rows from "../internal/Rows.js"
+
+/** `details.rule` of a record (constants only, no input). */
+const ruleOf = (flavor: Connection["flavor"]) =>
+  flavor.name === "postgres"
+    ? sql.raw<string>(`(audit_log.details::json ->> 'rule')`)
+    : sql.raw<string>(`json_extract(audit_log.details, '$.rule')`)
+
+/**
+ * The records matching a search ({@link Storage.AuditQuery}), by sequence number. The scope joins the actor's unit
+ * and compares its path by prefix with substr (byte-wise on both databases, paths are ASCII).
+ */
+const search =
+  ({ query, flavor }: Pick<Connection, "query" | "flavor">): Storage.AuditRepository["search"] =>
+  (q, page) =>
+    query("audit.search", (db) =>
+      seqPage(
+        page,
+        (after, limit) =>
+          db
+            .selectFrom("audit_log")
+            .$if(q.unitPath !== undefined, (qb) =>
+              qb
+                .innerJoin("units", "units.id", "audit_log.unit_id")
+                .where(sql<boolean>`substr(units.path, 1, ${sql.lit((q.unitPath ?? "").length)}) = ${q.unitPath ?? ""}`)
+            )
+            .selectAll("audit_log")
+            .$if(q.actor !== undefined, (qb) => qb.where("audit_log.actor", "=", q.actor ?? ""))
+            .$if(q.object !== undefined, (qb) => qb.where("audit_log.object", "=", q.object ?? ""))
+            .$if(q.rule !== undefined, (qb) => qb.where(sql<boolean>`${ruleOf(flavor)} = ${q.rule ?? ""}`))
+            .$if(q.from !== undefined, (qb) => qb.where("audit_log.at", ">=", q.from ?? ""))
+            .$if(q.to !== undefined, (qb) => qb.where("audit_log.at", "<", q.to ?? ""))
+            .where("audit_log.seq", ">", after)
+            .orderBy("audit_log.seq")
+            .limit(limit)
+            .execute(),
+        Rows.auditRecord
+      )
+    )
 
 /**
  * @since 0.1.0
  */
-export const make = ({ query }: Connection): Storage.AuditRepository => ({
+export const make = ({ query, flavor }: Connection): Storage.AuditRepository => ({
   append: (entry) =>
     query("audit.append", async (db) => {
       const last = await db
@@ -32,5 +71,6 @@ export const make = ({ query }: Connection): Storage.AuditRepository => ({
           db.selectFrom("audit_log").selectAll().where("seq", ">", after).orderBy("seq").limit(limit).execute(),
         Rows.auditRecord
       )
-    )
+    ),
+  search: search({ query, flavor })
 })

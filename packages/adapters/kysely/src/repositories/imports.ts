@@ -6,12 +6,17 @@
  * @since 0.1.0
  */
 import type { Storage } from "@tmis/core"
+import { Effect } from "effect"
+import { sql } from "kysely"
 import { type Connection, chunks } from "../internal/Connection.js"
+
+/** The tables a batch import grows. */
+const loaded = ["teachers", "entries", "import_rows"] as const
 
 /**
  * @since 0.1.0
  */
-export const make = ({ query }: Connection): Storage.ImportRepository => ({
+export const make = ({ query, flavor }: Connection): Storage.ImportRepository => ({
   imported: (batchId, hashes) =>
     query("imports.imported", async (db) => {
       const seen = new Set<string>()
@@ -34,5 +39,12 @@ export const make = ({ query }: Connection): Storage.ImportRepository => ({
           .values(chunk.map((r) => ({ batch_id: batchId, row_hash: r.hash, line: r.line, teacher_id: r.teacherId })))
           .execute()
       }
-    })
+    }),
+  // SQLite samples at most a few hundred rows per index (analysis_limit), so that this stays fast at a million rows.
+  refreshStatistics: query("imports.refreshStatistics", async (db) => {
+    if (flavor.name === "sqlite") {
+      await sql`pragma analysis_limit = 400`.execute(db)
+      for (const table of loaded) await sql`analyze ${sql.table(table)}`.execute(db)
+    } else await sql`analyze ${sql.join(loaded.map((t) => sql.table(t)))}`.execute(db)
+  }).pipe(Effect.asVoid)
 })

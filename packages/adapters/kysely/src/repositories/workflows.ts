@@ -7,7 +7,7 @@
  */
 import type { Storage } from "@tmis/core"
 import { Effect } from "effect"
-import { sql } from "kysely"
+import { type RawBuilder, sql } from "kysely"
 import { type Connection, findOne, first, pageOf, updateAt, versioned } from "../internal/Connection.js"
 import * as Rows from "../internal/Rows.js"
 
@@ -18,6 +18,78 @@ const endPath = (flavor: Connection["flavor"], end: "from" | "to") =>
   flavor.name === "postgres"
     ? sql.raw<string>(`(context::json #>> '{${end},path}')`)
     : sql.raw<string>(`json_extract(context, '$.${end}.path')`)
+
+/** A field of the sending or receiving unit of a process, read from its stored context (constants only, no input). */
+const endField = (flavor: Connection["flavor"], end: "from" | "to", field: "path" | "kind") =>
+  flavor.name === "postgres"
+    ? sql.raw<string>(`(context::json #>> '{${end},${field}}')`)
+    : sql.raw<string>(`json_extract(context, '$.${end}.${field}')`)
+
+/** How many `/` a stored path holds: its depth in the hierarchy, plus one. */
+const depthOf = (path: RawBuilder<string>) => sql<number>`(length(${path}) - length(replace(${path}, '/', '')))`
+
+/** The keyset cursor of {@link find}: the creation instant and the id (an ISO instant holds no space). */
+const findCursor = (workflow: Storage.Workflow) => `${workflow.createdAt} ${workflow.id}`
+
+const parseFindCursor = (after: string | undefined): readonly [string, string] | undefined => {
+  if (after === undefined) return undefined
+  const space = after.indexOf(" ")
+  return space < 0 ? [after, ""] : [after.slice(0, space), after.slice(space + 1)]
+}
+
+/**
+ * The processes matching a query ({@link Storage.WorkflowQuery}): paths compared by prefix with substr and depth
+ * by counting `/`, as `completedIn` does; the context is JSON text without an index on its ends, so this scans the
+ * processes of the kind and state asked for (the inbox: the open ones).
+ */
+const find =
+  ({ query, flavor }: Pick<Connection, "query" | "flavor">): Storage.WorkflowRepository["find"] =>
+  (q, page) =>
+    query("workflows.find", (db) => {
+      const unitDepth = q.unitPath.split("/").length - 1
+      const atPlace = (end: "from" | "to") => {
+        const path = endField(flavor, end, "path")
+        const within = sql<boolean>`substr(${path}, 1, ${sql.lit(q.unitPath.length)}) = ${q.unitPath}`
+        return q.places.map(
+          (place) =>
+            sql<boolean>`(${endField(flavor, end, "kind")} = ${place.kind} and ${within} and ${depthOf(path)} = ${sql.lit(unitDepth + place.depth)})`
+        )
+      }
+      const cursor = parseFindCursor(page.after)
+      return pageOf(
+        page,
+        (limit) =>
+          db
+            .selectFrom("workflows")
+            .selectAll()
+            .$if(q.kind !== undefined, (qb) => qb.where("kind", "=", q.kind ?? ""))
+            .$if(q.state !== undefined, (qb) => qb.where("state", "=", q.state ?? ""))
+            .where((eb) => {
+              if (q.places.length === 0) return sql<boolean>`1 = 0`
+              if (q.awaited === undefined) return eb.or([...atPlace("from"), ...atPlace("to")])
+              if (q.awaited.length === 0) return sql<boolean>`1 = 0`
+              return eb.or(
+                q.awaited.map((a) =>
+                  eb.and([eb("kind", "=", a.kind), eb("state", "=", a.state), eb.or(atPlace(a.end))])
+                )
+              )
+            })
+            .$if(cursor !== undefined, (qb) =>
+              qb.where((eb) =>
+                eb.or([
+                  eb("created_at", ">", cursor?.[0] ?? ""),
+                  eb.and([eb("created_at", "=", cursor?.[0] ?? ""), eb("id", ">", cursor?.[1] ?? "")])
+                ])
+              )
+            )
+            .orderBy("created_at")
+            .orderBy("id")
+            .limit(limit)
+            .execute(),
+        workflowOf,
+        (last) => findCursor(last.value)
+      )
+    })
 
 /**
  * @since 0.1.0
@@ -82,5 +154,6 @@ export const make = ({ query, write, flavor }: Connection): Storage.WorkflowRepo
         }),
         next: processes.next
       }
-    })
+    }),
+  find: find({ query, flavor })
 })

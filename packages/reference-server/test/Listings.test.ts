@@ -1,0 +1,222 @@
+/**
+ * The listings an integrator reads, through real HTTP on every backend, on the demo province: the workflow inbox and
+ * the processes a unit is party to (M23.1), the audit search (M37.1) and a unit's accounts (M13.2, M15.1) — who may
+ * call each, what comes back, and that paging and filters hold.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import * as Demo from "../src/Demo.js"
+import {
+  type Backend,
+  backends,
+  cheapSettings,
+  client,
+  login,
+  type Reply,
+  type Running,
+  seedDemo,
+  start
+} from "./support.js"
+
+const transferId = Demo.demoTransfer.id
+
+for (const backend of backends) {
+  describe(`the listings over HTTP on ${backend.name}`, () => {
+    let opened: Backend
+    let running: Running
+    const tokens = new Map<string, string>()
+
+    const as = async (accountId: string) => {
+      let token = tokens.get(accountId)
+      if (token === undefined) {
+        token = await login(running.url, accountId)
+        tokens.set(accountId, token)
+      }
+      return client(running.url, token)
+    }
+
+    /** Every item of a listing, following `next` at `limit` a page. */
+    const all = async (accountId: string, path: string, limit: number) => {
+      const api = await as(accountId)
+      const items: Array<Record<string, unknown>> = []
+      let after: string | undefined
+      let pages = 0
+      do {
+        const separator = path.includes("?") ? "&" : "?"
+        const query = `limit=${limit}${after === undefined ? "" : `&after=${encodeURIComponent(after)}`}`
+        const reply = await api.get(`${path}${separator}${query}`)
+        expect([path, reply.status]).toEqual([path, 200])
+        expect(reply.body.items.length).toBeLessThanOrEqual(limit)
+        items.push(...reply.body.items)
+        after = reply.body.next
+        if (++pages > 500) throw new Error("the pages do not end")
+      } while (after !== undefined)
+      return items
+    }
+
+    const ids = (reply: Reply) => (reply.body.items as ReadonlyArray<{ readonly id: string }>).map((i) => i.id)
+
+    beforeAll(async () => {
+      opened = await backend.make()
+      running = await start(opened, {}, cheapSettings)
+      await seedDemo(running, 20)
+    }, 60_000)
+
+    afterAll(async () => {
+      await running?.close()
+      await opened?.drop()
+    })
+
+    it("M23.1 GET /workflows/inbox holds the demo transfer for the sending school only, then for its bureau; GET /workflows lists it for every party", async () => {
+      const inbox = await (await as("ia-jaxx")).get("/workflows/inbox")
+      expect(inbox.status).toBe(200)
+      expect(inbox.body.next).toBeUndefined()
+      expect(inbox.body.items).toHaveLength(1)
+      const item = inbox.body.items[0]
+      expect(item).toMatchObject({
+        id: transferId,
+        kind: "transfer",
+        from: { id: "jaxx", kind: "school" },
+        to: { id: "xlzx", kind: "school" },
+        effective: Demo.demoTransfer.effective,
+        state: "awaitingSendingSchool",
+        open: true,
+        next: { party: "sendingSchool", units: ["jaxx"] },
+        version: 2
+      })
+      expect(item.steps.map((s: { type: string; actor: string }) => [s.type, s.actor])).toEqual([
+        ["initiate", "ia-xlzx"],
+        ["confirm", "ia-xiling"]
+      ])
+      // The stored context holds the teacher's identity number: the listing never shows it.
+      expect(JSON.stringify(inbox.body)).not.toMatch(/identityNumber|\d{17}[\dX]/)
+      // The query-er of the school reads the same inbox; the other parties' inboxes are empty.
+      expect(ids(await (await as("iq-jaxx")).get("/workflows/inbox"))).toEqual([transferId])
+      for (const other of ["ia-jiangan", "ia-xiling", "ia-xlzx", "ia-hubei"]) {
+        expect([other, ids(await (await as(other)).get("/workflows/inbox"))]).toEqual([other, []])
+      }
+      // Every party lists it among its processes; the province is no party.
+      for (const party of ["ia-jaxx", "ia-jiangan", "ia-xiling", "ia-xlzx"]) {
+        expect([party, ids(await (await as(party)).get("/workflows?scope=mine"))]).toEqual([party, [transferId]])
+      }
+      expect(ids(await (await as("ia-jiangan")).get("/workflows"))).toEqual([transferId])
+      expect(ids(await (await as("ia-hubei")).get("/workflows"))).toEqual([])
+      // Filters.
+      const jaxx = await as("ia-jaxx")
+      expect(ids(await jaxx.get("/workflows/inbox?kind=rotation"))).toEqual([])
+      expect(ids(await jaxx.get("/workflows/inbox?state=awaitingSendingSchool&kind=transfer"))).toEqual([transferId])
+      expect(ids(await jaxx.get("/workflows?state=completed"))).toEqual([])
+      expect((await jaxx.get("/workflows/inbox?state=nowhere")).status).toBe(400)
+      expect((await jaxx.get("/workflows?scope=everything")).status).toBe(400)
+      expect((await jaxx.get("/workflows/inbox?limit=0")).status).toBe(400)
+      // /workflows/inbox does not shadow a process's own path.
+      expect((await jaxx.get(`/workflows/${transferId}`)).body).toMatchObject({ id: transferId })
+
+      // The sending school confirms: the transfer moves to its bureau's inbox.
+      const confirmed = await jaxx.post(`/workflows/${transferId}/actions`, { type: "confirm", expectedVersion: 2 })
+      expect(confirmed.status).toBe(200)
+      expect(ids(await jaxx.get("/workflows/inbox"))).toEqual([])
+      const bureau = await (await as("ia-jiangan")).get("/workflows/inbox")
+      expect(bureau.body.items.map((i: { id: string; next: unknown }) => [i.id, i.next])).toEqual([
+        [
+          transferId,
+          {
+            party: "sendingBureau",
+            zh: "调出学校主管教育行政部门",
+            en: "the sending school's competent bureau",
+            units: ["jiangan"]
+          }
+        ]
+      ])
+    })
+
+    it("M13.2 M14.3 the listings of processes are refused to a system admin and to anyone without a session", async () => {
+      for (const path of ["/workflows/inbox", "/workflows"]) {
+        const refused = await (await as("sa-jaxx")).get(path)
+        expect([path, refused.status, refused.body.rule, refused.body.kind]).toEqual([path, 403, "M13.2", "forbidden"])
+        expect((await client(running.url).get(path)).status).toBe(401)
+      }
+    })
+
+    it("M37.1 GET /audit: the root's system admin searches every record by actor, object, rule and period, page by page", async () => {
+      // A refusal to find by its rule.
+      expect((await (await as("sa-jaxx")).get("/workflows/inbox")).status).toBe(403)
+      const root = await as("sa-hubei")
+      const byObject = await root.get(`/audit?object=${encodeURIComponent(`workflow:${transferId}`)}`)
+      expect(byObject.status).toBe(200)
+      expect(byObject.body.items.length).toBeGreaterThanOrEqual(2)
+      expect(
+        byObject.body.items.slice(0, 2).map((r: { action: string; actor: string }) => [r.action, r.actor])
+      ).toEqual([
+        ["transfer.initiate", "ia-xlzx"],
+        ["transfer.confirm", "ia-xiling"]
+      ])
+      const refusals = await root.get("/audit?rule=M13.2")
+      expect(refusals.body.items.length).toBeGreaterThan(0)
+      for (const r of refusals.body.items) expect(r.details.rule).toBe("M13.2")
+      expect(refusals.body.items.map((r: { actor: string }) => r.actor)).toContain("sa-jaxx")
+      const byActor = await all("sa-hubei", "/audit?actor=ia-xlzx", 1000)
+      expect(byActor.length).toBeGreaterThan(0)
+      for (const r of byActor) expect(r.actor).toBe("ia-xlzx")
+      // The bootstrap is of no unit: the root sees it.
+      const system = await root.get("/audit?actor=system")
+      expect(system.body.items.length).toBeGreaterThan(0)
+      expect(system.body.items[0]).not.toHaveProperty("unitId")
+      // Periods: days are UTC days, the last one included.
+      const today = new Date().toISOString().slice(0, 10)
+      expect((await root.get(`/audit?actor=ia-xlzx&from=${today}&to=${today}`)).body.items.length).toBe(byActor.length)
+      expect((await root.get("/audit?actor=ia-xlzx&to=2000-01-01")).body.items).toEqual([])
+      const invalid = await root.get("/audit?from=2026-02-30")
+      expect([invalid.status, invalid.body.kind, invalid.body.rule]).toEqual([422, "invalid", "M37.1"])
+      // Pages of one hold the same records as one page.
+      const paged = await all("sa-hubei", "/audit?actor=ia-xlzx", 1)
+      expect(paged.map((r) => r.seq)).toEqual(byActor.map((r) => r.seq))
+    })
+
+    it("M37.1 M13.2 GET /audit within the caller's subtree: a county's system admin reads its schools' records, not the province's; an info admin is refused", async () => {
+      const county = await all("sa-jiangan", "/audit", 1000)
+      expect(county.length).toBeGreaterThan(0)
+      const actors = new Set(county.map((r) => r.actor))
+      expect(actors.has("ia-jaxx")).toBe(true)
+      for (const outside of ["ia-hubei", "sa-hubei", "ia-xlzx", "system", "anonymous"]) {
+        expect([outside, actors.has(outside)]).toEqual([outside, false])
+      }
+      // A school's system admin does not see its bureau's records.
+      expect((await (await as("sa-jaxx")).get("/audit?actor=ia-jiangan")).body.items).toEqual([])
+      const refused = await (await as("ia-hubei")).get("/audit")
+      expect([refused.status, refused.body.rule]).toEqual([403, "M13.3"])
+      // Each search is audited, under the searching account.
+      const searches = (await all("sa-hubei", "/audit?actor=sa-jaxx", 1000)).filter((r) => r.action === "audit.search")
+      expect(searches.length).toBeGreaterThan(0)
+    })
+
+    it("M13.2 M15.1 GET /units/{unitId}/accounts: for the unit's system admin and those above it, never the identity numbers; others refused", async () => {
+      const own = await all("sa-jaxx", "/units/jaxx/accounts", 1000)
+      expect(own.map((a) => a.id)).toEqual(["ia-jaxx", "iq-jaxx", "sa-jaxx"])
+      expect(own.find((a) => a.id === "ia-jaxx")).toMatchObject({ role: "infoAdmin", unitId: "jaxx", status: "active" })
+      expect(JSON.stringify(own)).not.toMatch(/identityNumber|\d{17}[\dX]/)
+      expect((await all("sa-jaxx", "/units/jaxx/accounts", 1)).map((a) => a.id)).toEqual([
+        "ia-jaxx",
+        "iq-jaxx",
+        "sa-jaxx"
+      ])
+      for (const above of ["sa-jiangan", "sa-wuhan", "sa-hubei"]) {
+        expect([above, (await all(above, "/units/jaxx/accounts", 1000)).map((a) => a.id)]).toEqual([
+          above,
+          ["ia-jaxx", "iq-jaxx", "sa-jaxx"]
+        ])
+      }
+      const up = await (await as("sa-jaxx")).get("/units/jiangan/accounts")
+      expect([up.status, up.body.rule]).toEqual([403, "M14.3"])
+      const infoAdmin = await (await as("ia-jaxx")).get("/units/jaxx/accounts")
+      expect([infoAdmin.status, infoAdmin.body.rule]).toEqual([403, "M13.3"])
+      expect((await (await as("sa-jaxx")).get("/units/nowhere/accounts")).status).toBe(404)
+      // The listing is audited.
+      const listed = (await all("sa-hubei", "/audit?object=unit%3Ajaxx", 1000)).filter(
+        (r) => r.action === "account.list"
+      )
+      expect(listed.map((r) => r.actor)).toEqual(
+        expect.arrayContaining(["sa-jaxx", "sa-jiangan", "sa-wuhan", "sa-hubei"])
+      )
+    })
+  })
+}
