@@ -261,6 +261,39 @@ const auditSearch: Migration = {
   }
 }
 
+// The rows of a batch import keyed in line order (batch, line, content hash), not by the hash first: a chunk of
+// a million-row import then writes neighbouring entries of the key instead of a random page per row.
+const importRowsByLine: Migration = {
+  up: async (db: Kysely<unknown>) => {
+    await db.schema
+      .createTable("import_rows_by_line")
+      .addColumn("batch_id", "text", (c) => c.notNull())
+      .addColumn("line", "integer", (c) => c.notNull())
+      .addColumn("row_hash", "text", (c) => c.notNull())
+      .addColumn("teacher_id", "text", (c) => c.notNull().references("teachers.id"))
+      .addPrimaryKeyConstraint("import_rows_line_pk", ["batch_id", "line", "row_hash"])
+      .execute()
+    await sql`insert into import_rows_by_line (batch_id, line, row_hash, teacher_id)
+      select batch_id, line, row_hash, teacher_id from import_rows`.execute(db)
+    await db.schema.dropTable("import_rows").execute()
+    await db.schema.alterTable("import_rows_by_line").renameTo("import_rows").execute()
+  },
+  down: async (db: Kysely<unknown>) => {
+    await db.schema
+      .createTable("import_rows_by_hash")
+      .addColumn("batch_id", "text", (c) => c.notNull())
+      .addColumn("row_hash", "text", (c) => c.notNull())
+      .addColumn("line", "integer", (c) => c.notNull())
+      .addColumn("teacher_id", "text", (c) => c.notNull().references("teachers.id"))
+      .addPrimaryKeyConstraint("import_rows_pk", ["batch_id", "row_hash"])
+      .execute()
+    await sql`insert into import_rows_by_hash (batch_id, row_hash, line, teacher_id)
+      select batch_id, row_hash, min(line), min(teacher_id) from import_rows group by batch_id, row_hash`.execute(db)
+    await db.schema.dropTable("import_rows").execute()
+    await db.schema.alterTable("import_rows_by_hash").renameTo("import_rows").execute()
+  }
+}
+
 /**
  * The migrations of the tmis store for a flavor, in order.
  *
@@ -271,7 +304,8 @@ export const migrations = (flavor: Flavor): Record<string, Migration> => ({
   "0002_efiles": efiles(flavor),
   "0003_workflows": workflows,
   "0004_credentials": credentials,
-  "0005_audit_search": auditSearch
+  "0005_audit_search": auditSearch,
+  "0006_import_rows_by_line": importRowsByLine
 })
 
 /**

@@ -5,7 +5,7 @@
  *
  * Rows go in chunks, one transaction each: a row is wholly in or reported, never half-written. A chunk's rows are
  * decided before its transaction begins, so that the transaction holds only its writes. Each row is keyed by
- * its batch and the hash of its content, so an interrupted import run again skips what went in and duplicates
+ * its batch, its line and the hash of its content, so an interrupted import run again skips what went in and duplicates
  * nothing. Reading files (CSV, XLSX, encodings) is `@tmis/import`'s; this module takes rows.
  *
  * @since 0.1.0
@@ -264,9 +264,9 @@ export const run = (actor: Authorization.Actor, rows: AsyncIterable<Row> | Itera
       Effect.gen(function* () {
         const seen = yield* storage.imports.imported(
           options.batchId,
-          rows.map((r) => r.hash)
+          rows.map((r) => ({ line: r.row.line, hash: r.hash }))
         )
-        const fresh = rows.filter((r) => !seen.has(r.hash))
+        const fresh = rows.filter((r) => !seen.has(r.row.line))
         const skipped = rows.length - fresh.length
         const rejections = fresh.flatMap((r) => r.rejections ?? [])
         const candidates = fresh.flatMap((r) =>

@@ -265,11 +265,11 @@ export interface ChangeRequestRepository {
  * @since 0.1.0
  */
 export interface ImportRepository {
-  /** Of these row hashes of a batch, the ones already imported. */
+  /** Of these rows of a batch (line and content hash), the lines already imported with that content. */
   readonly imported: (
     batchId: string,
-    hashes: ReadonlyArray<string>
-  ) => Effect.Effect<ReadonlySet<string>, StorageError>
+    rows: ReadonlyArray<{ readonly line: number; readonly hash: string }>
+  ) => Effect.Effect<ReadonlySet<number>, StorageError>
   /** Record rows as imported, in the caller's transaction with the rows' e-files. */
   readonly record: (
     batchId: string,

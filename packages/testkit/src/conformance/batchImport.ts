@@ -117,11 +117,11 @@ const importBatch = ({ makeDatabase, timeout }: Suite): void => {
             Effect.flatMap(storage, (s) =>
               s.imports.imported(
                 "b1",
-                rows.map((r) => BatchImport.rowHash(r.record))
+                rows.map((r) => ({ line: r.line, hash: BatchImport.rowHash(r.record) }))
               )
             )
           )
-        ).toEqual(new Set([rows[0]!, rows[5]!].map((r) => BatchImport.rowHash(r.record))))
+        ).toEqual(new Set([rows[0]!, rows[5]!].map((r) => r.line)))
         // Another school's info admin cannot import into this school.
         expect(
           refusal(await h.result(BatchImport.run(await actor(h, "ia-s2"), rows, { batchId: "b2", unitId: "s1" })))

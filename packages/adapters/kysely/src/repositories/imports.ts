@@ -1,6 +1,7 @@
 /**
- * The rows of batch imports already in (M16.2): a row is keyed by its batch and the hash of its content, so an
- * interrupted import run again skips what went in. The rows are recorded in the caller's transaction with their
+ * The rows of batch imports already in (M16.2): a row is keyed by its batch, its line and the hash of its content,
+ * so an interrupted import run again skips what went in; keyed in line order, so that recording a chunk writes
+ * neighbouring entries of the key, not one random page per row. The rows are recorded in the caller's transaction with their
  * e-files, so under concurrency a row counts as imported exactly when its e-file committed.
  *
  * @since 0.1.0
@@ -17,19 +18,21 @@ const loaded = ["teachers", "entries", "import_rows"] as const
  * @since 0.1.0
  */
 export const make = ({ query, flavor }: Connection): Storage.ImportRepository => ({
-  imported: (batchId, hashes) =>
+  // The rows of a chunk are a range of lines: one range scan of the key, in the order rows were recorded.
+  imported: (batchId, rows) =>
     query("imports.imported", async (db) => {
-      const seen = new Set<string>()
-      for (const chunk of chunks(hashes, 1000)) {
-        const rows = await db
-          .selectFrom("import_rows")
-          .select("row_hash")
-          .where("batch_id", "=", batchId)
-          .where("row_hash", "in", chunk)
-          .execute()
-        for (const row of rows) seen.add(row.row_hash)
-      }
-      return seen
+      if (rows.length === 0) return new Set<number>()
+      const first = rows.reduce((min, r) => Math.min(min, r.line), Number.POSITIVE_INFINITY)
+      const last = rows.reduce((max, r) => Math.max(max, r.line), Number.NEGATIVE_INFINITY)
+      const recorded = await db
+        .selectFrom("import_rows")
+        .select(["line", "row_hash"])
+        .where("batch_id", "=", batchId)
+        .where("line", ">=", first)
+        .where("line", "<=", last)
+        .execute()
+      const keys = new Set(recorded.map((r) => `${r.line} ${r.row_hash}`))
+      return new Set(rows.filter((r) => keys.has(`${r.line} ${r.hash}`)).map((r) => r.line))
     }),
   record: (batchId, rows) =>
     query("imports.record", async (db) => {
