@@ -19,6 +19,7 @@ import {
 import { Account, type Authorization, EmploymentStatus, Review, Rotation, Transfer, Unit } from "@tmis/core"
 import { Context, Schema } from "effect"
 import * as ApiError from "./ApiError.js"
+import * as OpenApiDocument from "./OpenApiDocument.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Building blocks
@@ -43,6 +44,15 @@ const Version = Schema.Int.pipe(Schema.nonNegative()).annotations({
 const IndicatorRecord = Schema.Record({ key: Text(64), value: Schema.Unknown }).annotations({
   identifier: "IndicatorRecord",
   description: "indicator values by field id, validated against the deployment's indicator schema (M11)"
+})
+
+/**
+ * The basic information (基本信息) of a new hire: decoded as any record of indicators, since the core validates it
+ * with its own messages; documented with the core's JSON Schema of the group (fields, codes, an example).
+ */
+const BasicInfo = Schema.Record({ key: Text(64), value: Schema.Unknown }).annotations({
+  identifier: "BasicInfo",
+  jsonSchema: OpenApiDocument.basicInfoJsonSchema
 })
 
 const unitId = HttpApiSchema.param("unitId", Id)
@@ -332,25 +342,76 @@ export class AuthGroup extends HttpApiGroup.make("auth")
     HttpApiEndpoint.post("login", "/auth/login")
       .setPayload(LoginBody)
       .addSuccess(LoginResult)
-      .annotate(OpenApi.Description, "Log in with a password; sets the session cookie and returns the token.")
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Log in with a password",
+          description:
+            "Log in with a password; sets the session cookie and returns the token. Who may call it: anyone, " +
+            "without a session. An unknown, disabled or locked account and a wrong password get one identical " +
+            "refusal (401); 5 failures lock the account for 30 minutes; every attempt is audited (M37.2, M37.1). " +
+            "An initial or reset password answers `mustChangePassword` and no session: change it first (`POST " +
+            "/auth/password`)."
+        })
+      )
   )
   .add(
     HttpApiEndpoint.post("platformLogin", "/auth/platform")
       .setPayload(Body("PlatformLogin", { token: Text(8192) }))
       .addSuccess(LoginResult)
-      .annotate(
-        OpenApi.Description,
-        "Log in with a token of the province's identity platform (M15.2), when the server is configured with one."
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Log in through the province's identity platform",
+          description:
+            "Log in with a token of the province's identity platform (应用支撑服务平台, M15.2), when the server is " +
+            "configured with one. Who may call it: anyone, without a session; the account the platform names gets " +
+            "a session if it exists and is active. The platform's refusal, an unknown and a disabled account are " +
+            "refused alike (401, M37.2); every attempt is audited with the platform's name (M37.1)."
+        })
       )
   )
   .add(
     HttpApiEndpoint.post("changePassword", "/auth/password")
       .setPayload(Body("ChangePassword", { accountId: Text(128), current: Text(256), next: Text(256) }))
       .addSuccess(Schema.Struct({ accountId: Schema.String }))
-      .annotate(OpenApi.Description, "Change one's own password (required after an initial or reset password).")
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Change one's own password",
+          description:
+            "Change one's own password (required after an initial or reset password). Who may call it: anyone, " +
+            "without a session, who knows the account's current password; a wrong one counts as a failed login " +
+            "and can lock the account (M37.2). The new password is checked against the policy and the " +
+            "history (M37.2); the change ends the account's sessions and is audited " +
+            "without either password (M37.1)."
+        })
+      )
   )
-  .add(HttpApiEndpoint.post("logout", "/auth/logout").addSuccess(Schema.Void).middleware(Authentication))
-  .add(HttpApiEndpoint.get("me", "/auth/me").addSuccess(ActorView).middleware(Authentication)) {}
+  .add(
+    HttpApiEndpoint.post("logout", "/auth/logout")
+      .addSuccess(Schema.Void)
+      .middleware(Authentication)
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Log out",
+          description:
+            "End the caller's session and clear the session cookie (M37.2). Who may call it: any account with a " +
+            "session, of any role at any unit. Logging out twice is harmless."
+        })
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("me", "/auth/me")
+      .addSuccess(ActorView)
+      .middleware(Authentication)
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "The caller's account",
+          description:
+            "The account of the session: its role, its unit and the unit's path, and whether the connection " +
+            "presents the CA certificate bound to it (M14.2). Who may call it: any account with a session, of any " +
+            "role at any unit (M37.2)."
+        })
+      )
+  ) {}
 
 const SchoolBody = Body("SchoolAttributes", {
   schoolType: Text(8),
@@ -365,11 +426,30 @@ const SchoolBody = Body("SchoolAttributes", {
  * @since 0.1.0
  */
 export class UnitsGroup extends HttpApiGroup.make("units")
-  .add(HttpApiEndpoint.get("get")`/units/${unitId}`.addSuccess(UnitView))
+  .add(
+    HttpApiEndpoint.get("get")`/units/${unitId}`.addSuccess(UnitView).annotateContext(
+      OpenApi.annotations({
+        summary: "A unit, as in force today",
+        description:
+          "The unit's version in force today (M12.2). Who may call it: a system admin, info admin or info " +
+          "query-er of the unit or of a unit above it (its scope is its unit's subtree, M14.3; a department's, " +
+          "the department, M20.1); a teacher is refused (M14.3)."
+      })
+    )
+  )
   .add(
     HttpApiEndpoint.get("subtree")`/units/${unitId}/subtree`
       .setUrlParams(PageParams)
       .addSuccess(Page("UnitPage", UnitView))
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "A unit's subtree",
+          description:
+            "The unit and every unit below it, in path order, a page at a time. Who may call it: a system admin, " +
+            "info admin or info query-er of the unit or of a unit above it (M14.3; a department, its own, M20.1); " +
+            "a teacher is refused (M14.3)."
+        })
+      )
   )
   .add(
     HttpApiEndpoint.post("create")`/units/${unitId}/units`
@@ -384,6 +464,18 @@ export class UnitsGroup extends HttpApiGroup.make("units")
         })
       )
       .addSuccess(UnitView, { status: 201 })
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Create a unit below a unit",
+          description:
+            "Create a unit below `unitId` (M2.2, M4.1, M6.1, M7.1, M12.1): its kind fits its parent, its code and " +
+            "a school's type and sponsor are checked; a code already taken is refused by the store (409, " +
+            "`unitCode`). Who may call it: an info admin of an administrative unit (national, province, city, " +
+            "county), below its unit or a unit of its subtree; a school's info admin creates only secondary " +
+            "departments (二级部门) of its own school (M20.1). A system admin (M13.2), an info query-er (M13.4) and a " +
+            "teacher (M14.3) are refused."
+        })
+      )
   )
   .middleware(Authentication) {}
 
@@ -403,6 +495,17 @@ export class AccountsGroup extends HttpApiGroup.make("accounts")
         })
       )
       .addSuccess(AccountView, { status: 201 })
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Create an account at a unit",
+          description:
+            "Create an account at `unitId`, bound to a real person (M14.1). Who may call it: a system admin — " +
+            "info admin and query-er accounts for its own unit (M13.2); the system admin of a unit directly below " +
+            "its own (M15.1; one active per unit, M14.4, refused by the store: 409); teacher accounts only as a " +
+            "school's system admin, for its school or its departments (M13.5). Quotas per unit (M14.5). Info " +
+            "admins (M13.3), query-ers (M13.4) and teachers (M14.3) are refused."
+        })
+      )
   )
   .add(
     HttpApiEndpoint.get("list")`/units/${unitId}/accounts`
@@ -420,11 +523,35 @@ export class AccountsGroup extends HttpApiGroup.make("accounts")
     HttpApiEndpoint.post("disable")`/accounts/${accountId}/disable`
       .setPayload(Body("DisableAccount", { expectedVersion: Version }))
       .addSuccess(AccountView)
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Disable an account",
+          description:
+            "Disable an account at the version the caller saw (409 otherwise); how a unit's system admin is " +
+            "replaced (M14.4). Who may call it: whoever manages the account — its unit's system admin for info " +
+            "admins and query-ers (M13.2), the system admin of the unit directly above for a system admin " +
+            "(M15.1), a school's system admin for its teachers' accounts (M13.5). Anyone else is refused (M13.2, " +
+            "M13.3, M13.4, M14.3, M15.1)."
+        })
+      )
   )
   .add(
     HttpApiEndpoint.put("setPassword")`/accounts/${accountId}/password`
       .setPayload(Body("SetPassword", { password: Text(256), expectedVersion: Opt(Version) }))
       .addSuccess(Schema.Struct({ accountId: Schema.String, version: Schema.Number }))
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Reset or set an account's password",
+          description:
+            "Without `expectedVersion`: reset the password (and unlock): the credential is overwritten, the lock " +
+            "and the failed-attempt count cleared, the account's sessions ended. With it: set the password only " +
+            "at that version of the credential (409 otherwise). Either way an initial password, to be changed at " +
+            "the next login, checked against the policy, the person's identifiers and the history (M37.2, M14.1), " +
+            "audited without the password (M37.1). Who may call it: whoever manages the account — its unit's " +
+            "system admin (M13.2), the one directly above for a system admin (M15.1), a school's system admin for " +
+            "teachers (M13.5)."
+        })
+      )
   )
   .add(
     HttpApiEndpoint.put("bindCertificate")`/accounts/${accountId}/certificate`
@@ -437,6 +564,16 @@ export class AccountsGroup extends HttpApiGroup.make("accounts")
         })
       )
       .addSuccess(AccountView)
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Bind a CA certificate to an account",
+          description:
+            "Bind the fingerprint and validity of a CA certificate to an account (M14.2): where the deployment " +
+            "requires certificates for the account's role, it acts only while presenting this one. Who may call " +
+            "it: whoever manages the account — its unit's system admin (M13.2), the one directly above for a " +
+            "system admin (M15.1), a school's system admin for teachers (M13.5)."
+        })
+      )
   )
   .middleware(Authentication) {}
 
@@ -469,7 +606,7 @@ export class EFilesGroup extends HttpApiGroup.make("efiles")
       .setPayload(
         Body("NewHire", {
           unitId: Id,
-          basicInfo: IndicatorRecord,
+          basicInfo: BasicInfo,
           employment: Body("Employment", {
             onEstablishment: Schema.Boolean,
             contractMonths: Opt(Schema.Int.pipe(Schema.between(0, 1200))),
@@ -478,37 +615,124 @@ export class EFilesGroup extends HttpApiGroup.make("efiles")
         })
       )
       .addSuccess(Schema.Struct({ efile: Written, entry: Written }), { status: 201 })
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Create the e-file of a new hire",
+          description:
+            "Create the e-file (电子档案) of a new hire and its basic information, a draft awaiting review (M21.1, " +
+            "M17.1). Who may call it: an info admin of the school keeping the e-file, or of the department (二级部门) " +
+            "keeping it (M21.1, M20.1); a unit that is no school or department keeps no e-files (422, M21.1); " +
+            "other roles and units are refused (M21.1, M13.2, M13.4, M14.3). The person must be covered (M5.1), " +
+            "the basic information valid under the deployment's indicators (M11.1, M11.2); an identity number " +
+            "that disagrees with the birth date or sex is kept as problem data (M17.3); a second active e-file of " +
+            "one identity document is refused by the store (409, M17.4). Audited (M37.1)."
+        })
+      )
   )
-  .add(HttpApiEndpoint.get("read")`/efiles/${teacherId}`.addSuccess(EFileRead))
+  .add(
+    HttpApiEndpoint.get("read")`/efiles/${teacherId}`.addSuccess(EFileRead).annotateContext(
+      OpenApi.annotations({
+        summary: "Read an e-file",
+        description:
+          "An e-file with its entries and their reviews. Who may call it: an info admin or info query-er of the " +
+          "teacher's unit or a unit above it (M13.3, M13.4), or the teacher, for its own (M14.3); a system " +
+          "admin is refused (M13.2). An info query-er sees it masked — identity number masked, pay and ethics " +
+          "withheld (M13.4, M37.2). Every read, and every refused read, is audited (`efile.read`, M37.1)."
+      })
+    )
+  )
   .add(
     HttpApiEndpoint.get("list")`/units/${unitId}/efiles`
       .setUrlParams(PageParams)
       .addSuccess(Page("EFilePage", EFileView))
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "The e-files kept in a unit's subtree",
+          description:
+            "The e-files kept at the unit and below, a page at a time. Who may call it: an info admin or info " +
+            "query-er of the unit or a unit above it (M13.3, M13.4); masked for a query-er (M13.4, M37.2); a " +
+            "system admin (M13.2) and a teacher (M14.3) are refused. Audited, refusals too (`efile.list`, M37.1)."
+        })
+      )
   )
   .add(
     HttpApiEndpoint.post("addEntry")`/efiles/${teacherId}/entries`
       .setPayload(Body("NewEntry", { group: Text(64), data: IndicatorRecord }))
       .addSuccess(Written, { status: 201 })
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Add an entry to an e-file",
+          description:
+            "Add a record of a record group (信息类别) to an e-file, a draft awaiting review (M17.1). Who may call " +
+            "it: an info admin whose unit is the teacher's unit or above it (M13.3, M16.1), or the teacher on its " +
+            "own e-file (M14.3) for the groups a teacher may fill — assessment, pay, ethics, post and title " +
+            "records only the school or a bureau (M16.1). The record is validated against the deployment's " +
+            "indicators (M11.1, M11.2); identity problems are kept as problem data (M17.3). Audited (M37.1)."
+        })
+      )
   )
   .add(
     HttpApiEndpoint.post("review")`/entries/${entryId}/review`
       .setPayload(Body("ReviewRequest", { command: ReviewCommand, expectedVersion: Version }))
       .addSuccess(Written)
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Send a review command to an entry",
+          description:
+            "Move an entry through its review (M17.1) at the version the caller saw (409 otherwise). Who may send " +
+            "what: `edit` and `submit` — the teacher on its own entry of a group it may fill (M16.1, M14.3), or " +
+            "an info admin whose unit is the teacher's or above; `approveBySchool`, `reject` of a submitted entry " +
+            "and `resolveProblem` — an info admin of the teacher's school, or of the teacher's department (M17.1, " +
+            "M20.1); `approveByBureau` and `reject` of a school-approved entry — an info admin of the school's " +
+            "competent bureau (主管教育行政部门, M17.1); `flagProblem` — any info admin whose unit is the teacher's or " +
+            "above (M17.3, M17.4). An entry with open problem data is not approved (M17.3, M17.4). System admins, " +
+            "query-ers and other units are refused. Audited (M37.1)."
+        })
+      )
   )
   .add(
     HttpApiEndpoint.post("requestChange")`/entries/${entryId}/change-requests`
       .setPayload(Body("ChangeRequest", { change: IndicatorRecord, reason: Text(1000) }))
       .addSuccess(Written, { status: 201 })
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Request a change of an effective entry",
+          description:
+            "Request a change of an effective entry, with a reason (M19.2); the changed record is validated now " +
+            "(M11.1) and applies only once the competent bureau approves and only if the entry has not changed " +
+            "meanwhile. Who may call it: an info admin of the teacher's school, or of the teacher's department " +
+            "(M19.2, M20.1); anyone else is refused (M19.2, M13.2, M13.4, M14.3). Audited (M37.1)."
+        })
+      )
   )
   .add(
     HttpApiEndpoint.post("approveChange")`/change-requests/${requestId}/approve`
       .setPayload(Body("ApproveChange", { expectedVersion: Version }))
       .addSuccess(Written)
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Approve a change request and apply it",
+          description:
+            "Approve a change request at the version the caller saw, and apply it to the entry in the same " +
+            "transaction — or neither, when the entry changed since the request (M19.2). Who may call it: an info " +
+            "admin of the competent bureau (主管教育行政部门) of the teacher's school, its parent unit (M19.2); anyone " +
+            "else is refused. Audited (M37.1)."
+        })
+      )
   )
   .add(
     HttpApiEndpoint.post("refuseChange")`/change-requests/${requestId}/refuse`
       .setPayload(Body("RefuseChange", { reason: Text(1000), expectedVersion: Version }))
       .addSuccess(Written)
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Refuse a change request",
+          description:
+            "Refuse a change request with a reason, at the version the caller saw (M19.2). Who may call it: an " +
+            "info admin of the competent bureau of the teacher's school (M19.2); anyone else is refused. Audited " +
+            "(M37.1)."
+        })
+      )
   )
   .add(
     HttpApiEndpoint.post("recordStatus")`/efiles/${teacherId}/status`
@@ -521,12 +745,31 @@ export class EFilesGroup extends HttpApiGroup.make("efiles")
         })
       )
       .addSuccess(Written)
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Record a change of employment status",
+          description:
+            "Record a change of employment status (人员状态) with its date, at the e-file's version the caller saw " +
+            "(M22.1): the date is not after today; a teacher who left stops counting as active (M17.4). Who may " +
+            "call it: an info admin of the teacher's school, or of the teacher's department (M22.1, M20.1); " +
+            "anyone else is refused. Audited (M37.1)."
+        })
+      )
   )
   .add(
     HttpApiEndpoint.get("countByStatus")`/units/${unitId}/statistics/status`
       // The core's day (a real calendar day): 2026-02-30 is refused (400), not counted.
       .setUrlParams(Schema.Struct({ day: Unit.Day }))
       .addSuccess(Schema.Record({ key: Schema.String, value: Schema.Number }))
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Teachers by employment status on a day",
+          description:
+            "The number of teachers by employment status in the unit's subtree as of `day`, each counted where it " +
+            "was on that day (M22.1, M28.1). Who may call it: an info admin or info query-er of the unit or a " +
+            "unit above it (M13.3, M13.4); a system admin (M13.2) and a teacher (M14.3) are refused."
+        })
+      )
   )
   .middleware(Authentication) {}
 
@@ -553,14 +796,46 @@ export class ImportsGroup extends HttpApiGroup.make("imports")
         })
       )
       .addSuccess(ImportView, { status: 202 })
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Upload a file of new hires to import",
+          description:
+            "Import a CSV or XLSX file of teachers' basic information into the unit in the background (M16.2), " +
+            "answering 202 with the batch: the same file uploaded again by the same account for the same unit is " +
+            "the same batch and resumes it. Who may call it: an info admin of the school or department that keeps " +
+            "the e-files (M21.1, M20.1), refused before the upload is accepted (403 or 422, M21.1; M13.2, M13.4, " +
+            "M14.3 by role). Each row is checked as `POST /efiles` checks it (M11.1, M17.3, M17.4)."
+        })
+      )
   )
-  .add(HttpApiEndpoint.get("progress")`/imports/${batchId}`.addSuccess(ImportView))
   .add(
-    HttpApiEndpoint.get("report")`/imports/${batchId}/report`.addSuccess(
-      HttpApiSchema.Text({ contentType: "text/csv" }).annotations({
-        description: "行,列,值,原因,规则 (UTF-8 with BOM)"
+    HttpApiEndpoint.get("progress")`/imports/${batchId}`.addSuccess(ImportView).annotateContext(
+      OpenApi.annotations({
+        summary: "An import's progress",
+        description:
+          "The progress of a batch import (M16.2) while this server process runs. Who may call it: the account " +
+          "that uploaded it, while it may still write teachers at the import's unit (an info admin of the unit " +
+          "or above, M13.3); to anyone else the batch does not exist (404)."
       })
     )
+  )
+  .add(
+    HttpApiEndpoint.get("report")`/imports/${batchId}/report`
+      .addSuccess(
+        HttpApiSchema.Text({ contentType: "text/csv" }).annotations({
+          description: "行,列,值,原因,规则 (UTF-8 with BOM)"
+        })
+      )
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "An import's error report",
+          description:
+            "The error report of a batch import as CSV (行,列,值,原因,规则): the refused rows with their rule, and rows " +
+            "accepted as problem data as warnings (M17.3). Who may call it: the account that uploaded it, while " +
+            "it may still write teachers at the import's unit (M13.3); to anyone else the batch does not exist " +
+            "(404)."
+        })
+      )
   )
   .middleware(Authentication) {}
 
@@ -584,6 +859,18 @@ export class WorkflowsGroup extends HttpApiGroup.make("workflows")
       .setPayload(Body("TransferRequest", { teacherId: Id, toUnitId: Id, effective: Day, reason: Text(1000) }))
       .setHeaders(Schema.Struct({ "idempotency-key": Opt(Text(128)) }))
       .addSuccess(WorkflowView, { status: 201 })
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Initiate a transfer",
+          description:
+            "Initiate the transfer (调动) of a teacher to the caller's school (M23.1); then the receiving bureau, " +
+            "the sending school and the sending bureau confirm, in that order. Who may call it: an info admin of " +
+            "the receiving school, or of the receiving department (M23.1, M20.1); anyone else is refused. A " +
+            "rotation in disguise is refused (M23.3); a second open process of the teacher is refused by the " +
+            "store (409, M24.3). With an `Idempotency-Key`, a retry gets the first answer; the key reused for " +
+            "another command is refused (409, M23.2). Audited (M37.1)."
+        })
+      )
   )
   .add(
     HttpApiEndpoint.post("initiateRotation", "/rotations")
@@ -598,6 +885,17 @@ export class WorkflowsGroup extends HttpApiGroup.make("workflows")
       )
       .setHeaders(Schema.Struct({ "idempotency-key": Opt(Text(128)) }))
       .addSuccess(WorkflowView, { status: 201 })
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Initiate a rotation",
+          description:
+            "Initiate the exchange and rotation (交流轮岗) of a teacher for a period: without a change of personnel " +
+            "relation the dispatching bureau confirms (M24.1); with one, then the receiving school and its bureau " +
+            "too (M24.2). Who may call it: an info admin of the dispatching school — the teacher's — or of the " +
+            "teacher's department (M24.1, M24.2, M20.1); anyone else is refused. A second open process of the " +
+            "teacher is refused by the store (409, M24.3). `Idempotency-Key` as for transfers. Audited (M37.1)."
+        })
+      )
   )
   .add(
     HttpApiEndpoint.get("inbox", "/workflows/inbox")
@@ -632,7 +930,17 @@ export class WorkflowsGroup extends HttpApiGroup.make("workflows")
           "M13.4); a system admin or a teacher is refused (M13.2, M14.3)."
       )
   )
-  .add(HttpApiEndpoint.get("get")`/workflows/${workflowId}`.addSuccess(WorkflowView))
+  .add(
+    HttpApiEndpoint.get("get")`/workflows/${workflowId}`.addSuccess(WorkflowView).annotateContext(
+      OpenApi.annotations({
+        summary: "A transfer or rotation",
+        description:
+          "A process with its machine state. Who may call it: whoever may read the teacher's basic information " +
+          "at the sending or the receiving unit — an info admin or info query-er of either unit or a unit above " +
+          "it (M13.3, M13.4); a system admin (M13.2) and a teacher (M14.3) are refused."
+      })
+    )
+  )
   .add(
     HttpApiEndpoint.post("act")`/workflows/${workflowId}/actions`
       .setPayload(
@@ -644,6 +952,19 @@ export class WorkflowsGroup extends HttpApiGroup.make("workflows")
       )
       .setHeaders(Schema.Struct({ "idempotency-key": Opt(Text(128)) }))
       .addSuccess(WorkflowView)
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Confirm, reject or withdraw a process",
+          description:
+            "Take the next step of a transfer or rotation at the version the caller saw (of concurrent " +
+            "confirmations one commits, the others get 409). Who may send what: `confirm` and `reject` (with a reason): an info " +
+            "admin of the party the process waits for (its `next`), in the fixed order (M23.1, M24.1, M24.2); a " +
+            "step skipped, repeated or anyone else's is refused (M23.2, M24.1, M24.2). `withdraw` (with a " +
+            "reason): an info admin of the initiating school (or department) before the last confirmation " +
+            "(M23.2). The last confirmation moves the e-file in the same transaction (O4.1). `Idempotency-Key` as " +
+            "for transfers. Audited (M37.1)."
+        })
+      )
   )
   .middleware(Authentication) {}
 
@@ -653,7 +974,19 @@ export class WorkflowsGroup extends HttpApiGroup.make("workflows")
  * @since 0.1.0
  */
 export class AuditGroup extends HttpApiGroup.make("audit")
-  .add(HttpApiEndpoint.get("verify", "/audit/verify").addSuccess(AuditVerification))
+  .add(
+    HttpApiEndpoint.get("verify", "/audit/verify")
+      .addSuccess(AuditVerification)
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Verify the audit chain",
+          description:
+            "Verify the hash chain of the whole audit log: intact with its length and head, or the first broken " +
+            "record and why (M37.1). Who may call it: the system admin of the deployment's root unit (M37.1); a " +
+            "lower unit's system admin is refused (M37.1), other roles too (M13.3, M13.4, M14.3)."
+        })
+      )
+  )
   .add(
     HttpApiEndpoint.get("search", "/audit")
       .setUrlParams(
@@ -698,9 +1031,17 @@ export class Api extends HttpApi.make("tmis")
   .addError(ApiError.PayloadTooLarge)
   .addError(ApiError.Unprocessable)
   .addError(ApiError.Timeout)
+  .addError(ApiError.MethodNotAllowed)
+  .addError(ApiError.LengthRequired)
+  .addError(ApiError.UnsupportedMediaType)
   .annotate(OpenApi.Title, "tmis — National Teacher Management Information System (全国教师管理信息系统)")
   .annotate(OpenApi.Version, "0.1.0")
   .annotate(
     OpenApi.Description,
-    "The reference server of the tmis SDK. Every refusal names the rule of the regulation it enforces (rule, zh, en)."
-  ) {}
+    "The reference server of the tmis SDK. Every refusal names the rule of the regulation it enforces (rule, zh, en). " +
+      "Each operation says who may call it; besides, every call with a session is refused when the account is " +
+      "disabled (M14.3) or when the deployment requires a bound CA certificate for its role and the connection does " +
+      "not present it (M14.2)."
+  )
+  // 405 with `Allow` on every operation; 411, 413, 415 only where a body is read; 503 only on reads (`Server.ts`).
+  .annotate(OpenApi.Transform, OpenApiDocument.serverStatuses) {}

@@ -120,6 +120,41 @@ export class Timeout extends Schema.TaggedError<Timeout>()(
 ) {}
 
 /**
+ * 405: a path of the API with a method it does not take; the `Allow` header names those it takes. Answered by the
+ * server before the API runs (`Server.ts`); declared here for the OpenAPI document.
+ *
+ * @since 0.1.0
+ */
+export class MethodNotAllowed extends Schema.TaggedError<MethodNotAllowed>()(
+  "MethodNotAllowed",
+  fields("invalid"),
+  HttpApiSchema.annotations({ status: 405 })
+) {}
+
+/**
+ * 411: a body without a `Content-Length` (chunked). Answered by the server before the API runs (`Server.ts`).
+ *
+ * @since 0.1.0
+ */
+export class LengthRequired extends Schema.TaggedError<LengthRequired>()(
+  "LengthRequired",
+  fields("invalid"),
+  HttpApiSchema.annotations({ status: 411 })
+) {}
+
+/**
+ * 415: a body of another media type than the endpoint reads. Answered by the server before the API runs
+ * (`Server.ts`).
+ *
+ * @since 0.1.0
+ */
+export class UnsupportedMediaType extends Schema.TaggedError<UnsupportedMediaType>()(
+  "UnsupportedMediaType",
+  fields("invalid"),
+  HttpApiSchema.annotations({ status: 415 })
+) {}
+
+/**
  * Every error an endpoint may answer with.
  *
  * @since 0.1.0

@@ -3,11 +3,11 @@
  * the OpenAPI document, and it does so offline — the page asks nothing of any host but the server (a provincial
  * deployment's network may have no way out).
  *
- * Needs Debian's chromium at /usr/bin/chromium (CI installs it); without it the test fails in CI and is skipped,
- * with a warning, elsewhere.
+ * Needs Debian's chromium at /usr/bin/chromium and, for the Chinese text, `fonts-noto-cjk` (CI installs both);
+ * without chromium the test fails in CI and is skipped, with a warning, elsewhere.
  */
 import { existsSync } from "node:fs"
-import { mkdtemp, rm } from "node:fs/promises"
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { OpenApi } from "@effect/platform"
@@ -27,6 +27,47 @@ if (!hasChromium) {
 const timeout = 60_000
 
 const spec = OpenApi.fromApi(Api.Api)
+
+/** Chinese of the page's title: distinct characters, each a glyph of its own where a CJK font is installed. */
+const chinese = [..."全国教师管理"]
+
+/**
+ * How the element's own font renders each character: the pixels of each drawn on a canvas, as a string. Without a
+ * font for them, every CJK character is the same missing-glyph box (tofu), like a private-use character is.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: runs in the page, whose DOM types this Node project does not load
+const renderings = (element: any, characters: ReadonlyArray<string>): Array<string> => {
+  // biome-ignore lint/suspicious/noExplicitAny: the page's globals, as above
+  const { document, getComputedStyle } = globalThis as any
+  const style = getComputedStyle(element)
+  const canvas = document.createElement("canvas")
+  canvas.width = 64
+  canvas.height = 64
+  const context = canvas.getContext("2d", { willReadFrequently: true })!
+  context.font = `48px ${style.fontFamily}`
+  context.textBaseline = "top"
+  return characters.map((character) => {
+    context.clearRect(0, 0, 64, 64)
+    context.fillText(character, 4, 4)
+    return Array.from(context.getImageData(0, 0, 64, 64).data.filter((_: number, i: number) => i % 4 === 3)).join(",")
+  })
+}
+
+/** Distinct renderings of the Chinese characters, and whether any looks like the private-use character's tofu. */
+const legibility = (drawn: Array<string>) => ({
+  distinct: new Set(drawn.slice(0, -1)).size,
+  tofu: drawn.slice(0, -1).some((pixels) => pixels === drawn.at(-1))
+})
+
+const launchArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync"
+]
 
 /** Scalar puts zero-width spaces before the slashes of a path so that long paths wrap. */
 const normalize = (text: string) =>
@@ -51,19 +92,7 @@ describe.skipIf(!hasChromium)("/docs in headless Chromium", () => {
     running = await start(backend)
     const origin = new URL(running.url).origin
     profile = await mkdtemp(join(tmpdir(), "tmis-chromium-"))
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync"
-      ]
-    })
+    context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: launchArgs })
     // Collected on the context, not one page: a popup or a worker of the page counts too.
     context.on("request", (request) => {
       requests.push(request.url())
@@ -113,7 +142,8 @@ describe.skipIf(!hasChromium)("/docs in headless Chromium", () => {
         const rendered = items.map((text) =>
           normalize(text).replace(/^([a-z]+)\s*/i, (_, method: string) => `${method.toLowerCase()} `)
         )
-        expect(rendered, tag).toEqual(expected)
+        // In the document's order of each path's methods, which is the definition's, not always GET first.
+        expect([...rendered].sort(), tag).toEqual([...expected].sort())
       }
     },
     timeout
@@ -126,17 +156,70 @@ describe.skipIf(!hasChromium)("/docs in headless Chromium", () => {
       await page
         .getByText("Log in with a password; sets the session cookie and returns the token.")
         .waitFor({ timeout })
-      await expect(page.getByRole("heading", { name: "/auth/login", exact: true }).isVisible()).resolves.toBe(true)
+      // An operation's heading is its summary.
+      const summary = (path: string) => spec.paths[path]?.post?.summary ?? path
+      await expect(page.getByRole("heading", { name: summary("/auth/login"), exact: true }).isVisible()).resolves.toBe(
+        true
+      )
       for (const [tag, method, path] of [
         ["efiles", "POST", "/efiles/{teacherId}/entries"],
         ["workflows", "POST", "/transfers"]
       ] as const) {
         await page.getByRole("button", { name: `Open Group ${tag}` }).click()
-        // A sidebar entry is named by its path and method, e.g. "/transfers HTTP Method: POST".
-        await page.getByRole("button", { name: `${path} HTTP Method: ${method}`, exact: true }).click()
-        // The reference scrolls to the operation, whose heading is its path.
-        await page.getByRole("heading", { name: path, exact: true }).waitFor({ timeout })
+        // A sidebar entry is named by its summary and method, e.g. "Initiate a transfer HTTP Method: POST".
+        await page.getByRole("button", { name: `${summary(path)} HTTP Method: ${method}`, exact: true }).click()
+        // The reference scrolls to the operation, whose heading is its summary.
+        await page.getByRole("heading", { name: summary(path), exact: true }).waitFor({ timeout })
         expect(decodeURIComponent(new URL(page.url()).hash)).toBe(`#tag/${tag}/${method.toLowerCase()}${path}`)
+      }
+    },
+    timeout
+  )
+
+  it(
+    "renders the Chinese text legibly (fonts-noto-cjk): a screenshot, and every character of the title a glyph of its own",
+    async () => {
+      const title = page.getByRole("heading", { name: spec.info.title, exact: true }).first()
+      await title.waitFor({ timeout })
+      const shot = join(tmpdir(), "tmis-docs.png")
+      await page.screenshot({ path: shot, fullPage: false })
+      expect((await readFile(shot)).subarray(1, 4).toString()).toBe("PNG")
+      const drawn = await title.evaluate(renderings, [...chinese, "\ue000"])
+      expect(legibility(drawn)).toEqual({ distinct: chinese.length, tofu: false })
+    },
+    timeout
+  )
+
+  it(
+    "the legibility check sees tofu where no CJK font is available (fontconfig told to reject Noto CJK)",
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), "tmis-fonts-"))
+      const config = join(dir, "fonts.conf")
+      await writeFile(
+        config,
+        `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <selectfont><rejectfont><glob>/usr/share/fonts/opentype/noto/*CJK*</glob></rejectfont></selectfont>
+  <cachedir>${dir}/cache</cachedir>
+</fontconfig>
+`
+      )
+      const bare = await chromium.launch({
+        executablePath,
+        headless: true,
+        args: launchArgs,
+        env: { ...process.env, FONTCONFIG_FILE: config }
+      })
+      try {
+        const other = await bare.newPage()
+        await other.setContent(`<h1 style="font-family: sans-serif">${spec.info.title}</h1>`)
+        const drawn = await other.locator("h1").evaluate(renderings, [...chinese, "\ue000"])
+        expect(legibility(drawn)).toEqual({ distinct: 1, tofu: true })
+      } finally {
+        await bare.close()
+        await rm(dir, { recursive: true, force: true })
       }
     },
     timeout

@@ -9,11 +9,11 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Demo from "../src/Demo.js"
 import {
+  actingAs,
   type Backend,
   cheapSettings,
   client,
   identityNumber,
-  login,
   type Reply,
   type Running,
   seedDemo,
@@ -23,17 +23,9 @@ import {
 
 let backend: Backend
 let running: Running
-const tokens = new Map<string, string>()
 
 /** A client acting as a demo account (logged in once, its initial password changed). */
-const as = async (accountId: string) => {
-  let token = tokens.get(accountId)
-  if (token === undefined) {
-    token = await login(running.url, accountId)
-    tokens.set(accountId, token)
-  }
-  return client(running.url, token)
-}
+const as = actingAs(() => running)
 
 beforeAll(async () => {
   backend = await sqlite()

@@ -8,7 +8,7 @@ import { type Audit, type EFile, Storage, Units, Workflows } from "@tmis/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Demo from "../src/Demo.js"
-import { type Backend, backends, cheapSettings, client, login, type Running, seedDemo, start } from "./support.js"
+import { actingAs, type Backend, backends, cheapSettings, type Running, seedDemo, start } from "./support.js"
 
 const effective = "2027-03-01"
 const period = { start: "2027-09-01", end: "2028-08-31" }
@@ -17,17 +17,9 @@ for (const backend of backends) {
   describe(`idempotency keys over HTTP on ${backend.name}`, () => {
     let opened: Backend
     let running: Running
-    const tokens = new Map<string, string>()
 
     /** A client acting as a demo account (logged in once, its initial password changed). */
-    const as = async (accountId: string) => {
-      let token = tokens.get(accountId)
-      if (token === undefined) {
-        token = await login(running.url, accountId)
-        tokens.set(accountId, token)
-      }
-      return client(running.url, token)
-    }
+    const as = actingAs(() => running)
 
     /** The e-files kept by `unitId` itself, but the demo transfer's teacher. */
     const teachersOf = async (unitId: string): Promise<ReadonlyArray<EFile.EFile>> => {

@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Demo from "../src/Demo.js"
 import {
+  actingAs,
   type Backend,
   backends,
   cheapSettings,
   client,
-  login,
   type Reply,
   type Running,
   seedDemo,
@@ -23,16 +23,9 @@ for (const backend of backends) {
   describe(`the listings over HTTP on ${backend.name}`, () => {
     let opened: Backend
     let running: Running
-    const tokens = new Map<string, string>()
 
-    const as = async (accountId: string) => {
-      let token = tokens.get(accountId)
-      if (token === undefined) {
-        token = await login(running.url, accountId)
-        tokens.set(accountId, token)
-      }
-      return client(running.url, token)
-    }
+    /** A client acting as a demo account (logged in once, its initial password changed). */
+    const as = actingAs(() => running)
 
     /** Every item of a listing, following `next` at `limit` a page. */
     const all = async (accountId: string, path: string, limit: number) => {
@@ -217,6 +210,65 @@ for (const backend of backends) {
       expect(listed.map((r) => r.actor)).toEqual(
         expect.arrayContaining(["sa-jaxx", "sa-jiangan", "sa-wuhan", "sa-hubei"])
       )
+    })
+
+    it("M37.1 GET /audit with a cursor that is no record's sequence number answers 422 naming `after`, never a 500", async () => {
+      const admin = await as("sa-hubei")
+      // On Postgres these reached the store as NaN, Infinity or 1e40 and failed the query (500).
+      for (const after of ["abc", "1e309", "9".repeat(40), "-1", "1.5", "a b"]) {
+        const reply = await admin.get(`/audit?limit=5&after=${encodeURIComponent(after)}`)
+        expect([after, reply.status, reply.body.kind, reply.body.details?.field]).toEqual([
+          after,
+          422,
+          "invalid",
+          "after"
+        ])
+      }
+      const first = await admin.get("/audit?limit=5")
+      expect(first.status).toBe(200)
+      const next = await admin.get(`/audit?limit=5&after=${first.body.next}`)
+      expect(next.status).toBe(200)
+      expect(next.body.items[0].seq).toBeGreaterThan(first.body.items.at(-1).seq)
+    })
+
+    it("M23.1 M37.1 a process whose reasons hold U+0000 breaks no listing: the inbox, a unit's processes, statistics and the audit search by rule still answer", async () => {
+      // On Postgres one such process made every query reading the stored contexts fail: the inboxes, the listings and
+      // the statistics of the whole province answered 500 from then on.
+      const demo = await (await as("ia-jaxx")).get(`/workflows/${transferId}`)
+      const teachers = await (await as("ia-jaxx")).get("/units/jaxx/efiles?limit=1000")
+      const teacher = teachers.body.items.find(
+        (t: { id: string; unitId: string }) => t.unitId === "jaxx" && t.id !== demo.body.teacherId
+      )
+      const initiated = await (await as("ia-xlzx")).post("/transfers", {
+        teacherId: teacher.id,
+        toUnitId: "xlzx",
+        effective: "2027-03-01",
+        reason: "工作\u0000需要"
+      })
+      expect(initiated.status).toBe(201)
+      const inbox = await (await as("ia-xiling")).get("/workflows/inbox")
+      expect(inbox.status).toBe(200)
+      expect(ids(inbox)).toContain(initiated.body.id)
+      const rejected = await (await as("ia-xiling")).post(`/workflows/${initiated.body.id}/actions`, {
+        type: "reject",
+        reason: "\u0000",
+        expectedVersion: initiated.body.version
+      })
+      expect(rejected.status).toBe(200)
+      const mine = await (await as("ia-xlzx")).get("/workflows?state=rejected")
+      expect(mine.status).toBe(200)
+      const item = mine.body.items.find((i: { id: string }) => i.id === initiated.body.id)
+      // Stored as sent: the reason is the caller's text, U+0000 included.
+      expect(item.steps.at(-1)).toMatchObject({ type: "reject", detail: "\u0000" })
+      for (const [account, path] of [
+        ["ia-jaxx", "/workflows/inbox"],
+        ["ia-jiangan", "/workflows?scope=mine"],
+        ["ia-jiangan", "/units/jiangan/statistics/status?day=2027-06-01"],
+        ["sa-hubei", "/audit?rule=M14.3"]
+      ] as const) {
+        const reply = await (await as(account)).get(path)
+        expect([path, reply.status]).toEqual([path, 200])
+      }
     })
   })
 }

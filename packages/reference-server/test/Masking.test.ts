@@ -9,6 +9,7 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { newToken, sessionIdOf } from "../src/Authentication.js"
 import {
+  actingAs,
   type Backend,
   backends,
   cheapSettings,
@@ -46,16 +47,9 @@ for (const backend of backends) {
   describe(`masking, the store's refusals and 401s over HTTP on ${backend.name}`, () => {
     let opened: Backend
     let running: Running
-    const tokens = new Map<string, string>()
 
-    const as = async (accountId: string) => {
-      let token = tokens.get(accountId)
-      if (token === undefined) {
-        token = await login(running.url, accountId)
-        tokens.set(accountId, token)
-      }
-      return client(running.url, token)
-    }
+    /** A client acting as a demo account (logged in once, its initial password changed). */
+    const as = actingAs(() => running)
 
     beforeAll(async () => {
       opened = await backend.make()

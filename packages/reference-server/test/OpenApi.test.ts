@@ -6,8 +6,12 @@
 import { execFileSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { OpenApi } from "@effect/platform"
+import { Indicator, Regulation, SchoolType } from "@tmis/core"
+import { Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Api from "../src/Api.js"
+import * as OpenApiDocument from "../src/OpenApiDocument.js"
+import { allowedMethods } from "../src/Server.js"
 import { type Backend, client, type Running, sqlite, start } from "./support.js"
 
 // The server serves `HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })` without options, i.e. the
@@ -146,6 +150,73 @@ describe("the OpenAPI document", () => {
     const indicators = resolve({ $ref: "#/components/schemas/IndicatorRecord" })
     expect(indicators.type).toBe("object")
     expect(indicators.additionalProperties).toBeUndefined()
+    expect(resolve({ $ref: "#/components/schemas/BasicInfo" }).additionalProperties).toBeUndefined()
+  })
+
+  it("gives every operation a summary and a description naming who may call it and the rules, all in the registry", () => {
+    for (const { path, method, operation } of operations()) {
+      const at = `${method} ${path}`
+      expect(operation.summary?.length ?? 0, at).toBeGreaterThan(0)
+      expect(operation.description ?? "", at).toMatch(/Who may call it|Who may send what/)
+      const cited = (operation.description ?? "").match(/\b[MO]\d+\.\d+\b/g) ?? []
+      expect(cited.length, `${at} cites no rule`).toBeGreaterThan(0)
+      for (const id of cited) expect(Regulation.isRuleId(id), `${at} cites ${id}`).toBe(true)
+    }
+  })
+
+  it("documents the basic information of a new hire with the core's fields of every stage and an example it accepts", () => {
+    const newHire = resolve({ $ref: "#/components/schemas/NewHire" })
+    expect(newHire.properties.basicInfo).toEqual({ $ref: "#/components/schemas/BasicInfo" })
+    const basicInfo = resolve(newHire.properties.basicInfo)
+    expect(basicInfo.type).toBe("object")
+    for (const stage of SchoolType.Stage.literals) {
+      const core = Either.getOrThrow(Indicator.jsonSchema(Indicator.core, "basicInfo", stage))
+      // Every field of the stage, with the core's own schema (plus the stages it belongs to, for a stage's own).
+      for (const [key, schema] of Object.entries(core.properties as Record<string, object>)) {
+        expect(basicInfo.properties[key], `${stage} ${key}`).toMatchObject(schema)
+      }
+      expect(basicInfo.required, stage).toEqual(core.required)
+      // The example is what the core accepts at every stage: /docs never shows a body the server refuses.
+      const validate = Either.getOrThrow(Indicator.validator(Indicator.core, "basicInfo", stage))
+      expect(Either.isRight(validate(basicInfo.examples[0])), stage).toBe(true)
+    }
+    expect(basicInfo.examples).toEqual([OpenApiDocument.basicInfoExample])
+    expect(basicInfo.properties.dualQualified["x-tmis-stages"]).toEqual(["secondaryVocational"])
+  })
+
+  it("lists 405 with its Allow header on every operation, naming the methods the server takes at the path", () => {
+    for (const { path, method, operation } of operations()) {
+      const at = `${method} ${path}`
+      const response = operation.responses[405] as OpenApi.OpenApiSpecResponse & {
+        headers?: Record<string, { required: boolean; schema: { enum: Array<string> } }>
+      }
+      expect(response, at).toBeDefined()
+      expect(resolve(response.content?.["application/json"]?.schema)?.properties?._tag?.enum, at).toEqual([
+        "MethodNotAllowed"
+      ])
+      const concrete = path.replace(/\{[^}]+\}/g, "x")
+      expect(response.headers?.Allow?.required, at).toBe(true)
+      expect(response.headers?.Allow?.schema.enum, at).toEqual([allowedMethods(concrete).join(", ")])
+    }
+  })
+
+  it("lists 411, 413 and 415 where a body is read (POST, PUT), and 503 where a read is cut short (GET)", () => {
+    for (const { path, method, operation } of operations()) {
+      const at = `${method} ${path}`
+      const withBody = method === "post" || method === "put"
+      for (const status of [411, 413, 415]) {
+        expect(operation.responses[status] !== undefined, `${at} ${status}`).toBe(withBody)
+      }
+      expect(operation.responses[503] !== undefined, `${at} 503`).toBe(method === "get")
+      if (withBody) {
+        expect(
+          resolve(operation.responses[411]?.content?.["application/json"]?.schema)?.properties?._tag?.enum
+        ).toEqual(["LengthRequired"])
+        expect(
+          resolve(operation.responses[415]?.content?.["application/json"]?.schema)?.properties?._tag?.enum
+        ).toEqual(["UnsupportedMediaType"])
+      }
+    }
   })
 
   it("documents the upload as a raw octet stream", () => {
@@ -193,5 +264,18 @@ describe("GET /openapi.json on the running server", () => {
     expect(reply.status).toBe(200)
     expect(reply.headers.get("content-type")).toMatch(/^application\/json/)
     expect(reply.body).toEqual(JSON.parse(JSON.stringify(spec)))
+  })
+
+  it("answers DELETE on every path of the document with the 405 and the Allow it documents", async () => {
+    for (const [path, item] of Object.entries(spec.paths)) {
+      const documented = Object.values(item).find((operation) => operation?.responses?.[405] !== undefined)
+      expect(documented, path).toBeDefined()
+      // biome-ignore lint/suspicious/noExplicitAny: the header the transform adds is not in the generator's types
+      const allow = (documented!.responses[405] as any).headers.Allow.schema.enum[0]
+      const reply = await client(running.url).call("DELETE", path.replace(/\{[^}]+\}/g, "x"))
+      expect(reply.status, path).toBe(405)
+      expect(reply.headers.get("allow"), path).toBe(allow)
+      expect(reply.body, path).toMatchObject({ _tag: "MethodNotAllowed", kind: "invalid" })
+    }
   })
 })

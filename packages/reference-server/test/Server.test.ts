@@ -13,13 +13,13 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Demo from "../src/Demo.js"
 import {
+  actingAs,
   type Backend,
   backends,
   changedPassword,
   cheapSettings,
   client,
   identityNumber,
-  login,
   type Reply,
   type Running,
   seedDemo,
@@ -89,17 +89,9 @@ for (const backend of backends) {
     let opened: Backend
     let running: Running
     let importDir: string
-    const tokens = new Map<string, string>()
 
     /** A client acting as a demo account (logged in once, its initial password changed). */
-    const as = async (accountId: string) => {
-      let token = tokens.get(accountId)
-      if (token === undefined) {
-        token = await login(running.url, accountId)
-        tokens.set(accountId, token)
-      }
-      return client(running.url, token)
-    }
+    const as = actingAs(() => running)
 
     /** Every audit record, paging to the end. */
     const auditLog = () =>
@@ -512,7 +504,7 @@ for (const backend of backends) {
     // ── M16.2 imports ──────────────────────────────────────────────────────────────────────────────────────────
 
     it("M16.2 an uploaded CSV is imported in the background: the good row accepted, the bad one in the report with its rule; the batch is the uploader's", async () => {
-      const token = tokens.get("ia-jaxx") ?? (await login(running.url, "ia-jaxx"))
+      const token = await as.token("ia-jaxx")
       const upload = await fetch(`${running.url}/units/jaxx/imports?format=csv`, {
         method: "POST",
         headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream" },

@@ -173,6 +173,25 @@ export const login = async (url: string, accountId: string): Promise<string> => 
   return reply.body.token as string
 }
 
+/**
+ * Clients acting as demo accounts of one server (`server()` is read at each call, so a suite may start its server in
+ * `beforeAll`): each account is logged in once (see `login`) and its session token kept. `as.token(accountId)` gives
+ * the token itself, for requests the JSON client does not make (an upload).
+ */
+export const actingAs = (server: () => { readonly url: string }) => {
+  const tokens = new Map<string, string>()
+  const token = async (accountId: string): Promise<string> => {
+    let known = tokens.get(accountId)
+    if (known === undefined) {
+      known = await login(server().url, accountId)
+      tokens.set(accountId, known)
+    }
+    return known
+  }
+  const as = async (accountId: string) => client(server().url, await token(accountId))
+  return Object.assign(as, { token })
+}
+
 /** Log each of `accountIds` in (see `login`), one after the other: their session tokens by account id. */
 export const loginAll = async (url: string, accountIds: Iterable<string>): Promise<Map<string, string>> => {
   const tokens = new Map<string, string>()

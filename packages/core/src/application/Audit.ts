@@ -101,6 +101,22 @@ const bound = (field: "from" | "to", value: string | undefined): Effect.Effect<s
   return Effect.succeed(new Date(field === "to" && isDay(value) ? start + 86_400_000 : start).toISOString())
 }
 
+/**
+ * The cursor of a page of the log: the sequence number of the last record of the previous page (the port's contract).
+ * Anything else is refused here, not handed to the store, where `Number("abc")` is a NaN a database cannot compare.
+ */
+const cursor = (after: string | undefined): Effect.Effect<string | undefined, Refusal.Refusal> =>
+  after === undefined || /^\d{1,15}$/.test(after)
+    ? Effect.succeed(after)
+    : Effect.fail(
+        Refusal.invalid(
+          "M37.1",
+          "翻页游标应为上一页返回的next（记录序号）",
+          "the cursor `after` is the `next` of a previous page: a record's sequence number",
+          { field: "after", value: after }
+        )
+      )
+
 /** Append the record of a read of the log itself, in its own transaction: a refusal rolls back nothing of it. */
 const recordRead = (
   actor: Authorization.Actor,
@@ -128,7 +144,8 @@ const recordRead = (
  * Search the audit log (M37.1), one page at a time in sequence order: the system admin of a unit reads the records
  * of the accounts of its subtree (by where the account acts from); the root's system admin reads every record,
  * those of no unit too (bootstrap, requests refused before authentication). Anyone else is refused (M13.3, M13.4,
- * M14.3 by role). The search is itself audited (`audit.search`, with its filters), and so is a refusal.
+ * M14.3 by role). The search is itself audited (`audit.search`, with its filters), and so is a refusal. A bound that
+ * is no instant or day, or a cursor that is no sequence number (the `next` of a previous page), is refused (invalid).
  *
  * @since 0.1.0
  */
@@ -154,6 +171,7 @@ export const search = (
     }
     const from = yield* bound("from", filter.from)
     const to = yield* bound("to", filter.to)
+    const after = yield* cursor(page.after)
     const root = Option.getOrUndefined(yield* storage.units.root())
     const result = yield* storage.audit.search(
       {
@@ -164,7 +182,7 @@ export const search = (
         from,
         to
       },
-      page
+      { ...page, after }
     )
     yield* recordRead(actor, "ok", { filters, count: result.items.length })
     return result

@@ -228,3 +228,14 @@ export const seqPage = <Row, A extends { readonly seq: number }>(
     decode,
     (last) => String(last.seq)
   )
+
+/**
+ * A JSON text column as Postgres's `json`, for reading fields of it in a query (constants only, no input). A string in
+ * it may hold U+0000 (a reason), written `\u0000` in the text, and Postgres extracts nothing from a document holding
+ * one ("unsupported Unicode escape sequence"): a single such row would break every query reading the column. The
+ * escape is read as `\ufffd` — the same length and shape, so an escaped backslash followed by `u0000` stays valid
+ * JSON — and the fields queries read (paths, kinds, rule ids) hold none. The stored text is unchanged.
+ *
+ * @since 0.1.0
+ */
+export const pgJson = (column: string): string => `replace(${column}, '\\u0000', '\\ufffd')::json`

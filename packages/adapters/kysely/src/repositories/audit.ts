@@ -6,13 +6,13 @@
  */
 import { Audit, type Storage } from "@tmis/core"
 import { sql } from "kysely"
-import { type Connection, seqPage } from "../internal/Connection.js"
+import { type Connection, pgJson, seqPage } from "../internal/Connection.js"
 import * as Rows from "../internal/Rows.js"
 
-/** `details.rule` of a record (constants only, no input). */
+/** `details.rule` of a record (constants only, no input); on Postgres past any U+0000 in the details (`pgJson`). */
 const ruleOf = (flavor: Connection["flavor"]) =>
   flavor.name === "postgres"
-    ? sql.raw<string>(`(audit_log.details::json ->> 'rule')`)
+    ? sql.raw<string>(`(${pgJson("audit_log.details")} ->> 'rule')`)
     : sql.raw<string>(`json_extract(audit_log.details, '$.rule')`)
 
 /**

@@ -8,7 +8,7 @@
 import type { Storage } from "@tmis/core"
 import { Effect } from "effect"
 import { type RawBuilder, sql } from "kysely"
-import { type Connection, findOne, first, pageOf, updateAt, versioned } from "../internal/Connection.js"
+import { type Connection, findOne, first, pageOf, pgJson, updateAt, versioned } from "../internal/Connection.js"
 import * as Rows from "../internal/Rows.js"
 
 const workflowOf = Rows.versioned(Rows.workflow)
@@ -16,13 +16,13 @@ const workflowOf = Rows.versioned(Rows.workflow)
 /** The path of the sending or receiving unit of a process, read from its stored context (constants only, no input). */
 const endPath = (flavor: Connection["flavor"], end: "from" | "to") =>
   flavor.name === "postgres"
-    ? sql.raw<string>(`(context::json #>> '{${end},path}')`)
+    ? sql.raw<string>(`(${pgJson("context")} #>> '{${end},path}')`)
     : sql.raw<string>(`json_extract(context, '$.${end}.path')`)
 
 /** A field of the sending or receiving unit of a process, read from its stored context (constants only, no input). */
 const endField = (flavor: Connection["flavor"], end: "from" | "to", field: "path" | "kind") =>
   flavor.name === "postgres"
-    ? sql.raw<string>(`(context::json #>> '{${end},${field}}')`)
+    ? sql.raw<string>(`(${pgJson("context")} #>> '{${end},${field}}')`)
     : sql.raw<string>(`json_extract(context, '$.${end}.${field}')`)
 
 /** How many `/` a stored path holds: its depth in the hierarchy, plus one. */
