@@ -100,6 +100,20 @@ export const UnitView = Schema.Struct({
 }).annotations({ identifier: "Unit" })
 
 /**
+ * A recorded version of a unit (M12.2): the unit as it was from `validFrom`, the unit a merger merged it into, and
+ * its version number.
+ *
+ * @since 0.1.0
+ */
+export const UnitVersionView = Schema.Struct({
+  ...UnitView.fields,
+  mergedInto: Schema.optional(
+    Schema.String.annotations({ description: "On a merger's version: the unit it merged into (M12.2)." })
+  ),
+  version: Schema.Number
+}).annotations({ identifier: "UnitVersion" })
+
+/**
  * An account as the API shows it: never the person's identity number.
  *
  * @since 0.1.0
@@ -448,6 +462,24 @@ export class UnitsGroup extends HttpApiGroup.make("units")
             "The unit and every unit below it, in path order, a page at a time. Who may call it: a system admin, " +
             "info admin or info query-er of the unit or of a unit above it (M14.3; a department, its own, M20.1); " +
             "a teacher is refused (M14.3)."
+        })
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("versions")`/units/${unitId}/versions`
+      .setUrlParams(PageParams)
+      .addSuccess(Page("UnitVersionPage", UnitVersionView))
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "A unit's version history",
+          description:
+            "The unit's recorded versions (M12.2), oldest first, a page at a time: its first version and one per " +
+            "dated change (name, type, sponsor, parent, closure, merger), each with its `version` (1 when created, " +
+            "+1 on every change) and the day it took effect (`validFrom`); `next` is the last version number of the " +
+            "page, and an `after` that is no version number answers 422 (M12.2). Who may call it: whoever may read " +
+            "the unit (`GET /units/{unitId}`) — a system admin, info admin or info query-er of the unit or of a unit " +
+            "above it (its scope is its unit's subtree, M14.3; a department's, the department, M20.1); a teacher is " +
+            "refused (M14.3)."
         })
       )
   )

@@ -1,7 +1,8 @@
 /**
- * The `tmis` command line: serve, migrate, seed-demo, bootstrap, import, export, audit verify. Every command that
- * acts on teachers' data acts as an account (`--as`, its password in `TMIS_PASSWORD`), through the same application
- * services, authorization and audit as the HTTP API.
+ * The `tmis` command line: serve, migrate, seed-demo, bootstrap, import, export, audit verify, password change and
+ * reset. Every command that acts on teachers' data acts as an account (`--as`, its password in `TMIS_PASSWORD`),
+ * through the same application services, authorization and audit as the HTTP API. The password commands read the
+ * passwords from stdin (hidden on a terminal, one a line when piped), never from the command line.
  *
  * Exit codes: 0 done; 1 a check failed (the audit chain is broken); 2 the command line is wrong (an unknown option, a
  * file to read that is not there); 3 a rule refused (the rule id is printed) or an object named does not exist; 4 the
@@ -11,6 +12,8 @@
  */
 import { randomBytes, X509Certificate } from "node:crypto"
 import { createWriteStream, readFileSync, statSync, type WriteStream } from "node:fs"
+import { createInterface } from "node:readline"
+import { Writable } from "node:stream"
 import { parseArgs } from "node:util"
 import {
   Account,
@@ -42,6 +45,8 @@ export interface Io {
   readonly out: NodeJS.WritableStream
   readonly err: NodeJS.WritableStream & { readonly isTTY?: boolean }
   readonly env: Readonly<Record<string, string | undefined>>
+  /** Where the password commands read passwords from (default: the process's stdin). */
+  readonly in?: NodeJS.ReadableStream & { readonly isTTY?: boolean }
 }
 
 /** A refusal of the command line itself (exit 2). */
@@ -59,6 +64,7 @@ Commands:
   import        import a CSV or XLSX file of teachers' basic information (M16.2)
   export        export the e-files of a unit's subtree as CSV (masked as the account may see them)
   audit verify  verify the hash chain of the audit log (M37.1)
+  password      change one's own password, or reset an account's as its system admin (M37.2), without a server
 
 The store: TMIS_DATABASE_URL (postgres://… or a SQLite file path; default ./data/tmis.sqlite).
 The deployment: TMIS_DEPLOYMENT ("national" or "province:<2-digit code>"; default province:42).
@@ -95,7 +101,17 @@ const help: Record<string, string> = {
   Export the e-files of the unit's subtree as CSV (UTF-8 with BOM), as the account (its password in TMIS_PASSWORD);
   masked as that account may see them, and audited (M37.1).`,
   audit: `tmis audit verify
-  Verify the audit log's hash chain (M37.1). Exit 0 when intact, 1 when broken (the first bad record is printed).`
+  Verify the audit log's hash chain (M37.1). Exit 0 when intact, 1 when broken (the first bad record is printed).`,
+  password: `tmis password change --account accountId
+tmis password reset --by systemAdminAccountId --account accountId
+  change: the account changes its own password (M37.2); asks for the current password, then the new one. A wrong
+  current password counts as a failed login (and can lock the account); refusals are audited.
+  reset: the account's manager — its unit's system admin (M13.2), the system admin above for a system admin (M15.1),
+  a school's system admin for teachers (M13.5) — resets the password without its version, which also unlocks it
+  (M37.2); asks for the --by account's own password (it logs in as that account), then the new initial password,
+  which the account must change at its next login.
+  Passwords are read from stdin: hidden prompts on a terminal, else one a line (current or --by password first),
+  never from the command line.`
 }
 
 const deploymentOf = (env: Io["env"]): Deployment.Deployment => {
@@ -156,6 +172,33 @@ const run = async <A>(
   return 4
 }
 
+/**
+ * Log in as the account with its password (the core's login: a wrong password counts as a failed login and is
+ * audited) for the length of `use`, then log out.
+ */
+const loggedIn = <A, E, R>(
+  accountId: string,
+  password: string,
+  use: (actor: Authorization.Actor) => Effect.Effect<A, E, R>
+) => {
+  const sessionId = randomBytes(32).toString("hex")
+  return Effect.gen(function* () {
+    const login = yield* Auth.login(accountId, password, sessionId)
+    if (login.outcome !== "ok") {
+      return yield* Effect.fail(
+        Refusal.invalid(
+          "M37.2",
+          "须先修改初始口令",
+          `${accountId} must change its initial password first (tmis password change --account ${accountId}, or POST /auth/password on the server)`,
+          { field: "accountId", value: accountId }
+        )
+      )
+    }
+    const actor = yield* Auth.session(sessionId)
+    return yield* Effect.ensuring(use(actor), Effect.orDie(Auth.logout(sessionId)))
+  })
+}
+
 /** Log in as `--as` with TMIS_PASSWORD for the length of `use`, then log out. */
 const asAccount = <A, E, R>(
   io: Io,
@@ -165,22 +208,7 @@ const asAccount = <A, E, R>(
   if (accountId === undefined) throw new Usage("--as accountId is required: the command acts as that account")
   const password = io.env.TMIS_PASSWORD
   if (password === undefined) throw new Usage("TMIS_PASSWORD must hold the password of the --as account")
-  const sessionId = randomBytes(32).toString("hex")
-  return Effect.gen(function* () {
-    const login = yield* Auth.login(accountId, password, sessionId)
-    if (login.outcome !== "ok") {
-      return yield* Effect.fail(
-        Refusal.invalid(
-          "M37.2",
-          "须先修改初始口令",
-          `${accountId} must change its initial password first (POST /auth/password on the server)`,
-          { field: "accountId", value: accountId }
-        )
-      )
-    }
-    const actor = yield* Auth.session(sessionId)
-    return yield* Effect.ensuring(use(actor), Effect.orDie(Auth.logout(sessionId)))
-  })
+  return loggedIn(accountId, password, use)
 }
 
 const printDemo = (io: Io, result: Demo.SeedResult, seconds: number) => {
@@ -483,6 +511,92 @@ const auditVerify = (io: Io) =>
   })
 
 /**
+ * Read passwords from `io.in`: on a terminal each after a prompt on stderr, without echo; otherwise one a line, with
+ * no prompt (so that a script can pipe them). A missing line is a wrong command line (exit 2).
+ */
+const readPasswords = async (
+  io: Io,
+  prompts: ReadonlyArray<string>,
+  confirm: ReadonlyArray<boolean>
+): Promise<Array<string>> => {
+  const input = io.in ?? process.stdin
+  const tty = input.isTTY === true
+  // On a terminal readline echoes what is typed to its output: a sink, so that the password is not shown.
+  const muted = new Writable({ write: (_chunk, _encoding, callback) => callback() })
+  const lines = createInterface({
+    input,
+    crlfDelay: Number.POSITIVE_INFINITY,
+    ...(tty ? { output: muted, terminal: true } : { terminal: false })
+  })
+  const iterator = lines[Symbol.asyncIterator]()
+  const line = async (prompt: string) => {
+    if (tty) io.err.write(`${prompt}: `)
+    const next = await iterator.next()
+    if (tty) io.err.write("\n")
+    if (next.done === true) throw new Usage(`stdin ended before ${prompt.toLowerCase()}: give it one a line`)
+    return next.value
+  }
+  try {
+    const passwords: Array<string> = []
+    for (const [k, prompt] of prompts.entries()) {
+      const password = await line(prompt)
+      if (password === "") throw new Usage(`${prompt} is empty`)
+      if (tty && confirm[k] === true && (await line(`${prompt} (again)`)) !== password) {
+        throw new Usage(`the two entries of ${prompt.toLowerCase()} differ`)
+      }
+      passwords.push(password)
+    }
+    return passwords
+  } finally {
+    lines.close()
+  }
+}
+
+const passwordChange = async (io: Io, args: ReadonlyArray<string>) => {
+  const { values } = parseArgs({ args: [...args], options: { account: { type: "string" } }, strict: true })
+  const accountId = values.account
+  if (accountId === undefined) throw new Usage("--account accountId is required: the account whose password changes")
+  const [current, next] = await readPasswords(
+    io,
+    [`Current password of ${accountId}`, `New password of ${accountId}`],
+    [false, true]
+  )
+  return run(io, Auth.changePassword(accountId, current!, next!), (changed) => {
+    io.out.write(
+      `password changed: ${changed.accountId} (credential version ${changed.version}); its sessions have ended\n`
+    )
+    return 0
+  })
+}
+
+const passwordReset = async (io: Io, args: ReadonlyArray<string>) => {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { by: { type: "string" }, account: { type: "string" } },
+    strict: true
+  })
+  const by = values.by
+  const accountId = values.account
+  if (by === undefined) throw new Usage("--by accountId is required: the system admin who resets the password")
+  if (accountId === undefined) throw new Usage("--account accountId is required: the account whose password is reset")
+  const [own, initial] = await readPasswords(
+    io,
+    [`Password of ${by}`, `New initial password of ${accountId}`],
+    [false, true]
+  )
+  return run(
+    io,
+    loggedIn(by, own!, (actor) => Auth.resetPassword(actor, accountId, initial!)),
+    (reset) => {
+      io.out.write(
+        `password reset: ${reset.accountId} by ${by} (credential version ${reset.version}); unlocked, its sessions have ended, and the new password must be changed at the first login\n`
+      )
+      return 0
+    }
+  )
+}
+
+/**
  * Run the command line; resolves to the exit code.
  *
  * @since 0.1.0
@@ -526,6 +640,12 @@ export const main = async (
       case "audit":
         if (rest[0] !== "verify" || rest.length > 1) throw new Usage('the audit command is "tmis audit verify"')
         return await auditVerify(io)
+      case "password": {
+        const [action, ...options] = rest
+        if (action === "change") return await passwordChange(io, options)
+        if (action === "reset") return await passwordReset(io, options)
+        throw new Usage('the password command is "tmis password change" or "tmis password reset"')
+      }
       default:
         throw new Usage(`unknown command ${JSON.stringify(command)}`)
     }

@@ -197,6 +197,14 @@ export const units: Group<"units"> = HttpApiBuilder.group(Api.Api, "units", (han
         return { items: page.items.map((u) => unitView(u)), next: page.next }
       }).pipe(refusals)
     )
+    .handle("versions", ({ path, urlParams }) =>
+      Effect.flatMap(Api.CurrentActor, (actor) => Units.versions(actor, path.unitId, urlParams)).pipe(
+        Effect.map(
+          itemsOf(({ value, version }) => ({ ...unitView(value), mergedInto: value.mergedInto ?? undefined, version }))
+        ),
+        refusals
+      )
+    )
     .handle("create", ({ path, payload }) =>
       Effect.gen(function* () {
         const actor = yield* Api.CurrentActor

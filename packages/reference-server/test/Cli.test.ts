@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Writable } from "node:stream"
+import { Readable, Writable } from "node:stream"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { Auth, Deployment, IdentityNumber, Settings, Storage } from "@tmis/core"
 import { ImportFile } from "@tmis/import"
@@ -40,11 +40,15 @@ interface Ran {
   readonly err: string
 }
 
-/** Run `tmis argv` with only `env` as its environment. */
-const tmis = async (argv: ReadonlyArray<string>, env: Record<string, string | undefined> = {}): Promise<Ran> => {
+/** Run `tmis argv` with only `env` as its environment, and `stdin` piped in (not a terminal). */
+const tmis = async (
+  argv: ReadonlyArray<string>,
+  env: Record<string, string | undefined> = {},
+  stdin = ""
+): Promise<Ran> => {
   const out = sink()
   const err = sink()
-  const code = await main(argv, { out: out.stream, err: err.stream, env })
+  const code = await main(argv, { out: out.stream, err: err.stream, env, in: Readable.from([stdin]) })
   return { code, out: out.text(), err: err.text() }
 }
 
@@ -92,7 +96,16 @@ describe("tmis: the command line itself", () => {
   it("--help prints the commands and exits 0", async () => {
     const ran = await tmis(["--help"])
     expect(ran.code).toBe(0)
-    for (const command of ["serve", "migrate", "seed-demo", "bootstrap", "import", "export", "audit verify"]) {
+    for (const command of [
+      "serve",
+      "migrate",
+      "seed-demo",
+      "bootstrap",
+      "import",
+      "export",
+      "audit verify",
+      "password"
+    ]) {
       expect(ran.out).toContain(command)
     }
   })
@@ -100,7 +113,8 @@ describe("tmis: the command line itself", () => {
   it.each([
     [["serve", "--help"], "--port"],
     [["import", "--help"], "--unit"],
-    [["audit", "verify", "--help"], "hash chain"]
+    [["audit", "verify", "--help"], "hash chain"],
+    [["password", "reset", "--help"], "--by"]
   ])("%j prints the command's options and exits 0", async (argv, expected) => {
     const ran = await tmis(argv)
     expect(ran.code).toBe(0)
@@ -133,6 +147,34 @@ describe("tmis: the command line itself", () => {
       expect(ran.code).toBe(2)
       expect(ran.err).toContain("tmis audit verify")
     }
+  })
+
+  it("M37.2 password without change or reset, or without --account or --by, exits 2", async () => {
+    for (const argv of [["password"], ["password", "set", "--account", "x"]]) {
+      const ran = await tmis(argv)
+      expect(ran.code).toBe(2)
+      expect(ran.err).toContain("tmis password change")
+    }
+    const noAccount = await tmis(["password", "change"], {}, "a\nb\n")
+    expect(noAccount.code).toBe(2)
+    expect(noAccount.err).toContain("--account")
+    const noBy = await tmis(["password", "reset", "--account", "x"], {}, "a\nb\n")
+    expect(noBy.code).toBe(2)
+    expect(noBy.err).toContain("--by")
+    // A password is never an option: on the command line it would land in the shell's history.
+    const inArgv = await tmis(["password", "change", "--account", "x", "--password", "Secret#2026-x"])
+    expect(inArgv.code).toBe(2)
+    expect(inArgv.err).toContain("--password")
+  })
+
+  it("M37.2 password change with too few lines on stdin exits 2 before opening the store", async () => {
+    const ran = await tmis(
+      ["password", "change", "--account", "x"],
+      { TMIS_DATABASE_URL: "mysql://never-opened" },
+      "only-one\n"
+    )
+    expect(ran.code).toBe(2)
+    expect(ran.err).toContain("stdin ended")
   })
 
   it("a database URL of an unknown scheme exits 4 naming the value", async () => {
@@ -252,6 +294,46 @@ describe.each(backends)("tmis on $name", ({ make }) => {
     expect(ran.code).toBe(3)
     expect(ran.err).toContain("M15.1")
     expect(ran.out).toBe("")
+  })
+
+  it("M37.2 password change with a wrong current password exits 3 naming M37.2 in both languages, and is audited", async () => {
+    const ran = await tmis(
+      ["password", "change", "--account", "sa-moe"],
+      env,
+      "Wrong#2026-current\nNext#2026-national\n"
+    )
+    expect(ran.code).toBe(3)
+    const refused = Auth.loginRefused()
+    expect(ran.err).toContain(`refused — M37.2: ${refused.en} (${refused.zh})`)
+    expect(ran.out).toBe("")
+    const audit = await core(
+      backend.url,
+      Effect.flatMap(Storage.Storage, (s) => s.audit.list({ limit: 10_000 })),
+      national
+    )
+    expect(
+      audit.items.some(
+        (r) =>
+          r.action === "auth.changePassword" &&
+          r.object === "account:sa-moe" &&
+          r.outcome === "refused" &&
+          r.details.reason === "wrongPassword"
+      )
+    ).toBe(true)
+    // Still the first password, still to be changed.
+    const login = await core(backend.url, Auth.login("sa-moe", bootstrapPassword, sessionId()), national)
+    expect(login.outcome).toBe("mustChangePassword")
+  })
+
+  it("M37.2 M15.1 password change: the bootstrapped admin changes its first password, and the old one no longer logs in", async () => {
+    const next = "Next#2026-national"
+    const ran = await tmis(["password", "change", "--account", "sa-moe"], env, `${bootstrapPassword}\n${next}\n`)
+    expect(ran).toMatchObject({ code: 0, err: "" })
+    expect(ran.out).toContain("password changed: sa-moe")
+    expect(ran.out).not.toContain(next)
+    await expect(core(backend.url, Auth.login("sa-moe", bootstrapPassword, sessionId()), national)).rejects.toThrow()
+    const login = await core(backend.url, Auth.login("sa-moe", next, sessionId()), national)
+    expect(login.outcome).toBe("ok")
   })
 
   it("M37.1 audit verify exits 0 on an intact log and 1 naming the first tampered record", async () => {
@@ -511,6 +593,108 @@ describe("tmis with the demo province (sqlite)", () => {
       const ran = await tmis(["export", "--unit", "jaxx", "--as", "ia-jiangan", "--out", out], { ...env, ...as })
       expect(ran.code).toBe(4)
       expect(ran.err).toContain(`cannot write ${out}`)
+    })
+  })
+
+  describe("M37.2 password", () => {
+    const audit = () =>
+      core(
+        backend.url,
+        Effect.flatMap(Storage.Storage, (s) => s.audit.list({ limit: 10_000 }))
+      ).then((page) => page.items)
+    const loginAs = (accountId: string, password: string) =>
+      core(backend.url, Auth.login(accountId, password, sessionId()))
+    const initial = "Reset#2026-initial"
+    const next = "Next#2026-changed"
+
+    it("M37.2 password change of iq-wuhan: the new password logs in, the old one no longer does", async () => {
+      const ran = await tmis(["password", "change", "--account", "iq-wuhan"], env, `${Demo.demoPassword}\n${next}\n`)
+      expect(ran).toMatchObject({ code: 0, err: "" })
+      expect(ran.out).toContain("password changed: iq-wuhan")
+      await expect(loginAs("iq-wuhan", Demo.demoPassword)).rejects.toThrow()
+      expect((await loginAs("iq-wuhan", next)).outcome).toBe("ok")
+      expect(
+        (await audit()).some((r) => r.action === "auth.changePassword" && r.actor === "iq-wuhan" && r.outcome === "ok")
+      ).toBe(true)
+    })
+
+    it("M37.2 password change refused by the policy exits 3 naming M37.2, and the password stays", async () => {
+      const ran = await tmis(["password", "change", "--account", "iq-wuhan"], env, `${next}\nshort\n`)
+      expect(ran.code).toBe(3)
+      expect(ran.err).toContain("refused — M37.2: ")
+      expect((await loginAs("iq-wuhan", next)).outcome).toBe("ok")
+    })
+
+    it("M37.2 M13.2 a locked-out info admin is reset by its unit's system admin: unlocked, and the new password must be changed at the first login", async () => {
+      // Lock ia-wuhan: five failed logins (the default policy's maxFailedAttempts).
+      for (let k = 0; k < 5; k++) await expect(loginAs("ia-wuhan", "Wrong#2026-guess")).rejects.toThrow()
+      await expect(loginAs("ia-wuhan", Demo.demoPassword)).rejects.toThrow()
+      // sa-wuhan changes its own initial password first: an initial password may do nothing else.
+      const own = await tmis(
+        ["password", "change", "--account", "sa-wuhan"],
+        env,
+        `${Demo.demoPassword}\n${changedPassword}\n`
+      )
+      expect(own.code).toBe(0)
+
+      const ran = await tmis(
+        ["password", "reset", "--by", "sa-wuhan", "--account", "ia-wuhan"],
+        env,
+        `${changedPassword}\n${initial}\n`
+      )
+      expect(ran).toMatchObject({ code: 0, err: "" })
+      expect(ran.out).toContain("password reset: ia-wuhan by sa-wuhan")
+      expect(ran.out).not.toContain(initial)
+      // Unlocked at once, but only to change the initial password.
+      expect((await loginAs("ia-wuhan", initial)).outcome).toBe("mustChangePassword")
+      await expect(loginAs("ia-wuhan", Demo.demoPassword)).rejects.toThrow()
+      const records = await audit()
+      expect(
+        records.some(
+          (r) =>
+            r.action === "auth.setPassword" &&
+            r.actor === "sa-wuhan" &&
+            r.object === "account:ia-wuhan" &&
+            r.details.reset === true &&
+            r.details.unlocked === true
+        )
+      ).toBe(true)
+      // The acting admin logged in through the core, audited as any login.
+      expect(records.some((r) => r.action === "auth.login" && r.actor === "sa-wuhan" && r.outcome === "ok")).toBe(true)
+      const changed = await tmis(["password", "change", "--account", "ia-wuhan"], env, `${initial}\n${next}\n`)
+      expect(changed.code).toBe(0)
+      expect((await loginAs("ia-wuhan", next)).outcome).toBe("ok")
+    })
+
+    it("M37.2 a reset whose --by password is wrong exits 3 naming M37.2 and changes nothing", async () => {
+      const ran = await tmis(
+        ["password", "reset", "--by", "sa-wuhan", "--account", "ia-wuhan"],
+        env,
+        `Wrong#2026-admin\n${initial}\n`
+      )
+      expect(ran.code).toBe(3)
+      expect(ran.err).toContain("refused — M37.2: ")
+      expect((await loginAs("ia-wuhan", next)).outcome).toBe("ok")
+    })
+
+    it("M13.2 M37.2 a reset by a system admin who does not manage the account is refused and changes nothing", async () => {
+      // sa-jiangan is a system admin, but of the county: iq-jaxx is the school's, managed by sa-jaxx.
+      const own = await tmis(
+        ["password", "change", "--account", "sa-jiangan"],
+        env,
+        `${Demo.demoPassword}\n${changedPassword}\n`
+      )
+      expect(own.code).toBe(0)
+      const ran = await tmis(
+        ["password", "reset", "--by", "sa-jiangan", "--account", "iq-jaxx"],
+        env,
+        `${changedPassword}\n${initial}\n`
+      )
+      expect(ran.code).toBe(3)
+      expect(ran.err).toContain("refused — M13.2: ")
+      expect(ran.out).toBe("")
+      expect((await loginAs("iq-jaxx", Demo.demoPassword)).outcome).toBe("mustChangePassword")
+      await expect(loginAs("iq-jaxx", initial)).rejects.toThrow()
     })
   })
 

@@ -1,8 +1,10 @@
 /**
  * The listings an integrator reads, through real HTTP on every backend, on the demo province: the workflow inbox and
  * the processes a unit is party to (M23.1), the audit search (M37.1) and a unit's accounts (M13.2, M15.1) — who may
- * call each, what comes back, and that paging and filters hold.
+ * call each, what comes back, and that paging and filters hold; and a unit's version history (M12.2).
  */
+import { Accounts, Units } from "@tmis/core"
+import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Demo from "../src/Demo.js"
 import {
@@ -269,6 +271,57 @@ for (const backend of backends) {
         const reply = await (await as(account)).get(path)
         expect([path, reply.status]).toEqual([path, 200])
       }
+    })
+
+    // Last of the file: it renames the demo school jaxx.
+    it("M12.2 M14.3 GET /units/{unitId}/versions: every version oldest first, for whoever may read the unit; a sibling's account refused; a missing unit 404", async () => {
+      // Two dated renames through the core (the API has no endpoint to change a unit).
+      await running.run(
+        Effect.gen(function* () {
+          const ia = yield* Accounts.actorOf("ia-jiangan")
+          yield* Units.change(ia, "jaxx", { _tag: "Rename", name: "江岸区实验学校" }, "2020-09-01", 1)
+          yield* Units.change(ia, "jaxx", { _tag: "Rename", name: "江岸区实验学校（本部）" }, "2023-03-01", 2)
+        })
+      )
+      const expected = [
+        { version: 1, validFrom: "2017-03-31", name: "江岸区实验小学" },
+        { version: 2, validFrom: "2020-09-01", name: "江岸区实验学校" },
+        { version: 3, validFrom: "2023-03-01", name: "江岸区实验学校（本部）" }
+      ]
+      const own = await all("ia-jaxx", "/units/jaxx/versions", 1000)
+      expect(own).toMatchObject(expected.map((v) => ({ ...v, id: "jaxx", kind: "school", parentId: "jiangan" })))
+      expect(own.map((v) => v.status)).toEqual(["open", "open", "open"])
+      // Page by page, the same versions.
+      expect((await all("ia-jaxx", "/units/jaxx/versions", 1)).map((v) => v.version)).toEqual([1, 2, 3])
+      // The last version in force is the unit as GET /units/{unitId} shows it.
+      const { version: _version, ...latest } = own[2]!
+      expect((await (await as("ia-jaxx")).get("/units/jaxx")).body).toEqual(latest)
+      // The unit's own accounts and those of the units above it, of every role that reads units.
+      for (const reader of ["sa-jaxx", "iq-jaxx", "ia-jiangan", "iq-jiangan", "sa-wuhan", "iq-hubei", "ia-hubei"]) {
+        const versions = (await all(reader, "/units/jaxx/versions", 2)).map((v) => [v.version, v.validFrom, v.name])
+        expect([reader, versions]).toEqual([reader, expected.map((v) => [v.version, v.validFrom, v.name])])
+      }
+      // A sibling school's account, and the accounts of another county, are refused (M14.3).
+      for (const [account, path] of [
+        ["ia-jaxx", "/units/whez/versions"],
+        ["ia-xlzx", "/units/jaxx/versions"],
+        ["ia-xiling", "/units/jaxx/versions"]
+      ] as const) {
+        const refused = await (await as(account)).get(path)
+        expect([account, refused.status, refused.body.kind, refused.body.rule]).toEqual([
+          account,
+          403,
+          "forbidden",
+          "M14.3"
+        ])
+      }
+      // Nor may an account read the versions of the unit above its own.
+      expect((await (await as("ia-jaxx")).get("/units/jiangan/versions")).body.rule).toBe("M14.3")
+      const missing = await (await as("ia-jaxx")).get("/units/nowhere/versions")
+      expect([missing.status, missing.body.kind]).toEqual([404, "notFound"])
+      const cursor = await (await as("ia-jaxx")).get("/units/jaxx/versions?after=abc")
+      expect([cursor.status, cursor.body.rule, cursor.body.details?.field]).toEqual([422, "M12.2", "after"])
+      expect((await (await as("ia-jaxx")).get("/units/jaxx/versions?limit=0")).status).toBe(400)
     })
   })
 }

@@ -293,6 +293,11 @@ for (const { name, make } of backends) {
         request: (t) => ({ method: "GET", path: `/units/${t.id}/subtree` })
       },
       {
+        endpoint: "GET /units/{unitId}/versions",
+        kind: ["unit", "school"],
+        request: (t) => ({ method: "GET", path: `/units/${t.id}/versions` })
+      },
+      {
         endpoint: "POST /units/{unitId}/units",
         kind: ["unit", "school"],
         request: (t) => {

@@ -42,6 +42,7 @@ const paths = [
   "/auth/me",
   "/units/{unitId}",
   "/units/{unitId}/subtree",
+  "/units/{unitId}/versions",
   "/units/{unitId}/units",
   "/units/{unitId}/accounts",
   "/accounts/{accountId}/disable",

@@ -151,7 +151,10 @@ export interface UnitRepository {
     next: Unit.Unit,
     expectedVersion: number
   ) => Effect.Effect<Versioned<Unit.Unit>, Conflict | ConstraintError | StorageError>
-  /** Every version of a unit, oldest first. */
+  /**
+   * Every version of a unit, oldest first: version n at position n - 1, from the first (inserted) to the current
+   * one (`get`). `Units.versions` pages it and numbers it so.
+   */
   readonly history: (id: Unit.UnitId) => Effect.Effect<ReadonlyArray<Unit.Unit>, StorageError>
   /** The root of the deployment, if created. */
   readonly root: () => Effect.Effect<Option.Option<Unit.Unit>, StorageError>

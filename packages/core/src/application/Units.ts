@@ -7,7 +7,7 @@
 import { Clock, Effect, Option } from "effect"
 import * as Authorization from "../accounts/Authorization.js"
 import * as Unit from "../hierarchy/Unit.js"
-import type * as Refusal from "../kernel/Refusal.js"
+import * as Refusal from "../kernel/Refusal.js"
 import * as Audit from "./Audit.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
@@ -214,4 +214,54 @@ export const asOf = (actor: Authorization.Actor, unitId: string, day: string) =>
     const unit = (yield* load(unitId)).value
     yield* authorize(actor, { _tag: "ReadUnits", unit: ref(unit) })
     return Unit.asOf(yield* storage.units.history(unit.id), day)
+  })
+
+/**
+ * The cursor of a page of a unit's versions: the version number of the last item of the previous page. Anything
+ * else is refused (422), not read as "from the start".
+ */
+const versionCursor = (after: string | undefined): Effect.Effect<number, Refusal.Refusal> =>
+  after === undefined
+    ? Effect.succeed(0)
+    : /^[1-9]\d{0,8}$/.test(after)
+      ? Effect.succeed(Number(after))
+      : Effect.fail(
+          Refusal.invalid(
+            "M12.2",
+            "翻页游标应为上一页返回的next（版本号）",
+            "the cursor `after` is the `next` of a previous page: a version number",
+            { field: "after", value: after }
+          )
+        )
+
+/**
+ * One page of a unit's recorded versions (M12.2), oldest first: its first version and one per dated change (rename,
+ * change of type or sponsor, move, merger, closure), each with its version number (1 when created, +1 on every
+ * change). Whoever may read the unit reads its history ({@link asOf}: `ReadUnits`, M14.3, M20.1). Keyset pagination:
+ * pass the previous page's `next`, the last version number it held, as `after`.
+ *
+ * @since 0.1.0
+ */
+export const versions = (
+  actor: Authorization.Actor,
+  unitId: string,
+  page: Storage.PageRequest
+): Effect.Effect<
+  Storage.Page<Storage.Versioned<Unit.Unit>>,
+  Storage.NotFound | Storage.StorageError | Refusal.Refusal,
+  Storage.Storage | Settings.Settings
+> =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const unit = (yield* load(unitId)).value
+    yield* authorize(actor, { _tag: "ReadUnits", unit: ref(unit) })
+    const after = yield* versionCursor(page.after)
+    // A unit changes a handful of times (M12.2): one read of its history, paged here. The port keeps the history
+    // oldest first, version n at position n - 1 (1 when inserted, +1 on every update).
+    const rest = (yield* storage.units.history(unit.id))
+      .map((value, i) => ({ value, version: i + 1 }))
+      .filter((v) => v.version > after)
+    const items = rest.slice(0, page.limit)
+    const last = items.at(-1)
+    return { items, next: rest.length > page.limit && last !== undefined ? String(last.version) : undefined }
   })

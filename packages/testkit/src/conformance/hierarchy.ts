@@ -17,6 +17,7 @@ import {
   byPath,
   createUnits,
   hubei,
+  setup,
   storage,
   units,
   unitValue,
@@ -65,6 +66,63 @@ const datedVersions = ({ makeDatabase, timeout }: Suite): void => {
         { numRuns: 30, examples: [["2017-03-30"], ["2017-03-31"], ["2018-08-31"], ["2018-09-01"], ["2021-03-01"]] }
       )
     })
+  )
+}
+
+const versionsListed = ({ makeDatabase, timeout }: Suite): void => {
+  it(
+    "M12.2 a unit's versions list every change, oldest first, with its version and validFrom, page by page, for whoever may read the unit",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, hubei, async (h) => {
+        await setup(h)
+        const ia = await h.run(Accounts.actorOf("ia-jiangan"))
+        // s1: created, renamed, merged into s2; s2: created, then closed (it stays where s1 merged).
+        await h.run(Units.change(ia, "s1", { _tag: "Rename", name: "江岸区实验小学" }, "2018-09-01", 1))
+        await h.run(Units.change(ia, "s1", { _tag: "Merge", intoId: "s2" }, "2021-03-01", 2))
+        await h.run(Units.change(ia, "s2", { _tag: "Close" }, "2022-07-01", 1))
+
+        const listed = async (by: string, unitId: string, limit: number) => {
+          const actor = await h.run(Accounts.actorOf(by))
+          const items: Array<readonly [number, string, string, string, string | undefined]> = []
+          let after: string | undefined
+          do {
+            const page = await h.run(Units.versions(actor, unitId, { limit, after }))
+            expect(page.items.length).toBeLessThanOrEqual(limit)
+            items.push(
+              ...page.items.map(
+                (v) => [v.version, v.value.validFrom, v.value.name, v.value.status, v.value.mergedInto] as const
+              )
+            )
+            after = page.next
+          } while (after !== undefined)
+          return items
+        }
+        const s1 = [
+          [1, "2017-03-31", "江岸区第一小学", "open", undefined],
+          [2, "2018-09-01", "江岸区实验小学", "open", undefined],
+          [3, "2021-03-01", "江岸区实验小学", "merged", "s2"]
+        ]
+        for (const limit of [1, 2, 1000]) expect(await listed("ia-jiangan", "s1", limit)).toEqual(s1)
+        // The last version listed is the current one.
+        const current = await h.run(Effect.flatMap(storage, (s) => s.units.get("s1" as Unit.UnitId)))
+        expect(Option.map(current, (c) => c.version)).toEqual(Option.some(3))
+        expect(await listed("ia-s2", "s2", 1)).toEqual([
+          [1, "2017-03-31", "江岸区第一中学", "open", undefined],
+          [2, "2022-07-01", "江岸区第一中学", "closed", undefined]
+        ])
+        // Whoever may read the unit: its own accounts and those above it; a sibling school's is refused (M14.3).
+        for (const reader of ["ia-s1", "iq-s1", "sa-s1", "sa-jiangan", "ia-root"]) {
+          expect([reader, await listed(reader, "s1", 1000)]).toEqual([reader, s1])
+        }
+        const sibling = await h.run(Accounts.actorOf("ia-s2"))
+        expect(refusal(await h.result(Units.versions(sibling, "s1", { limit: 10 })))).toEqual(["forbidden", "M14.3"])
+        // A cursor that is no version number is refused, not read as the first page.
+        const cursor = await h.result(Units.versions(ia, "s1", { limit: 10, after: "abc" }))
+        expect(refusal(cursor)).toEqual(["invalid", "M12.2"])
+        const missing = await h.result(Units.versions(ia, "nowhere", { limit: 10 }))
+        expect(missing.ok ? "ok" : missing.tag).toBe("NotFound")
+      })
   )
 }
 
@@ -343,6 +401,7 @@ const optimisticVersions = ({ makeDatabase, timeout, attempts, races }: Suite): 
  */
 export const hierarchyConformance: AreaConformance = area("hierarchy", [
   datedVersions,
+  versionsListed,
   moveRepathsSubtree,
   subtreePages,
   subtreeCursor,
