@@ -27,4 +27,24 @@ export interface Flavor {
   readonly pathTrigger: (db: Kysely<unknown>) => Promise<void>
   /** Create the triggers that make the audit log append-only (M37.1). */
   readonly appendOnlyTriggers: (db: Kysely<unknown>) => Promise<void>
+  /** Column type of text in a key, an index or a foreign key; default `text` (MySQL indexes bounded text only). */
+  readonly keyType?: string
+  /**
+   * Create a unique index over the rows where `where` holds; default a partial unique index. A database without
+   * partial indexes (the MySQL family) builds it another way, for example over a generated column that is NULL where
+   * the row does not count.
+   */
+  readonly partialUniqueIndex?: (db: Kysely<unknown>, index: PartialUniqueIndex) => Promise<void>
+}
+
+/**
+ * A unique index over some rows of a table: `where` is a boolean SQL expression over its columns.
+ *
+ * @since 0.1.0
+ */
+export interface PartialUniqueIndex {
+  readonly name: string
+  readonly table: string
+  readonly columns: ReadonlyArray<string>
+  readonly where: string
 }

@@ -5,6 +5,6 @@
  * @since 0.1.0
  */
 export type * as Database from "./Database.js"
-export type { Flavor } from "./Flavor.js"
+export type { Flavor, PartialUniqueIndex } from "./Flavor.js"
 export * as KyselyStorage from "./KyselyStorage.js"
 export * as Migrations from "./Migrations.js"
