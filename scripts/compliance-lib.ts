@@ -245,6 +245,31 @@ const throughServer = (row: RuleRow): string => {
   return tests.length === 0 ? "—" : `${tests.filter((test) => test.outcome === "passed").length}/${tests.length}`
 }
 
+/**
+ * The databases a test ran on: the adapter package it sits in, or a describe title that names the store (the
+ * conformance suite's `storage conformance: postgres`, the server's `… on sqlite`). Pure rules run on none.
+ *
+ * @since 0.1.0
+ */
+export const databases = ["sqlite", "postgres", "mariadb"] as const
+
+/**
+ * @since 0.1.0
+ */
+export const databaseOf = (test: TestCase): (typeof databases)[number] | undefined => {
+  const ancestors = test.name.split(" › ").slice(0, -1).join(" › ").toLowerCase()
+  return databases.find(
+    (db) =>
+      test.file.startsWith(`packages/adapters/${db === "mariadb" ? "mysql" : db}/`) ||
+      new RegExp(`\\b${db}\\b`).test(ancestors)
+  )
+}
+
+const onDatabase = (row: RuleRow, db: (typeof databases)[number]): string => {
+  const tests = row.tests.filter((test) => databaseOf(test) === db)
+  return tests.length === 0 ? "—" : `${tests.filter((test) => test.outcome === "passed").length}/${tests.length}`
+}
+
 /** How the matrix names a status. */
 const statusLabel: Record<Regulation.Status["_tag"], string> = {
   enforced: "enforced",
@@ -326,15 +351,16 @@ export const render = (m: Matrix): string => {
     "",
     "## Rules",
     "",
-    "The last column counts the tests that verify the rule through the reference server (`packages/reference-server`:",
-    "its HTTP API or its CLI), among all of them.",
+    "Among all of a rule's tests: those that ran on each database (in the adapter's conformance suite or a server test",
+    "on that store; pure rules run on none), and those that verify the rule through the reference server",
+    "(`packages/reference-server`: its HTTP API or its CLI).",
     "",
-    "| id | status | rule | tests (passed/total) | through the server |",
-    "|---|---|---|---|---|"
+    "| id | status | rule | tests (passed/total) | SQLite | Postgres | MariaDB | through the server |",
+    "|---|---|---|---|---|---|---|---|"
   )
   for (const row of m.rows) {
     lines.push(
-      `| ${row.rule.id} | ${statusLabel[row.rule.status._tag]} | ${escape(shorten(row.rule.en))} | ${count(row)} | ${throughServer(row)} |`
+      `| ${row.rule.id} | ${statusLabel[row.rule.status._tag]} | ${escape(shorten(row.rule.en))} | ${count(row)} | ${databases.map((db) => onDatabase(row, db)).join(" | ")} | ${throughServer(row)} |`
     )
   }
   lines.push("", "## Tests by rule")

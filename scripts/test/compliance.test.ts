@@ -65,6 +65,20 @@ const decoded = () => Either.getOrThrow(Compliance.decodeReport(fakeReport))
 const rowOf = (m: Compliance.Matrix, id: string) => m.rows.find((row) => row.rule.id === id)!
 
 describe("compliance matrix", () => {
+  it("databaseOf names the store a test ran on: its adapter package or a describe title, never its own title", () => {
+    const at = (file: string, name: string): Compliance.TestCase => ({ file, name, ids: [], outcome: "passed" })
+    expect(Compliance.databaseOf(at("packages/adapters/mysql/test/conformance.test.ts", "a › b"))).toBe("mariadb")
+    expect(Compliance.databaseOf(at("packages/adapters/sqlite/test/x.test.ts", "a › b"))).toBe("sqlite")
+    expect(Compliance.databaseOf(at("packages/testkit/x.test.ts", "storage conformance: postgres › M14.4 x"))).toBe(
+      "postgres"
+    )
+    expect(Compliance.databaseOf(at("packages/reference-server/test/x.test.ts", "the demo on sqlite › y"))).toBe(
+      "sqlite"
+    )
+    expect(Compliance.databaseOf(at("packages/core/test/x.test.ts", "Unit › M2.1 not about postgres"))).toBe(undefined)
+    expect(Compliance.databaseOf(at("packages/core/test/x.test.ts", "postgresql › y"))).toBe(undefined)
+  })
+
   it("leadingIds takes every id at the start of a title, and only there", () => {
     expect(Compliance.leadingIds("M12.1 a code is refused")).toEqual(["M12.1"])
     expect(Compliance.leadingIds("M13.2 M15.1 handed down")).toEqual(["M13.2", "M15.1"])
@@ -160,10 +174,10 @@ describe("compliance matrix", () => {
     expect(gaps).not.toContain("| M8.1 |")
     expect(gaps).toContain("`packages/core/test/Broken.test.ts`")
     // The last column: the tests through the reference server, among all.
-    expect(text).toMatch(/^\| M2\.1 \| enforced \| .+ \| 1\/2 \| — \|$/m)
-    expect(text).toMatch(/^\| M14\.1 \| enforced \| .+ \| 1\/1 \| 1\/1 \|$/m)
-    expect(text).toMatch(/^\| M8\.1 \| organisational \| .+ \| 1\/1 \| — \|$/m)
-    expect(text).toMatch(/^\| M9\.1 \| organisational \| .+ \| — \| — \|$/m)
+    expect(text).toMatch(/^\| M2\.1 \| enforced \| .+ \| 1\/2 \| — \| — \| — \| — \|$/m)
+    expect(text).toMatch(/^\| M14\.1 \| enforced \| .+ \| 1\/1 \| — \| — \| — \| 1\/1 \|$/m)
+    expect(text).toMatch(/^\| M8\.1 \| organisational \| .+ \| 1\/1 \| — \| — \| — \| — \|$/m)
+    expect(text).toMatch(/^\| M9\.1 \| organisational \| .+ \| — \| — \| — \| — \| — \|$/m)
     expect(text).toContain(
       "- ✅ Suite › M13.2 M15.1 a system admin creates the system admin of the unit below — `packages/core/test/Accounts.test.ts`"
     )
@@ -256,8 +270,8 @@ describe("compliance matrix", () => {
       expect(section).not.toContain("| M8.1 |")
       expect(section).not.toContain("Inconsistencies")
       expect(text.slice(text.indexOf("## Gaps"), text.indexOf("## Not built yet"))).not.toContain("| M25.1 |")
-      expect(text).toMatch(/^\| M25\.1 \| not built yet \| the rule M25\.1 \| 0\/1 \| — \|$/m)
-      expect(text).toMatch(/^\| M17\.2 \| not built yet \| the rule M17\.2 \| — \| — \|$/m)
+      expect(text).toMatch(/^\| M25\.1 \| not built yet \| the rule M25\.1 \| 0\/1 \| — \| — \| — \| — \|$/m)
+      expect(text).toMatch(/^\| M17\.2 \| not built yet \| the rule M17\.2 \| — \| — \| — \| — \| — \|$/m)
       expect(text).toMatch(/^\| M2\.1 \| enforced \| /m)
       expect(text).toMatch(/^\| M8\.1 \| organisational \| /m)
       expect(text).toContain(
