@@ -509,6 +509,38 @@ export class UnitsGroup extends HttpApiGroup.make("units")
         })
       )
   )
+  .add(
+    HttpApiEndpoint.post("change")`/units/${unitId}/changes`
+      .setPayload(
+        Body("UnitChange", {
+          change: Schema.Union(
+            Schema.TaggedStruct("Rename", { name: Text(128) }),
+            Schema.TaggedStruct("ChangeType", { schoolType: Text(8), code: Opt(Text(32)) }),
+            Schema.TaggedStruct("ChangeSponsor", { sponsor: Text(8) }),
+            Schema.TaggedStruct("Move", { parentId: Id }),
+            Schema.TaggedStruct("Close", {}),
+            Schema.TaggedStruct("Merge", { intoId: Id })
+          ),
+          effective: Day,
+          expectedVersion: Version
+        })
+      )
+      .addSuccess(UnitView)
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Change a unit as of a day: rename, change type or sponsor, move, close, merge",
+          description:
+            "A new dated version of the unit, effective from `effective` (M12.2: earlier versions stay, see " +
+            "`GET /units/{unitId}/versions`), written only at the version the caller saw (409 otherwise). A move " +
+            "re-paths the unit's subtree in the same transaction and must fit the new parent (M2.2); a school's type " +
+            "and sponsor are checked against the code tables (M4.1, M12.1). Who may call it: an info admin of an " +
+            "administrative unit above it (a unit's attributes are changed from above, M12.2); a school's info admin " +
+            "changes only its own secondary departments (M20.1); for a move, the caller must also be able to create " +
+            "under the new parent, for a merge to change the unit merged into. Anyone else is refused (M13.2, M13.4, " +
+            "M14.3)."
+        })
+      )
+  )
   .middleware(Authentication) {}
 
 /**
@@ -564,6 +596,21 @@ export class AccountsGroup extends HttpApiGroup.make("accounts")
             "admins and query-ers (M13.2), the system admin of the unit directly above for a system admin " +
             "(M15.1), a school's system admin for its teachers' accounts (M13.5). Anyone else is refused (M13.2, " +
             "M13.3, M13.4, M14.3, M15.1)."
+        })
+      )
+  )
+  .add(
+    HttpApiEndpoint.post("enable")`/accounts/${accountId}/enable`
+      .setPayload(Body("EnableAccount", { expectedVersion: Version }))
+      .addSuccess(AccountView)
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Enable a disabled account again",
+          description:
+            "Enable a disabled account at the version the caller saw (409 otherwise). Who may call it: whoever " +
+            "manages the account, as for disabling (M13.2, M13.5, M15.1). A system admin whose unit already has an " +
+            "active one is refused (M14.4: 422; 409 when the store refuses it under concurrency), as is an account over its unit's quota " +
+            "(M14.5). The password and any lockout are unchanged: reset the password to unlock (M37.2)."
         })
       )
   )

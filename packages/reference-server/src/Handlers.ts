@@ -205,6 +205,14 @@ export const units: Group<"units"> = HttpApiBuilder.group(Api.Api, "units", (han
         refusals
       )
     )
+    .handle("change", ({ path, payload }) =>
+      Effect.flatMap(Api.CurrentActor, (actor) =>
+        Units.change(actor, path.unitId, payload.change, payload.effective, payload.expectedVersion)
+      ).pipe(
+        Effect.map((stored) => unitView(stored.value)),
+        refusals
+      )
+    )
     .handle("create", ({ path, payload }) =>
       Effect.gen(function* () {
         const actor = yield* Api.CurrentActor
@@ -238,6 +246,12 @@ export const accounts: Group<"accounts"> = HttpApiBuilder.group(Api.Api, "accoun
         const actor = yield* Api.CurrentActor
         return accountView(yield* Accounts.disable(actor, path.accountId, payload.expectedVersion))
       }).pipe(refusals)
+    )
+    .handle("enable", ({ path, payload }) =>
+      Effect.flatMap(Api.CurrentActor, (actor) => Accounts.enable(actor, path.accountId, payload.expectedVersion)).pipe(
+        Effect.map(accountView),
+        refusals
+      )
     )
     .handle("setPassword", ({ path, payload }) =>
       Effect.gen(function* () {

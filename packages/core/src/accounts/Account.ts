@@ -315,6 +315,33 @@ export const decideDisable = (
   })
 
 /**
+ * Decide enabling a disabled account again (M13.2, M13.5, M15.1): by whoever manages it, and only if its unit has
+ * room for it — a second active system admin is refused (M14.4), as are quotas (M14.5). The store refuses the second
+ * system admin again under concurrency.
+ *
+ * @since 0.1.0
+ */
+export const decideEnable = (
+  actor: Authorization.Actor,
+  account: Account,
+  unit: Authorization.UnitRef,
+  unitAccounts: ReadonlyArray<Pick<Account, "role" | "status" | "unitId">>,
+  settings: Settings
+): Either.Either<Account, Refusal.Refusal> =>
+  Either.gen(function* () {
+    yield* Authorization.authorize(
+      actor,
+      { _tag: "ManageAccount", account: { id: account.id, role: account.role, unit } },
+      authorizationContext(settings)
+    )
+    if (account.status === "active") {
+      yield* fail("M13.2", "账号已启用", "the account is already active", { field: "status", value: account.status })
+    }
+    yield* decideRoom(account.role, unitAccounts, settings.policy)
+    return { ...account, status: "active" as const }
+  })
+
+/**
  * Decide binding a CA certificate to an account (M14.2), by whoever manages that account.
  *
  * @since 0.1.0

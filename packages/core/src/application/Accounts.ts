@@ -1,5 +1,5 @@
 /**
- * The application service for accounts: bootstrap (M15.1), create, disable and bind certificates (M13–M15), each
+ * The application service for accounts: bootstrap (M15.1), create, disable, enable and bind certificates (M13–M15), each
  * loading, deciding with {@link Account} and {@link Authorization}, persisting, and appending the audit record and
  * the outbox event in one transaction. The store refuses a second active system admin itself (M14.4).
  *
@@ -132,6 +132,27 @@ export const disable = (actor: Authorization.Actor, accountId: string, expectedV
         // A disabled account holds no permission (M14.3): its sessions end with it, in the same transaction.
         yield* storage.sessions.revokeAllOf(next.id)
         yield* record(actor, "account.disable", next, stored.version)
+        return stored
+      })
+    )
+  })
+
+/**
+ * Enable a disabled account again (M13.2, M14.4, M14.5, M15.1), if it is still at `expectedVersion`. Its password
+ * and lockout are unchanged: a manager who also wants it unlocked resets the password (M37.2).
+ *
+ * @since 0.1.0
+ */
+export const enable = (actor: Authorization.Actor, accountId: string, expectedVersion: number) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    return yield* storage.transaction(
+      Effect.gen(function* () {
+        const { account, unit } = yield* loadForChange(accountId, expectedVersion)
+        const inUnit = yield* storage.accounts.byUnit(account.unitId)
+        const next = yield* Account.decideEnable(actor, account, unit, inUnit, yield* settingsNow)
+        const stored = yield* storage.accounts.update(next, expectedVersion)
+        yield* record(actor, "account.enable", next, stored.version)
         return stored
       })
     )
