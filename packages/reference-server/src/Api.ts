@@ -1023,11 +1023,15 @@ export class WorkflowsGroup extends HttpApiGroup.make("workflows")
   .add(
     HttpApiEndpoint.post("act")`/workflows/${workflowId}/actions`
       .setPayload(
-        Body("WorkflowAction", {
-          type: Schema.Literal("confirm", "reject", "withdraw"),
-          reason: Opt(Text(1000)),
-          expectedVersion: Version
-        })
+        // A confirmation carries no reason and a rejection or withdrawal must: a retry's body is then compared whole.
+        Schema.Union(
+          Body("Confirm", { type: Schema.Literal("confirm"), expectedVersion: Version }),
+          Body("RejectOrWithdraw", {
+            type: Schema.Literal("reject", "withdraw"),
+            reason: Text(1000).pipe(Schema.minLength(1)),
+            expectedVersion: Version
+          })
+        )
       )
       .setHeaders(Schema.Struct({ "idempotency-key": Opt(Text(128)) }))
       .addSuccess(WorkflowView)

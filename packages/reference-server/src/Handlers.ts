@@ -434,9 +434,8 @@ export const workflows: Group<"workflows"> = HttpApiBuilder.group(Api.Api, "work
     .handle("act", ({ path, payload, headers }) =>
       Effect.gen(function* () {
         const actor = yield* Api.CurrentActor
-        const action: Workflows.Action =
-          payload.type === "confirm" ? { type: "confirm" } : { type: payload.type, reason: payload.reason ?? "" }
-        const stored = yield* Workflows.act(actor, path.workflowId, action, payload.expectedVersion, keyed(headers))
+        const { expectedVersion, ...action } = payload
+        const stored = yield* Workflows.act(actor, path.workflowId, action, expectedVersion, keyed(headers))
         return workflowView(stored)
       }).pipe(refusals)
     )

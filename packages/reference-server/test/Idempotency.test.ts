@@ -127,6 +127,19 @@ for (const backend of backends) {
       expect(await processesOf(jaxx[0]!.id)).toEqual(before)
     })
 
+    it("M23.2 a confirmation carries no reason and a rejection must: either body is refused with 400, so that a retry's body is compared whole", async () => {
+      const school = await as("ia-jaxx")
+      const path = `/workflows/${Demo.demoTransfer.id}/actions`
+      const before = await running.run(Workflows.get(Demo.demoTransfer.id))
+      const withReason = await school.post(path, { type: "confirm", reason: "同意", expectedVersion: before.version })
+      expect(withReason.status).toBe(400)
+      const withoutReason = await school.post(path, { type: "reject", expectedVersion: before.version })
+      expect(withoutReason.status).toBe(400)
+      const emptyReason = await school.post(path, { type: "withdraw", reason: "", expectedVersion: before.version })
+      expect(emptyReason.status).toBe(400)
+      expect((await running.run(Workflows.get(Demo.demoTransfer.id))).version).toBe(before.version)
+    })
+
     it("M24.3 a second process of a teacher in an open one answers 409 naming the open process, its id and kind", async () => {
       const transfer = await running.run(Workflows.get(Demo.demoTransfer.id))
       const teacherId = transfer.value.teacherId

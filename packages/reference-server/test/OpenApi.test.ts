@@ -43,9 +43,11 @@ const paths = [
   "/units/{unitId}",
   "/units/{unitId}/subtree",
   "/units/{unitId}/versions",
+  "/units/{unitId}/changes",
   "/units/{unitId}/units",
   "/units/{unitId}/accounts",
   "/accounts/{accountId}/disable",
+  "/accounts/{accountId}/enable",
   "/accounts/{accountId}/password",
   "/accounts/{accountId}/certificate",
   "/efiles",
@@ -121,10 +123,13 @@ describe("the OpenAPI document", () => {
         .map(({ path, method }) => `${method} ${path}`)
         .sort()
     )
-    expect(bodies).toHaveLength(18)
+    expect(bodies).toHaveLength(20)
+    // A body that is one of several shapes (a confirmation or a rejection) closes each of them.
     for (const { at, schema } of bodies) {
-      expect(schema.type, at).toBe("object")
-      expect(schema.additionalProperties, at).toBe(false)
+      for (const member of schema.anyOf?.map(resolve) ?? [schema]) {
+        expect(member.type, at).toBe("object")
+        expect(member.additionalProperties, at).toBe(false)
+      }
     }
     // Named bodies, including nested ones and the variants of a review command.
     for (const name of [
@@ -143,7 +148,8 @@ describe("the OpenAPI document", () => {
       "TransferRequest",
       "RotationRequest",
       "Period",
-      "WorkflowAction"
+      "Confirm",
+      "RejectOrWithdraw"
     ]) {
       expect(resolve({ $ref: `#/components/schemas/${name}` }).additionalProperties, name).toBe(false)
     }
