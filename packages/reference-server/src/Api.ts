@@ -7,76 +7,33 @@
  *
  * @since 0.1.0
  */
+import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import { Account, EmploymentStatus, Review, Rotation, Transfer, Unit } from "@tmis/core"
+import { Schema } from "effect"
 import {
-  HttpApi,
-  HttpApiEndpoint,
-  HttpApiGroup,
-  HttpApiMiddleware,
-  HttpApiSchema,
-  HttpApiSecurity,
-  OpenApi
-} from "@effect/platform"
-import { Account, type Authorization, EmploymentStatus, Review, Rotation, Transfer, Unit } from "@tmis/core"
-import { Context, Schema } from "effect"
+  Authentication,
+  accountId,
+  BasicInfo,
+  Body,
+  batchId,
+  Day,
+  entryId,
+  Id,
+  IndicatorRecord,
+  Opt,
+  Page,
+  PageParams,
+  requestId,
+  Text,
+  teacherId,
+  unitId,
+  Version,
+  workflowId
+} from "./ApiBase.js"
 import * as ApiError from "./ApiError.js"
 import * as OpenApiDocument from "./OpenApiDocument.js"
 
-// ---------------------------------------------------------------------------------------------------------------
-// Building blocks
-// ---------------------------------------------------------------------------------------------------------------
-
-/** A request body: a struct that refuses keys it does not declare. */
-const Body = <F extends Schema.Struct.Fields>(identifier: string, fields: F) =>
-  Schema.Struct(fields).annotations({ identifier, parseOptions: { onExcessProperty: "error" } })
-
-/** Ids of units, accounts, e-files, entries and processes: what the store accepts as a key. */
-const Id = Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9_-]{1,64}$/)).annotations({
-  description: "1 to 64 letters, digits, - or _"
-})
-/** An optional key: absent, never `undefined`. */
-const Opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
-const Text = (max: number) => Schema.String.pipe(Schema.maxLength(max))
-const Day = Schema.String.pipe(Schema.pattern(/^\d{4}-\d{2}-\d{2}$/)).annotations({ description: "YYYY-MM-DD" })
-const Version = Schema.Int.pipe(Schema.nonNegative()).annotations({
-  description: "the version of the object the caller saw (optimistic concurrency)"
-})
-/** A record of indicators (信息指标): validated by the core against the deployment's indicator schema. */
-const IndicatorRecord = Schema.Record({ key: Text(64), value: Schema.Unknown }).annotations({
-  identifier: "IndicatorRecord",
-  description: "indicator values by field id, validated against the deployment's indicator schema (M11)"
-})
-
-/**
- * The basic information (基本信息) of a new hire: decoded as any record of indicators, since the core validates it
- * with its own messages; documented with the core's JSON Schema of the group (fields, codes, an example).
- */
-const BasicInfo = Schema.Record({ key: Text(64), value: Schema.Unknown }).annotations({
-  identifier: "BasicInfo",
-  jsonSchema: OpenApiDocument.basicInfoJsonSchema
-})
-
-const unitId = HttpApiSchema.param("unitId", Id)
-const accountId = HttpApiSchema.param("accountId", Id)
-const teacherId = HttpApiSchema.param("teacherId", Id)
-const entryId = HttpApiSchema.param("entryId", Id)
-const requestId = HttpApiSchema.param("requestId", Id)
-const workflowId = HttpApiSchema.param("workflowId", Id)
-const batchId = HttpApiSchema.param("batchId", Id)
-
-/**
- * Keyset pagination: `after` is the `next` of the previous page.
- *
- * @since 0.1.0
- */
-export const PageParams = Schema.Struct({
-  after: Schema.optional(Text(256)),
-  limit: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 1000)), {
-    default: () => 100
-  })
-})
-
-const Page = <A, I, R>(identifier: string, item: Schema.Schema<A, I, R>) =>
-  Schema.Struct({ items: Schema.Array(item), next: Schema.optional(Schema.String) }).annotations({ identifier })
+export { Authentication, CurrentActor, PageParams, sessionCookie } from "./ApiBase.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Responses
@@ -290,41 +247,6 @@ export const AuditVerification = Schema.Union(
     records: Schema.Number
   })
 ).annotations({ identifier: "AuditVerification" })
-
-// ---------------------------------------------------------------------------------------------------------------
-// Authentication
-// ---------------------------------------------------------------------------------------------------------------
-
-/**
- * The actor of the request, from its session (and client certificate).
- *
- * @since 0.1.0
- */
-export class CurrentActor extends Context.Tag("@tmis/server/CurrentActor")<CurrentActor, Authorization.Actor>() {}
-
-/**
- * The session cookie set at login.
- *
- * @since 0.1.0
- */
-export const sessionCookie = HttpApiSecurity.apiKey({ in: "cookie", key: "tmis_session" })
-
-/**
- * Authentication (M37.2, M14.2): a session token as a bearer token or the session cookie, and the client
- * certificate of the connection when the server runs with mutual TLS.
- *
- * @since 0.1.0
- */
-export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("@tmis/server/Authentication", {
-  failure: ApiError.Unauthenticated,
-  provides: CurrentActor,
-  security: {
-    bearer: HttpApiSecurity.bearer.pipe(
-      HttpApiSecurity.annotate(OpenApi.Description, "the token returned by POST /auth/login")
-    ),
-    cookie: sessionCookie
-  }
-}) {}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Groups
