@@ -31,6 +31,7 @@ import {
   workflowId
 } from "./ApiBase.js"
 import * as ApiError from "./ApiError.js"
+import { IndicatorsGroup } from "./IndicatorsApi.js"
 import * as OpenApiDocument from "./OpenApiDocument.js"
 
 export { Authentication, CurrentActor, PageParams, sessionCookie } from "./ApiBase.js"
@@ -1028,6 +1029,7 @@ export class Api extends HttpApi.make("tmis")
   .add(ImportsGroup)
   .add(WorkflowsGroup)
   .add(AuditGroup)
+  .add(IndicatorsGroup)
   .addError(ApiError.BadRequest)
   .addError(ApiError.Unauthenticated)
   .addError(ApiError.Forbidden)

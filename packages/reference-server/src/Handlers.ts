@@ -26,6 +26,7 @@ import * as Api from "./Api.js"
 import * as ApiError from "./ApiError.js"
 import { newToken, sessionIdOf } from "./Authentication.js"
 import * as Imports from "./Imports.js"
+import { indicators } from "./IndicatorsHandlers.js"
 import * as RequestContext from "./RequestContext.js"
 
 const { refusals } = ApiError
@@ -475,7 +476,10 @@ export const audit: Group<"audit"> = HttpApiBuilder.group(Api.Api, "audit", (han
  * @since 0.1.0
  */
 export const layer: Layer.Layer<
-  HttpApiGroup.ApiGroup<"tmis", "auth" | "units" | "accounts" | "efiles" | "imports" | "workflows" | "audit">,
+  HttpApiGroup.ApiGroup<
+    "tmis",
+    "auth" | "units" | "accounts" | "efiles" | "imports" | "workflows" | "audit" | "indicators"
+  >,
   never,
   Needs
-> = Layer.mergeAll(auth, units, accounts, efiles, imports, workflows, audit)
+> = Layer.mergeAll(auth, units, accounts, efiles, imports, workflows, audit, indicators)

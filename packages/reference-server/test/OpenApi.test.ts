@@ -70,7 +70,8 @@ const paths = [
   "/workflows/{workflowId}",
   "/workflows/{workflowId}/actions",
   "/audit/verify",
-  "/audit"
+  "/audit",
+  "/indicators"
 ]
 
 /** The endpoints anyone may call: everything else needs a session. */
