@@ -658,6 +658,30 @@ export class EFilesGroup extends HttpApiGroup.make("efiles")
       )
   )
   .add(
+    HttpApiEndpoint.get("duplicates", "/duplicates")
+      .setUrlParams(PageParams)
+      .addSuccess(
+        Page(
+          "DuplicatePage",
+          Schema.Struct({
+            idType: Schema.String,
+            idNumber: Schema.String,
+            teachers: Schema.Array(Schema.String)
+          }).annotations({ identifier: "Duplicate" })
+        )
+      )
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "The duplicate report: identity documents held by more than one e-file",
+          description:
+            "Identity documents (type and number, in full) held by more than one e-file, with those e-files, a " +
+            "page at a time (M17.4). Who may call it: an info admin of the deployment's top unit (the province in " +
+            "a provincial deployment; the national unit finds them across provinces); anyone else is refused " +
+            "(M17.4, M13.2, M13.4, M14.3). Audited, refusals too (`efile.duplicates`, M37.1)."
+        })
+      )
+  )
+  .add(
     HttpApiEndpoint.post("addEntry")`/efiles/${teacherId}/entries`
       .setPayload(Body("NewEntry", { group: Text(64), data: IndicatorRecord }))
       .addSuccess(Written, { status: 201 })

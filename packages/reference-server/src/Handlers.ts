@@ -295,6 +295,9 @@ export const efiles: Group<"efiles"> = HttpApiBuilder.group(Api.Api, "efiles", (
     .handle("read", ({ path }) =>
       Effect.flatMap(Api.CurrentActor, (actor) => EFiles.read(actor, path.teacherId)).pipe(refusals)
     )
+    .handle("duplicates", ({ urlParams }) =>
+      Effect.flatMap(Api.CurrentActor, (actor) => EFiles.duplicates(actor, urlParams)).pipe(refusals)
+    )
     .handle("list", ({ path, urlParams }) =>
       Effect.flatMap(Api.CurrentActor, (actor) => EFiles.list(actor, path.unitId, urlParams)).pipe(refusals)
     )

@@ -71,7 +71,8 @@ const paths = [
   "/workflows/{workflowId}/actions",
   "/audit/verify",
   "/audit",
-  "/indicators"
+  "/indicators",
+  "/duplicates"
 ]
 
 /** The endpoints anyone may call: everything else needs a session. */
