@@ -658,6 +658,21 @@ export class EFilesGroup extends HttpApiGroup.make("efiles")
       )
   )
   .add(
+  .add(
+    HttpApiEndpoint.get("own", "/me/efile")
+      .addSuccess(EFileRead)
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "A teacher's own e-file",
+          description:
+            "The active e-file of the person a teacher account is bound to (by its resident identity number, " +
+            "M14.1), with its entries and their review states, as `GET /efiles/{teacherId}` shows it (M14.3: a " +
+            "teacher reads its own information only; M16.1: it fills the groups a teacher fills through " +
+            "`POST /efiles/{teacherId}/entries`). 404 when the person has no active e-file. Any account may call " +
+            "it for its own person; audited (`efile.read`, M37.1)."
+        })
+      )
+  )
     HttpApiEndpoint.get("duplicates", "/duplicates")
       .setUrlParams(PageParams)
       .addSuccess(

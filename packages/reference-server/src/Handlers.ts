@@ -296,6 +296,7 @@ export const efiles: Group<"efiles"> = HttpApiBuilder.group(Api.Api, "efiles", (
       Effect.flatMap(Api.CurrentActor, (actor) => EFiles.read(actor, path.teacherId)).pipe(refusals)
     )
     .handle("duplicates", ({ urlParams }) =>
+    .handle("own", () => Effect.flatMap(Api.CurrentActor, EFiles.own).pipe(refusals))
       Effect.flatMap(Api.CurrentActor, (actor) => EFiles.duplicates(actor, urlParams)).pipe(refusals)
     )
     .handle("list", ({ path, urlParams }) =>

@@ -72,7 +72,8 @@ const paths = [
   "/audit/verify",
   "/audit",
   "/indicators",
-  "/duplicates"
+  "/duplicates",
+  "/me/efile"
 ]
 
 /** The endpoints anyone may call: everything else needs a session. */

@@ -507,6 +507,24 @@ export const read = (actor: Authorization.Actor, teacherId: string) =>
   })
 
 /**
+ * A teacher's own e-file (M14.3, M16.1): the active e-file of the account's person, found by the resident identity
+ * number the account is bound to (M14.1), read as {@link read} reads it. `NotFound` when the person has none.
+ *
+ * @since 0.1.0
+ */
+export const own = (actor: Authorization.Actor) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const held = yield* storage.teachers.byIdentity(residentIdentityCard, actor.identityNumber)
+    const active = held.find((e) => EFile.isActive(e.value))
+    if (active === undefined) return yield* Effect.fail(new Storage.NotFound({ entity: "efile", id: actor.accountId }))
+    return yield* read(actor, active.value.id)
+  })
+
+/** The code of the resident identity card (居民身份证) among the identity document types. */
+const residentIdentityCard = "1"
+
+/**
  * One page of the e-files kept in subtree(unit) (M13.3, M13.4): audited, masked for those who see basic information
  * only.
  *
