@@ -2,8 +2,8 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as Sqlite from "@tmis/adapter-sqlite"
-import { Accounts, Audit, Deployment, EFiles, Settings, Storage, Units } from "@tmis/core"
-import { ImportFile, Table } from "@tmis/import"
+import { Accounts, Audit, Deployment, EFiles, Indicator, Settings, Storage, Units } from "@tmis/core"
+import { ImportFile, Table, Template } from "@tmis/import"
 import { exampleImportHeaders, exampleImportRow } from "@tmis/testkit/arbitraries"
 import { exampleBasicInfo } from "@tmis/testkit/arbitraries/efile"
 import { Cause, Effect, Exit, Layer, ManagedRuntime, Option } from "effect"
@@ -392,5 +392,29 @@ describe("ImportFile", () => {
       ["李一", good[0]],
       ["李三", good[2]]
     ])
+  })
+  it("M16.2 M11.1 the XLSX template imports as it is: headers of the stage's fields, drop-down lists of codes, identity numbers kept as text, its sample row accepted", async () => {
+    const sample = exampleBasicInfo({ name: "模板样例", idNumber: good[1], birthDate: "1990-03-07" })
+    const bytes = await Template.basicInfo(Indicator.core, "primary", { sample, rows: 50 })
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.load(bytes as unknown as ArrayBuffer)
+    const [sheet, codes] = workbook.worksheets
+    const fields = Indicator.fieldsFor(Indicator.getGroup(Indicator.core, "basicInfo")!, "primary")
+    const headers = (sheet!.getRow(1).values as Array<unknown>).slice(1)
+    expect(headers).toEqual(fields.map((f) => (Indicator.isRequired(f) ? `*${f.zh}` : f.zh)))
+    expect(codes!.state).toBe("hidden")
+    const column = (key: string) => fields.findIndex((f) => f.key === key) + 1
+    const sex = sheet!.getCell(2, column("sex"))
+    expect(sex.value).toBe("2 女")
+    expect(sheet!.getCell(3, column("sex")).dataValidation).toMatchObject({ type: "list" })
+    expect(sheet!.getColumn(column("idNumber")).numFmt).toBe("@")
+    // The same schema gives the same bytes.
+    expect(Buffer.compare(bytes, await Template.basicInfo(Indicator.core, "primary", { sample, rows: 50 }))).toBe(0)
+
+    const file = path.join(dir, "template.xlsx")
+    fs.writeFileSync(file, bytes)
+    const imported = await s.importFile(file)
+    expect(imported.ok && imported.summary).toMatchObject({ rowsRead: 1, accepted: 1, rejected: 0 })
+    expect(await s.teachers()).toEqual([["模板样例", good[1]]])
   })
 })

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { SchoolType } from "@tmis/core"
 import { Schema } from "effect"
 import { Authentication } from "./ApiBase.js"
@@ -58,6 +58,26 @@ export class IndicatorsGroup extends HttpApiGroup.make("indicators")
             "2020-12: fields, types, lengths, patterns, codes, conditional presence; the order and identity rules " +
             "under `x-tmis-rules`), who fills it (M16.1), and the code tables with their national codes. The same " +
             "schema the server validates e-files and imports against. Who may call it: any account with a session."
+        })
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("template", "/indicators/template.xlsx")
+      .setUrlParams(Schema.Struct({ stage: SchoolType.Stage }))
+      .addSuccess(
+        HttpApiSchema.Uint8Array({
+          contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        })
+      )
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "The XLSX import template of a school stage",
+          description:
+            "An XLSX to fill and upload with `POST /units/{unitId}/imports` as it is (M16.2): the basic-information " +
+            "fields of `stage` under the deployment's indicators (M11.1, M11.2) as Chinese headers, required ones " +
+            'marked `*`; a drop-down list of "code name" on every code and 是/否 column; identity numbers and dates ' +
+            "as text, so that Excel does not turn them into numbers; a sample row. Who may call it: any account " +
+            "with a session."
         })
       )
   )

@@ -69,6 +69,30 @@ describe("the indicator schema over HTTP", () => {
     expect(sex.codes.map((c: { zh: string }) => c.zh)).toEqual(expect.arrayContaining(["男", "女"]))
   })
 
+  it("M16.2 GET /indicators/template.xlsx is a template the import takes as it is: its sample row becomes an e-file", async () => {
+    const token = await as.token("ia-jaxx")
+    const template = await fetch(`${running.url}/indicators/template.xlsx?stage=primary`, {
+      headers: { authorization: `Bearer ${token}` }
+    })
+    expect(template.status).toBe(200)
+    expect(template.headers.get("content-type")).toContain("spreadsheetml")
+    const bytes = new Uint8Array(await template.arrayBuffer())
+    const upload = await fetch(`${running.url}/units/jaxx/imports?format=xlsx`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream" },
+      body: bytes
+    })
+    expect(upload.status).toBe(202)
+    const { batchId } = (await upload.json()) as { batchId: string }
+    const api = await as("ia-jaxx")
+    let progress = (await api.get(`/imports/${batchId}`)).body
+    for (let waited = 0; progress.state === "running" && waited < 20_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      progress = (await api.get(`/imports/${batchId}`)).body
+    }
+    expect(progress).toMatchObject({ state: "done", rowsRead: 1, accepted: 1, rejected: 0 })
+  })
+
   it("M11.1 the stage is required and checked, and the schema is for accounts with a session only", async () => {
     const api = await as("iq-jaxx")
     expect((await api.get("/indicators")).status).toBe(400)

@@ -73,7 +73,8 @@ const paths = [
   "/audit",
   "/indicators",
   "/duplicates",
-  "/me/efile"
+  "/me/efile",
+  "/indicators/template.xlsx"
 ]
 
 /** The endpoints anyone may call: everything else needs a session. */
