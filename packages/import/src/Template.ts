@@ -9,6 +9,7 @@
  */
 import { Indicator, type SchoolType } from "@tmis/core"
 import ExcelJS from "exceljs"
+import * as Export from "./Export.js"
 
 /**
  * Options of {@link basicInfo}.
@@ -34,16 +35,6 @@ const validate = (sheet: ExcelJS.Worksheet, range: string, validation: ExcelJS.D
 const letter = (n: number): string =>
   n <= 26 ? String.fromCharCode(64 + n) : letter(Math.floor((n - 1) / 26)) + letter(((n - 1) % 26) + 1)
 
-/** How a cell shows a value of a field: codes with their names, so that the list and the sample agree. */
-const display = (schema: Indicator.IndicatorSchema, field: Indicator.Field, value: unknown): string => {
-  if (field.type === "boolean") return value === true ? "是" : "否"
-  if (field.type === "code") {
-    const code = Indicator.getCodeTable(schema, field.table)?.codes.find((c) => c.code === String(value))
-    return code === undefined ? String(value) : `${code.code} ${code.zh}`
-  }
-  return String(value)
-}
-
 /**
  * The template of the basic information (基本信息) of a school of `stage` under `schema` (the core, or the core with a
  * province's extension, M11.1, M11.2), as XLSX bytes.
@@ -55,9 +46,7 @@ export const basicInfo = async (
   stage: SchoolType.Stage,
   options: Options = {}
 ): Promise<Buffer> => {
-  const group = Indicator.getGroup(schema, "basicInfo")
-  if (group === undefined) throw new Error("the indicator schema has no basicInfo group")
-  const fields = Indicator.fieldsFor(group, stage)
+  const fields = Export.fields(schema, "basicInfo", stage)
   const rows = options.rows ?? 1000
   const workbook = new ExcelJS.Workbook()
   // Fixed dates: the same schema gives the same workbook.
@@ -103,7 +92,7 @@ export const basicInfo = async (
   })
   if (options.sample !== undefined) {
     const sample = options.sample
-    sheet.addRow(fields.map((f) => (sample[f.key] === undefined ? "" : display(schema, f, sample[f.key]))))
+    sheet.addRow(fields.map((f) => Export.cell(schema, f, sample[f.key])))
   }
   return Buffer.from(await workbook.xlsx.writeBuffer())
 }

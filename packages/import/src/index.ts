@@ -6,6 +6,7 @@
  */
 
 export * as Columns from "./Columns.js"
+export * as Export from "./Export.js"
 export * as ImportFile from "./ImportFile.js"
 export * as Progress from "./Progress.js"
 export * as Report from "./Report.js"

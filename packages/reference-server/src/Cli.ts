@@ -23,13 +23,15 @@ import {
   type Authorization,
   Deployment,
   EFiles,
+  type Indicator,
   Refusal,
+  type SchoolType,
   Settings,
   Storage,
   Unit,
   Units
 } from "@tmis/core"
-import { ImportFile } from "@tmis/import"
+import { Export, ImportFile } from "@tmis/import"
 import { stringify } from "csv-stringify/sync"
 import { Cause, Effect, Exit, Fiber, Layer, Option } from "effect"
 import * as Database from "./Database.js"
@@ -97,9 +99,10 @@ const help: Record<string, string> = {
   rows are written to the report with the rule that refused them, and rows kept as problem data (M17.3) as
   warnings; the good rows enter review. The batch is the file for the unit by the account, as an upload to the
   server names it: running the same import again skips the rows already in.`,
-  export: `tmis export --unit unitId --as accountId [--out file.csv]
+  export: `tmis export --unit unitId --as accountId [--out file.csv] [--basic-info]
   Export the e-files of the unit's subtree as CSV (UTF-8 with BOM), as the account (its password in TMIS_PASSWORD);
-  masked as that account may see them, and audited (M37.1).`,
+  masked as that account may see them, and audited (M37.1). With --basic-info: a school's basic information (基本信息)
+  with Chinese headers and codes with their names, a file "tmis import" takes back (M16.2).`,
   audit: `tmis audit verify
   Verify the audit log's hash chain (M37.1). Exit 0 when intact, 1 when broken (the first bad record is printed).`,
   password: `tmis password change --account accountId
@@ -468,11 +471,17 @@ const exportColumns = ["id", "name", "idType", "idNumber", "status", "stage", "u
 const exportFiles = (io: Io, args: ReadonlyArray<string>) => {
   const { values } = parseArgs({
     args: [...args],
-    options: { unit: { type: "string" }, as: { type: "string" }, out: { type: "string" } },
+    options: {
+      unit: { type: "string" },
+      as: { type: "string" },
+      out: { type: "string" },
+      "basic-info": { type: "boolean" }
+    },
     strict: true
   })
   const unitId = values.unit
   if (unitId === undefined) throw new Usage("--unit unitId is required: the subtree to export")
+  if (values["basic-info"] === true) return exportBasicInfo(io, unitId, values.as, values.out)
   return run(
     io,
     asAccount(io, values.as, (actor) =>
@@ -499,6 +508,45 @@ const exportFiles = (io: Io, args: ReadonlyArray<string>) => {
     }
   )
 }
+
+/**
+ * The basic information (基本信息) of a school's e-files, as the school's import file (M16.2): Chinese headers, codes
+ * with their names; each e-file read as the account may read it (masked for a query-er, audited, M37.1). One school
+ * at a time, since the columns are its stage's.
+ */
+const exportBasicInfo = (io: Io, unitId: string, as: string | undefined, path: string | undefined) =>
+  run(
+    io,
+    asAccount(io, as, (actor) =>
+      Effect.gen(function* () {
+        const { indicators } = yield* Settings.Settings
+        const records: Array<Indicator.IndicatorRecord> = []
+        let stage: SchoolType.Stage | undefined
+        let after: string | undefined
+        do {
+          const page = yield* EFiles.list(actor, unitId, { after, limit: 1000 })
+          for (const listed of page.items) {
+            if (stage !== undefined && listed.stage !== stage) {
+              return yield* Effect.fail(new Error("the basic information is exported one school (one stage) at a time"))
+            }
+            stage = listed.stage
+            const read = yield* EFiles.read(actor, listed.id)
+            const basicInfo = read.entries.find((e) => e.group === "basicInfo")
+            if (basicInfo !== undefined) records.push(basicInfo.data)
+          }
+          after = page.next
+        } while (after !== undefined)
+        const out = path === undefined ? io.out : yield* openFile(path)
+        if (stage !== undefined) yield* write(out, `\uFEFF${Export.csv(indicators, "basicInfo", stage, records)}`)
+        if (out !== io.out) yield* close(out as WriteStream)
+        return records.length
+      })
+    ),
+    (rows) => {
+      io.err.write(`exported the basic information of ${rows} e-files\n`)
+      return 0
+    }
+  )
 
 const auditVerify = (io: Io) =>
   run(io, Audit.verifyAuditLog, (result) => {

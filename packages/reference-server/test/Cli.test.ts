@@ -15,6 +15,7 @@ import { ImportFile } from "@tmis/import"
 import { exampleImportHeaders, exampleImportRow } from "@tmis/testkit/arbitraries"
 import SqliteDatabase from "better-sqlite3"
 import { Effect, Layer } from "effect"
+import mysql from "mysql2/promise"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { main } from "../src/Cli.js"
@@ -208,6 +209,16 @@ const tamper = async (backend: Backend, seq: number) => {
     }
     return
   }
+  if (backend.name === "mariadb") {
+    const connection = await mysql.createConnection({ uri: backend.url })
+    try {
+      await connection.query("drop trigger audit_log_no_update")
+      await connection.query("update audit_log set action = 'tampered' where seq = ?", [seq])
+    } finally {
+      await connection.end()
+    }
+    return
+  }
   const connection = new pg.Client({ connectionString: backend.url })
   await connection.connect()
   try {
@@ -231,7 +242,13 @@ describe.each(backends)("tmis on $name", ({ make }) => {
     const ran = await tmis(["migrate"], { TMIS_DATABASE_URL: backend.url })
     expect(ran.code).toBe(0)
     expect(ran.out).toContain(`migrated: ${Database.describe({ url: backend.url })}`)
-    expect(ran.out).toMatch(backend.name === "sqlite" ? /migrated: sqlite / : /migrated: postgres 127\.0\.0\.1:5432\//)
+    expect(ran.out).toMatch(
+      {
+        sqlite: /migrated: sqlite /,
+        postgres: /migrated: postgres 127\.0\.0\.1:5432\//,
+        mariadb: /migrated: mysql 127\.0\.0\.1:3306\//
+      }[backend.name]
+    )
     expect(ran.out).not.toContain("password")
     // The store is usable and still empty: no root unit yet.
     const root = await core(
