@@ -587,6 +587,37 @@ describe("tmis with the demo province (sqlite)", () => {
       expect(ran.out).toContain(good[0])
     })
 
+    it("M16.2 export --basic-info writes a school's basic information as its import file; imported back, each row is the same person again (M17.4), none refused for its format", async () => {
+      const out = join(dir, "jaxx-basic-info.csv")
+      const ran = await tmis(["export", "--unit", "jaxx", "--as", "ia-jiangan", "--out", out, "--basic-info"], {
+        ...env,
+        ...as
+      })
+      expect([ran.code, ran.err]).toEqual([
+        0,
+        expect.stringMatching(/^exported the basic information of \d+ e-files\n$/)
+      ])
+      const exported = readExport(out)
+      expect(exported.header!.slice(0, 3)).toEqual(["姓名", "曾用名", "性别"])
+      const stored = (await jianganFiles(backend.url)).filter((t) => t.unitId === "jaxx")
+      expect(exported.rows).toHaveLength(stored.length)
+      const sex = exported.header!.indexOf("性别")
+      for (const r of exported.rows) expect(r[sex]).toMatch(/^[12] [男女]$/)
+
+      const report = join(dir, "jaxx-basic-info-errors.csv")
+      const back = await tmis(["import", out, "--unit", "jaxx", "--as", "ia-jaxx", "--report", report], {
+        ...env,
+        ...as
+      })
+      expect([back.code, back.err]).toEqual([
+        0,
+        `imported 0, rejected ${stored.length}, skipped 0 (already imported)\n`
+      ])
+      const problems = readFileSync(report, "utf8").trim().split(/\r?\n/).slice(1)
+      expect(problems).toHaveLength(stored.length)
+      for (const line of problems) expect(line.endsWith(",M17.4")).toBe(true)
+    })
+
     it("M14.3 export of a unit outside the account's subtree exits 3 with the rule printed", async () => {
       const ran = await tmis(["export", "--unit", "xlzx", "--as", "iq-jiangan", "--out", join(dir, "xlzx.csv")], {
         ...env,
