@@ -29,7 +29,8 @@ import {
   Settings,
   Storage,
   Unit,
-  Units
+  Units,
+  Workflows
 } from "@tmis/core"
 import { Export, ImportFile } from "@tmis/import"
 import { stringify } from "csv-stringify/sync"
@@ -65,6 +66,7 @@ Commands:
   bootstrap     create the deployment's root unit and its system admin, once (M15.1)
   import        import a CSV or XLSX file of teachers' basic information (M16.2)
   export        export the e-files of a unit's subtree as CSV (masked as the account may see them)
+  list          list units, accounts, e-files, the inbox, processes, the audit or duplicates as JSON lines
   audit verify  verify the hash chain of the audit log (M37.1)
   password      change one's own password, or reset an account's as its system admin (M37.2), without a server
 
@@ -103,6 +105,11 @@ const help: Record<string, string> = {
   Export the e-files of the unit's subtree as CSV (UTF-8 with BOM), as the account (its password in TMIS_PASSWORD);
   masked as that account may see them, and audited (M37.1). With --basic-info: a school's basic information (基本信息)
   with Chinese headers and codes with their names, a file "tmis import" takes back (M16.2).`,
+  list: `tmis list units|accounts|efiles|inbox|workflows|audit|duplicates --as accountId [--unit unitId]
+  Every page of a listing as the account may see it (its password in TMIS_PASSWORD), one JSON object per line on
+  stdout: a unit's subtree (M12.2), its accounts (M13.2), its e-files (masked for a query-er, M13.4), the processes
+  waiting for the account's unit and those it is party to (M23.1), the audit log (M37.1), the duplicate report
+  (M17.4). --unit is required for units, accounts and e-files. Reads are audited as on the server.`,
   audit: `tmis audit verify
   Verify the audit log's hash chain (M37.1). Exit 0 when intact, 1 when broken (the first bad record is printed).`,
   password: `tmis password change --account accountId
@@ -548,6 +555,93 @@ const exportBasicInfo = (io: Io, unitId: string, as: string | undefined, path: s
     }
   )
 
+/** What `tmis list` lists, each as the account may see it, one JSON object per line, identity numbers left out. */
+const listings = {
+  units: (actor: Authorization.Actor, unitId: string, page: Storage.PageRequest) =>
+    Effect.map(Units.subtree(actor, unitId, page), (p) => ({
+      ...p,
+      items: p.items.map(({ id, kind, parentId, path, name, code, status, validFrom }) => ({
+        id,
+        kind,
+        parentId,
+        path,
+        name,
+        code,
+        status,
+        validFrom
+      }))
+    })),
+  accounts: (actor: Authorization.Actor, unitId: string, page: Storage.PageRequest) =>
+    Effect.map(Accounts.list(actor, unitId, page), (p) => ({
+      ...p,
+      items: p.items.map(({ value, version }) => ({
+        id: value.id,
+        role: value.role,
+        unitId: value.unitId,
+        status: value.status,
+        name: value.person.name,
+        version
+      }))
+    })),
+  efiles: (actor: Authorization.Actor, unitId: string, page: Storage.PageRequest) => EFiles.list(actor, unitId, page),
+  inbox: (actor: Authorization.Actor, _unitId: string, page: Storage.PageRequest) =>
+    Effect.map(Workflows.inbox(actor, {}, page), (p) => ({ ...p, items: p.items.map(workflowLine) })),
+  workflows: (actor: Authorization.Actor, _unitId: string, page: Storage.PageRequest) =>
+    Effect.map(Workflows.partyTo(actor, {}, page), (p) => ({ ...p, items: p.items.map(workflowLine) })),
+  audit: (actor: Authorization.Actor, _unitId: string, page: Storage.PageRequest) =>
+    Effect.map(Audit.search(actor, {}, page), (p) => ({ ...p, items: p.items.map(({ prevHash: _, ...r }) => r) })),
+  duplicates: (actor: Authorization.Actor, _unitId: string, page: Storage.PageRequest) => EFiles.duplicates(actor, page)
+} as const
+
+/** A process as a listing line: its parties and state, not the teacher's identity number its context holds. */
+const workflowLine = ({ value, version }: Storage.Versioned<Storage.Workflow>) => ({
+  id: value.id,
+  kind: value.kind,
+  state: value.state,
+  open: value.open,
+  teacherId: value.teacherId,
+  from: value.context.from.id,
+  to: value.context.to.id,
+  version
+})
+
+/** `tmis list <what>`: every page of a listing, for an operator's scripts. */
+const list = (io: Io, args: ReadonlyArray<string>) => {
+  const [what, ...rest] = args
+  if (what === undefined || !(what in listings)) {
+    throw new Usage(`tmis list ${Object.keys(listings).join("|")} --as accountId [--unit unitId]`)
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: { unit: { type: "string" }, as: { type: "string" } },
+    strict: true
+  })
+  const needsUnit = what === "units" || what === "accounts" || what === "efiles"
+  if (needsUnit && values.unit === undefined)
+    throw new Usage(`--unit unitId is required: the unit whose ${what} to list`)
+  const listing = listings[what as keyof typeof listings]
+  return run(
+    io,
+    asAccount(io, values.as, (actor) =>
+      Effect.gen(function* () {
+        let count = 0
+        let after: string | undefined
+        do {
+          const page = yield* listing(actor, values.unit ?? "", { after, limit: 1000 })
+          for (const item of page.items as ReadonlyArray<unknown>) yield* write(io.out, `${JSON.stringify(item)}\n`)
+          count += page.items.length
+          after = page.next
+        } while (after !== undefined)
+        return count
+      })
+    ),
+    (count) => {
+      io.err.write(`listed ${count} ${what}\n`)
+      return 0
+    }
+  )
+}
+
 const auditVerify = (io: Io) =>
   run(io, Audit.verifyAuditLog, (result) => {
     if (result._tag === "Intact") {
@@ -685,6 +779,8 @@ export const main = async (
         return await importFile(io, rest)
       case "export":
         return await exportFiles(io, rest)
+      case "list":
+        return await list(io, rest)
       case "audit":
         if (rest[0] !== "verify" || rest.length > 1) throw new Usage('the audit command is "tmis audit verify"')
         return await auditVerify(io)

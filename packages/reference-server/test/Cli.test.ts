@@ -618,6 +618,32 @@ describe("tmis with the demo province (sqlite)", () => {
       for (const line of problems) expect(line.endsWith(",M17.4")).toBe(true)
     })
 
+    it("M12.2 M13.4 M23.1 tmis list gives each listing as JSON lines, as the account may see it", async () => {
+      const lines = (out: string) => out.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>)
+      const units = await tmis(["list", "units", "--unit", "jiangan", "--as", "ia-jiangan"], { ...env, ...as })
+      expect(units.code).toBe(0)
+      expect(lines(units.out).map((u) => u.id)).toEqual(expect.arrayContaining(["jiangan", "jaxx", "whez"]))
+      expect(units.err).toMatch(/^listed \d+ units\n$/)
+
+      const efiles = await tmis(["list", "efiles", "--unit", "jaxx", "--as", "iq-jiangan"], { ...env, ...as })
+      expect(efiles.code).toBe(0)
+      const listed = lines(efiles.out)
+      expect(listed.length).toBeGreaterThan(0)
+      for (const e of listed) expect(e.idNumber).toContain("*")
+
+      const processes = await tmis(["list", "workflows", "--as", "ia-jiangan"], { ...env, ...as })
+      expect(processes.code).toBe(0)
+      expect(lines(processes.out).map((w) => [w.id, w.kind, w.from, w.to])).toEqual([
+        [Demo.demoTransfer.id, "transfer", "jaxx", "xlzx"]
+      ])
+      expect(processes.out).not.toMatch(/\d{17}[\dX]/)
+
+      expect((await tmis(["list", "accounts", "--as", "ia-jiangan"], { ...env, ...as })).code).toBe(2)
+      expect((await tmis(["list", "everything", "--as", "ia-jiangan"], { ...env, ...as })).code).toBe(2)
+      const refused = await tmis(["list", "units", "--unit", "xlzx", "--as", "ia-jiangan"], { ...env, ...as })
+      expect([refused.code, refused.err]).toEqual([3, expect.stringContaining("M14.3")])
+    })
+
     it("M14.3 export of a unit outside the account's subtree exits 3 with the rule printed", async () => {
       const ran = await tmis(["export", "--unit", "xlzx", "--as", "iq-jiangan", "--out", join(dir, "xlzx.csv")], {
         ...env,
