@@ -156,13 +156,11 @@ for (const backend of backends) {
       expect(verified._tag).toBe("Intact")
     })
 
-    it("the progress reaches its total, and the seed takes seconds", () => {
+    it("the progress reaches its total, never going back", () => {
       expect(progress.length).toBeGreaterThan(10)
       const [done, total] = progress[progress.length - 1]!
       expect(done).toBe(total)
       expect(progress.every(([d, t], i) => d <= t && (i === 0 || d >= progress[i - 1]![0]))).toBe(true)
-      // A generous bound: the budget is 5 s on SQLite; this only catches a seed gone quadratic.
-      expect(seconds).toBeLessThan(30)
     })
 
     it("M15.1 a second seed finds the province and changes nothing", async () => {
