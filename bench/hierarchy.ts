@@ -28,6 +28,7 @@ import { join } from "node:path"
 import { PerformanceObserver, performance } from "node:perf_hooks"
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
+import * as Mysql from "@tmis/adapter-mysql"
 import * as Pg from "@tmis/adapter-postgres"
 import * as Sqlite from "@tmis/adapter-sqlite"
 import {
@@ -46,13 +47,14 @@ import {
 import BetterSqlite3 from "better-sqlite3"
 import { Effect, Layer } from "effect"
 import pg from "pg"
+import { mariadbReachable, rawMariadb, withMariadbDatabase } from "./mariadb.js"
 
 const schoolCount = Number(process.env.TMIS_BENCH_SCHOOLS ?? 40_000)
 const loadPath: "repositories" | "services" = process.env.TMIS_BENCH_LOAD === "services" ? "services" : "repositories"
 /** The bulk path appends one audit record per unit; `all` also one per account, as the services do. */
 const auditAccounts = process.env.TMIS_BENCH_AUDIT === "all"
 const adminUrl = process.env.TMIS_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres"
-const databases = (process.env.TMIS_BENCH_DB ?? "sqlite,postgres").split(",")
+const databases = (process.env.TMIS_BENCH_DB ?? "sqlite,postgres,mariadb").split(",")
 
 /** 四川: 21 prefectures and 183 counties in the table, enough for 20 cities and 150 counties. */
 const province = { code: "510000", digits: "51", id: "sc" }
@@ -860,6 +862,35 @@ const runPostgres = async (plan: Plan, expected: ReadonlyMap<string, number>) =>
   }
 }
 
+/** MariaDB (the MySQL-family adapter): load and walk through the port; ANALYZE TABLE before the walks. */
+const runMariadb = async (plan: Plan, expected: ReadonlyMap<string, number>) => {
+  if (!(await mariadbReachable())) return undefined
+  return withMariadbDatabase(async (connectionString) => {
+    const raw = await rawMariadb(connectionString)
+    try {
+      const analyze = async () => {
+        const start = performance.now()
+        await raw.query("analyze table units, accounts")
+        return { analyzeSeconds: round((performance.now() - start) / 1000) }
+      }
+      const layer = Layer.merge(Mysql.layer({ connectionString }), Settings.layer(deployment))
+      const loaded = await Effect.runPromise(Effect.provide(loadAndMeasure("mariadb", plan, expected, analyze), layer))
+      if (loaded.port._tag === "failed") throw loaded.port.error
+      describe("mariadb", "storage.units.subtree", loaded.port.scopes)
+      const [size] = await raw.query(
+        "select sum(data_length + index_length) as size from information_schema.tables where table_schema = database()"
+      )
+      return {
+        ...summary("mariadb", plan, loaded, "storage.units.subtree", loaded.port.scopes),
+        ...loaded.prepared,
+        dbMB: round(Number((size as Array<{ size: unknown }>)[0]?.size) / 2 ** 20)
+      }
+    } finally {
+      await raw.close()
+    }
+  })
+}
+
 export const run = async (): Promise<void> => {
   const observer = observeGc()
   try {
@@ -879,5 +910,9 @@ const runBoth = async () => {
   if (databases.includes("postgres")) {
     const postgres = await runPostgres(plan, expected)
     if (postgres !== undefined) console.log(JSON.stringify(postgres))
+  }
+  if (databases.includes("mariadb")) {
+    const mariadb = await runMariadb(plan, expected)
+    if (mariadb !== undefined) console.log(JSON.stringify(mariadb))
   }
 }

@@ -18,6 +18,7 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import * as Mysql from "@tmis/adapter-mysql"
 import * as Pg from "@tmis/adapter-postgres"
 import * as Sqlite from "@tmis/adapter-sqlite"
 import { Deployment, Indicator, Settings, type Storage } from "@tmis/core"
@@ -25,6 +26,7 @@ import * as Import from "@tmis/import"
 import BetterSqlite3 from "better-sqlite3"
 import { Effect, Layer } from "effect"
 import pg from "pg"
+import { rawMariadb, withMariadbDatabase } from "./mariadb.js"
 import { profileFlags, report } from "./measure.js"
 import { basicInfo, setup, withPostgresDatabase, withSqliteFile } from "./synthetic.js"
 
@@ -159,6 +161,37 @@ const rawPostgres = async (url: string, csv: string, rows: number) => {
   return perSec
 }
 
+/** The raw floor on MariaDB: the same rows in one transaction, multi-row inserts of 1,000. */
+const rawMariadbRows = async (url: string, csv: string, rows: number) => {
+  const raw = await rawMariadb(url)
+  await raw.query(
+    "create table raw_basic_info (id_number varchar(255) character set utf8mb4 collate utf8mb4_bin primary key, data text not null)"
+  )
+  const start = performance.now()
+  let n = 0
+  await raw.step(async () => {
+    let batch: Array<string> = []
+    const flush = async () => {
+      if (batch.length === 0) return
+      await raw.query(
+        `insert into raw_basic_info (id_number, data) values ${"(?, ?),".repeat(batch.length / 2).slice(0, -1)}`,
+        batch
+      )
+      batch = []
+    }
+    for await (const cells of rawRows(csv)) {
+      batch.push(cells[4]!, JSON.stringify(cells))
+      n++
+      if (batch.length >= 2000) await flush()
+    }
+    await flush()
+  })
+  const perSec = n / ((performance.now() - start) / 1000)
+  await raw.close()
+  if (n !== rows) throw new Error(`raw MariaDB inserted ${n} of ${rows}`)
+  return perSec
+}
+
 /** The child: one database, both measurements, one JSON line. */
 const child = (db: string, csv: string, rows: number) =>
   db === "sqlite"
@@ -166,10 +199,15 @@ const child = (db: string, csv: string, rows: number) =>
         rowsPerSec: await importInto(Sqlite.layer({ filename }), csv, rows),
         raw: await rawSqlite(`${filename}.raw`, csv, rows)
       }))
-    : withPostgresDatabase(async (connectionString) => ({
-        rowsPerSec: await importInto(Pg.layer({ connectionString }), csv, rows),
-        raw: await rawPostgres(connectionString, csv, rows)
-      }))
+    : db === "mariadb"
+      ? withMariadbDatabase(async (connectionString) => ({
+          rowsPerSec: await importInto(Mysql.layer({ connectionString }), csv, rows),
+          raw: await rawMariadbRows(connectionString, csv, rows)
+        }))
+      : withPostgresDatabase(async (connectionString) => ({
+          rowsPerSec: await importInto(Pg.layer({ connectionString }), csv, rows),
+          raw: await rawPostgres(connectionString, csv, rows)
+        }))
 
 export const run = async (args: ReadonlyArray<string> = []): Promise<void> => {
   const rows = Number(args.find((a) => /^[0-9]+$/.test(a)) ?? 1_000_000)
@@ -181,7 +219,7 @@ export const run = async (args: ReadonlyArray<string> = []): Promise<void> => {
     console.error(
       `${rows.toLocaleString("en")} rows written to a ${(statSync(csv).size / 2 ** 20).toFixed(1)} MiB CSV in ${Math.round(performance.now() - start)} ms`
     )
-    for (const db of (process.env.TMIS_BENCH_DB ?? "sqlite,postgres").split(",")) {
+    for (const db of (process.env.TMIS_BENCH_DB ?? "sqlite,postgres,mariadb").split(",")) {
       const out = execFileSync(
         process.execPath,
         [...profileFlags(), "--import", "tsx", fileURLToPath(import.meta.url), "--child", db, csv, String(rows)],

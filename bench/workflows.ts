@@ -15,12 +15,14 @@
  * `{"bench":"transfers","db":…,"inFlight":…,"completedPerSec":…,"floorPerSec":…,"ratioToFloor":…,"stepMedianMs":…}`.
  * Target: ≥ 500 completed transfers/s on SQLite, ≥ 200/s on Postgres.
  */
+import * as Mysql from "@tmis/adapter-mysql"
 import * as Pg from "@tmis/adapter-postgres"
 import * as Sqlite from "@tmis/adapter-sqlite"
 import { Audit, BatchImport, Deployment, Settings, type Storage, Workflows } from "@tmis/core"
 import BetterSqlite3 from "better-sqlite3"
 import { Effect, Layer } from "effect"
 import pg from "pg"
+import { rawMariadb, withMariadbDatabase } from "./mariadb.js"
 import { report } from "./measure.js"
 import { basicInfo, setup, withPostgresDatabase, withSqliteFile } from "./synthetic.js"
 
@@ -227,7 +229,7 @@ const floor = async (raw: Raw, teachers: ReadonlyArray<string>) => {
 
 export const run = async (args: ReadonlyArray<string> = []): Promise<void> => {
   const transfers = Number(args.find((a) => /^[0-9]+$/.test(a)) ?? 2_000)
-  for (const db of (process.env.TMIS_BENCH_DB ?? "sqlite,sqlite-normal,postgres").split(",")) {
+  for (const db of (process.env.TMIS_BENCH_DB ?? "sqlite,sqlite-normal,postgres,mariadb").split(",")) {
     // `sqlite` is the adapter's default, synchronous=FULL: every commit waits for the disk. `sqlite-normal`
     // (synchronous=NORMAL in WAL) survives a crash of the process but may lose the last commits to a power cut.
     const { figures, floorPerSec } = db.startsWith("sqlite")
@@ -240,13 +242,21 @@ export const run = async (args: ReadonlyArray<string> = []): Promise<void> => {
           raw.close()
           return { figures: measured.figures, floorPerSec }
         })
-      : await withPostgresDatabase(async (connectionString) => {
-          const measured = await runOn(Pg.layer({ connectionString }), transfers)
-          const raw = await rawPostgres(connectionString)
-          const floorPerSec = await floor(raw, measured.teachers)
-          await raw.close()
-          return { figures: measured.figures, floorPerSec }
-        })
+      : db === "mariadb"
+        ? await withMariadbDatabase(async (connectionString) => {
+            const measured = await runOn(Mysql.layer({ connectionString }), transfers)
+            const raw = await rawMariadb(connectionString)
+            const floorPerSec = await floor(raw, measured.teachers)
+            await raw.close()
+            return { figures: measured.figures, floorPerSec }
+          })
+        : await withPostgresDatabase(async (connectionString) => {
+            const measured = await runOn(Pg.layer({ connectionString }), transfers)
+            const raw = await rawPostgres(connectionString)
+            const floorPerSec = await floor(raw, measured.teachers)
+            await raw.close()
+            return { figures: measured.figures, floorPerSec }
+          })
     for (const figure of figures) {
       report({
         bench: "transfers",

@@ -10,6 +10,7 @@ import type * as Refusal from "../packages/core/src/kernel/Refusal.js"
 import * as Regulation from "../packages/core/src/kernel/Regulation.js"
 import * as Rotation from "../packages/core/src/processes/Rotation.js"
 import * as Transfer from "../packages/core/src/processes/Transfer.js"
+import * as SharingRequest from "../packages/core/src/sharing/SharingRequest.js"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const target = join(root, "docs", "workflows.md")
@@ -112,6 +113,19 @@ const rotation: Workflow = {
   parties: Rotation.parties,
   initiator: Rotation.initiation.party
 }
+
+const sharing: Workflow = {
+  machine: SharingRequest.machine,
+  whoActs: (state, type) =>
+    SharingRequest.whoActs(state as SharingRequest.State, type as SharingRequest.Event["type"], "M31.1"),
+  parties: SharingRequest.parties,
+  initiator: SharingRequest.chain.definition.initiator
+}
+
+const sharingRows: ReadonlyArray<Row> = [
+  { state: "(new)", party: SharingRequest.chain.definition.initiator, event: "initiate", rule: "M31.1" },
+  ...SharingRequest.steps.map((s) => ({ state: s.state, party: s.party, event: "confirm", rule: "M31.1" as const }))
+]
 
 const transferRows: ReadonlyArray<Row> = [
   { state: "(new)", party: Transfer.initiation.party, event: "initiate", rule: Transfer.initiation.rule },
@@ -228,6 +242,24 @@ audit record and the outbox event.
 - **Crash safety.** The conformance suite kills a process running transfers with SIGKILL at random moments and
   resumes it with the same keys: no acknowledged step is lost or doubled, no e-file is half-moved, the audit chain
   verifies.
+
+## Sharing request (共享申请), M31.1
+
+${ruleText("M31.1")}
+
+The same kernel drives the sharing request (\`SharingRequest\`, one step). An info admin files it for the
+requesting organisation, naming the purpose, the fields (indicator paths), the units (a subtree) and the period; an
+info admin of the bureau that owns the data (the subtree's root when administrative, else the school's competent
+bureau) decides — never the filer itself.
+
+${diagram(sharing)}
+
+${table(sharingRows, SharingRequest.parties)}
+
+The bureau's \`confirm\` carries what it grants: the requested scope, or a part of it (fewer fields, a smaller
+subtree, a shorter period — \`SharingRequest.decideApprove\`); a scope beyond the request is refused. \`reject\` is
+the refusal, with its reason; the filer may \`withdraw\` (with a reason) while the request waits. A completed request
+yields a grant (\`Grant\`): see docs/sharing.md.
 `
 
 const args = process.argv.slice(2)

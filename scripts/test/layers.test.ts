@@ -10,7 +10,20 @@ import { describe, expect, it } from "vitest"
 const src = fileURLToPath(new URL("../../packages/core/src", import.meta.url))
 
 /** Lowest first. */
-const layers = ["kernel", "codes", "hierarchy", "accounts", "security", "efile", "processes", "application"] as const
+const layers = [
+  "kernel",
+  "codes",
+  "hierarchy",
+  "accounts",
+  "security",
+  "efile",
+  "processes",
+  "training",
+  "sharing",
+  "statistics",
+  "exchange",
+  "application"
+] as const
 
 const modules = (dir: string): ReadonlyArray<string> =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

@@ -33,6 +33,11 @@ import {
 import * as ApiError from "./ApiError.js"
 import { IndicatorsGroup } from "./IndicatorsApi.js"
 import * as OpenApiDocument from "./OpenApiDocument.js"
+import { RegistrationGroup } from "./RegistrationApi.js"
+import { ReportsGroup } from "./ReportsApi.js"
+import { SharedEFilesGroup, SharingGroup } from "./SharingApi.js"
+import { StatisticsGroup } from "./StatisticsApi.js"
+import { TrainingGroup, TrainingProvidersGroup } from "./TrainingApi.js"
 
 export { Authentication, CurrentActor, PageParams, sessionCookie } from "./ApiBase.js"
 
@@ -658,7 +663,6 @@ export class EFilesGroup extends HttpApiGroup.make("efiles")
       )
   )
   .add(
-  .add(
     HttpApiEndpoint.get("own", "/me/efile")
       .addSuccess(EFileRead)
       .annotateContext(
@@ -668,11 +672,12 @@ export class EFilesGroup extends HttpApiGroup.make("efiles")
             "The active e-file of the person a teacher account is bound to (by its resident identity number, " +
             "M14.1), with its entries and their review states, as `GET /efiles/{teacherId}` shows it (M14.3: a " +
             "teacher reads its own information only; M16.1: it fills the groups a teacher fills through " +
-            "`POST /efiles/{teacherId}/entries`). 404 when the person has no active e-file. Any account may call " +
-            "it for its own person; audited (`efile.read`, M37.1)."
+            "`POST /efiles/{teacherId}/entries`). 404 when the person has no active e-file. Who may call it: any " +
+            "account, for its own person (a teacher account above all); audited (`efile.read`, M37.1)."
         })
       )
   )
+  .add(
     HttpApiEndpoint.get("duplicates", "/duplicates")
       .setUrlParams(PageParams)
       .addSuccess(
@@ -1069,6 +1074,13 @@ export class Api extends HttpApi.make("tmis")
   .add(WorkflowsGroup)
   .add(AuditGroup)
   .add(IndicatorsGroup)
+  .add(RegistrationGroup)
+  .add(ReportsGroup)
+  .add(StatisticsGroup)
+  .add(TrainingGroup)
+  .add(TrainingProvidersGroup)
+  .add(SharingGroup)
+  .add(SharedEFilesGroup)
   .addError(ApiError.BadRequest)
   .addError(ApiError.Unauthenticated)
   .addError(ApiError.Forbidden)

@@ -18,6 +18,7 @@ import { parseArgs } from "node:util"
 import {
   Account,
   Accounts,
+  Analytics,
   Audit,
   Auth,
   type Authorization,
@@ -25,8 +26,10 @@ import {
   EFiles,
   type Indicator,
   Refusal,
+  Reports,
   type SchoolType,
   Settings,
+  StatisticsQuery,
   Storage,
   Unit,
   Units,
@@ -34,9 +37,10 @@ import {
 } from "@tmis/core"
 import { Export, ImportFile } from "@tmis/import"
 import { stringify } from "csv-stringify/sync"
-import { Cause, Effect, Exit, Fiber, Layer, Option } from "effect"
+import { Cause, Effect, Either, Exit, Fiber, Layer, Option, ParseResult, Schema } from "effect"
 import * as Database from "./Database.js"
 import * as Demo from "./Demo.js"
+import * as ReportRender from "./ReportRender.js"
 import * as Server from "./Server.js"
 
 /**
@@ -67,6 +71,8 @@ Commands:
   import        import a CSV or XLSX file of teachers' basic information (M16.2)
   export        export the e-files of a unit's subtree as CSV (masked as the account may see them)
   list          list units, accounts, e-files, the inbox, processes, the audit or duplicates as JSON lines
+  report        the workforce report of a unit's subtree for a period, as HTML, XLSX, PDF or JSON (M29.1)
+  statistics    count a unit's subtree's teachers by one or two dimensions, small cells suppressed (M28.1)
   audit verify  verify the hash chain of the audit log (M37.1)
   password      change one's own password, or reset an account's as its system admin (M37.2), without a server
 
@@ -105,6 +111,17 @@ const help: Record<string, string> = {
   Export the e-files of the unit's subtree as CSV (UTF-8 with BOM), as the account (its password in TMIS_PASSWORD);
   masked as that account may see them, and audited (M37.1). With --basic-info: a school's basic information (基本信息)
   with Chinese headers and codes with their names, a file "tmis import" takes back (M16.2).`,
+  report: `tmis report --unit unitId --as accountId --from YYYY-MM-DD --to YYYY-MM-DD [--years N] --out file.(html|xlsx|pdf|json)
+  The periodic workforce report of the unit's subtree for the period (M29.1), as the account (its password in
+  TMIS_PASSWORD; it must be allowed the subtree's statistics, M13.3): the statistics as of the period's last day,
+  the period's changes and the supply forecast for N years (default 5, O8.1). The format follows the file's
+  extension; the PDF needs Chromium (TMIS_CHROMIUM or /usr/bin/chromium).`,
+  statistics: `tmis statistics --unit unitId --as accountId [--rows dimension] [--columns dimension]
+           [--filter dimension=value,value …] [--as-of YYYY-MM-DD] [--population active|all]
+  The teachers of the unit's subtree counted by --rows (crossed with --columns), as the account (its password in
+  TMIS_PASSWORD; it must be allowed the subtree's statistics, M13.3), as JSON on stdout (M28.1): level, region,
+  urbanRural, schoolType, stage, education, title, subject, gender, ageBand, payBand, status or mobility; labels in
+  Chinese; cells of 1 to 4 teachers suppressed with their complementary cells.`,
   list: `tmis list units|accounts|efiles|inbox|workflows|audit|duplicates --as accountId [--unit unitId]
   Every page of a listing as the account may see it (its password in TMIS_PASSWORD), one JSON object per line on
   stdout: a unit's subtree (M12.2), its accounts (M13.2), its e-files (masked for a query-er, M13.4), the processes
@@ -297,6 +314,12 @@ const serve = async (io: Io, args: ReadonlyArray<string>): Promise<number> => {
         Effect.gen(function* () {
           const url = (yield* Server.url).replace(/^http:/, tls === undefined ? "http:" : "https:")
           io.out.write(`listening on ${url}\nAPI reference: ${url}/docs   OpenAPI: ${url}/openapi.json\n`)
+          if (values["seed-demo"]) {
+            const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)
+            io.out.write(
+              `demo province's workforce report (M29.1; log in as iq-hubei first): ${url}/units/hubei/report.html?from=${today.slice(0, 4)}-01-01&to=${today}\n`
+            )
+          }
         })
       ).pipe(Layer.provideMerge(Server.layer(options)))
     )
@@ -555,6 +578,104 @@ const exportBasicInfo = (io: Io, unitId: string, as: string | undefined, path: s
     }
   )
 
+/** `tmis report`: generate the report as the account and write it in the format of the file's extension. */
+const reportCommand = (io: Io, args: ReadonlyArray<string>) => {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      unit: { type: "string" },
+      as: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      years: { type: "string" },
+      out: { type: "string" }
+    },
+    strict: true
+  })
+  const { unit, from, to, out } = values
+  if (unit === undefined || from === undefined || to === undefined || out === undefined) {
+    throw new Usage("--unit, --from, --to and --out are required")
+  }
+  const format = /\.(html|xlsx|pdf|json)$/i.exec(out)?.[1]?.toLowerCase()
+  if (format === undefined) throw new Usage("--out must end in .html, .xlsx, .pdf or .json")
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to))
+    throw new Usage("--from and --to are days, YYYY-MM-DD")
+  const years = integer("years", values.years, 5, 1, 30)
+  return run(
+    io,
+    asAccount(io, values.as, (actor) =>
+      Effect.gen(function* () {
+        const report = yield* Reports.generate(actor, { unitId: unit, period: { from, to }, years }, Analytics.run)
+        const bytes = yield* Effect.tryPromise({
+          try: async () =>
+            format === "json"
+              ? JSON.stringify(report, null, 2)
+              : format === "html"
+                ? ReportRender.html(report)
+                : format === "xlsx"
+                  ? await ReportRender.xlsx(report)
+                  : await ReportRender.pdf(ReportRender.html(report)),
+          catch: (error) => new Error(`cannot render the report: ${String(error)}`)
+        })
+        const file = yield* openFile(out)
+        yield* Effect.async<void, Error>((resume) => {
+          file.end(bytes, () => resume(Effect.void))
+          file.once("error", (error) => resume(Effect.fail(new Error(`cannot write ${out}: ${error.message}`))))
+        })
+        return report
+      })
+    ),
+    (report) => {
+      io.err.write(`report of ${report.unit.name} for ${from} to ${to} written to ${out}\n`)
+      return 0
+    }
+  )
+}
+
+/** `tmis statistics`: answer a statistics query as the account, the result as JSON on stdout. */
+const statisticsCommand = (io: Io, args: ReadonlyArray<string>) => {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      unit: { type: "string" },
+      as: { type: "string" },
+      rows: { type: "string" },
+      columns: { type: "string" },
+      filter: { type: "string", multiple: true },
+      "as-of": { type: "string" },
+      population: { type: "string" }
+    },
+    strict: true
+  })
+  if (values.unit === undefined) throw new Usage("--unit is required")
+  const filters = (values.filter ?? []).map((f) => {
+    const [dimension, list] = f.split("=")
+    if (dimension === undefined || list === undefined || list === "") {
+      throw new Usage(`--filter is dimension=value,value: ${JSON.stringify(f)}`)
+    }
+    return { dimension, values: list.split(",") }
+  })
+  const query = Schema.decodeUnknownEither(StatisticsQuery.Query)({
+    unitId: values.unit,
+    ...(values.rows === undefined ? {} : { rows: values.rows }),
+    ...(values.columns === undefined ? {} : { columns: values.columns }),
+    ...(values["as-of"] === undefined ? {} : { asOf: values["as-of"] }),
+    ...(values.population === undefined ? {} : { population: values.population }),
+    ...(filters.length === 0 ? {} : { filters })
+  })
+  if (Either.isLeft(query)) {
+    throw new Usage(`not a statistics query: ${ParseResult.TreeFormatter.formatErrorSync(query.left)}`)
+  }
+  return run(
+    io,
+    asAccount(io, values.as, (actor) => Analytics.run(actor, query.right)),
+    (result) => {
+      io.out.write(`${JSON.stringify(result, null, 2)}\n`)
+      return 0
+    }
+  )
+}
+
 /** What `tmis list` lists, each as the account may see it, one JSON object per line, identity numbers left out. */
 const listings = {
   units: (actor: Authorization.Actor, unitId: string, page: Storage.PageRequest) =>
@@ -781,6 +902,10 @@ export const main = async (
         return await exportFiles(io, rest)
       case "list":
         return await list(io, rest)
+      case "report":
+        return await reportCommand(io, rest)
+      case "statistics":
+        return await statisticsCommand(io, rest)
       case "audit":
         if (rest[0] !== "verify" || rest.length > 1) throw new Usage('the audit command is "tmis audit verify"')
         return await auditVerify(io)

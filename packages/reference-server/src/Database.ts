@@ -7,6 +7,7 @@
  */
 import { mkdirSync } from "node:fs"
 import { fileURLToPath } from "node:url"
+import * as Mysql from "@tmis/adapter-mysql"
 import * as Postgres from "@tmis/adapter-postgres"
 import * as Sqlite from "@tmis/adapter-sqlite"
 import { Storage } from "@tmis/core"
@@ -31,6 +32,7 @@ export interface Config {
 export const acceptedForms = [
   "postgres://user:password@host:port/database",
   "postgresql://…",
+  "mysql://user:password@host:port/database (MySQL, MariaDB)",
   "file:path/to/tmis.sqlite",
   "a file path (./data/tmis.sqlite)"
 ] as const
@@ -56,6 +58,7 @@ export class DatabaseConfigError extends Schema.TaggedError<DatabaseConfigError>
  */
 export type Target =
   | { readonly _tag: "Postgres"; readonly connectionString: string }
+  | { readonly _tag: "Mysql"; readonly connectionString: string }
   | { readonly _tag: "Sqlite"; readonly filename: string; readonly createDirectory: string | undefined }
 
 /**
@@ -98,6 +101,7 @@ export const target = (config: Config): Either.Either<Target, DatabaseConfigErro
   const found = scheme.exec(url)?.[1]?.toLowerCase()
   if (found === undefined) return Either.right({ _tag: "Sqlite", filename: url, createDirectory: undefined })
   if (found === "postgres" || found === "postgresql") return Either.right({ _tag: "Postgres", connectionString: url })
+  if (found === "mysql" || found === "mariadb") return Either.right({ _tag: "Mysql", connectionString: url })
   if (found === "file") {
     // file:///abs/path is a proper file URL; file:relative/path and file:/abs/path are the SQLite habit.
     const filename = url.startsWith("file://") ? fileURLToPath(url) : url.slice("file:".length)
@@ -120,6 +124,8 @@ export const storageLayer = (
     Effect.gen(function* () {
       const chosen = yield* target(config)
       if (chosen._tag === "Postgres") return Postgres.layer({ connectionString: chosen.connectionString })
+      if (chosen._tag === "Mysql")
+        return Mysql.layer({ connectionString: chosen.connectionString.replace(/^mariadb:/i, "mysql:") })
       const directory = chosen.createDirectory
       if (directory !== undefined) {
         yield* Effect.try({
@@ -142,6 +148,14 @@ export const describe = (config: Config): string =>
     onLeft: (error) => `unsupported ${error.url}`,
     onRight: (chosen) => {
       if (chosen._tag === "Sqlite") return `sqlite ${chosen.filename}`
+      if (chosen._tag === "Mysql") {
+        try {
+          const url = new URL(chosen.connectionString)
+          return `mysql ${url.host}${url.pathname}`
+        } catch {
+          return `mysql ${redact(chosen.connectionString)}`
+        }
+      }
       try {
         const url = new URL(chosen.connectionString)
         // pg takes the host from the query too (a Unix socket directory: ?host=/var/run/postgresql).

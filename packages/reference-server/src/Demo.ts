@@ -19,8 +19,10 @@ import {
   Deployment,
   IdentityNumber,
   type Refusal,
+  Registrations,
   Settings,
   Storage,
+  Training,
   type Unit,
   Units,
   Workflows
@@ -285,6 +287,13 @@ const batchOf = (schoolId: string) => `demo-${schoolId}`
  *
  * @since 0.1.0
  */
+/**
+ * The registration round of the demo (M26.1): 江岸区实验小学's teachers for the cycle 2022–2026, waiting for 江岸区.
+ *
+ * @since 0.1.0
+ */
+export const demoRegistration = { id: "reg-demo-jaxx", unitId: "jaxx", cycleFrom: "2022-01-01" } as const
+
 export const demoTransfer = {
   id: "tr-demo-jaxx-xlzx",
   fromUnitId: "jaxx",
@@ -302,6 +311,47 @@ const newUnit = (u: PlannedUnit): Unit.NewUnit => ({
   validFrom,
   ...(u.school === undefined ? {} : { school: u.school })
 })
+
+/**
+ * The demo's training credits (M25, O9.1): 江岸区 registers a provider and enters a county project; three teachers of
+ * 江岸区实验小学 are enrolled; the provider submits their results; 江岸区 confirms the first (credits in the ledger),
+ * the two others wait for its confirmation.
+ */
+const demoTraining = (actor: (id: string) => Effect.Effect<Authorization.Actor, SeedError, Storage.Storage>) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const county = yield* actor("ia-jiangan")
+    const { provider } = yield* Training.registerProvider(county, {
+      id: "pv-jiangan",
+      name: "江岸区教师进修学校（演示）"
+    })
+    yield* Training.createProject(county, {
+      id: "tp-demo-jiangan",
+      name: "江岸区小学教师信息技术应用能力提升培训（演示）",
+      kind: "county",
+      hours: 36,
+      form: "course",
+      providerId: provider.value.id,
+      from: "2026-03-01",
+      to: "2026-06-30",
+      capacity: 50
+    })
+    const school = unitOf("jaxx")
+    const schoolPath = (yield* Units.load(school.id)).value.path
+    const teachers = (yield* storage.teachers.subtree(schoolPath, { limit: 3 })).items
+    const as = { providerId: provider.value.id, status: "active" as const }
+    for (const [i, teacher] of teachers.entries()) {
+      yield* Training.enrol(yield* actor("ia-jaxx"), "tp-demo-jiangan", teacher.id)
+      const result = yield* Training.submitResult(as, {
+        id: `tr-demo-${i + 1}`,
+        projectId: "tp-demo-jiangan",
+        teacherId: teacher.id,
+        hours: 36 - i * 6,
+        completedOn: "2026-06-30"
+      })
+      if (i === 0) yield* Training.confirm(county, result.value.id, result.version)
+    }
+  })
 
 /**
  * What the seed may meet: on an empty store none of it but a storage failure, yet the services it calls declare
@@ -431,6 +481,9 @@ export const seed = (
         initiated.version
       )
       advance(1)
+      yield* demoTraining(actor)
+      // A registration round of 江岸区实验小学 (M26.1), waiting for its bureau's review.
+      yield* Registrations.start(yield* actor(`ia-${demoRegistration.unitId}`), demoRegistration)
       return true
     })
 

@@ -27,7 +27,12 @@ import * as ApiError from "./ApiError.js"
 import { newToken, sessionIdOf } from "./Authentication.js"
 import * as Imports from "./Imports.js"
 import { indicators } from "./IndicatorsHandlers.js"
+import { registration } from "./RegistrationHandlers.js"
+import { reports } from "./ReportsHandlers.js"
 import * as RequestContext from "./RequestContext.js"
+import { sharingHandlers } from "./SharingHandlers.js"
+import { statistics } from "./StatisticsHandlers.js"
+import { trainingHandlers } from "./TrainingHandlers.js"
 
 const { refusals } = ApiError
 
@@ -295,8 +300,8 @@ export const efiles: Group<"efiles"> = HttpApiBuilder.group(Api.Api, "efiles", (
     .handle("read", ({ path }) =>
       Effect.flatMap(Api.CurrentActor, (actor) => EFiles.read(actor, path.teacherId)).pipe(refusals)
     )
-    .handle("duplicates", ({ urlParams }) =>
     .handle("own", () => Effect.flatMap(Api.CurrentActor, EFiles.own).pipe(refusals))
+    .handle("duplicates", ({ urlParams }) =>
       Effect.flatMap(Api.CurrentActor, (actor) => EFiles.duplicates(actor, urlParams)).pipe(refusals)
     )
     .handle("list", ({ path, urlParams }) =>
@@ -482,8 +487,36 @@ export const audit: Group<"audit"> = HttpApiBuilder.group(Api.Api, "audit", (han
 export const layer: Layer.Layer<
   HttpApiGroup.ApiGroup<
     "tmis",
-    "auth" | "units" | "accounts" | "efiles" | "imports" | "workflows" | "audit" | "indicators"
+    | "auth"
+    | "units"
+    | "accounts"
+    | "efiles"
+    | "imports"
+    | "workflows"
+    | "audit"
+    | "indicators"
+    | "registration"
+    | "reports"
+    | "statistics"
+    | "training"
+    | "trainingProviders"
+    | "sharing"
+    | "sharedEFiles"
   >,
   never,
   Needs
-> = Layer.mergeAll(auth, units, accounts, efiles, imports, workflows, audit, indicators)
+> = Layer.mergeAll(
+  auth,
+  units,
+  accounts,
+  efiles,
+  imports,
+  workflows,
+  audit,
+  indicators,
+  registration,
+  reports,
+  statistics,
+  trainingHandlers,
+  sharingHandlers
+)

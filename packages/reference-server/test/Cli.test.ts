@@ -619,7 +619,11 @@ describe("tmis with the demo province (sqlite)", () => {
     })
 
     it("M12.2 M13.4 M23.1 tmis list gives each listing as JSON lines, as the account may see it", async () => {
-      const lines = (out: string) => out.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>)
+      const lines = (out: string) =>
+        out
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l) as Record<string, unknown>)
       const units = await tmis(["list", "units", "--unit", "jiangan", "--as", "ia-jiangan"], { ...env, ...as })
       expect(units.code).toBe(0)
       expect(lines(units.out).map((u) => u.id)).toEqual(expect.arrayContaining(["jiangan", "jaxx", "whez"]))
@@ -667,6 +671,29 @@ describe("tmis with the demo province (sqlite)", () => {
       const ran = await tmis(["export", "--unit", "jaxx", "--as", "ia-jiangan", "--out", out], { ...env, ...as })
       expect(ran.code).toBe(4)
       expect(ran.err).toContain(`cannot write ${out}`)
+    })
+  })
+
+  describe("M28.1 statistics", () => {
+    beforeAll(() => changePassword("iq-hubei"), 60_000)
+
+    it("M28.1 statistics prints the subtree's table as JSON, small cells suppressed; a bad dimension exits 2", async () => {
+      const ran = await tmis(["statistics", "--unit", "hubei", "--as", "iq-hubei", "--rows", "gender"], {
+        ...env,
+        ...as
+      })
+      expect(ran.code).toBe(0)
+      const result = JSON.parse(ran.out)
+      expect(result.unit.id).toBe("hubei")
+      expect(result.rows.label).toBe("性别")
+      expect(result.suppression.threshold).toBe(5)
+      for (const cell of result.cells) expect(cell.suppressed || cell.count === 0 || cell.count >= 5).toBe(true)
+      const bad = await tmis(["statistics", "--unit", "hubei", "--as", "iq-hubei", "--rows", "shoeSize"], {
+        ...env,
+        ...as
+      })
+      expect(bad.code).toBe(2)
+      expect(bad.err).toContain("not a statistics query")
     })
   })
 

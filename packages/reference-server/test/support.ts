@@ -8,6 +8,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { IdentityNumber, Settings, type Storage } from "@tmis/core"
 import { Effect, Exit, Layer, Scope } from "effect"
+import mysql from "mysql2/promise"
 import pg from "pg"
 import * as Database from "../src/Database.js"
 import * as Demo from "../src/Demo.js"
@@ -37,7 +38,7 @@ export const postgresReachable: boolean = await withAdmin((c) => c.query("select
 
 /** A store to run against: its `TMIS_DATABASE_URL` form, and how to drop it. */
 export interface Backend {
-  readonly name: "sqlite" | "postgres"
+  readonly name: "sqlite" | "postgres" | "mariadb"
   readonly url: string
   readonly drop: () => Promise<void>
 }
@@ -67,9 +68,49 @@ export const postgres = async (): Promise<Backend> => {
   }
 }
 
-/** The backends to run a suite on: SQLite always, Postgres when it answers. */
-export const backends: ReadonlyArray<{ readonly name: "sqlite" | "postgres"; readonly make: () => Promise<Backend> }> =
-  [{ name: "sqlite", make: sqlite }, ...(postgresReachable ? [{ name: "postgres" as const, make: postgres }] : [])]
+/** The admin connection that creates and drops the MariaDB (MySQL-family) test databases. */
+export const mysqlAdminUrl = process.env.TMIS_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test"
+
+const withMysqlAdmin = async <A>(f: (connection: mysql.Connection) => Promise<A>): Promise<A> => {
+  const connection = await mysql.createConnection({ uri: mysqlAdminUrl, connectTimeout: 5_000 })
+  try {
+    return await f(connection)
+  } finally {
+    await connection.end()
+  }
+}
+
+/** Whether MariaDB answers; in CI (CI=true) an unreachable MariaDB fails the run. */
+export const mariadbReachable: boolean = await withMysqlAdmin((c) => c.query("select 1")).then(
+  () => true,
+  (error) => {
+    if (process.env.CI === "true") throw error
+    console.warn(`mariadb not reachable: skipping the mariadb server tests (${String(error)})`)
+    return false
+  }
+)
+
+export const mariadb = async (): Promise<Backend> => {
+  const name = `tmis_server_${randomBytes(6).toString("hex")}`
+  await withMysqlAdmin((c) => c.query(`create database ${name}`))
+  const url = new URL(mysqlAdminUrl)
+  url.pathname = `/${name}`
+  return {
+    name: "mariadb",
+    url: url.toString(),
+    drop: () => withMysqlAdmin((c) => c.query(`drop database if exists ${name}`)).then(() => undefined)
+  }
+}
+
+/** The backends to run a suite on: SQLite always, Postgres and MariaDB when they answer. */
+export const backends: ReadonlyArray<{
+  readonly name: "sqlite" | "postgres" | "mariadb"
+  readonly make: () => Promise<Backend>
+}> = [
+  { name: "sqlite", make: sqlite },
+  ...(postgresReachable ? [{ name: "postgres" as const, make: postgres }] : []),
+  ...(mariadbReachable ? [{ name: "mariadb" as const, make: mariadb }] : [])
+]
 
 /**
  * The demo deployment's settings with a cheap scrypt (N = 2^10): suites that log many accounts in would take minutes

@@ -193,6 +193,252 @@ export interface SessionsTable {
 /**
  * @since 0.1.0
  */
+export interface TrainingProvidersTable {
+  id: string
+  owner_unit_id: string
+  status: string
+  /** The provider as JSON (its key's hash, never the key). */
+  data: string
+  version: number
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface TrainingProjectsTable {
+  id: string
+  owner_unit_id: string
+  provider_id: string
+  /** The project as JSON. */
+  data: string
+  version: number
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface TrainingEnrolmentsTable {
+  project_id: string
+  teacher_id: string
+  data: string
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface TrainingResultsTable {
+  id: string
+  project_id: string
+  teacher_id: string
+  state: string
+  awaiting_unit_id: string | null
+  /** The result and its confirmation's snapshot as JSON. */
+  data: string
+  version: number
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface CreditEntriesTable {
+  id: string
+  entry_key: string
+  teacher_id: string
+  kind: string
+  /** The holding this entry settles: unique, so a holding is settled once (O9.1). */
+  settles_id: string | null
+  at: string
+  /** The whole entry as JSON. */
+  data: string
+}
+
+/**
+ * A unit's completion of an update cycle (M18.1): one per unit and cycle.
+ *
+ * @since 0.1.0
+ */
+/**
+ * An active e-file's contribution to the statistics counters (M28.1): its path and profile (JSON).
+ *
+ * @since 0.1.0
+ */
+export interface StatisticsContributionsTable {
+  teacher_id: string
+  path: string
+  profile: string
+}
+
+/**
+ * A statistics counter (M28.1): at the unit of path `node`, the e-files whose `dims` have the values `vals`.
+ *
+ * @since 0.1.0
+ */
+export interface StatisticsCountersTable {
+  node: string
+  dims: string
+  vals: string
+  count: number
+}
+
+export interface UpdateCompletionsTable {
+  cycle: string
+  unit_id: string
+  completed_at: string
+  /** The Shanghai day of `completed_at`. */
+  completed_day: string
+  recorded_by: string
+}
+
+/**
+ * A package a deployment sent (M32.1): the whole package as canonical JSON, so a retry sends the same bytes.
+ *
+ * @since 0.1.0
+ */
+export interface ExchangeSentTable {
+  recipient: string
+  kind: string
+  sequence: number
+  from_seq: number | string
+  to_seq: number | string
+  digest: string
+  package: string
+  sent_at: string
+}
+
+/**
+ * A package a deployment received and applied (M32.1), once per issuer, kind and sequence.
+ *
+ * @since 0.1.0
+ */
+export interface ExchangeReceivedTable {
+  issuer: string
+  kind: string
+  sequence: number
+  from_seq: number | string
+  to_seq: number | string
+  digest: string
+  rows: number
+  received_at: string
+}
+
+/**
+ * The national copy of a province's teacher's core indicators (M32.1).
+ *
+ * @since 0.1.0
+ */
+export interface NationalCoreTable {
+  province: string
+  teacher_id: string
+  id_type: string
+  id_number: string
+  name: string
+  unit_id: string
+  stage: string
+  status: string
+  active: number
+  /** JSON: the core records by group. */
+  records: string
+  seq: number | string
+  sequence: number
+}
+
+/**
+ * A cross-province duplicate the national system fed back to this province (M17.4).
+ *
+ * @since 0.1.0
+ */
+export interface ExchangeDuplicatesTable {
+  id_number: string
+  id_type: string
+  teacher_id: string
+  /** JSON: the other provinces' codes. */
+  provinces: string
+  sequence: number
+}
+
+/**
+ * A registration round (M26.1): its snapshot as JSON; `open` 1 until it ends.
+ *
+ * @since 0.1.0
+ */
+export interface RegistrationRoundsTable {
+  id: string
+  unit_id: string
+  cycle_from: string
+  state: string
+  open: number
+  data: string
+  version: number
+}
+
+/**
+ * A teacher's registration result for a cycle (M26.1), recorded in the e-file.
+ *
+ * @since 0.1.0
+ */
+export interface RegistrationResultsTable {
+  teacher_id: string
+  cycle_from: string
+  round_id: string
+  outcome: string
+  data: string
+}
+
+/**
+ * A spot check (M17.2): the whole check as JSON.
+ *
+ * @since 0.1.0
+ */
+export interface SpotChecksTable {
+  id: string
+  unit_id: string
+  state: string
+  data: string
+  version: number
+}
+
+/**
+ * Sharing requests (M31.1): the persisted snapshot as JSON in `data`.
+ *
+ * @since 0.1.0
+ */
+export interface SharingRequestsTable {
+  id: string
+  owner_path: string
+  state: string
+  created_at: string
+  data: string
+  version: number
+}
+
+/**
+ * Sharing grants (M31.1): the grant as JSON in `data`; one per request.
+ *
+ * @since 0.1.0
+ */
+export interface SharingGrantsTable {
+  id: string
+  request_id: string
+  owner_path: string
+  data: string
+  version: number
+}
+
+/**
+ * Machine clients bound to a grant (M30.1): the client, with its public key, as JSON in `data`.
+ *
+ * @since 0.1.0
+ */
+export interface SharingClientsTable {
+  id: string
+  grant_id: string
+  data: string
+  version: number
+}
+
+/**
+ * @since 0.1.0
+ */
 export interface Database {
   units: UnitsTable
   unit_versions: UnitVersionsTable
@@ -207,4 +453,22 @@ export interface Database {
   idempotency: IdempotencyTable
   credentials: CredentialsTable
   sessions: SessionsTable
+  training_providers: TrainingProvidersTable
+  training_projects: TrainingProjectsTable
+  training_enrolments: TrainingEnrolmentsTable
+  training_results: TrainingResultsTable
+  credit_entries: CreditEntriesTable
+  update_completions: UpdateCompletionsTable
+  spot_checks: SpotChecksTable
+  registration_rounds: RegistrationRoundsTable
+  registration_results: RegistrationResultsTable
+  exchange_sent: ExchangeSentTable
+  exchange_received: ExchangeReceivedTable
+  national_core: NationalCoreTable
+  exchange_duplicates: ExchangeDuplicatesTable
+  statistics_contributions: StatisticsContributionsTable
+  statistics_counters: StatisticsCountersTable
+  sharing_requests: SharingRequestsTable
+  sharing_grants: SharingGrantsTable
+  sharing_clients: SharingClientsTable
 }

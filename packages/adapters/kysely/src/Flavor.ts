@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { Kysely } from "kysely"
+import type { Kysely, RawBuilder } from "kysely"
 
 /**
  * @since 0.1.0
@@ -35,6 +35,15 @@ export interface Flavor {
    * the row does not count.
    */
   readonly partialUniqueIndex?: (db: Kysely<unknown>, index: PartialUniqueIndex) => Promise<void>
+  /** String concatenation of SQL expressions; default `a || b` (the MySQL family's `||` is a logical or: `concat(…)`). */
+  readonly concat?: (parts: ReadonlyArray<RawBuilder<unknown>>) => RawBuilder<string>
+  /**
+   * A text field of a JSON text column (`path` is constant, never input); default Postgres's `#>>` or SQLite's
+   * `json_extract`. The MySQL family's `json_extract` returns JSON (a quoted string): `json_value`.
+   */
+  readonly jsonText?: (column: string, path: ReadonlyArray<string>) => RawBuilder<string>
+  /** Whether inserts can skip conflicting rows and return the inserted ones (`on conflict … returning`); default true. */
+  readonly returning?: boolean
 }
 
 /**

@@ -17,13 +17,21 @@ import * as accounts from "./repositories/accounts.js"
 import * as audit from "./repositories/audit.js"
 import * as changeRequests from "./repositories/changeRequests.js"
 import * as credentials from "./repositories/credentials.js"
+import * as credits from "./repositories/credits.js"
 import * as entries from "./repositories/entries.js"
+import * as exchange from "./repositories/exchange.js"
 import * as idempotency from "./repositories/idempotency.js"
 import * as imports from "./repositories/imports.js"
 import * as outbox from "./repositories/outbox.js"
+import * as registrations from "./repositories/registrations.js"
 import * as sessions from "./repositories/sessions.js"
+import * as sharing from "./repositories/sharing.js"
+import * as spotChecks from "./repositories/spotChecks.js"
+import * as statistics from "./repositories/statistics.js"
 import * as teachers from "./repositories/teachers.js"
+import * as training from "./repositories/training.js"
 import * as units from "./repositories/units.js"
+import * as updateCycles from "./repositories/updateCycles.js"
 import * as workflows from "./repositories/workflows.js"
 
 /**
@@ -78,6 +86,14 @@ export const make = (
       sessions: sessions.make(connection),
       audit: audit.make(connection),
       outbox: outbox.make(connection),
+      credits: credits.make(connection),
+      training: training.make(connection),
+      updateCycles: updateCycles.make(connection),
+      spotChecks: spotChecks.make(connection),
+      registrations: registrations.make(connection),
+      exchange: exchange.make(connection),
+      statistics: statistics.make(connection),
+      sharing: sharing.make(connection),
       transaction: transactionOf(connection, options.maxRetries ?? 20)
     }
   })

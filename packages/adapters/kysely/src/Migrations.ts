@@ -7,18 +7,24 @@
  */
 import { type Kysely, type Migration, type MigrationProvider, sql } from "kysely"
 import type { Flavor } from "./Flavor.js"
+import * as Ddl from "./internal/Ddl.js"
+import { training } from "./migrations/0007_training.js"
+import { registration } from "./migrations/0008_registration.js"
+import { statistics } from "./migrations/0009_statistics.js"
+import { sharing } from "./migrations/0011_sharing.js"
+import { exchange } from "./migrations/0012_exchange.js"
 
 const foundation = (flavor: Flavor): Migration => ({
   up: async (db: Kysely<unknown>) => {
     await db.schema
       .createTable("units")
-      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("id", Ddl.key(flavor), (c) => c.primaryKey())
       .addColumn("kind", "text", (c) => c.notNull())
-      .addColumn("parent_id", "text", (c) => c.references("units.id"))
+      .addColumn("parent_id", Ddl.key(flavor), (c) => c.references("units.id"))
       .addColumn("path", sql.raw(flavor.pathType), (c) => c.notNull().unique())
       .addColumn("name", "text", (c) => c.notNull())
       .addColumn("code", "text", (c) => c.notNull())
-      .addColumn("code_key", "text", (c) => c.notNull().unique())
+      .addColumn("code_key", Ddl.key(flavor), (c) => c.notNull().unique())
       .addColumn("school_type", "text")
       .addColumn("sponsor", "text")
       .addColumn("central_ministry", "integer", (c) => c.notNull().defaultTo(0))
@@ -28,25 +34,30 @@ const foundation = (flavor: Flavor): Migration => ({
       .addColumn("valid_from", "text", (c) => c.notNull())
       .addColumn("version", "integer", (c) => c.notNull())
       .addCheckConstraint("units_kind", sql`kind in ('national','province','city','county','school','department')`)
-      .addCheckConstraint("units_path_ends_with_id", sql`substr(path, length(path) - length(id)) = id || '/'`)
-      .addCheckConstraint("units_root_path", sql`parent_id is not null or path = '/' || id || '/'`)
+      .addCheckConstraint(
+        "units_path_ends_with_id",
+        sql`substr(path, length(path) - length(id)) = ${Ddl.concatRaw(flavor, "id", "'/'")}`
+      )
+      .addCheckConstraint(
+        "units_root_path",
+        sql`parent_id is not null or path = ${Ddl.concatRaw(flavor, "'/'", "id", "'/'")}`
+      )
       .execute()
     // One root per deployment (M2.1).
-    await db.schema
-      .createIndex("units_one_root")
-      .on("units")
-      .unique()
-      .expression(sql`coalesce(parent_id, '')`)
-      .where(sql.ref("parent_id"), "is", null)
-      .execute()
+    await Ddl.partialUniqueIndex(db, flavor, {
+      name: "units_one_root",
+      table: "units",
+      columns: ["coalesce(parent_id, '')"],
+      where: "parent_id is null"
+    })
     await db.schema.createIndex("units_parent").on("units").column("parent_id").execute()
     await flavor.pathTrigger(db)
 
     await db.schema
       .createTable("unit_versions")
-      .addColumn("unit_id", "text", (c) => c.notNull().references("units.id"))
+      .addColumn("unit_id", Ddl.key(flavor), (c) => c.notNull().references("units.id"))
       .addColumn("version", "integer", (c) => c.notNull())
-      .addColumn("valid_from", "text", (c) => c.notNull())
+      .addColumn("valid_from", Ddl.key(flavor), (c) => c.notNull())
       .addColumn("snapshot", "text", (c) => c.notNull())
       .addPrimaryKeyConstraint("unit_versions_pk", ["unit_id", "version"])
       .addUniqueConstraint("unit_versions_dated", ["unit_id", "valid_from"])
@@ -54,44 +65,43 @@ const foundation = (flavor: Flavor): Migration => ({
 
     await db.schema
       .createTable("accounts")
-      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("id", Ddl.key(flavor), (c) => c.primaryKey())
       .addColumn("role", "text", (c) => c.notNull())
-      .addColumn("unit_id", "text", (c) => c.notNull().references("units.id"))
+      .addColumn("unit_id", Ddl.key(flavor), (c) => c.notNull().references("units.id"))
       .addColumn("person_name", "text", (c) => c.notNull())
       .addColumn("identity_number", "text", (c) => c.notNull())
       .addColumn("status", "text", (c) => c.notNull())
       .addColumn("cert_fingerprint", "text")
       .addColumn("cert_not_before", "text")
       .addColumn("cert_not_after", "text")
-      .addColumn("created_by", "text", (c) => c.references("accounts.id"))
+      .addColumn("created_by", Ddl.key(flavor), (c) => c.references("accounts.id"))
       .addColumn("version", "integer", (c) => c.notNull())
       .addCheckConstraint("accounts_role", sql`role in ('systemAdmin','infoAdmin','infoQueryer','teacher')`)
       .addCheckConstraint("accounts_status", sql`status in ('active','disabled')`)
       .execute()
     // At most one active system admin per unit (M14.4), whatever the interleaving of writers.
-    await db.schema
-      .createIndex("accounts_one_active_system_admin")
-      .on("accounts")
-      .unique()
-      .column("unit_id")
-      .where(sql<boolean>`role = 'systemAdmin' and status = 'active'`)
-      .execute()
+    await Ddl.partialUniqueIndex(db, flavor, {
+      name: "accounts_one_active_system_admin",
+      table: "accounts",
+      columns: ["unit_id"],
+      where: "role = 'systemAdmin' and status = 'active'"
+    })
     await db.schema.createIndex("accounts_unit").on("accounts").columns(["unit_id", "id"]).execute()
 
     await db.schema
       .createTable("audit_log")
       .addColumn("seq", "integer", (c) => c.primaryKey())
       .addColumn("at", "text", (c) => c.notNull())
-      .addColumn("actor", "text", (c) => c.notNull())
+      .addColumn("actor", Ddl.key(flavor), (c) => c.notNull())
       .addColumn("unit_id", "text")
       .addColumn("action", "text", (c) => c.notNull())
-      .addColumn("object", "text", (c) => c.notNull())
+      .addColumn("object", Ddl.key(flavor), (c) => c.notNull())
       .addColumn("outcome", "text", (c) => c.notNull())
       .addColumn("request_id", "text")
       .addColumn("details", "text", (c) => c.notNull())
       // Two records can never follow the same one: the chain cannot fork.
-      .addColumn("prev_hash", "text", (c) => c.notNull().unique())
-      .addColumn("hash", "text", (c) => c.notNull().unique())
+      .addColumn("prev_hash", Ddl.key(flavor), (c) => c.notNull().unique())
+      .addColumn("hash", Ddl.key(flavor), (c) => c.notNull().unique())
       .execute()
     await flavor.appendOnlyTriggers(db)
 
@@ -117,12 +127,12 @@ const efiles = (flavor: Flavor): Migration => ({
   up: async (db: Kysely<unknown>) => {
     await db.schema
       .createTable("teachers")
-      .addColumn("id", "text", (c) => c.primaryKey())
-      .addColumn("unit_id", "text", (c) => c.notNull().references("units.id"))
+      .addColumn("id", Ddl.key(flavor), (c) => c.primaryKey())
+      .addColumn("unit_id", Ddl.key(flavor), (c) => c.notNull().references("units.id"))
       .addColumn("path", sql.raw(flavor.pathType), (c) => c.notNull().unique())
       .addColumn("stage", "text", (c) => c.notNull())
-      .addColumn("id_type", "text", (c) => c.notNull())
-      .addColumn("id_number", "text", (c) => c.notNull())
+      .addColumn("id_type", Ddl.key(flavor), (c) => c.notNull())
+      .addColumn("id_number", Ddl.key(flavor), (c) => c.notNull())
       .addColumn("name", "text", (c) => c.notNull())
       .addColumn("status", "text", (c) => c.notNull())
       .addColumn("active", "integer", (c) => c.notNull())
@@ -133,20 +143,19 @@ const efiles = (flavor: Flavor): Migration => ({
       .addCheckConstraint("teachers_active", sql`active in (0, 1)`)
       .execute()
     // One person, one active e-file (M17.4), whatever the interleaving of writers.
-    await db.schema
-      .createIndex("teachers_one_active_identity")
-      .on("teachers")
-      .unique()
-      .columns(["id_type", "id_number"])
-      .where(sql<boolean>`active = 1`)
-      .execute()
+    await Ddl.partialUniqueIndex(db, flavor, {
+      name: "teachers_one_active_identity",
+      table: "teachers",
+      columns: ["id_type", "id_number"],
+      where: "active = 1"
+    })
     await db.schema.createIndex("teachers_identity").on("teachers").columns(["id_number", "id_type"]).execute()
     await db.schema.createIndex("teachers_unit").on("teachers").column("unit_id").execute()
 
     await db.schema
       .createTable("entries")
-      .addColumn("id", "text", (c) => c.primaryKey())
-      .addColumn("teacher_id", "text", (c) => c.notNull().references("teachers.id"))
+      .addColumn("id", Ddl.key(flavor), (c) => c.primaryKey())
+      .addColumn("teacher_id", Ddl.key(flavor), (c) => c.notNull().references("teachers.id"))
       .addColumn("group_key", "text", (c) => c.notNull())
       .addColumn("state", "text", (c) => c.notNull())
       .addColumn("data", "text", (c) => c.notNull())
@@ -157,8 +166,8 @@ const efiles = (flavor: Flavor): Migration => ({
 
     await db.schema
       .createTable("change_requests")
-      .addColumn("id", "text", (c) => c.primaryKey())
-      .addColumn("entry_id", "text", (c) => c.notNull().references("entries.id"))
+      .addColumn("id", Ddl.key(flavor), (c) => c.primaryKey())
+      .addColumn("entry_id", Ddl.key(flavor), (c) => c.notNull().references("entries.id"))
       .addColumn("status", "text", (c) => c.notNull())
       .addColumn("request", "text", (c) => c.notNull())
       .addColumn("version", "integer", (c) => c.notNull())
@@ -167,10 +176,10 @@ const efiles = (flavor: Flavor): Migration => ({
 
     await db.schema
       .createTable("import_rows")
-      .addColumn("batch_id", "text", (c) => c.notNull())
-      .addColumn("row_hash", "text", (c) => c.notNull())
+      .addColumn("batch_id", Ddl.key(flavor), (c) => c.notNull())
+      .addColumn("row_hash", Ddl.key(flavor), (c) => c.notNull())
       .addColumn("line", "integer", (c) => c.notNull())
-      .addColumn("teacher_id", "text", (c) => c.notNull().references("teachers.id"))
+      .addColumn("teacher_id", Ddl.key(flavor), (c) => c.notNull().references("teachers.id"))
       .addPrimaryKeyConstraint("import_rows_pk", ["batch_id", "row_hash"])
       .execute()
   },
@@ -181,33 +190,32 @@ const efiles = (flavor: Flavor): Migration => ({
   }
 })
 
-const workflows: Migration = {
+const workflows = (flavor: Flavor): Migration => ({
   up: async (db: Kysely<unknown>) => {
     await db.schema
       .createTable("workflows")
-      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("id", Ddl.key(flavor), (c) => c.primaryKey())
       .addColumn("kind", "text", (c) => c.notNull())
-      .addColumn("teacher_id", "text", (c) => c.notNull().references("teachers.id"))
+      .addColumn("teacher_id", Ddl.key(flavor), (c) => c.notNull().references("teachers.id"))
       .addColumn("state", "text", (c) => c.notNull())
       .addColumn("context", "text", (c) => c.notNull())
       .addColumn("open", "integer", (c) => c.notNull())
-      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("created_at", Ddl.key(flavor), (c) => c.notNull())
       .addColumn("version", "integer", (c) => c.notNull())
       .addCheckConstraint("workflows_kind", sql`kind in ('transfer', 'rotation')`)
       .addCheckConstraint("workflows_open", sql`open in (0, 1)`)
       .execute()
     // A teacher is in at most one open transfer or rotation (M24.3), whatever the interleaving of writers.
-    await db.schema
-      .createIndex("workflows_one_open")
-      .on("workflows")
-      .unique()
-      .column("teacher_id")
-      .where(sql<boolean>`open = 1`)
-      .execute()
+    await Ddl.partialUniqueIndex(db, flavor, {
+      name: "workflows_one_open",
+      table: "workflows",
+      columns: ["teacher_id"],
+      where: "open = 1"
+    })
     await db.schema.createIndex("workflows_teacher").on("workflows").columns(["teacher_id", "created_at"]).execute()
     await db.schema
       .createTable("idempotency")
-      .addColumn("key", "text", (c) => c.primaryKey())
+      .addColumn("key", Ddl.key(flavor), (c) => c.primaryKey())
       .addColumn("command", "text", (c) => c.notNull())
       .addColumn("result", "text", (c) => c.notNull())
       .execute()
@@ -216,13 +224,13 @@ const workflows: Migration = {
     await db.schema.dropTable("idempotency").execute()
     await db.schema.dropTable("workflows").execute()
   }
-}
+})
 
-const credentials: Migration = {
+const credentials = (flavor: Flavor): Migration => ({
   up: async (db: Kysely<unknown>) => {
     await db.schema
       .createTable("credentials")
-      .addColumn("account_id", "text", (c) => c.primaryKey().references("accounts.id"))
+      .addColumn("account_id", Ddl.key(flavor), (c) => c.primaryKey().references("accounts.id"))
       .addColumn("hash", "text", (c) => c.notNull())
       .addColumn("history", "text", (c) => c.notNull())
       .addColumn("login", "text", (c) => c.notNull())
@@ -232,8 +240,8 @@ const credentials: Migration = {
       .execute()
     await db.schema
       .createTable("sessions")
-      .addColumn("id", "text", (c) => c.primaryKey())
-      .addColumn("account_id", "text", (c) => c.notNull().references("accounts.id"))
+      .addColumn("id", Ddl.key(flavor), (c) => c.primaryKey())
+      .addColumn("account_id", Ddl.key(flavor), (c) => c.notNull().references("accounts.id"))
       .addColumn("created_at", "text", (c) => c.notNull())
       .addColumn("last_seen_at", "text", (c) => c.notNull())
       .addColumn("revoked", "integer", (c) => c.notNull().defaultTo(0))
@@ -246,11 +254,11 @@ const credentials: Migration = {
     await db.schema.dropTable("sessions").execute()
     await db.schema.dropTable("credentials").execute()
   }
-}
+})
 
 // The audit search (M37.1) by actor or by object, in sequence order: without these a search for one account's
 // records scans the whole log.
-const auditSearch: Migration = {
+const auditSearch = (_flavor: Flavor): Migration => ({
   up: async (db: Kysely<unknown>) => {
     await db.schema.createIndex("audit_log_actor").on("audit_log").columns(["actor", "seq"]).execute()
     await db.schema.createIndex("audit_log_object").on("audit_log").columns(["object", "seq"]).execute()
@@ -259,18 +267,18 @@ const auditSearch: Migration = {
     await db.schema.dropIndex("audit_log_object").execute()
     await db.schema.dropIndex("audit_log_actor").execute()
   }
-}
+})
 
 // The rows of a batch import keyed in line order (batch, line, content hash), not by the hash first: a chunk of
 // a million-row import then writes neighbouring entries of the key instead of a random page per row.
-const importRowsByLine: Migration = {
+const importRowsByLine = (flavor: Flavor): Migration => ({
   up: async (db: Kysely<unknown>) => {
     await db.schema
       .createTable("import_rows_by_line")
-      .addColumn("batch_id", "text", (c) => c.notNull())
+      .addColumn("batch_id", Ddl.key(flavor), (c) => c.notNull())
       .addColumn("line", "integer", (c) => c.notNull())
-      .addColumn("row_hash", "text", (c) => c.notNull())
-      .addColumn("teacher_id", "text", (c) => c.notNull().references("teachers.id"))
+      .addColumn("row_hash", Ddl.key(flavor), (c) => c.notNull())
+      .addColumn("teacher_id", Ddl.key(flavor), (c) => c.notNull().references("teachers.id"))
       .addPrimaryKeyConstraint("import_rows_line_pk", ["batch_id", "line", "row_hash"])
       .execute()
     await sql`insert into import_rows_by_line (batch_id, line, row_hash, teacher_id)
@@ -281,10 +289,10 @@ const importRowsByLine: Migration = {
   down: async (db: Kysely<unknown>) => {
     await db.schema
       .createTable("import_rows_by_hash")
-      .addColumn("batch_id", "text", (c) => c.notNull())
-      .addColumn("row_hash", "text", (c) => c.notNull())
+      .addColumn("batch_id", Ddl.key(flavor), (c) => c.notNull())
+      .addColumn("row_hash", Ddl.key(flavor), (c) => c.notNull())
       .addColumn("line", "integer", (c) => c.notNull())
-      .addColumn("teacher_id", "text", (c) => c.notNull().references("teachers.id"))
+      .addColumn("teacher_id", Ddl.key(flavor), (c) => c.notNull().references("teachers.id"))
       .addPrimaryKeyConstraint("import_rows_pk", ["batch_id", "row_hash"])
       .execute()
     await sql`insert into import_rows_by_hash (batch_id, row_hash, line, teacher_id)
@@ -292,7 +300,7 @@ const importRowsByLine: Migration = {
     await db.schema.dropTable("import_rows").execute()
     await db.schema.alterTable("import_rows_by_hash").renameTo("import_rows").execute()
   }
-}
+})
 
 /**
  * The migrations of the tmis store for a flavor, in order.
@@ -302,10 +310,15 @@ const importRowsByLine: Migration = {
 export const migrations = (flavor: Flavor): Record<string, Migration> => ({
   "0001_foundation": foundation(flavor),
   "0002_efiles": efiles(flavor),
-  "0003_workflows": workflows,
-  "0004_credentials": credentials,
-  "0005_audit_search": auditSearch,
-  "0006_import_rows_by_line": importRowsByLine
+  "0003_workflows": workflows(flavor),
+  "0004_credentials": credentials(flavor),
+  "0005_audit_search": auditSearch(flavor),
+  "0006_import_rows_by_line": importRowsByLine(flavor),
+  "0007_training": training(flavor),
+  "0008_registration": registration(flavor),
+  "0009_statistics": statistics(flavor),
+  "0011_sharing": sharing(flavor),
+  "0012_exchange": exchange(flavor)
 })
 
 /**

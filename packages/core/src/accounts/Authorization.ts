@@ -598,3 +598,75 @@ export const decideParty = (
   // Say which party was expected, rather than the generic wording.
   return refusal !== undefined && refusal.rule === rule ? wrongParty() : refusal
 }
+
+// ── Training credits (M25) ───────────────────────────────────────────────────────────────────────────────────────
+// A bureau enters its own level's projects and providers (M25.1); the unit fixed by the project's kind confirms a
+// result's credits (M25.3–M25.5); a provider acts on its own projects' enrolled teachers only (M25.2).
+
+/**
+ * May `actor` act as `unit` itself — enter its training projects and providers (M25.1), confirm or reject the
+ * credits it is to confirm (M25.3–M25.5), approve a school's plan as its competent bureau (M25.5)? An active info
+ * admin of exactly that unit, nobody above or beside it. Undefined when allowed, else the refusal naming `rule`.
+ *
+ * @since 0.1.0
+ */
+export const decideUnitAdmin = (
+  actor: Actor,
+  unit: UnitRef,
+  context: Context,
+  rule: Refusal.RuleId
+): Refusal.Refusal | undefined => {
+  const refusal = decide(actor, { _tag: "ReviewTeacher", unit }, context)
+  if (refusal !== undefined && refusal.rule !== "M14.3") return refusal
+  if (actor.status === "active" && actor.role === "infoAdmin" && actor.unit.id === unit.id) return refusal
+  return Refusal.forbidden(rule, "须由该单位本级的信息管理员办理", "only an info admin of that unit itself does this", {
+    field: "actor",
+    value: actor.accountId,
+    role: actor.role,
+    actorUnit: actor.unit.id,
+    unit: unit.id
+  })
+}
+
+/**
+ * A training provider acting (see the training layer's `Provider`): its id and status.
+ *
+ * @since 0.1.0
+ */
+export interface ProviderActor {
+  readonly providerId: string
+  readonly status: "active" | "disabled"
+}
+
+/**
+ * May a provider submit (or correct) a teacher's result in a project (M25.2)? Only an active provider, for its own
+ * project, for a teacher enrolled in it.
+ *
+ * @since 0.1.0
+ */
+export const decideProviderResult = (
+  provider: ProviderActor,
+  project: { readonly id: string; readonly providerId: string },
+  enrolled: boolean
+): Refusal.Refusal | undefined => {
+  const details = { field: "provider", value: provider.providerId, project: project.id }
+  if (provider.status !== "active") {
+    return Refusal.forbidden("M25.2", "培训机构已停用", "the training provider is disabled", details)
+  }
+  if (project.providerId !== provider.providerId) {
+    return Refusal.forbidden(
+      "M25.2",
+      "培训机构只能提交本机构承担项目的培训结果",
+      "a provider submits results of its own projects only",
+      details
+    )
+  }
+  return enrolled
+    ? undefined
+    : Refusal.forbidden(
+        "M25.2",
+        "只能提交已报名该项目的教师的培训结果",
+        "a provider submits results only for teachers enrolled in the project",
+        { ...details, field: "teacher" }
+      )
+}

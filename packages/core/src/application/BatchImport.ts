@@ -18,6 +18,7 @@ import * as EFile from "../efile/EFile.js"
 import * as Indicator from "../efile/Indicator.js"
 import * as Review from "../efile/Review.js"
 import type * as Refusal from "../kernel/Refusal.js"
+import * as Aggregates from "./Aggregates.js"
 import * as Audit from "./Audit.js"
 import * as EFiles from "./EFiles.js"
 import * as Settings from "./Settings.js"
@@ -295,6 +296,12 @@ export const run = (actor: Authorization.Actor, rows: AsyncIterable<Row> | Itera
         )
         yield* storage.entries.insertMany(
           accepted.map((c) => ({ ...c.created.entry, review: reviews.get(c.created.entry.id)! }))
+        )
+        yield* Aggregates.trackWritten(
+          accepted.map((c) => ({
+            efile: c.created.efile,
+            entries: [{ ...c.created.entry, review: reviews.get(c.created.entry.id)! }]
+          }))
         )
         yield* storage.imports.record(
           options.batchId,

@@ -42,7 +42,31 @@ export const Name = Schema.Literal(
   /** An idempotency key is used once (M23.2). */
   "idempotencyKey",
   /** Session ids are unique (M37.2). */
-  "sessionId"
+  "sessionId",
+  /** A credit entry's idempotency key (and id) is used once (O9.1). */
+  "creditKey",
+  /** A credit holding is reversed, applied or converted at most once (O9.1). */
+  "creditSettledOnce",
+  /** Training providers', projects' and results' ids are unique (M25.1). */
+  "trainingId",
+  /** A teacher is enrolled in a project once (M25.2). */
+  "trainingEnrolment",
+  /** A teacher has one result in a project (M25.2). */
+  "trainingResult",
+  /** A unit records its completion of an update cycle once (M18.1). */
+  "updateCompletion",
+  /** Spot check ids are unique (M17.2). */
+  "spotCheckId",
+  /** One open registration round per unit and cycle; round ids are unique (M26.1). */
+  "oneOpenRegistrationRound",
+  /** One registration result per teacher and cycle (M26.1). */
+  "registrationResult",
+  /** An exchange package is recorded once per peer, kind and sequence (M32.1). */
+  "exchangeSequence",
+  /** A sharing request yields at most one grant (M31.1). */
+  "sharingGrantOfRequest",
+  /** Sharing request, grant and client ids are unique (M31.1). */
+  "sharingId"
 )
 
 /**
@@ -120,5 +144,53 @@ const textOf = (name: Exclude<Name, never>, details: Readonly<Record<string, unk
       return text("M23.2", "该幂等键已被使用", "this idempotency key is already used")
     case "sessionId":
       return text("M37.2", "会话标识已被使用", "this session id is already used")
+    case "creditKey":
+      return text("O9.1", "该学分记录已登记（幂等键已被使用）", "this credit entry is already booked (its key is used)")
+    case "creditSettledOnce":
+      return text(
+        "O9.1",
+        "该学分已被冲正、使用或转换，不能再次处理",
+        "these credits were already reversed, applied or converted"
+      )
+    case "trainingId":
+      return text(
+        "M25.1",
+        "培训机构、项目或结果标识已被使用",
+        "this training provider, project or result id is already used"
+      )
+    case "trainingEnrolment":
+      return text("M25.2", "该教师已报名此培训项目", "the teacher is already enrolled in this project")
+    case "trainingResult":
+      return text(
+        "M25.2",
+        "该教师在此项目已有培训结果，更正须退回后重新提交",
+        "the teacher already has a result in this project"
+      )
+    case "updateCompletion":
+      return text(
+        "M18.1",
+        "本单位已报告完成该周期的信息更新",
+        "this unit already recorded its completion of this cycle"
+      )
+    case "spotCheckId":
+      return text("M17.2", "抽查标识已被使用", "this spot check id is already used")
+    case "oneOpenRegistrationRound":
+      return text(
+        "M26.1",
+        "该单位本注册周期已有进行中的定期注册（或该标识已被使用）",
+        "the unit already has an open registration round for this cycle (or the id is used)"
+      )
+    case "registrationResult":
+      return text("M26.1", "该教师本注册周期的结论已记录", "the teacher's result for this cycle is already recorded")
+    case "exchangeSequence":
+      return text("M32.1", "该序号的交换包已记录", "a package of this sequence number is already recorded")
+    case "sharingGrantOfRequest":
+      return text("M31.1", "该共享申请已有授权", "this sharing request already has its grant")
+    case "sharingId":
+      return text(
+        "M31.1",
+        "共享申请、授权或客户端标识已被使用",
+        "this sharing request, grant or client id is already used"
+      )
   }
 }

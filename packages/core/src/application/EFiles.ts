@@ -15,6 +15,7 @@ import * as EmploymentStatus from "../efile/EmploymentStatus.js"
 import * as Indicator from "../efile/Indicator.js"
 import * as Review from "../efile/Review.js"
 import * as Refusal from "../kernel/Refusal.js"
+import * as Aggregates from "./Aggregates.js"
 import * as Audit from "./Audit.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
@@ -139,6 +140,7 @@ export const onboard = (actor: Authorization.Actor, hire: NewHire) =>
         })
         const stored = yield* storage.teachers.insert(efile)
         const inserted = yield* storage.entries.insert(entry)
+        yield* Aggregates.track([efile.id])
         yield* record(actor, "efile.create", efile, { entry: entry.id, stage: efile.stage, problems: problems.length })
         return { efile: stored, entry: inserted }
       })
@@ -191,6 +193,7 @@ export const addEntry = (
             })
           )
         })
+        yield* Aggregates.track([efile.id])
         yield* record(actor, "entry.create", efile, { entry: input.entryId, group: input.group })
         return entry
       })
@@ -252,6 +255,7 @@ export const review = (actor: Authorization.Actor, entryId: string, command: Rev
         }
         const next = { ...entry, data, review: Review.persist(snapshot) }
         const stored = yield* storage.entries.update(next, expectedVersion)
+        yield* Aggregates.track([efile.id])
         yield* record(actor, `entry.${command.type}`, efile, {
           entry: entry.id,
           group: entry.group,
@@ -347,6 +351,7 @@ export const approveChange = (actor: Authorization.Actor, requestId: string, exp
         // The version check of the store makes "not at all if the entry moved on" hold under concurrency too.
         yield* storage.entries.update({ ...entry.value, data }, applied.baseVersion)
         const stored = yield* storage.changeRequests.update(applied, expectedVersion)
+        yield* Aggregates.track([efile.value.id])
         yield* record(actor, "changeRequest.apply", efile.value, {
           request: applied.id,
           entry: entry.value.id,
@@ -423,6 +428,7 @@ export const recordStatus = (
         const latest = history.reduce((a, b) => (b.effective > a.effective ? b : a))
         const next = { ...efile, statusHistory: history, status: latest.status }
         const stored = yield* storage.teachers.update(next, expectedVersion)
+        yield* Aggregates.track([efile.id])
         yield* record(actor, "efile.status", next, {
           status: change.status,
           effective: change.effective,
@@ -549,6 +555,38 @@ export const list = (actor: Authorization.Actor, unitId: string, page: Storage.P
   })
 
 /**
+ * The report's two sources in identity order, one page: the deployment's own duplicates and the cross-province
+ * duplicates the national system fed back (M32.1), an identity in both made one item.
+ */
+const duplicatesWithFeedback = (storage: Storage.Storage["Type"], page: Storage.PageRequest) =>
+  Effect.gen(function* () {
+    const own = yield* storage.teachers.duplicates(page)
+    const fed = yield* storage.exchange.duplicates(page)
+    const keyOf = (d: Storage.Duplicate) => `${d.idNumber}:${d.idType}`
+    const byKey = new Map<string, Storage.Duplicate>()
+    for (const d of [...own.items, ...fed.items]) {
+      const held = byKey.get(keyOf(d))
+      byKey.set(
+        keyOf(d),
+        held === undefined
+          ? d
+          : {
+              ...held,
+              teachers: [...new Set([...held.teachers, ...d.teachers])].sort(),
+              ...(d.provinces === undefined ? {} : { provinces: d.provinces })
+            }
+      )
+    }
+    const byte = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+    const merged = [...byKey.values()].sort((a, b) => byte(a.idNumber, b.idNumber) || byte(a.idType, b.idType))
+    const limit = Math.max(1, Math.min(1000, page.limit))
+    const items = merged.slice(0, limit)
+    const more = merged.length > limit || own.next !== undefined || fed.next !== undefined
+    const last = items[items.length - 1]
+    return { items, next: more && last !== undefined ? keyOf(last) : undefined }
+  })
+
+/**
  * The duplicate report (M17.4): identity documents held by more than one e-file, for the info admins of the
  * deployment's root (the national system finds them across provinces), who may read identity numbers in full.
  * Audited, refusals too.
@@ -572,7 +610,7 @@ export const duplicates = (actor: Authorization.Actor, page: Storage.PageRequest
       )
     }
     yield* authorizeRead(actor, { _tag: "ReviewTeacher", unit: Units.ref(root.value) }, "efile.duplicates", object)
-    const result = yield* storage.teachers.duplicates(page)
+    const result = yield* duplicatesWithFeedback(storage, page)
     yield* auditRead(actor, "efile.duplicates", object, "ok", { count: result.items.length })
     return result
   })

@@ -11,12 +11,25 @@ import { Context, type Effect, type Option, Schema } from "effect"
 import type * as Account from "../accounts/Account.js"
 import type * as ChangeRequest from "../efile/ChangeRequest.js"
 import type * as EFile from "../efile/EFile.js"
+import type * as SpotCheck from "../efile/SpotCheck.js"
+import type * as UpdateCycle from "../efile/UpdateCycle.js"
+import type * as ExchangePackage from "../exchange/Package.js"
 import type * as Unit from "../hierarchy/Unit.js"
 import * as Refusal from "../kernel/Refusal.js"
 import type * as Rotation from "../processes/Rotation.js"
 import type * as Transfer from "../processes/Transfer.js"
 import type * as Audit from "../security/AuditChain.js"
 import type * as Credential from "../security/Credential.js"
+import type * as Grant from "../sharing/Grant.js"
+import type * as MachineClient from "../sharing/MachineClient.js"
+import type * as SharingRequest from "../sharing/SharingRequest.js"
+import type * as StatisticsAggregate from "../statistics/Aggregate.js"
+import type * as CreditBank from "../training/CreditBank.js"
+import type * as CreditConfirmation from "../training/CreditConfirmation.js"
+import type * as TrainingProject from "../training/Project.js"
+import type * as TrainingProvider from "../training/Provider.js"
+import type * as Registration from "../training/Registration.js"
+import type * as RegistrationRound from "../training/RegistrationRound.js"
 import * as Constraint from "./Constraint.js"
 
 /**
@@ -225,6 +238,8 @@ export interface Duplicate {
   readonly idType: string
   readonly idNumber: string
   readonly teachers: ReadonlyArray<EFile.TeacherId>
+  /** The other provinces where the national system found the identity active too (its feedback, M17.4, M32.1). */
+  readonly provinces?: ReadonlyArray<string>
 }
 
 /**
@@ -525,6 +540,361 @@ export interface OutboxRepository {
 }
 
 /**
+ * The credit bank's ledger (O9.1): entries appended, never changed or deleted (the port has no update). Under
+ * concurrency the store holds two invariants: an entry's idempotency key is used once (`creditKey`: a retried
+ * confirmation cannot book twice), and a holding is settled — reversed, applied to a registration or converted — at
+ * most once (`creditSettledOnce`: applied credits cannot be applied twice, nor applied and reversed).
+ *
+ * @since 0.1.0
+ */
+export interface CreditRepository {
+  /**
+   * Append entries, all or none (in the caller's transaction). Marking credits applied is appending their `apply`
+   * entries. A used key or id is refused (`creditKey`); a holding settled a second time is refused
+   * (`creditSettledOnce`).
+   */
+  readonly append: (entries: ReadonlyArray<CreditBank.Entry>) => Effect.Effect<void, ConstraintError | StorageError>
+  /** A teacher's entries, oldest first (by instant, then id). */
+  readonly byTeacher: (teacherId: string) => Effect.Effect<ReadonlyArray<CreditBank.Entry>, StorageError>
+  /** The entry of an idempotency key. */
+  readonly byKey: (key: string) => Effect.Effect<Option.Option<CreditBank.Entry>, StorageError>
+}
+
+/**
+ * Units' completions of update cycles (M18.1). Under concurrency the store holds one completion per unit and cycle
+ * (`updateCompletion`): two info admins recording the same completion at once get one record and one refusal.
+ *
+ * @since 0.1.0
+ */
+export interface UpdateCycleRepository {
+  /** Record a completion; a second one of the same unit and cycle is refused (`updateCompletion`). */
+  readonly complete: (completion: UpdateCycle.Completion) => Effect.Effect<void, ConstraintError | StorageError>
+  /**
+   * The units of subtree(`rootPath`), in path order, one page at a time (the cursor is the last path), each with the
+   * day of its first version and its completion of `cycle` if recorded. Invariant: across the pages every unit of
+   * the subtree comes exactly once.
+   */
+  readonly standings: (
+    cycle: string,
+    rootPath: string,
+    page: PageRequest
+  ) => Effect.Effect<Page<UpdateCycle.Standing>, StorageError>
+}
+
+/**
+ * A training result as stored (M25.2–M25.5): the snapshot of its confirmation machine.
+ *
+ * @since 0.1.0
+ */
+export interface TrainingResult {
+  readonly id: string
+  readonly projectId: string
+  readonly teacherId: string
+  readonly state: CreditConfirmation.State
+  readonly context: CreditConfirmation.Context
+}
+
+/**
+ * Training providers, projects, enrolments and results (M25). Under concurrency the store holds unique ids, one
+ * enrolment of a teacher in a project (`trainingEnrolment`), one result of a teacher in a project
+ * (`trainingResult`), and an optimistic version on providers, projects (capacity: the count of enrolments is
+ * written at the project's version) and results (a result is confirmed or rejected once).
+ *
+ * @since 0.1.0
+ */
+export interface TrainingRepository {
+  readonly insertProvider: (
+    provider: TrainingProvider.Provider
+  ) => Effect.Effect<Versioned<TrainingProvider.Provider>, ConstraintError | StorageError>
+  readonly getProvider: (id: string) => Effect.Effect<Option.Option<Versioned<TrainingProvider.Provider>>, StorageError>
+  readonly updateProvider: (
+    next: TrainingProvider.Provider,
+    expectedVersion: number
+  ) => Effect.Effect<Versioned<TrainingProvider.Provider>, Conflict | StorageError>
+  readonly insertProject: (
+    project: TrainingProject.Project
+  ) => Effect.Effect<Versioned<TrainingProject.Project>, ConstraintError | StorageError>
+  readonly getProject: (id: string) => Effect.Effect<Option.Option<Versioned<TrainingProject.Project>>, StorageError>
+  readonly updateProject: (
+    next: TrainingProject.Project,
+    expectedVersion: number
+  ) => Effect.Effect<Versioned<TrainingProject.Project>, Conflict | StorageError>
+  /** The projects a unit owns, by id. */
+  readonly projectsOf: (ownerUnitId: string) => Effect.Effect<ReadonlyArray<TrainingProject.Project>, StorageError>
+  /** Enrol a teacher; a second enrolment in the same project is refused (`trainingEnrolment`). */
+  readonly enrol: (enrolment: {
+    readonly projectId: string
+    readonly teacherId: string
+    readonly by: string
+    readonly at: string
+  }) => Effect.Effect<void, ConstraintError | StorageError>
+  readonly isEnrolled: (projectId: string, teacherId: string) => Effect.Effect<boolean, StorageError>
+  /** Insert a result; a second result of a teacher in a project is refused (`trainingResult`). */
+  readonly insertResult: (
+    result: TrainingResult
+  ) => Effect.Effect<Versioned<TrainingResult>, ConstraintError | StorageError>
+  readonly getResult: (id: string) => Effect.Effect<Option.Option<Versioned<TrainingResult>>, StorageError>
+  readonly updateResult: (
+    next: TrainingResult,
+    expectedVersion: number
+  ) => Effect.Effect<Versioned<TrainingResult>, Conflict | StorageError>
+  /** The results awaiting `unitId`'s confirmation, by id. */
+  readonly awaiting: (unitId: string) => Effect.Effect<ReadonlyArray<Versioned<TrainingResult>>, StorageError>
+}
+
+/**
+ * A package as a deployment sent or received it (M32.1): the recipient (the national system's name or a province
+ * code), the kind, the sequence, the cursors and the manifest digest.
+ *
+ * @since 0.1.0
+ */
+export interface ExchangeRecord {
+  readonly peer: string
+  readonly kind: ExchangePackage.Manifest["kind"]
+  readonly sequence: number
+  readonly from: number
+  readonly to: number
+  readonly digest: string
+}
+
+/**
+ * The province → national exchange (M32.1). Under concurrency the store records a package sent or received once per
+ * peer, kind and sequence number (`exchangeSequence`): two exports racing for the next number, or two ingests of one
+ * package, get one record and one refusal — so a package is applied once, whatever the interleaving.
+ *
+ * @since 0.1.0
+ */
+export interface ExchangeRepository {
+  /** The last package sent to `recipient` of `kind`, with the package itself. */
+  readonly lastSent: (
+    recipient: string,
+    kind: ExchangePackage.Manifest["kind"]
+  ) => Effect.Effect<Option.Option<ExchangeRecord & { readonly pkg: ExchangePackage.Package }>, StorageError>
+  /** A package sent, by its sequence. */
+  readonly sentAt: (
+    recipient: string,
+    kind: ExchangePackage.Manifest["kind"],
+    sequence: number
+  ) => Effect.Effect<Option.Option<ExchangeRecord & { readonly pkg: ExchangePackage.Package }>, StorageError>
+  /** Record a package sent; a used sequence is refused (`exchangeSequence`). */
+  readonly recordSent: (
+    record: ExchangeRecord & { readonly pkg: ExchangePackage.Package; readonly at: string }
+  ) => Effect.Effect<void, ConstraintError | StorageError>
+  /** What was received from `issuer` of `kind`: the last sequence and its `to`, and the digest under `sequence`. */
+  readonly received: (
+    issuer: string,
+    kind: ExchangePackage.Manifest["kind"],
+    sequence: number
+  ) => Effect.Effect<ExchangePackage.Received, StorageError>
+  /** Record a package received; a used sequence is refused (`exchangeSequence`). */
+  readonly recordReceived: (
+    record: ExchangeRecord & { readonly rows: number; readonly at: string }
+  ) => Effect.Effect<void, ConstraintError | StorageError>
+  /** Province side: the e-files of these ids that exist, each with its entries (by entry id), for an export. */
+  readonly efilesOf: (
+    ids: ReadonlyArray<string>
+  ) => Effect.Effect<
+    ReadonlyArray<{ readonly efile: EFile.EFile; readonly entries: ReadonlyArray<EFile.Entry> }>,
+    StorageError
+  >
+  /** National side: put a province's changed teachers' core indicators in place of what was held. */
+  readonly putCore: (
+    province: string,
+    sequence: number,
+    rows: ReadonlyArray<ExchangePackage.Change>
+  ) => Effect.Effect<void, StorageError>
+  /** National side: a province's teacher's core indicators as held. */
+  readonly coreOf: (
+    province: string,
+    teacherId: string
+  ) => Effect.Effect<Option.Option<ExchangePackage.Change>, StorageError>
+  /** National side: how many teachers of a province are held. */
+  readonly coreCount: (province: string) => Effect.Effect<number, StorageError>
+  /** National side: the identities active in `province` and active in another province too (M17.4). */
+  readonly crossDuplicates: (
+    province: string
+  ) => Effect.Effect<ReadonlyArray<ExchangePackage.CrossDuplicate>, StorageError>
+  /** Province side: replace the cross-province duplicates fed back with those of feedback `sequence`. */
+  readonly putDuplicates: (
+    sequence: number,
+    rows: ReadonlyArray<ExchangePackage.CrossDuplicate>
+  ) => Effect.Effect<void, StorageError>
+  /**
+   * Province side: the duplicates fed back, grouped by identity document, one page at a time in identity order (the
+   * cursor is "number:type" of the last one, as the teachers' duplicate report's).
+   */
+  readonly duplicates: (
+    page: PageRequest
+  ) => Effect.Effect<Page<Duplicate & { readonly provinces: ReadonlyArray<string> }>, StorageError>
+}
+
+/**
+ * The aggregates of the workforce statistics (M28.1), kept in the transaction of every change of an e-file: each
+ * active e-file's contribution (its path and profile) and the counters per (unit, dimensions, values) its
+ * contribution adds one to at every unit above it (`statistics/Aggregate`). Under concurrency the store holds that
+ * every counter equals the number of contributions that add to it: a counter is changed only by adding a delta in
+ * the writer's transaction (`count = count + delta`, never a value read earlier and written back), and two writers
+ * creating the same counter at once are serialised by its primary key (node, dims, values) — the loser is rolled
+ * back and re-run.
+ *
+ * @since 0.1.0
+ */
+export interface StatisticsRepository {
+  /** The stored contributions of these e-files; an e-file that contributes nothing is absent. */
+  readonly contributions: (
+    teacherIds: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlyMap<string, StatisticsAggregate.Contribution>, StorageError>
+  /**
+   * Replace the contributions of these e-files (undefined: remove) and add the deltas to the counters (a counter
+   * not yet stored starts at 0; one that reaches 0 may be removed), in the caller's transaction.
+   */
+  readonly apply: (
+    contributions: ReadonlyArray<{
+      readonly teacherId: string
+      readonly contribution: StatisticsAggregate.Contribution | undefined
+    }>,
+    deltas: ReadonlyArray<StatisticsAggregate.Delta>
+  ) => Effect.Effect<void, StorageError>
+  /** The non-zero counters of the unit of path `node` for `dims` (a dimension or a pair, `Aggregate.dimsKey`). */
+  readonly counts: (
+    node: string,
+    dims: string
+  ) => Effect.Effect<ReadonlyArray<{ readonly values: string; readonly count: number }>, StorageError>
+  /** The non-zero counters for `dims` of every unit of subtree(`rootPath`), its root included. */
+  readonly countsUnder: (
+    rootPath: string,
+    dims: string
+  ) => Effect.Effect<
+    ReadonlyArray<{ readonly node: string; readonly values: string; readonly count: number }>,
+    StorageError
+  >
+  /** Every non-zero counter of subtree(`rootPath`) by key (`node`, `dims`, `values` joined by NUL), for checks. */
+  readonly all: (rootPath: string) => Effect.Effect<ReadonlyMap<string, number>, StorageError>
+}
+
+/**
+ * Spot checks (M17.2). Under concurrency the store holds unique check ids and an optimistic version on every check,
+ * so that two findings or a finding and the publication never overwrite each other.
+ *
+ * @since 0.1.0
+ */
+export interface SpotCheckRepository {
+  /** Insert a check; a used id is refused (`spotCheckId`). */
+  readonly insert: (
+    check: SpotCheck.SpotCheck
+  ) => Effect.Effect<Versioned<SpotCheck.SpotCheck>, ConstraintError | StorageError>
+  readonly get: (id: string) => Effect.Effect<Option.Option<Versioned<SpotCheck.SpotCheck>>, StorageError>
+  /** Replace the check if it is still at `expectedVersion`; else `Conflict`, nothing written. */
+  readonly update: (
+    next: SpotCheck.SpotCheck,
+    expectedVersion: number
+  ) => Effect.Effect<Versioned<SpotCheck.SpotCheck>, Conflict | StorageError>
+}
+
+/**
+ * A sharing request (M31.1) as stored: the persisted snapshot of `SharingRequest`'s machine.
+ *
+ * @since 0.1.0
+ */
+export interface StoredSharingRequest {
+  readonly id: string
+  readonly state: SharingRequest.State
+  readonly context: SharingRequest.Context
+  readonly createdAt: string
+}
+
+/**
+ * Sharing requests, their grants and the machine clients bound to them (M30.1, M31.1, O11.1). Under concurrency the
+ * store holds: one grant per request (`sharingGrantOfRequest`: two approvals racing yield one grant), unique
+ * request, grant and client ids (`sharingId`), and optimistic versions on requests, grants and clients (a revocation
+ * racing another change of the grant gets `Conflict`).
+ *
+ * @since 0.1.0
+ */
+export interface SharingRepository {
+  /** Insert a request; a used id is refused (`sharingId`). */
+  readonly insertRequest: (
+    request: StoredSharingRequest
+  ) => Effect.Effect<Versioned<StoredSharingRequest>, ConstraintError | StorageError>
+  readonly getRequest: (id: string) => Effect.Effect<Option.Option<Versioned<StoredSharingRequest>>, StorageError>
+  readonly updateRequest: (
+    next: StoredSharingRequest,
+    expectedVersion: number
+  ) => Effect.Effect<Versioned<StoredSharingRequest>, Conflict | StorageError>
+  /**
+   * The requests whose owning bureau lies in subtree(`ownerPath`), by id, one page at a time (the cursor is the
+   * last id), only those in `state` when given. Invariant: across the pages every such request comes exactly once.
+   */
+  readonly requestsIn: (
+    ownerPath: string,
+    state: SharingRequest.State | undefined,
+    page: PageRequest
+  ) => Effect.Effect<Page<Versioned<StoredSharingRequest>>, StorageError>
+  /** Insert a grant; a second grant of one request (`sharingGrantOfRequest`) or a used id (`sharingId`) is refused. */
+  readonly insertGrant: (grant: Grant.Grant) => Effect.Effect<Versioned<Grant.Grant>, ConstraintError | StorageError>
+  readonly getGrant: (id: string) => Effect.Effect<Option.Option<Versioned<Grant.Grant>>, StorageError>
+  readonly updateGrant: (
+    next: Grant.Grant,
+    expectedVersion: number
+  ) => Effect.Effect<Versioned<Grant.Grant>, Conflict | StorageError>
+  /**
+   * The grants whose owning bureau lies in subtree(`ownerPath`), by id, one page at a time (the cursor is the last
+   * id). Invariant: across the pages every such grant comes exactly once.
+   */
+  readonly grantsIn: (ownerPath: string, page: PageRequest) => Effect.Effect<Page<Versioned<Grant.Grant>>, StorageError>
+  /** Insert a machine client; a used id is refused (`sharingId`). */
+  readonly insertClient: (
+    client: MachineClient.Client
+  ) => Effect.Effect<Versioned<MachineClient.Client>, ConstraintError | StorageError>
+  readonly getClient: (id: string) => Effect.Effect<Option.Option<Versioned<MachineClient.Client>>, StorageError>
+  readonly updateClient: (
+    next: MachineClient.Client,
+    expectedVersion: number
+  ) => Effect.Effect<Versioned<MachineClient.Client>, Conflict | StorageError>
+  /** The clients bound to a grant, by id. */
+  readonly clientsOf: (grantId: string) => Effect.Effect<ReadonlyArray<MachineClient.Client>, StorageError>
+}
+
+/**
+ * A teacher's registration result as recorded in the e-file (M26.1): the cycle, the round, the outcome with its
+ * reasons, and when the bureau confirmed it.
+ *
+ * @since 0.1.0
+ */
+export interface RegistrationResult {
+  readonly teacherId: string
+  readonly cycleFrom: string
+  readonly cycleTo: string
+  readonly roundId: string
+  readonly outcome: Registration.Outcome
+  readonly reasons: ReadonlyArray<Registration.Reason>
+  readonly decidedAt: string
+}
+
+/**
+ * Registration rounds (M26.1) and the results they record. Under concurrency the store holds one open round per
+ * unit and cycle (`oneOpenRegistrationRound`), an optimistic version on every round (a confirmation commits once),
+ * and one recorded result per teacher and cycle (`registrationResult`).
+ *
+ * @since 0.1.0
+ */
+export interface RegistrationRepository {
+  /** Insert a round; a second open round of the unit and cycle, or a used id, is refused. */
+  readonly insert: (
+    round: RegistrationRound.Round
+  ) => Effect.Effect<Versioned<RegistrationRound.Round>, ConstraintError | StorageError>
+  readonly get: (id: string) => Effect.Effect<Option.Option<Versioned<RegistrationRound.Round>>, StorageError>
+  readonly update: (
+    next: RegistrationRound.Round,
+    expectedVersion: number
+  ) => Effect.Effect<Versioned<RegistrationRound.Round>, Conflict | StorageError>
+  /** Record results in the e-files; a second result of a teacher for a cycle is refused (`registrationResult`). */
+  readonly record: (results: ReadonlyArray<RegistrationResult>) => Effect.Effect<void, ConstraintError | StorageError>
+  /** A teacher's recorded results, oldest cycle first. */
+  readonly resultsOf: (teacherId: string) => Effect.Effect<ReadonlyArray<RegistrationResult>, StorageError>
+}
+
+/**
  * The storage port.
  *
  * @since 0.1.0
@@ -544,6 +914,14 @@ export class Storage extends Context.Tag("@tmis/core/Storage")<
     readonly sessions: SessionRepository
     readonly audit: AuditRepository
     readonly outbox: OutboxRepository
+    readonly credits: CreditRepository
+    readonly training: TrainingRepository
+    readonly updateCycles: UpdateCycleRepository
+    readonly spotChecks: SpotCheckRepository
+    readonly registrations: RegistrationRepository
+    readonly exchange: ExchangeRepository
+    readonly statistics: StatisticsRepository
+    readonly sharing: SharingRepository
     /**
      * Run `effect` in one transaction: committed if it succeeds, rolled back if it fails (nothing half-written).
      * Nested calls join the outer transaction. An adapter may re-run the effect when the database reports a

@@ -8,6 +8,7 @@ import { Clock, Effect, Option } from "effect"
 import * as Authorization from "../accounts/Authorization.js"
 import * as Unit from "../hierarchy/Unit.js"
 import * as Refusal from "../kernel/Refusal.js"
+import * as Aggregates from "./Aggregates.js"
 import * as Audit from "./Audit.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
@@ -157,6 +158,7 @@ export const change = (
         const resolved = yield* resolveChange(actor, request)
         const next = yield* Unit.decideChange(current, resolved, effective, deployment)
         const stored = yield* storage.units.update(next, expectedVersion)
+        yield* Aggregates.trackSubtree(next.path)
         yield* record(actor, `unit.${request._tag.toLowerCase()}`, next, stored.version)
         return stored
       })

@@ -25,6 +25,7 @@ import type * as Unit from "../hierarchy/Unit.js"
 import * as Refusal from "../kernel/Refusal.js"
 import * as Rotation from "../processes/Rotation.js"
 import * as Transfer from "../processes/Transfer.js"
+import * as Aggregates from "./Aggregates.js"
 import * as Audit from "./Audit.js"
 import * as EFiles from "./EFiles.js"
 import * as Settings from "./Settings.js"
@@ -421,7 +422,10 @@ export const act = (
               (s) => ({ ...workflow, state: s.value, context: s.context, open: Rotation.isOpen(s.value) })
             )
       const stored = yield* storage.workflows.update(next, expectedVersion)
-      if (next.state === "completed") yield* complete(next)
+      if (next.state === "completed") {
+        yield* complete(next)
+        yield* Aggregates.track([next.teacherId])
+      }
       yield* record(actor, `${workflow.kind}.${action.type}`, next, stored.version)
       return stored
     })

@@ -236,11 +236,10 @@ const table: { readonly [K in RuleId]: Entry } = {
     "教师要客观真实填报个人信息；学校负责审核本校教师信息，建立集体审核、校长负责机制（记录校长签认），再由学校主管教育行政部门审核，审核通过后方才生效；退回须说明理由。",
     "Review: a teacher's or school's entry goes through school review (collective review, the principal's sign-off recorded) and then review by the school's competent bureau; only then is it effective. A rejection returns it with a reason."
   ),
-  "M17.2": notBuiltRule(
+  "M17.2": rule(
     measures(17),
     "学校主管教育行政部门通过随机抽查学校、随机抽查教师、通报抽查结果等方式，确保教师信息真实、准确和完整；抽样有种子、可复现、有记录。",
-    "Spot checks: a bureau draws a random sample of schools and of teachers in its subtree (seeded, reproducible, recorded), records findings, and publishes the result.",
-    "spot checks (seeded random samples of schools and teachers, findings, published results) are not built yet"
+    "Spot checks: a bureau draws a random sample of schools and of teachers in its subtree (seeded, reproducible, recorded), records findings, and publishes the result."
   ),
   "M17.3": rule(
     measures(17),
@@ -252,11 +251,10 @@ const table: { readonly [K in RuleId]: Entry } = {
     "查重校验：一人一档，同一身份证件号码在部署内重复出现即标记为问题数据并予阻止，由学校和教育行政部门及时核查、妥善处理；国家级系统跨省查重。",
     "Duplicate check: one person, one active e-file: the same identity number twice (anywhere in the deployment) is flagged and blocked; the national system finds duplicates across provinces."
   ),
-  "M18.1": notBuiltRule(
+  "M18.1": rule(
     measures(18),
     "省级教育行政部门和中央部门所属高校须确保每年3月底之前完成上一年度教师信息全面更新工作，9月底之前完成本年度上半年教师信息全面更新工作；系统计算每个周期的截止日期，并按单位报告逾期的单位。",
-    "Update deadlines: the full update of the previous year is due by 31 March; the update of the current year's first half by 30 September. The system computes each cycle's deadline and reports, per unit, which units are late.",
-    "the update cycles, their deadlines and the report of late units are not built yet"
+    "Update deadlines: the full update of the previous year is due by 31 March; the update of the current year's first half by 30 September. The system computes each cycle's deadline and reports, per unit, which units are late."
   ),
   "M19.1": rule(
     measures(19),
@@ -309,41 +307,35 @@ const table: { readonly [K in RuleId]: Entry } = {
     "同一教师同时至多有一项未结束的调动或交流轮岗；不在岗的教师不能调动或交流轮岗。",
     "A teacher is in at most one open transfer or rotation at a time; a teacher who is not active cannot be transferred or rotated."
   ),
-  "M25.1": notBuiltRule(
+  "M25.1": rule(
     measures(25),
     "培训学分（学时）实行分级管理，遵循录入计划、提交结果、确认学分流程实施；各地教育行政部门录入本级培训项目及培训承办机构，生成培训计划。",
-    "Training credits are managed by level: a bureau enters its own level's training projects and their providers, which makes the training plan.",
-    "training credits are not built yet: no training projects, providers or training plans"
+    "Training credits are managed by level: a bureau enters its own level's training projects and their providers, which makes the training plan."
   ),
-  "M25.2": notBuiltRule(
+  "M25.2": rule(
     measures(25),
     "培训承办机构按要求将参训教师培训结果提交至系统，只能提交本机构承办项目的参训教师的结果。",
-    "A provider submits results only for teachers enrolled in its own projects.",
-    "training credits are not built yet: providers cannot submit training results"
+    "A provider submits results only for teachers enrolled in its own projects."
   ),
-  "M25.3": notBuiltRule(
+  "M25.3": rule(
     measures(25),
     "项目主管教育行政部门对培训结果进行审核，确认培训学分。",
-    "The project's owning bureau reviews the results and confirms the credits.",
-    "training credits are not built yet: no review of training results or confirmation of credits"
+    "The project's owning bureau reviews the results and confirms the credits."
   ),
-  "M25.4": notBuiltRule(
+  "M25.4": rule(
     measures(25),
     "国家级教师培训项目培训学分由（教师所在省的）省级教育行政部门按本省学时学分转化规则进行确认。",
-    "Credits of national-level projects are confirmed by the teacher's provincial bureau, converting hours to credits by that province's conversion rule.",
-    "training credits are not built yet: no national-level projects or provincial hour-to-credit conversion rules"
+    "Credits of national-level projects are confirmed by the teacher's provincial bureau, converting hours to credits by that province's conversion rule."
   ),
-  "M25.5": notBuiltRule(
+  "M25.5": rule(
     measures(25),
     "校本研修计划录入及培训学分确认、教师自主研修学分确认需经主管教育行政部门审核。",
-    "School-based training (校本研修) plans, their credits, and teachers' self-study credits need review by the competent bureau.",
-    "training credits are not built yet: no school-based training plans or self-study credits"
+    "School-based training (校本研修) plans, their credits, and teachers' self-study credits need review by the competent bureau."
   ),
-  "M26.1": notBuiltRule(
+  "M26.1": rule(
     measures(26),
     "充分利用教师系统信息，按照教师资格定期注册管理流程实现教师资格定期注册管理：注册周期、年度考核和培训学时决定注册结论（合格、暂缓、不合格），并说明理由。",
-    "Teacher qualification periodic registration uses the system's information: registration cycle, annual assessments and training hours decide the outcome (qualified / deferred / not qualified), with the reasons.",
-    "teacher qualification periodic registration is not built yet"
+    "Teacher qualification periodic registration uses the system's information: registration cycle, annual assessments and training hours decide the outcome (qualified / deferred / not qualified), with the reasons."
   ),
   "M27.1": notBuiltRule(
     measures(27),
@@ -357,29 +349,26 @@ const table: { readonly [K in RuleId]: Entry } = {
     "加强教师信息的研究分析工作，评价现状、找准问题、研判趋势、确定重点：在账号的管辖范围内，按层级、地区、学校类型、学历、职称、学科、性别、年龄、工资待遇、流动等分析教师队伍。",
     "Analysis of the workforce within an account's subtree (counts and distributions by level, region, school type, education, title, subject, gender, age, pay band, mobility)."
   ),
-  "M29.1": notBuiltRule(
+  "M29.1": rule(
     measures(29),
     "各地教育行政部门要建立教师信息分析报告制度，定期发布本辖区教师队伍建设报告。",
-    "A bureau can produce a periodic teacher-workforce report for its subtree.",
-    "the periodic teacher-workforce report is not built yet"
+    "A bureau can produce a periodic teacher-workforce report for its subtree."
   ),
   "M30.1": rule(
     measures(30),
     "确立教师系统基础信息地位，作为教师和教育工作的重要数据来源，实现教师信息“一次生成、多方复用”：其他系统通过接口和导出读取电子档案，不再重复采集。",
     "One source: “generated once, reused many times”: other systems read the e-file through the API and exports rather than re-collecting."
   ),
-  "M31.1": notBuiltRule(
+  "M31.1": rule(
     measures(31),
     "坚持分级有序开放的原则，推进教师系统信息共享：明确共享信息的范围，对共享信息的申请、审核、使用等进行全流程规范管理。申请写明申请方、用途、字段、单位和期限，由信息所属的教育行政部门批准或拒绝；访问限于批准的范围，到期终止，每次使用均有记录。",
-    "Sharing is tiered and orderly: a sharing request names the requester, purpose, fields, units and period; the owning bureau approves or refuses; access is limited to what was granted, ends when it expires, and every use is logged.",
-    "sharing requests (approval, scoped and expiring access, logged use) are not built yet"
+    "Sharing is tiered and orderly: a sharing request names the requester, purpose, fields, units and period; the owning bureau approves or refuses; access is limited to what was granted, ends when it expires, and every use is logged."
   ),
   // The seed's article 32 speaks of linking the system with related platforms; see the report of this module.
-  "M32.1": notBuiltRule(
+  "M32.1": rule(
     measures(32),
     "省级教育行政部门要逐步实现教师系统与相关教育管理服务平台的互通、衔接，有效整合相关教师信息，建立教师队伍大数据，支持教师系统在更广层面的应用。",
-    "A provincial system reports the core indicators of its teachers to the national system (and receives back what the national system decides, such as cross-province duplicates); extensions stay in the province.",
-    "reporting the core indicators from a provincial system to the national system is not built yet"
+    "A provincial system reports the core indicators of its teachers to the national system (and receives back what the national system decides, such as cross-province duplicates); extensions stay in the province."
   ),
   // Operations and security
   "M33.1": organisationalRule(
@@ -433,23 +422,20 @@ const table: { readonly [K in RuleId]: Entry } = {
     "实现各级各类教师信息的“伴随式收集”，为每位教师建立电子档案：调动、交流轮岗、培训、在职状态变化等业务过程产生的信息直接更新电子档案，无需二次录入。",
     "“Accompanying collection” (伴随式收集): information produced by business processes (transfers, rotations, training, status changes) updates the e-file itself, with no second entry."
   ),
-  "O8.1": notBuiltRule(
+  "O8.1": rule(
     opinions(8),
     "利用教师基础信息库，分析、预测国家、区域、城乡不同层面和不同类别教师的补充需求（预计退休人数及补充需求，按地区、学段和学科）。",
-    "Supply forecasting: projected retirements and replacement needs by region, level and subject.",
-    "supply forecasting (retirements and replacement needs) is not built yet"
+    "Supply forecasting: projected retirements and replacement needs by region, level and subject."
   ),
-  "O9.1": notBuiltRule(
+  "O9.1": rule(
     opinions(9),
     "推进培训学分银行建设，实现培训学分的累积、转换和应用：每位教师经确认的学分累积，可按各省规则转换，并用于教师资格定期注册等（见M26.1）。",
-    "Credit bank (学分银行): each teacher's confirmed credits accumulate, can be converted between provinces' rules, and are applied (e.g. to registration M26.1).",
-    "the credit bank is not built yet: training credits themselves are not built (M25)"
+    "Credit bank (学分银行): each teacher's confirmed credits accumulate, can be converted between provinces' rules, and are applied (e.g. to registration M26.1)."
   ),
-  "O10.1": notBuiltRule(
+  "O10.1": rule(
     opinions(10),
     "利用教师基础信息库，分析全国、区域、城乡、校际等不同层面和各级各类教师的资源配置，研究教师的数量、学历、职称、学科、性别、年龄、工资待遇、流动等信息。",
-    "Resource allocation analysis across regions, urban/rural, schools: quantity, education, title, subject, gender, age, pay, mobility.",
-    "the resource-allocation analysis is not built yet; only the count by employment status exists"
+    "Resource allocation analysis across regions, urban/rural, schools: quantity, education, title, subject, gender, age, pay, mobility."
   ),
   "O11.1": rule(
     opinions(11),

@@ -8,12 +8,16 @@ import {
   Accounts,
   Auth,
   type Credential,
+  Credits,
   type Deployment,
   EFiles,
+  Exchange,
+  type ExchangePackage,
   Refusal,
   Settings,
   Storage,
   type Unit,
+  UpdateCycles,
   Workflows
 } from "@tmis/core"
 import { Cause, Effect, Layer, Option } from "effect"
@@ -79,6 +83,40 @@ export type Attempt =
       readonly password: string
       readonly sessionId: string
       readonly credentials?: Credential.Policy
+    }
+  | { readonly _tag: "Credits"; readonly command: CreditCommand }
+  /** `UpdateCycles.complete` of `cycle` for `unitId` by the account `actorId` (M18.1 one completion per unit). */
+  | { readonly _tag: "CompleteCycle"; readonly actorId: string; readonly unitId: string; readonly cycle: string }
+  | { readonly _tag: "IngestExchange"; readonly pkg: ExchangePackage.Package; readonly keys: Exchange.KeyRegistry }
+
+/**
+ * A command of the credit bank's ledger (O9.1), booked by the system: a confirmation, a reversal or an
+ * application of holdings to a registration.
+ *
+ * @since 0.1.0
+ */
+export type CreditCommand =
+  | {
+      readonly op: "confirm"
+      readonly id: string
+      readonly key: string
+      readonly teacherId: string
+      readonly projectId: string
+      readonly hours: number
+    }
+  | {
+      readonly op: "reverse"
+      readonly id: string
+      readonly key: string
+      readonly teacherId: string
+      readonly holdingId: string
+    }
+  | {
+      readonly op: "apply"
+      readonly id: string
+      readonly key: string
+      readonly teacherId: string
+      readonly holdingIds: ReadonlyArray<string>
     }
 
 /**
@@ -175,6 +213,33 @@ const write = (attempt: Attempt): Effect.Effect<unknown, unknown, Storage.Storag
         ? login
         : Effect.updateService(login, Settings.Settings, (settings) => ({ ...settings, credentials }))
     }
+    case "Credits":
+      return creditCommand(attempt.command)
+    case "CompleteCycle":
+      return Effect.flatMap(Accounts.actorOf(attempt.actorId), (actor) =>
+        UpdateCycles.complete(actor, attempt.unitId, attempt.cycle)
+      )
+    case "IngestExchange":
+      return Exchange.ingest(attempt.pkg, attempt.keys)
+  }
+}
+
+const creditCommand = (command: CreditCommand) => {
+  const made = { id: command.id, key: command.key, unitId: "conformance", actor: "system", at: at() }
+  switch (command.op) {
+    case "confirm":
+      return Credits.confirm("system", made, {
+        teacherId: command.teacherId,
+        projectId: command.projectId,
+        form: "course",
+        hours: command.hours,
+        day: "2024-06-01",
+        rule: { id: "default", version: 1, province: "*", hoursPerCredit: { course: 10, practice: 20 } }
+      })
+    case "reverse":
+      return Credits.reverse("system", command.teacherId, command.holdingId, made, "conformance")
+    case "apply":
+      return Credits.apply("system", command.teacherId, command.holdingIds, made, "registration")
   }
 }
 

@@ -12,17 +12,25 @@ import { credentialsConformance } from "./auth.js"
 import { batchImportConformance } from "./batchImport.js"
 import { changesConformance } from "./changes.js"
 import { crashConformance } from "./crash.js"
+import { creditsConformance } from "./credits.js"
 import { efilesConformance } from "./efiles.js"
+import { exchangeConformance } from "./exchange.js"
 import { hierarchyConformance } from "./hierarchy.js"
 import { idempotencyConformance } from "./idempotency.js"
 import { inboxConformance } from "./inbox.js"
 import { modelConformance } from "./model.js"
 import * as Race from "./race.js"
+import { registrationsConformance } from "./registrations.js"
 import { reviewConformance } from "./review.js"
 import { rotationsConformance } from "./rotations.js"
+import { sharingConformance } from "./sharing.js"
+import { spotChecksConformance } from "./spotChecks.js"
+import { statisticsConformance } from "./statistics.js"
 import type { AreaConformance } from "./support.js"
+import { trainingConformance } from "./training.js"
 import { transfersConformance } from "./transfers.js"
 import type { Area, ConformanceOptions, TestDatabase } from "./types.js"
+import { updateCyclesConformance } from "./updateCycles.js"
 
 /**
  * Every area of the suite with its function, in the order the suite runs them.
@@ -43,7 +51,15 @@ export const areaConformance: { readonly [A in Area]: AreaConformance } = {
   inbox: inboxConformance,
   idempotency: idempotencyConformance,
   crash: crashConformance,
-  credentials: credentialsConformance
+  credentials: credentialsConformance,
+  credits: creditsConformance,
+  training: trainingConformance,
+  updateCycles: updateCyclesConformance,
+  spotChecks: spotChecksConformance,
+  registrations: registrationsConformance,
+  sharing: sharingConformance,
+  exchange: exchangeConformance,
+  statistics: statisticsConformance
 }
 
 /**

@@ -62,7 +62,13 @@ export interface TestDatabase {
  * - `inbox`: the processes waiting for a unit and those it is party to (M23.1, M24.1, M24.2);
  * - `idempotency`: retried commands and idempotency keys;
  * - `crash`: a workflow process killed at random points (needs `TestDatabase.worker`);
- * - `credentials`: passwords, lockout, sessions (M37.2).
+ * - `credentials`: passwords, lockout, sessions (M37.2);
+ * - `credits`: the credit bank's ledger, random sequences and races (O9.1);
+ * - `training`: projects, providers, results and their confirmation (M25.1–M25.5).
+ * - `updateCycles`: completions of update cycles, once per unit, and the late-unit report (M18.1).
+ * - `spotChecks`: seeded, reproducible samples of a subtree, findings, change requests, published results (M17.2).
+ * - `registrations`: registration rounds reviewed by the competent bureau, results recorded, credits applied (M26.1).
+ * - `exchange`: the province → national exchange, in sequence and once, and cross-province feedback (M32.1, M17.4).
  *
  * @since 0.1.0
  */
@@ -81,6 +87,14 @@ export type Area =
   | "idempotency"
   | "crash"
   | "credentials"
+  | "credits"
+  | "training"
+  | "updateCycles"
+  | "spotChecks"
+  | "registrations"
+  | "sharing"
+  | "exchange"
+  | "statistics"
 
 /**
  * Options of the storage conformance suite.

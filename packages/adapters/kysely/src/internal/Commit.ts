@@ -102,8 +102,8 @@ export const grouped = (db: Kysely<Database>, flavor: Flavor): Committer => {
           for (const member of group) {
             if (!alone) await sql.raw("savepoint tmis_member").execute(conn)
             const exit = await member.body(conn)
-            if (!alone && Exit.isFailure(exit)) await sql.raw("rollback to tmis_member").execute(conn)
-            if (!alone) await sql.raw("release tmis_member").execute(conn)
+            if (!alone && Exit.isFailure(exit)) await sql.raw("rollback to savepoint tmis_member").execute(conn)
+            if (!alone) await sql.raw("release savepoint tmis_member").execute(conn)
             exits.push(exit)
           }
           await sql.raw(alone && Exit.isFailure(exits[0]!) ? "rollback" : "commit").execute(conn)

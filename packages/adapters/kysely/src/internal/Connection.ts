@@ -82,6 +82,21 @@ const constraintOf = (index: string): Constraint.Name | undefined => {
   if (index === "idempotency.key" || index === "idempotency_pkey") return "idempotencyKey"
   if (index === "sessions.id" || index === "sessions_pkey") return "sessionId"
   if (index === "accounts.id" || index === "accounts_pkey") return "accountId"
+  if (index.startsWith("update_completions")) return "updateCompletion"
+  if (index === "spot_checks.id" || index === "spot_checks_pkey") return "spotCheckId"
+  if (index.startsWith("registration_rounds")) return "oneOpenRegistrationRound"
+  if (index.startsWith("registration_results")) return "registrationResult"
+  if (index.startsWith("exchange_sent") || index.startsWith("exchange_received")) return "exchangeSequence"
+  if (index.includes("credit_entries_key") || index === "credit_entries.entry_key") return "creditKey"
+  if (index === "credit_entries.id" || index === "credit_entries_pkey") return "creditKey"
+  if (index.includes("credit_entries_settled_once") || index === "credit_entries.settles_id") return "creditSettledOnce"
+  if (index.includes("training_enrolments") || index.startsWith("training_enrolments.")) return "trainingEnrolment"
+  if (index.includes("training_results_one_per_teacher") || index === "training_results.project_id") {
+    return "trainingResult"
+  }
+  if (/^training_(providers|projects|results)(\.id|_pkey)$/.test(index)) return "trainingId"
+  if (index.includes("sharing_grants_request") || index === "sharing_grants.request_id") return "sharingGrantOfRequest"
+  if (/^sharing_(requests|grants|clients)(\.id|_pkey)$/.test(index)) return "sharingId"
   return undefined
 }
 

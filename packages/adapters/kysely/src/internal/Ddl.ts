@@ -16,7 +16,18 @@ export const partialUniqueIndex = (db: Kysely<unknown>, flavor: Flavor, index: P
         .createIndex(index.name)
         .on(index.table)
         .unique()
-        .columns([...index.columns])
+        .$call((b) =>
+          // A plain column by name, anything else (`coalesce(parent_id, '')`) as an expression.
+          index.columns.reduce((b, c) => (/^\w+$/.test(c) ? b.column(c) : b.expression(sql.raw(c))), b)
+        )
         .where(sql.raw<boolean>(index.where))
         .execute()
         .then(() => undefined)
+
+/** String concatenation of SQL expressions, in the flavor's syntax (`a || b`, or `concat(a, b)` on the MySQL family). */
+export const concat = (flavor: Flavor, ...parts: ReadonlyArray<RawBuilder<unknown>>): RawBuilder<string> =>
+  flavor.concat ? flavor.concat(parts) : sql<string>`${sql.join(parts, sql.raw(" || "))}`
+
+/** {@link concat} of raw SQL text (constants only, never input), for the DDL of the migrations. */
+export const concatRaw = (flavor: Flavor, ...parts: ReadonlyArray<string>): RawBuilder<string> =>
+  concat(flavor, ...parts.map((p) => sql.raw(p)))

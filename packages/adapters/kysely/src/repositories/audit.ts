@@ -11,9 +11,11 @@ import * as Rows from "../internal/Rows.js"
 
 /** `details.rule` of a record (constants only, no input); on Postgres past any U+0000 in the details (`pgJson`). */
 const ruleOf = (flavor: Connection["flavor"]) =>
-  flavor.name === "postgres"
-    ? sql.raw<string>(`(${pgJson("audit_log.details")} ->> 'rule')`)
-    : sql.raw<string>(`json_extract(audit_log.details, '$.rule')`)
+  flavor.jsonText !== undefined
+    ? flavor.jsonText("audit_log.details", ["rule"])
+    : flavor.name === "postgres"
+      ? sql.raw<string>(`(${pgJson("audit_log.details")} ->> 'rule')`)
+      : sql.raw<string>(`json_extract(audit_log.details, '$.rule')`)
 
 /**
  * The records matching a search ({@link Storage.AuditQuery}), by sequence number. The scope joins the actor's unit

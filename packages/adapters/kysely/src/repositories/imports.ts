@@ -48,6 +48,8 @@ export const make = ({ query, flavor }: Connection): Storage.ImportRepository =>
     if (flavor.name === "sqlite") {
       await sql`pragma analysis_limit = 400`.execute(db)
       for (const table of loaded) await sql`analyze ${sql.table(table)}`.execute(db)
+    } else if (flavor.name === "mysql") {
+      await sql`analyze table ${sql.join(loaded.map((t) => sql.table(t)))}`.execute(db)
     } else await sql`analyze ${sql.join(loaded.map((t) => sql.table(t)))}`.execute(db)
   }).pipe(Effect.asVoid)
 })

@@ -6,6 +6,8 @@
  */
 import type { EFile, Storage } from "@tmis/core"
 import { Effect } from "effect"
+import type { Kysely } from "kysely"
+import type { Database } from "../Database.js"
 import {
   type Connection,
   chunks,
@@ -27,10 +29,69 @@ const splitCursor = (cursor: string | undefined): readonly [string, string] => {
   return at < 0 ? [cursor, ""] : [cursor.slice(0, at), cursor.slice(at + 1)]
 }
 
+/** The keys of an e-file row that `on conflict do nothing` skips on: its id, its path, its active identity. */
+const keysOf = (row: {
+  readonly id: string
+  readonly path: string
+  readonly id_type: string
+  readonly id_number: string
+  readonly active: number
+}) => [
+  `id ${row.id}`,
+  `path ${row.path}`,
+  ...(Number(row.active) === 1 ? [`identity ${row.id_type}:${row.id_number}`] : [])
+]
+
+/**
+ * `insertMany` where an insert cannot skip conflicting rows and say which went in (the MySQL family): a row that
+ * would conflict with a stored e-file or an earlier row of the list (same id, same path, a second active e-file of
+ * one identity) is left out before inserting, as `on conflict do nothing` leaves it out. Exact in the transaction
+ * `insertMany` runs in: the writers queue, and the rows looked up cannot change before the insert.
+ */
+const insertSkipping = async (db: Kysely<Database>, efiles: ReadonlyArray<EFile.EFile>) => {
+  const inserted = new Set<EFile.TeacherId>()
+  for (const chunk of chunks(efiles, 1000)) {
+    const rows = chunk.map((e) => Rows.teacherRow(e, 1))
+    const stored = await db
+      .selectFrom("teachers")
+      .select(["id", "path", "id_type", "id_number", "active"])
+      .where((eb) =>
+        eb.or([
+          eb(
+            "id",
+            "in",
+            rows.map((r) => r.id)
+          ),
+          eb(
+            "path",
+            "in",
+            rows.map((r) => r.path)
+          ),
+          eb(
+            "id_number",
+            "in",
+            rows.map((r) => r.id_number)
+          )
+        ])
+      )
+      .execute()
+    const taken = new Set(stored.flatMap(keysOf))
+    const kept = rows.filter((row) => {
+      const keys = keysOf(row)
+      if (keys.some((k) => taken.has(k))) return false
+      for (const k of keys) taken.add(k)
+      return true
+    })
+    if (kept.length > 0) await db.insertInto("teachers").values(kept).execute()
+    for (const row of kept) inserted.add(Rows.teacherId(row.id))
+  }
+  return inserted
+}
+
 /**
  * @since 0.1.0
  */
-export const make = ({ query, write }: Connection): Storage.TeacherRepository => ({
+export const make = ({ query, write, flavor }: Connection): Storage.TeacherRepository => ({
   insert: (efile) =>
     write("teachers.insert", (db) => db.insertInto("teachers").values(Rows.teacherRow(efile, 1)).execute(), {
       id: efile.id,
@@ -40,6 +101,7 @@ export const make = ({ query, write }: Connection): Storage.TeacherRepository =>
   insertMany: (efiles) =>
     query("teachers.insertMany", async (db) => {
       const inserted = new Set<EFile.TeacherId>()
+      if (flavor.returning === false) return insertSkipping(db, efiles)
       for (const chunk of chunks(efiles, 1000)) {
         const rows = await db
           .insertInto("teachers")

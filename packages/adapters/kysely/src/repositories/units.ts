@@ -9,6 +9,7 @@ import { Storage } from "@tmis/core"
 import { Effect } from "effect"
 import { sql } from "kysely"
 import { type Connection, findOne, first, maybe, prefixEnd, subtreePage, updateAt } from "../internal/Connection.js"
+import * as Ddl from "../internal/Ddl.js"
 import * as Rows from "../internal/Rows.js"
 
 const unitOf = Rows.versioned(Rows.unit)
@@ -19,7 +20,7 @@ const subtreeTables: ReadonlyArray<"units" | "teachers"> = ["units", "teachers"]
 /**
  * @since 0.1.0
  */
-export const make = ({ query, write }: Connection): Storage.UnitRepository => ({
+export const make = ({ query, write, flavor }: Connection): Storage.UnitRepository => ({
   insert: (unit) =>
     write(
       "units.insert",
@@ -56,7 +57,7 @@ export const make = ({ query, write }: Connection): Storage.UnitRepository => ({
           .execute()
         if (before.path !== next.path) {
           // A move re-paths the whole subtree, units and e-files, in the same transaction.
-          const repath = sql<string>`${next.path} || substr(path, ${before.path.length + 1})`
+          const repath = Ddl.concat(flavor, sql`${next.path}`, sql`substr(path, ${before.path.length + 1})`)
           for (const table of subtreeTables) {
             await db
               .updateTable(table)

@@ -15,15 +15,19 @@ const workflowOf = Rows.versioned(Rows.workflow)
 
 /** The path of the sending or receiving unit of a process, read from its stored context (constants only, no input). */
 const endPath = (flavor: Connection["flavor"], end: "from" | "to") =>
-  flavor.name === "postgres"
-    ? sql.raw<string>(`(${pgJson("context")} #>> '{${end},path}')`)
-    : sql.raw<string>(`json_extract(context, '$.${end}.path')`)
+  flavor.jsonText !== undefined
+    ? flavor.jsonText("context", [end, "path"])
+    : flavor.name === "postgres"
+      ? sql.raw<string>(`(${pgJson("context")} #>> '{${end},path}')`)
+      : sql.raw<string>(`json_extract(context, '$.${end}.path')`)
 
 /** A field of the sending or receiving unit of a process, read from its stored context (constants only, no input). */
 const endField = (flavor: Connection["flavor"], end: "from" | "to", field: "path" | "kind") =>
-  flavor.name === "postgres"
-    ? sql.raw<string>(`(${pgJson("context")} #>> '{${end},${field}}')`)
-    : sql.raw<string>(`json_extract(context, '$.${end}.${field}')`)
+  flavor.jsonText !== undefined
+    ? flavor.jsonText("context", [end, field])
+    : flavor.name === "postgres"
+      ? sql.raw<string>(`(${pgJson("context")} #>> '{${end},${field}}')`)
+      : sql.raw<string>(`json_extract(context, '$.${end}.${field}')`)
 
 /** How many `/` a stored path holds: its depth in the hierarchy, plus one. */
 const depthOf = (path: RawBuilder<string>) => sql<number>`(length(${path}) - length(replace(${path}, '/', '')))`

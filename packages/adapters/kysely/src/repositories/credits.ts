@@ -1,0 +1,64 @@
+/**
+ * The credit bank's ledger (O9.1): entries inserted, never updated or deleted (this module has no update). Under
+ * concurrency the store holds unique entry keys (a retried confirmation cannot book twice, `creditKey`) and a
+ * unique settled holding (a holding is reversed, applied or converted at most once, `creditSettledOnce`): of two
+ * concurrent applications of one holding, or an application racing its reversal, exactly one commits.
+ *
+ * @since 0.1.0
+ */
+import { CreditBank, type Storage } from "@tmis/core"
+import { Effect, Schema } from "effect"
+import { type Connection, chunks, maybe } from "../internal/Connection.js"
+
+const decode = Schema.decodeUnknownSync(Schema.parseJson(CreditBank.Entry))
+const encode = Schema.encodeSync(Schema.parseJson(CreditBank.Entry))
+
+/**
+ * @since 0.1.0
+ */
+export const make = ({ query, write }: Connection): Storage.CreditRepository => ({
+  append: (entries) =>
+    entries.length === 0
+      ? Effect.void
+      : write(
+          "credits.append",
+          async (db) => {
+            for (const chunk of chunks(entries, 500)) {
+              await db
+                .insertInto("credit_entries")
+                .values(
+                  chunk.map((e) => ({
+                    id: e.id,
+                    entry_key: e.key,
+                    teacher_id: e.teacherId,
+                    kind: e.kind,
+                    settles_id: e.settles?.id ?? null,
+                    at: e.at,
+                    data: encode(e)
+                  }))
+                )
+                .execute()
+            }
+          },
+          { keys: entries.map((e) => e.key), settles: entries.flatMap((e) => (e.settles ? [e.settles.id] : [])) }
+        ),
+  byTeacher: (teacherId) =>
+    query("credits.byTeacher", async (db) =>
+      (
+        await db
+          .selectFrom("credit_entries")
+          .select("data")
+          .where("teacher_id", "=", teacherId)
+          .orderBy("at")
+          .orderBy("id")
+          .execute()
+      ).map((row) => decode(row.data))
+    ),
+  byKey: (key) =>
+    query("credits.byKey", async (db) =>
+      maybe(
+        await db.selectFrom("credit_entries").select("data").where("entry_key", "=", key).executeTakeFirst(),
+        (row) => decode(row.data)
+      )
+    )
+})

@@ -1,0 +1,241 @@
+/**
+ * The periodic workforce report (M29.1) and the supply forecast (O8.1) as services: a bureau's account asks for the
+ * report of its subtree for a period, or for the forecast from a day.
+ *
+ * The report's figures are the answers of the statistics query service to the report's queries (`Report.queries`,
+ * M28.1) — the service is handed in as `run`, so that the report asks exactly as the server, the CLI and a vendor's
+ * code ask — together with the period's changes read from the store (the e-files of the subtree and the completed
+ * transfers and rotations touching it) and the forecast over the serving teachers' e-files.
+ *
+ * @since 0.1.0
+ */
+import { Clock, Effect } from "effect"
+import type * as Authorization from "../accounts/Authorization.js"
+import * as EFile from "../efile/EFile.js"
+import * as Unit from "../hierarchy/Unit.js"
+import * as Rotation from "../processes/Rotation.js"
+import * as Forecast from "../statistics/Forecast.js"
+import * as Profile from "../statistics/Profile.js"
+import type * as Query from "../statistics/Query.js"
+import * as Report from "../statistics/Report.js"
+import * as Storage from "./Storage.js"
+import * as Units from "./Units.js"
+
+/**
+ * What a forecast is asked for: the subtree of `unitId` from `asOf` for `years` years (default 5), the student
+ * counts per region and level (the system records none), and the deployment's retirement rules and ratio norms
+ * (default: the statutory ages in force and the 2014 national staffing norms).
+ *
+ * @since 0.1.0
+ */
+export interface ForecastRequest {
+  readonly unitId: string
+  readonly asOf: string
+  readonly years?: number | undefined
+  readonly enrolment?: ReadonlyArray<Forecast.Enrolment> | undefined
+  readonly rules?: Forecast.RetirementRules | undefined
+  readonly norms?: Forecast.Norms | undefined
+}
+
+/**
+ * What a report is asked for: the subtree of `unitId` for `period`, and what its forecast is asked with.
+ *
+ * @since 0.1.0
+ */
+export interface ReportRequest {
+  readonly unitId: string
+  readonly period: Query.Period
+  readonly years?: number | undefined
+  readonly enrolment?: ReadonlyArray<Forecast.Enrolment> | undefined
+  readonly rules?: Forecast.RetirementRules | undefined
+  readonly norms?: Forecast.Norms | undefined
+}
+
+/**
+ * The statistics query service the report asks (M28.1).
+ *
+ * @since 0.1.0
+ */
+export type Run<E, R> = (actor: Authorization.Actor, query: Query.Query) => Effect.Effect<Query.Result, E, R>
+
+const counted = new Set(["submitted", "schoolApproved", "effective"])
+
+const text = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined)
+
+/**
+ * A serving teacher as the forecast sees them (O8.1), from the e-file, its entries and the units above it: region,
+ * stage and subject as the statistics count them (`Profile`), the birth date and sex of the basic information,
+ * and `worker` when the current post appointment is a 工勤技能岗位 (or the staff category 工勤). `undefined` when
+ * the birth date or sex is not recorded.
+ *
+ * @since 0.1.0
+ */
+export const personOf = (
+  efile: EFile.EFile,
+  entries: ReadonlyArray<EFile.Entry>,
+  chain: ReadonlyArray<Unit.Unit>
+): Forecast.Person | undefined => {
+  const kept = entries.filter((e) => counted.has(e.review.state))
+  const basic = kept.find((e) => e.group === "basicInfo")?.data
+  const birthDate = text(basic?.birthDate)
+  const sex = text(basic?.sex)
+  if (birthDate === undefined || !/^\d{4}-\d{2}/.test(birthDate) || (sex !== "1" && sex !== "2")) return undefined
+  const post = kept
+    .filter((e) => e.group === "postAppointment" && text(e.data.endMonth) === undefined)
+    .map((e) => e.data)
+    .sort((a, b) => ((text(a.startMonth) ?? "") < (text(b.startMonth) ?? "") ? 1 : -1))[0]
+  const worker = text(post?.postCategory) === "4" || (post === undefined && text(basic?.staffCategory) === "14")
+  const profile = Profile.of(efile, entries, chain)
+  return {
+    region: profile.region,
+    level: profile.stage,
+    subject: profile.subject,
+    birthDate,
+    sex: sex === "1" ? "male" : "female",
+    category: worker ? "worker" : "cadre"
+  }
+}
+
+const unitsAbove = (unit: Unit.Unit) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const byId = new Map<string, Unit.Unit>()
+    for (const id of Unit.ancestry(unit)) {
+      const found = yield* storage.units.get(id)
+      if (found._tag === "Some") byId.set(id, found.value.value)
+    }
+    let after: string | undefined
+    do {
+      const page = yield* storage.units.subtree(unit.path, { after, limit: 1000 })
+      for (const u of page.items) byId.set(u.id, u)
+      after = page.next
+    } while (after !== undefined)
+    return byId
+  })
+
+/** The serving teachers of the subtree as the forecast sees them, and how many have no birth date or sex. */
+const people = (unit: Unit.Unit) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const units = yield* unitsAbove(unit)
+    const found: Array<Forecast.Person> = []
+    let missing = 0
+    let after: string | undefined
+    do {
+      const page = yield* storage.teachers.subtree(unit.path, { after, limit: 1000 })
+      for (const efile of page.items) {
+        if (!EFile.isActive(efile)) continue
+        const entries = (yield* storage.entries.byTeacher(efile.id)).map((v) => v.value)
+        const chain = Unit.ancestry(efile)
+          .map((id) => units.get(id))
+          .filter((u): u is Unit.Unit => u !== undefined)
+        const person = personOf(efile, entries, chain)
+        if (person === undefined) missing += 1
+        else found.push(person)
+      }
+      after = page.next
+    } while (after !== undefined)
+    return { people: found, missing }
+  })
+
+const forecastOf = (unit: Unit.Unit, request: Omit<ForecastRequest, "unitId">) =>
+  Effect.map(people(unit), ({ people, missing }) => {
+    const result = Forecast.forecast({
+      asOf: request.asOf,
+      years: request.years ?? 5,
+      people,
+      rules: request.rules,
+      norms: request.norms,
+      enrolment: request.enrolment
+    })
+    if (missing === 0) return result
+    return {
+      ...result,
+      method: {
+        zh: [...result.method.zh, `另有${missing}名在岗教师未填报出生日期或性别，未计入预测。`],
+        en: [...result.method.en, `${missing} serving teachers without a recorded birth date or sex are left out.`]
+      }
+    }
+  })
+
+/**
+ * The supply forecast of subtree(unitId) (O8.1): the actor must be allowed the statistics of the unit (M13.3).
+ * Reads every serving e-file of the subtree with its entries: a planning computation, not an interactive query.
+ *
+ * @since 0.1.0
+ */
+export const forecast = (actor: Authorization.Actor, request: ForecastRequest) =>
+  Effect.gen(function* () {
+    const unit = (yield* Units.load(request.unitId)).value
+    yield* Units.authorize(actor, { _tag: "ReadStatistics", unit: Units.ref(unit) })
+    return yield* forecastOf(unit, request)
+  })
+
+/** The period's changes in the subtree (M29.1), from two paged reads. */
+const changes = (unit: Unit.Unit, period: Query.Period) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const efiles = new Map<string, Report.EFileFacts>()
+    let after: string | undefined
+    do {
+      const page = yield* storage.teachers.subtree(unit.path, { after, limit: 1000 })
+      for (const e of page.items) efiles.set(e.id, e)
+      after = page.next
+    } while (after !== undefined)
+    const moves: Array<Report.Move> = []
+    let cursor: string | undefined
+    do {
+      const page = yield* storage.workflows.completedIn(unit.path, { after: cursor, limit: 1000 })
+      for (const { workflow, efile } of page.items) {
+        if (workflow.state !== "completed") continue
+        if (!efiles.has(efile.id)) efiles.set(efile.id, efile)
+        const base = {
+          id: workflow.id,
+          teacherId: efile.id,
+          createdAt: workflow.createdAt,
+          from: workflow.context.from.path,
+          to: workflow.context.to.path
+        }
+        moves.push(
+          workflow.kind === "transfer"
+            ? { ...base, kind: "transfer", day: workflow.context.effective, movesEFile: true }
+            : {
+                ...base,
+                kind: "rotation",
+                day: workflow.context.period.start,
+                movesEFile: Rotation.movesEFile(workflow.context)
+              }
+        )
+      }
+      cursor = page.next
+    } while (cursor !== undefined)
+    return Report.changesOf(unit.path, period, [...efiles.values()], moves)
+  })
+
+/**
+ * The workforce report of subtree(unitId) for a period (M29.1): the actor must be allowed the statistics of the
+ * unit (M13.3); the figures are `run`'s answers to `Report.queries` as of the period's last day, then the period's
+ * changes and the forecast from that day (O8.1). Only `generatedAt` depends on when it is made.
+ *
+ * @since 0.1.0
+ */
+export const generate = <E, R>(actor: Authorization.Actor, request: ReportRequest, run: Run<E, R>) =>
+  Effect.gen(function* () {
+    const unit = (yield* Units.load(request.unitId)).value
+    yield* Units.authorize(actor, { _tag: "ReadStatistics", unit: Units.ref(unit) })
+    const queries = Report.queries(unit.id, request.period)
+    const tables: Array<Query.Result> = []
+    for (const query of queries) tables.push(yield* run(actor, query))
+    const period = request.period
+    const report: Report.Report = {
+      title: `${unit.name}教师队伍建设报告（${period.from}至${period.to}）`,
+      unit: { id: unit.id, name: unit.name, path: unit.path },
+      period,
+      generatedAt: new Date(yield* Clock.currentTimeMillis).toISOString(),
+      queries,
+      tables,
+      changes: yield* changes(unit, period),
+      forecast: yield* forecastOf(unit, { ...request, asOf: period.to })
+    }
+    return report
+  })

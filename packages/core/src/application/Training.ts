@@ -1,0 +1,588 @@
+/**
+ * The application service of training credits (M25) over the credit bank (O9.1): providers, projects, enrolments,
+ * results and their confirmation, and a teacher's ledger. Each command runs in one transaction that loads, lets the
+ * rules decide (`Authorization`, `TrainingProject`, `CreditConfirmation`, `CreditBank`), writes, and appends its
+ * audit record and outbox event.
+ *
+ * - A bureau (or a school, for school-based training and self-study) enters its own level's projects and registers
+ *   their providers (M25.1); a school's plan needs its competent bureau's approval before anyone enrols (M25.5).
+ * - A provider, authenticated by its key, submits results only for teachers enrolled in its own projects (M25.2),
+ *   and corrects a rejected result.
+ * - The unit fixed by the project's kind confirms or rejects (M25.3–M25.5); a confirmation books the credits in
+ *   the ledger, converted by the rule of the teacher's province (M25.4), idempotent by the result's key.
+ *
+ * @since 0.1.0
+ */
+import { Clock, Effect, Option } from "effect"
+import * as Authorization from "../accounts/Authorization.js"
+import type * as EFile from "../efile/EFile.js"
+import * as Unit from "../hierarchy/Unit.js"
+import * as Refusal from "../kernel/Refusal.js"
+import * as CreditBank from "../training/CreditBank.js"
+import * as CreditConfirmation from "../training/CreditConfirmation.js"
+import * as Project from "../training/Project.js"
+import * as Provider from "../training/Provider.js"
+import * as Audit from "./Audit.js"
+import * as Credits from "./Credits.js"
+import * as Settings from "./Settings.js"
+import * as Storage from "./Storage.js"
+import * as Units from "./Units.js"
+
+const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString())
+
+const found =
+  (entity: string, id: string) =>
+  <A>(option: Option.Option<A>) =>
+    Option.match(option, {
+      onNone: () => Effect.fail(new Storage.NotFound({ entity, id })),
+      onSome: Effect.succeed
+    })
+
+const loadProvider = (id: string) =>
+  Effect.flatMap(Storage.Storage, (s) => Effect.flatMap(s.training.getProvider(id), found("training provider", id)))
+const loadProject = (id: string) =>
+  Effect.flatMap(Storage.Storage, (s) => Effect.flatMap(s.training.getProject(id), found("training project", id)))
+const loadResult = (id: string) =>
+  Effect.flatMap(Storage.Storage, (s) => Effect.flatMap(s.training.getResult(id), found("training result", id)))
+const loadTeacher = (id: string) =>
+  Effect.flatMap(Storage.Storage, (s) => Effect.flatMap(s.teachers.get(id as EFile.TeacherId), found("e-file", id)))
+
+const refuse = (refusal: Refusal.Refusal | undefined) => (refusal === undefined ? Effect.void : Effect.fail(refusal))
+
+const asUnitAdmin = (actor: Authorization.Actor, unit: Authorization.UnitRef, rule: Refusal.RuleId) =>
+  Effect.flatMap(Units.authorizationContext, (context) =>
+    refuse(Authorization.decideUnitAdmin(actor, unit, context, rule))
+  )
+
+/** Audit and outbox of a provider's change: the actor is `provider:<id>`, outside the unit hierarchy. */
+const recordByProvider = (
+  provider: Provider.Actor,
+  action: string,
+  object: string,
+  aggregateId: string,
+  payload: unknown
+) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const at = yield* now
+    yield* storage.audit.append({
+      at,
+      actor: `provider:${provider.providerId}`,
+      unitId: undefined,
+      action,
+      object,
+      outcome: "ok",
+      requestId: undefined,
+      details: { provider: provider.providerId }
+    })
+    yield* storage.outbox.append({ type: action, at, aggregateId, payload })
+  })
+
+const record = (actor: Authorization.Actor, action: string, object: string, aggregateId: string, payload: unknown) =>
+  Audit.recordChange({ actor, action, object, aggregateId, details: { id: aggregateId }, payload })
+
+// ── Providers ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Register a provider of the actor's unit (M25.1): its record, and its key, returned once and stored only hashed.
+ *
+ * @since 0.1.0
+ */
+export const registerProvider = (actor: Authorization.Actor, input: { readonly id: string; readonly name: string }) =>
+  Effect.flatMap(Storage.Storage, (storage) =>
+    storage.transaction(
+      Effect.gen(function* () {
+        const owner = (yield* Units.load(actor.unit.id)).value
+        yield* asUnitAdmin(actor, Units.ref(owner), "M25.1")
+        if (owner.kind === "department") {
+          return yield* Effect.fail(
+            Refusal.invalid(
+              "M25.1",
+              "培训机构由教育行政部门或学校登记",
+              "a provider is registered by a bureau or a school",
+              {
+                field: "unit",
+                value: owner.id
+              }
+            )
+          )
+        }
+        const key = Provider.newKey()
+        const provider: Provider.Provider = {
+          id: input.id,
+          name: input.name.trim(),
+          ownerUnitId: owner.id,
+          ownerPath: owner.path,
+          status: "active",
+          keyHash: Provider.hashKey(key),
+          createdBy: actor.accountId,
+          createdAt: yield* now
+        }
+        const stored = yield* storage.training.insertProvider(provider)
+        yield* record(actor, "training.registerProvider", `provider:${provider.id}`, provider.id, {
+          ...provider,
+          keyHash: undefined
+        })
+        return { provider: stored, key }
+      })
+    )
+  )
+
+/**
+ * Disable a provider (by its owner's info admin): its key is refused from now on.
+ *
+ * @since 0.1.0
+ */
+export const disableProvider = (actor: Authorization.Actor, providerId: string, expectedVersion: number) =>
+  Effect.flatMap(Storage.Storage, (storage) =>
+    storage.transaction(
+      Effect.gen(function* () {
+        const loaded = yield* loadProvider(providerId)
+        yield* Units.expectVersion("training provider", loaded, expectedVersion)
+        const owner = (yield* Units.load(loaded.value.ownerUnitId)).value
+        yield* asUnitAdmin(actor, Units.ref(owner), "M25.1")
+        const next = { ...loaded.value, status: "disabled" as const }
+        const stored = yield* storage.training.updateProvider(next, loaded.version)
+        yield* record(actor, "training.disableProvider", `provider:${providerId}`, providerId, { id: providerId })
+        return stored
+      })
+    )
+  )
+
+/**
+ * Authenticate a provider by its id and key (M25.2): its actor, or `unauthenticated`.
+ *
+ * @since 0.1.0
+ */
+export const authenticateProvider = (providerId: string, key: string) =>
+  Effect.flatMap(Storage.Storage, (storage) =>
+    Effect.flatMap(storage.training.getProvider(providerId), (found) =>
+      Provider.authenticate(Option.getOrUndefined(Option.map(found, (p) => p.value)), providerId, key)
+    )
+  )
+
+// ── Projects ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Enter a project of the actor's unit, at its own level (M25.1). Its provider is one registered by this unit or a
+ * unit above it, and active.
+ *
+ * @since 0.1.0
+ */
+export const createProject = (actor: Authorization.Actor, input: Project.NewProject) =>
+  Effect.flatMap(Storage.Storage, (storage) =>
+    storage.transaction(
+      Effect.gen(function* () {
+        const owner = (yield* Units.load(actor.unit.id)).value
+        yield* asUnitAdmin(actor, Units.ref(owner), "M25.1")
+        const provider = (yield* loadProvider(input.providerId)).value
+        if (provider.status !== "active" || !owner.path.startsWith(provider.ownerPath)) {
+          return yield* Effect.fail(
+            Refusal.invalid(
+              "M25.1",
+              "培训机构须为本单位或上级单位登记的在用机构",
+              "a project's provider is an active provider registered by its owner or a unit above",
+              { field: "providerId", value: input.providerId }
+            )
+          )
+        }
+        const target = input.targetUnitId === undefined ? owner : (yield* Units.load(input.targetUnitId)).value
+        const project = yield* Project.decideNew(input, Units.ref(owner), target, actor.accountId, yield* now)
+        const stored = yield* storage.training.insertProject(project)
+        yield* record(actor, "training.createProject", `project:${project.id}`, project.id, project)
+        return stored
+      })
+    )
+  )
+
+/**
+ * Approve a school's school-based or self-study plan, as the school's competent bureau (M25.5).
+ *
+ * @since 0.1.0
+ */
+export const approvePlan = (actor: Authorization.Actor, projectId: string, expectedVersion: number) =>
+  Effect.flatMap(Storage.Storage, (storage) =>
+    storage.transaction(
+      Effect.gen(function* () {
+        const loaded = yield* loadProject(projectId)
+        yield* Units.expectVersion("training project", loaded, expectedVersion)
+        if (loaded.value.plan === "approved") {
+          return yield* Effect.fail(
+            Refusal.invalid("M25.5", "该计划无需或已经审核", "this plan needs no approval, or has it", {
+              field: "project",
+              value: projectId
+            })
+          )
+        }
+        const school = (yield* Units.load(loaded.value.ownerUnitId)).value
+        const context = yield* Units.authorizationContext
+        yield* refuse(Authorization.decideBureauAdmin(actor, Units.ref(school), context, "M25.5"))
+        const stored = yield* storage.training.updateProject({ ...loaded.value, plan: "approved" }, loaded.version)
+        yield* record(actor, "training.approvePlan", `project:${projectId}`, projectId, { id: projectId })
+        return stored
+      })
+    )
+  )
+
+/**
+ * The projects a unit owns (its info admins and those above read them).
+ *
+ * @since 0.1.0
+ */
+export const projectsOf = (actor: Authorization.Actor, unitId: string) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const unit = (yield* Units.load(unitId)).value
+    yield* Units.authorize(actor, { _tag: "ReadUnits", unit: Units.ref(unit) })
+    return yield* storage.training.projectsOf(unitId)
+  })
+
+/**
+ * Enrol a teacher in a project (M25.2): by an info admin whose scope holds the teacher, the plan approved, the
+ * teacher among the targets, a place left (the count is written at the project's version: concurrent enrolments
+ * past the capacity conflict).
+ *
+ * @since 0.1.0
+ */
+export const enrol = (actor: Authorization.Actor, projectId: string, teacherId: string) =>
+  Effect.flatMap(Storage.Storage, (storage) =>
+    storage.transaction(
+      Effect.gen(function* () {
+        const project = yield* loadProject(projectId)
+        const teacher = (yield* loadTeacher(teacherId)).value
+        const unit = (yield* Units.load(teacher.unitId)).value
+        yield* Units.authorize(actor, { _tag: "WriteTeacher", unit: Units.ref(unit) })
+        yield* refuse(Project.decideEnrol(project.value, unit.path))
+        yield* storage.training.enrol({ projectId, teacherId, by: actor.accountId, at: yield* now })
+        const stored = yield* storage.training.updateProject(
+          { ...project.value, enrolled: project.value.enrolled + 1 },
+          project.version
+        )
+        yield* record(actor, "training.enrol", `project:${projectId}`, projectId, { projectId, teacherId })
+        return stored
+      })
+    )
+  )
+
+// ── Results and their confirmation ──────────────────────────────────────────────────────────────────────────────
+
+/** The unit that confirms a teacher's result in a project (M25.3–M25.5). */
+const confirmerOf = (project: Project.Project, teacherUnit: Unit.Unit) =>
+  Effect.gen(function* () {
+    const { route, rule } = Project.routeOf(project.kind)
+    if (route === "owner") return { route, rule, unit: Units.ref((yield* Units.load(project.ownerUnitId)).value) }
+    if (route === "competent") {
+      const school = Option.getOrUndefined(Unit.schoolId(teacherUnit))
+      const bureau = Option.getOrUndefined(
+        Unit.competentBureauId(
+          teacherUnit.kind === "department" && school ? (yield* Units.load(school)).value : teacherUnit
+        )
+      )
+      if (bureau === undefined)
+        return yield* Effect.fail(new Storage.NotFound({ entity: "competent bureau", id: teacherUnit.id }))
+      return { route, rule, unit: Units.ref((yield* Units.load(bureau)).value) }
+    }
+    const province = yield* provinceOf(teacherUnit)
+    return { route, rule, unit: Units.ref(province) }
+  })
+
+/** The province unit above a unit (by its path). */
+const provinceOf = (unit: Unit.Unit) =>
+  Effect.gen(function* () {
+    for (const id of Unit.ancestry(unit)) {
+      const candidate = (yield* Units.load(id)).value
+      if (candidate.kind === "province") return candidate
+    }
+    return yield* Effect.fail(new Storage.NotFound({ entity: "province of unit", id: unit.id }))
+  })
+
+/**
+ * The conversion rule serving a teacher (by the province the teacher's unit lies in; the deployment's default when
+ * the teacher is under no province).
+ *
+ * @since 0.1.0
+ */
+export const ruleOfTeacher = (teacherUnit: Unit.Unit) =>
+  Effect.gen(function* () {
+    const settings = yield* Settings.Settings
+    const rules = settings.creditRules ?? []
+    const province = yield* Effect.option(provinceOf(teacherUnit))
+    return CreditBank.ruleFor(rules, Option.match(province, { onNone: () => "*", onSome: (p) => p.id }))
+  })
+
+/**
+ * A result as a provider submits it.
+ *
+ * @since 0.1.0
+ */
+export interface NewResult {
+  readonly id: string
+  readonly projectId: string
+  readonly teacherId: string
+  readonly hours: number
+  readonly completedOn: string
+}
+
+const checkHours = (project: Project.Project, hours: number, completedOn: string) =>
+  !Number.isFinite(hours) ||
+  hours <= 0 ||
+  hours > project.hours ||
+  Math.abs(hours * 100 - Math.round(hours * 100)) > 1e-6
+    ? Effect.fail(
+        Refusal.invalid("M25.2", "学时须为正数，且不超过项目学时", "hours are positive and at most the project's", {
+          field: "hours",
+          value: hours,
+          projectHours: project.hours
+        })
+      )
+    : completedOn < project.from || completedOn > project.to || !/^\d{4}-\d{2}-\d{2}$/.test(completedOn)
+      ? Effect.fail(
+          Refusal.invalid("M25.2", "结业日期须在培训期间内", "the completion day lies in the project's period", {
+            field: "completedOn",
+            value: completedOn
+          })
+        )
+      : Effect.void
+
+/**
+ * Submit a teacher's result (M25.2): only the project's own provider, only for an enrolled teacher; the result
+ * awaits the unit the project's kind names (M25.3–M25.5).
+ *
+ * @since 0.1.0
+ */
+export const submitResult = (provider: Provider.Actor, input: NewResult) =>
+  Effect.flatMap(Storage.Storage, (storage) =>
+    storage.transaction(
+      Effect.gen(function* () {
+        const project = (yield* loadProject(input.projectId)).value
+        const enrolled = yield* storage.training.isEnrolled(input.projectId, input.teacherId)
+        yield* refuse(Authorization.decideProviderResult(provider, project, enrolled))
+        yield* checkHours(project, input.hours, input.completedOn)
+        const teacher = (yield* loadTeacher(input.teacherId)).value
+        const teacherUnit = (yield* Units.load(teacher.unitId)).value
+        const confirmer = yield* confirmerOf(project, teacherUnit)
+        const at = yield* now
+        const snapshot = CreditConfirmation.initial(
+          { ...input, providerId: provider.providerId },
+          confirmer,
+          confirmer.unit,
+          at
+        )
+        const result: Storage.TrainingResult = {
+          id: input.id,
+          projectId: input.projectId,
+          teacherId: input.teacherId,
+          state: snapshot.value,
+          context: snapshot.context
+        }
+        const stored = yield* storage.training.insertResult(result)
+        yield* recordByProvider(provider, "training.submitResult", `result:${input.id}`, input.id, result)
+        return stored
+      })
+    )
+  )
+
+const step = (
+  resultId: string,
+  expectedVersion: number,
+  event: CreditConfirmation.Event,
+  after?: (
+    result: Storage.TrainingResult
+  ) => Effect.Effect<
+    unknown,
+    Refusal.Refusal | Storage.ConstraintError | Storage.StorageError | Storage.NotFound,
+    Storage.Storage | Settings.Settings
+  >
+) =>
+  Effect.flatMap(Storage.Storage, (storage) =>
+    storage.transaction(
+      Effect.gen(function* () {
+        const loaded = yield* loadResult(resultId)
+        yield* Units.expectVersion("training result", loaded, expectedVersion)
+        const settings = yield* Settings.Settings
+        const snapshot = CreditConfirmation.restore({ state: loaded.value.state, context: loaded.value.context })
+        const next = yield* CreditConfirmation.send(snapshot, event, {
+          requireCertificateFor: settings.policy.requireCertificateFor
+        })
+        const result: Storage.TrainingResult = { ...loaded.value, state: next.value, context: next.context }
+        if (event.type === "resubmit") {
+          const project = (yield* loadProject(result.projectId)).value
+          yield* checkHours(project, event.hours, event.completedOn)
+        }
+        const stored = yield* storage.training.updateResult(result, loaded.version)
+        if (after !== undefined) yield* after(result)
+        if (event.type === "resubmit") {
+          yield* recordByProvider(event.provider, "training.resubmitResult", `result:${resultId}`, resultId, result)
+        } else {
+          yield* record(event.actor, `training.${event.type}Result`, `result:${resultId}`, resultId, result)
+        }
+        return stored
+      })
+    )
+  )
+
+/**
+ * Confirm a result (M25.3–M25.5) and book its credits in the ledger (O9.1), converted by the rule of the teacher's
+ * province (M25.4), under the result's key: confirmed once, booked once.
+ *
+ * @since 0.1.0
+ */
+export const confirm = (actor: Authorization.Actor, resultId: string, expectedVersion: number) =>
+  Effect.gen(function* () {
+    const at = yield* now
+    return yield* step(resultId, expectedVersion, { type: "confirm", actor, at }, (result) =>
+      Effect.gen(function* () {
+        const project = (yield* loadProject(result.projectId)).value
+        const teacher = (yield* loadTeacher(result.teacherId)).value
+        const rule = yield* ruleOfTeacher((yield* Units.load(teacher.unitId)).value)
+        yield* Credits.confirm(
+          actor,
+          { id: `credit-${result.id}`, key: `result:${result.id}`, unitId: actor.unit.id, actor: actor.accountId, at },
+          {
+            teacherId: result.teacherId,
+            projectId: result.projectId,
+            form: project.form,
+            hours: result.context.result.hours,
+            day: result.context.result.completedOn,
+            rule
+          }
+        )
+      })
+    )
+  })
+
+/**
+ * Reject a result with a reason (M25.3–M25.5): it goes back to the provider for correction.
+ *
+ * @since 0.1.0
+ */
+export const reject = (actor: Authorization.Actor, resultId: string, reason: string, expectedVersion: number) =>
+  Effect.flatMap(now, (at) => step(resultId, expectedVersion, { type: "reject", actor, at, reason }))
+
+/**
+ * Resubmit a rejected result, corrected, by its provider (M25.2).
+ *
+ * @since 0.1.0
+ */
+export const resubmit = (
+  provider: Provider.Actor,
+  resultId: string,
+  correction: { readonly hours: number; readonly completedOn: string; readonly note: string },
+  expectedVersion: number
+) => Effect.flatMap(now, (at) => step(resultId, expectedVersion, { type: "resubmit", provider, at, ...correction }))
+
+/**
+ * The results awaiting the actor's unit (its inbox of confirmations).
+ *
+ * @since 0.1.0
+ */
+export const awaiting = (actor: Authorization.Actor) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    yield* Units.authorize(actor, { _tag: "ReviewTeacher", unit: actor.unit })
+    return yield* storage.training.awaiting(actor.unit.id)
+  })
+
+/**
+ * Read a result: the provider that submitted it, or anyone who may read the teacher.
+ *
+ * @since 0.1.0
+ */
+export const readResult = (actor: Authorization.Actor, resultId: string) =>
+  Effect.gen(function* () {
+    const loaded = yield* loadResult(resultId)
+    const teacher = (yield* loadTeacher(loaded.value.teacherId)).value
+    const unit = (yield* Units.load(teacher.unitId)).value
+    const confirmer = loaded.value.context.confirmer
+    if (actor.unit.id !== confirmer.id) {
+      yield* Units.authorize(actor, {
+        _tag: "ReadTeacher",
+        unit: Units.ref(unit),
+        detail: "basic",
+        teacher: { identityNumber: teacher.idNumber }
+      })
+    }
+    return loaded
+  })
+
+// ── The ledger ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A teacher's ledger and balance (O9.1), of a cycle or all: the teacher itself, or anyone who may read the teacher.
+ *
+ * @since 0.1.0
+ */
+export const ledger = (actor: Authorization.Actor, teacherId: string, cycle?: CreditBank.Cycle) =>
+  Effect.gen(function* () {
+    const teacher = (yield* loadTeacher(teacherId)).value
+    const unit = (yield* Units.load(teacher.unitId)).value
+    yield* Units.authorize(actor, {
+      _tag: "ReadTeacher",
+      unit: Units.ref(unit),
+      detail: "basic",
+      teacher: { identityNumber: teacher.idNumber }
+    })
+    return yield* Credits.ledger(teacherId, cycle)
+  })
+
+/**
+ * Correct confirmed credits by a reversing entry (O9.1): by an info admin of the unit that confirmed them.
+ *
+ * @since 0.1.0
+ */
+export const reverse = (actor: Authorization.Actor, teacherId: string, entryId: string, reason: string, key: string) =>
+  Effect.flatMap(Storage.Storage, (storage) =>
+    storage.transaction(
+      Effect.gen(function* () {
+        const entries = yield* storage.credits.byTeacher(teacherId)
+        const entry = entries.find((e) => e.id === entryId)
+        if (entry === undefined)
+          return yield* Effect.fail(new Storage.NotFound({ entity: "credit entry", id: entryId }))
+        yield* asUnitAdmin(actor, Units.ref((yield* Units.load(entry.unitId)).value), "O9.1")
+        return yield* Credits.reverse(
+          actor,
+          teacherId,
+          entryId,
+          {
+            id: `reverse-${key}`,
+            key: `reverse:${key}`,
+            unitId: actor.unit.id,
+            actor: actor.accountId,
+            at: yield* now
+          },
+          reason
+        )
+      })
+    )
+  )
+
+/**
+ * The credits following a teacher to another province (O4.1, O9.1): the teacher's available credits converted by
+ * the rule of the province the e-file is in now, the originals kept. Run by the system after a transfer completes;
+ * idempotent (credits already under that rule are left).
+ *
+ * @since 0.1.0
+ */
+export const followTransfer = (teacherId: string, transferId: string) =>
+  Effect.flatMap(Storage.Storage, (storage) =>
+    storage.transaction(
+      Effect.gen(function* () {
+        const teacher = (yield* loadTeacher(teacherId)).value
+        const unit = (yield* Units.load(teacher.unitId)).value
+        const rule = yield* ruleOfTeacher(unit)
+        return yield* Credits.transfer(
+          "system",
+          teacherId,
+          rule,
+          {
+            id: `convert-${transferId}`,
+            key: `convert:${transferId}`,
+            unitId: unit.id,
+            actor: "system",
+            at: yield* now
+          },
+          `跨省调动 ${transferId}`
+        )
+      })
+    )
+  )

@@ -1,0 +1,149 @@
+/**
+ * The incrementally kept aggregates of the workforce statistics (M28.1): for every unit, the number of active
+ * e-files of its subtree by each teacher dimension and by each pair of them — a counter per (unit, dimensions,
+ * values), rolled up along the path. An e-file contributes its profile ({@link Profile.of}) to the counters of every
+ * unit above it (its own unit included); a change of the e-file takes its old contribution out and puts its new one
+ * in, in the same transaction. A query of one dimension or of two (with filters on them) reads the counters of one
+ * unit: a handful of rows, whatever the size of the subtree.
+ *
+ * Pure: the deltas of a change. The store keeps each e-file's contribution and the counters
+ * (`Storage.StatisticsRepository`), the `Aggregates` service computes and applies the deltas.
+ *
+ * @since 0.1.0
+ */
+import type * as Profile from "./Profile.js"
+import * as Query from "./Query.js"
+
+/**
+ * What an active e-file contributes: where it is kept (its path) and its profile. An e-file that left the system
+ * (not active) contributes nothing.
+ *
+ * @since 0.1.0
+ */
+export interface Contribution {
+  readonly path: string
+  readonly profile: Profile.Profile
+}
+
+/**
+ * A counter: at the unit of path `node`, the e-files whose values of `dims` (one dimension, or two joined by `|` in
+ * the order of {@link Query.dimensions}) are `values` (joined by `|` likewise).
+ *
+ * @since 0.1.0
+ */
+export interface Counter {
+  readonly node: string
+  readonly dims: string
+  readonly values: string
+}
+
+/**
+ * A change of a counter.
+ *
+ * @since 0.1.0
+ */
+export interface Delta extends Counter {
+  readonly delta: number
+}
+
+/**
+ * The key of one dimension or a pair, in the canonical order: `gender`, `education|gender`.
+ *
+ * @since 0.1.0
+ */
+export const dimsKey = (a: Profile.TeacherDimension, b?: Profile.TeacherDimension): string => {
+  if (b === undefined || a === b) return a
+  return Query.dimensions.indexOf(a) < Query.dimensions.indexOf(b) ? `${a}|${b}` : `${b}|${a}`
+}
+
+/**
+ * The units above an e-file of this path, root first, its own unit last: `/n/p/s/t1` → `/n/`, `/n/p/`, `/n/p/s/`.
+ *
+ * @since 0.1.0
+ */
+export const nodesOf = (path: string): ReadonlyArray<string> => {
+  const parts = path.split("/").slice(1, -1)
+  return parts.map((_, i) => `/${parts.slice(0, i + 1).join("/")}/`)
+}
+
+/**
+ * The counters an e-file's contribution adds one to: at every unit above it, one per dimension and one per pair.
+ *
+ * @since 0.1.0
+ */
+export const countersOf = (contribution: Contribution): ReadonlyArray<Counter> => {
+  const dims = Query.teacherDimensions
+  const cells: Array<{ dims: string; values: string }> = []
+  for (let i = 0; i < dims.length; i++) {
+    const a = dims[i]!
+    cells.push({ dims: a, values: contribution.profile[a] })
+    for (let j = i + 1; j < dims.length; j++) {
+      const b = dims[j]!
+      cells.push({ dims: `${a}|${b}`, values: `${contribution.profile[a]}|${contribution.profile[b]}` })
+    }
+  }
+  return nodesOf(contribution.path).flatMap((node) => cells.map((c) => ({ node, ...c })))
+}
+
+/**
+ * The deltas of changes from old contributions to new ones (undefined: none), merged by counter, zeros left out.
+ *
+ * @since 0.1.0
+ */
+export const deltas = (
+  changes: Iterable<{ readonly before: Contribution | undefined; readonly after: Contribution | undefined }>
+): ReadonlyArray<Delta> => {
+  // Contributions of one unit and profile add to the same counters: weigh each distinct one once (an import of a
+  // thousand teachers of a school has a few hundred distinct profiles).
+  const weights = new Map<string, { contribution: Contribution; weight: number }>()
+  const weigh = (c: Contribution, w: number) => {
+    const key = `${unitOf(c.path)}\u0000${Query.teacherDimensions.map((d) => c.profile[d]).join("\u0000")}`
+    const current = weights.get(key)
+    if (current === undefined) weights.set(key, { contribution: c, weight: w })
+    else current.weight += w
+  }
+  for (const { after, before } of changes) {
+    if (before !== undefined && after !== undefined && same(before, after)) continue
+    if (before !== undefined) weigh(before, -1)
+    if (after !== undefined) weigh(after, 1)
+  }
+  const sum = new Map<string, { counter: Counter; delta: number }>()
+  for (const { contribution, weight } of weights.values()) {
+    if (weight === 0) continue
+    for (const counter of countersOf(contribution)) {
+      const key = `${counter.node}\u0000${counter.dims}\u0000${counter.values}`
+      const current = sum.get(key)
+      if (current === undefined) sum.set(key, { counter, delta: weight })
+      else current.delta += weight
+    }
+  }
+  return [...sum.values()].filter((s) => s.delta !== 0).map((s) => ({ ...s.counter, delta: s.delta }))
+}
+
+/** The unit path of an e-file's path: all but the e-file's own id. */
+const unitOf = (path: string) => path.slice(0, path.lastIndexOf("/") + 1)
+
+/**
+ * Whether two contributions are the same (nothing to change).
+ *
+ * @since 0.1.0
+ */
+export const same = (a: Contribution, b: Contribution): boolean =>
+  a.path === b.path && Query.teacherDimensions.every((d) => a.profile[d] === b.profile[d])
+
+/**
+ * The counters of a set of contributions counted from scratch: what the kept counters must equal (the recount the
+ * conformance property compares them with).
+ *
+ * @since 0.1.0
+ */
+export const recount = (contributions: Iterable<Contribution>): ReadonlyMap<string, number> => {
+  const counts = new Map<string, number>()
+  for (const c of contributions) {
+    for (const counter of countersOf(c)) {
+      const key = `${counter.node}\u0000${counter.dims}\u0000${counter.values}`
+      counts.set(key, (counts.get(key) ?? 0) + 1)
+    }
+  }
+  return counts
+}

@@ -1,0 +1,261 @@
+/**
+ * A registration round (定期注册) of a school, M26.1: the school's info admin starts it for a cycle, with the decision
+ * of each of its active teachers ({@link Registration.decide}); the school's competent bureau reviews it — confirms
+ * (the results are recorded in the e-files and the qualified teachers' credits of the cycle applied in the credit
+ * bank, O9.1) or rejects it with a reason. The school may withdraw it, with a reason, before the bureau decides.
+ *
+ * An instance of the approval-chain kernel (`ApprovalChain`), not a `DecidedMachine` of its own as entry review is:
+ * a round is not corrected in place and resubmitted — its results are computed from the e-files when it starts, so
+ * after a rejection the school corrects the e-files (M19.2) and starts a new round, which the kernel's
+ * reject/withdraw endings and one-open-round-per-unit-and-cycle (the store's) express exactly.
+ *
+ * Decisions where the regulation is silent (domain practice has teacher → school → county, which decides and
+ * publishes, → city → province, varying by province): the school applies for all its active teachers at once and the
+ * competent bureau decides; the city and province steps are a province's routes to add.
+ *
+ * @since 0.1.0
+ */
+import { Either, Schema } from "effect"
+import * as Authorization from "../accounts/Authorization.js"
+import * as Unit from "../hierarchy/Unit.js"
+import * as ApprovalChain from "../kernel/ApprovalChain.js"
+import * as Refusal from "../kernel/Refusal.js"
+import * as Registration from "./Registration.js"
+
+/**
+ * The states of a round; the last three are final.
+ *
+ * @since 0.1.0
+ */
+export const State = Schema.Literal("awaitingBureau", "completed", "rejected", "withdrawn")
+
+/**
+ * @since 0.1.0
+ */
+export type State = typeof State.Type
+
+/**
+ * The parties: the school (initiates, withdraws) and its competent bureau (reviews).
+ *
+ * @since 0.1.0
+ */
+export type Party = "school" | "bureau"
+
+/**
+ * Each party relative to the round's unit (both ends are the school).
+ *
+ * @since 0.1.0
+ */
+export const parties: Record<Party, Authorization.Party> = {
+  school: { side: "from", level: "school", action: "WriteTeacher", zh: "学校", en: "the school" },
+  bureau: {
+    side: "from",
+    level: "bureau",
+    action: "ReviewTeacher",
+    zh: "学校主管教育行政部门",
+    en: "the school's competent bureau"
+  }
+}
+
+/**
+ * One teacher's result in the round.
+ *
+ * @since 0.1.0
+ */
+export interface Result {
+  readonly teacherId: string
+  readonly name: string
+  readonly outcome: Registration.Outcome
+  readonly reasons: ReadonlyArray<Registration.Reason>
+  readonly hours: number
+  readonly credits: number
+}
+
+/**
+ * The machine's context: the round as started, its results, and the kernel's trail.
+ *
+ * @since 0.1.0
+ */
+export interface Context extends ApprovalChain.Trail<"awaitingBureau"> {
+  readonly id: string
+  readonly from: Authorization.UnitRef
+  readonly to: Authorization.UnitRef
+  readonly cycle: Registration.Cycle
+  readonly results: ReadonlyArray<Result>
+}
+
+/**
+ * The round as an approval chain: one route, the competent bureau's review.
+ *
+ * @since 0.1.0
+ */
+export const chain = ApprovalChain.make({
+  id: "registration",
+  name: { zh: "定期注册", en: "registration round" },
+  parties: { school: parties.school, bureau: parties.bureau },
+  initiator: "school",
+  withdrawer: "school",
+  routes: { "M26.1": { rule: "M26.1", steps: [{ state: "awaitingBureau" as const, party: "bureau" as const }] } },
+  routeOf: () => "M26.1" as const,
+  decideParty: (
+    actor: Authorization.Actor,
+    party: Party,
+    context: Context,
+    policy: Authorization.Policy,
+    at,
+    rule,
+    doing
+  ) => Authorization.decideParty(actor, parties[party], context, Authorization.contextAt(policy, at), rule, doing),
+  defaultPolicy: Authorization.noCertificates
+})
+
+/**
+ * The chain's operations: `send` decides an event once and takes it; `persist` and `restore`; `isOpen`.
+ *
+ * @since 0.1.0
+ */
+export const { send, persist, restore, isOpen, decideEvent } = chain
+
+/**
+ * The events of a round: the bureau's confirmation or rejection, the school's withdrawal.
+ *
+ * @since 0.1.0
+ */
+export type Event = ApprovalChain.Event<Authorization.Actor>
+
+/**
+ * The machine, for the generated documents.
+ *
+ * @since 0.1.0
+ */
+export const machine = chain.machine
+
+/**
+ * A snapshot of a round.
+ *
+ * @since 0.1.0
+ */
+export type Snapshot = ApprovalChain.Snapshot<"awaitingBureau", Context>
+
+/**
+ * Decide the start of a round (M26.1): only by an info admin of the school (a school, not a department: the school
+ * applies for all its teachers), for a cycle of real days, with the results of its teachers.
+ *
+ * @since 0.1.0
+ */
+export const decideStart = (
+  input: { readonly id: string; readonly unit: Authorization.UnitRef; readonly cycle: Registration.Cycle },
+  results: ReadonlyArray<Result>,
+  actor: Authorization.Actor,
+  context: Authorization.Context
+): Either.Either<Snapshot, Refusal.Refusal> => {
+  const units = { from: input.unit, to: input.unit }
+  if (input.unit.kind !== "school") {
+    return Either.left(
+      Refusal.invalid(
+        "M26.1",
+        "定期注册由学校为本校教师申请",
+        "a school applies for the registration of its teachers",
+        {
+          field: "unitId",
+          value: input.unit.id,
+          kind: input.unit.kind
+        }
+      )
+    )
+  }
+  const isDay = Schema.is(Unit.Day)
+  if (!isDay(input.cycle.from) || !isDay(input.cycle.to) || input.cycle.to <= input.cycle.from) {
+    return Either.left(
+      Refusal.invalid("M26.1", "注册周期的起止日期无效", "the registration cycle's days are real days, in order", {
+        field: "cycle",
+        value: input.cycle
+      })
+    )
+  }
+  const refused = Authorization.decideParty(actor, parties.school, units, context, "M26.1", {
+    zh: "申请定期注册",
+    en: "starts a registration round"
+  })
+  if (refused !== undefined) return Either.left(refused)
+  const initiator: ApprovalChain.Actor = {
+    actor: actor.accountId,
+    role: actor.role,
+    actorUnit: actor.unit.id,
+    at: context.now.toISOString()
+  }
+  return Either.right(
+    chain.initial({
+      id: input.id,
+      from: input.unit,
+      to: input.unit,
+      cycle: input.cycle,
+      results,
+      initiator,
+      history: [chain.initiated(initiator, `${input.cycle.from}–${input.cycle.to}`)],
+      rejection: undefined,
+      withdrawal: undefined
+    })
+  )
+}
+
+const actorFields = { actor: Schema.String, role: Schema.String, actorUnit: Schema.String, at: Schema.String }
+const Open = Schema.Literal("awaitingBureau")
+const Final = Schema.Literal("completed", "rejected", "withdrawn")
+const ending = Schema.UndefinedOr(Schema.Struct({ ...actorFields, state: Open, reason: Schema.String }))
+const UnitRef = Schema.Struct({ id: Unit.UnitId, kind: Unit.Kind, path: Schema.String })
+
+/**
+ * A round's context as stored, for decoding what the store gives back (no casts).
+ *
+ * @since 0.1.0
+ */
+export const PersistedContext = Schema.Struct({
+  id: Schema.String,
+  from: UnitRef,
+  to: UnitRef,
+  cycle: Schema.Struct({ from: Schema.String, to: Schema.String }),
+  results: Schema.Array(
+    Schema.Struct({
+      teacherId: Schema.String,
+      name: Schema.String,
+      outcome: Registration.Outcome,
+      reasons: Schema.Array(
+        Schema.Struct({
+          check: Registration.Check,
+          met: Schema.Boolean,
+          outcome: Registration.Outcome,
+          rule: Refusal.RuleId,
+          zh: Schema.String,
+          en: Schema.String,
+          details: Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        })
+      ),
+      hours: Schema.Number,
+      credits: Schema.Number
+    })
+  ),
+  initiator: Schema.Struct(actorFields),
+  history: Schema.Array(
+    Schema.Struct({
+      ...actorFields,
+      type: Schema.Literal("initiate", "confirm", "reject", "withdraw"),
+      from: Schema.UndefinedOr(Schema.Union(Open, Final)),
+      to: Schema.Union(Open, Final),
+      detail: Schema.UndefinedOr(Schema.String)
+    })
+  ),
+  rejection: ending,
+  withdrawal: ending
+})
+
+/**
+ * A round as stored: its snapshot (state and context) and whether it is open.
+ *
+ * @since 0.1.0
+ */
+export interface Round {
+  readonly id: string
+  readonly state: State
+  readonly context: Context
+}

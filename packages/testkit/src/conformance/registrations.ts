@@ -1,0 +1,130 @@
+/**
+ * The registration area of the storage conformance suite (M26.1, O9.1): a school's round decided from the e-files
+ * and the credit bank, reviewed by the competent bureau (an approval chain), its results recorded in the e-files and
+ * the qualified teachers' credits applied — once: one open round per school and cycle, one result per teacher and
+ * cycle, credits never applied twice.
+ *
+ * @since 0.1.0
+ */
+import { CreditBank, Credits, EFiles, Registrations, Storage } from "@tmis/core"
+import { Effect } from "effect"
+import { expect, it } from "vitest"
+import {
+  actor,
+  auditRecords,
+  basicInfo,
+  hire,
+  hubei,
+  makeEffective,
+  onboard,
+  setup,
+  withDatabase,
+  woman
+} from "./fixtures.js"
+import { type AreaConformance, area, expectIntact, refusal, type Suite } from "./support.js"
+
+const roundConfirmed = ({ makeDatabase, timeout }: Suite): void => {
+  it(
+    "M26.1 a school's registration round, decided from the e-files and the credit bank, is confirmed by its competent bureau: results recorded, credits applied once",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, hubei, async (h) => {
+        await setup(h)
+        await onboard(h, "ia-s1", hire("t1", "s1", basicInfo({ idNumber: woman(0) })))
+        await onboard(h, "ia-s1", hire("t2", "s1", basicInfo({ idNumber: woman(1) })))
+        const school = await actor(h, "ia-s1")
+        // t1: every assessment of 2022–2026 合格, effective; t2: none recorded.
+        for (const year of [2022, 2023, 2024, 2025, 2026]) {
+          const entryId = `t1-assess-${year}`
+          await h.run(
+            EFiles.addEntry(school, {
+              teacherId: "t1",
+              entryId,
+              group: "annualAssessment",
+              data: { year, result: "2" }
+            })
+          )
+          await makeEffective(h, entryId, "ia-s1", "ia-jiangan")
+        }
+        // 400 hours of t1 confirmed in the cycle (O9.1).
+        const made = { id: "c1", key: "c1", unitId: "jiangan", actor: "system", at: "2023-05-02T00:00:00.000Z" }
+        await h.run(
+          Credits.confirm("system", made, {
+            teacherId: "t1",
+            projectId: "p1",
+            form: "course",
+            hours: 400,
+            day: "2023-05-01",
+            rule: CreditBank.defaultRule
+          })
+        )
+        const bureau = await actor(h, "ia-jiangan")
+        // Only the school starts its round; the bureau does not.
+        expect(
+          refusal(await h.result(Registrations.start(bureau, { id: "r0", unitId: "s1", cycleFrom: "2022-01-01" })))
+        ).toEqual(["forbidden", "M26.1"])
+        const started = await h.run(Registrations.start(school, { id: "r1", unitId: "s1", cycleFrom: "2022-01-01" }))
+        const results = started.value.context.results
+        expect(results.map((r) => [r.teacherId, r.outcome])).toEqual([
+          ["t1", "qualified"],
+          ["t2", "deferred"]
+        ])
+        for (const r of results) expect(r.reasons.map((x) => x.rule)).toEqual(Array(5).fill("M26.1"))
+        // One open round per school and cycle (the store's).
+        expect(
+          refusal(await h.result(Registrations.start(school, { id: "r2", unitId: "s1", cycleFrom: "2022-01-01" })))
+        ).toEqual(["conflict", "M26.1"])
+        // The school does not confirm its own round; another school's admin neither.
+        expect(refusal(await h.result(Registrations.act(school, "r1", { type: "confirm" }, 1)))).toEqual([
+          "forbidden",
+          "M26.1"
+        ])
+        const other = await actor(h, "ia-s2")
+        expect(refusal(await h.result(Registrations.act(other, "r1", { type: "confirm" }, 1)))).toEqual([
+          "forbidden",
+          "M26.1"
+        ])
+        const confirmed = await h.run(Registrations.act(bureau, "r1", { type: "confirm" }, 1))
+        expect(confirmed.value.state).toBe("completed")
+        // A second confirmation at the old version: Conflict.
+        expect(refusal(await h.result(Registrations.act(bureau, "r1", { type: "confirm" }, 1)))).toEqual([
+          "Conflict",
+          undefined
+        ])
+        const recorded = await h.run(Effect.flatMap(Storage.Storage, (s) => s.registrations.resultsOf("t1")))
+        expect(recorded.map((r) => [r.cycleFrom, r.roundId, r.outcome])).toEqual([["2022-01-01", "r1", "qualified"]])
+        const ledger = await h.run(Effect.flatMap(Storage.Storage, (s) => s.credits.byTeacher("t1")))
+        const balance = CreditBank.balance(ledger, { from: "2022-01-01", to: "2027-01-01" })
+        expect([balance.available.hours, balance.applied.hours]).toEqual([0, 400])
+        expect(ledger.filter((e) => e.kind === "apply").map((e) => e.registration)).toEqual(["r1"])
+        // A new round of the same cycle: its confirmation would record t1 again and apply nothing twice — refused.
+        await h.run(Registrations.start(school, { id: "r3", unitId: "s1", cycleFrom: "2022-01-01" }))
+        expect(refusal(await h.result(Registrations.act(bureau, "r3", { type: "confirm" }, 1)))).toEqual([
+          "conflict",
+          "M26.1"
+        ])
+        const after = await h.run(Effect.flatMap(Storage.Storage, (s) => s.credits.byTeacher("t1")))
+        expect(after.filter((e) => e.kind === "apply")).toHaveLength(1)
+        // A rejection ends the round with its reason.
+        const rejected = await h.run(Registrations.act(bureau, "r3", { type: "reject", reason: "重复申请" }, 1))
+        expect([rejected.value.state, rejected.value.context.rejection?.reason]).toEqual(["rejected", "重复申请"])
+        const actions = (await h.run(auditRecords))
+          .filter((r) => r.object.startsWith("registration:"))
+          .map((r) => r.action)
+        expect(actions).toEqual([
+          "registration.start",
+          "registration.confirm",
+          "registration.start",
+          "registration.reject"
+        ])
+        await expectIntact(h)
+      })
+  )
+}
+
+/**
+ * The registration area (M26.1, O9.1).
+ *
+ * @since 0.1.0
+ */
+export const registrationsConformance: AreaConformance = area("registrations", [roundConfirmed])

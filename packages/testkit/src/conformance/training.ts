@@ -1,0 +1,311 @@
+/**
+ * The training area of the storage conformance suite: the training plan entered by level and its providers
+ * (M25.1), results only from a project's own provider for its enrolled teachers (M25.2), confirmation by the
+ * project's owning bureau (M25.3), by the teacher's provincial bureau for national projects with its conversion
+ * rule (M25.4), by the competent bureau for school-based plans and their credits (M25.5), rejection, correction
+ * and resubmission, the credits booked once in the ledger (O9.1).
+ *
+ * @since 0.1.0
+ */
+import {
+  Accounts,
+  type Authorization,
+  type CreditBank,
+  Deployment,
+  EFiles,
+  Settings,
+  type Storage,
+  Training,
+  type TrainingProject,
+  type TrainingProvider
+} from "@tmis/core"
+import { Effect } from "effect"
+import { expect, it } from "vitest"
+import {
+  basicInfo,
+  createAccounts,
+  createUnits,
+  type Harness,
+  hire,
+  person,
+  units,
+  validFrom,
+  withDatabase
+} from "./fixtures.js"
+import { type AreaConformance, area, refusal, type Suite } from "./support.js"
+
+const national = { id: "cn", kind: "national", name: "全国", code: "000000", validFrom } as const
+
+const rules: ReadonlyArray<CreditBank.CreditRule> = [
+  { id: "hubei-2024", version: 3, province: "hubei", hoursPerCredit: { course: 12, practice: 24 } }
+]
+
+/** With the deployment's conversion rules (M25.4). */
+const withRules = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.updateService(effect, Settings.Settings, (s) => ({ ...s, creditRules: rules }))
+
+const as = <A, E>(
+  h: Harness,
+  id: string,
+  f: (actor: Authorization.Actor) => Effect.Effect<A, E, Storage.Storage | Settings.Settings>
+) => h.result(withRules(Effect.flatMap(Accounts.actorOf(id), f)))
+
+/** A national deployment: 全国 › 湖北省 › 武汉市 › 江岸区 › s1, s2, with info admins at every level and t1 in s1. */
+const setupTraining = async (h: Harness) => {
+  await h.run(
+    Effect.gen(function* () {
+      yield* Accounts.bootstrap(national, { id: "sa-root", person })
+      const admin = yield* Accounts.actorOf("sa-root")
+      yield* Accounts.create(admin, { id: "ia-root", role: "infoAdmin", person }, "cn")
+    })
+  )
+  await createUnits(h, [
+    [units.province, "cn"],
+    [units.wuhan, "hubei"],
+    [units.jiangan, "wuhan"],
+    [units.school1, "jiangan"],
+    [units.school2, "jiangan"]
+  ])
+  await createAccounts(h, [
+    ["sa-root", "sa-hubei", "systemAdmin", "hubei"],
+    ["sa-hubei", "ia-hubei", "infoAdmin", "hubei"],
+    ["sa-hubei", "sa-wuhan", "systemAdmin", "wuhan"],
+    ["sa-wuhan", "sa-jiangan", "systemAdmin", "jiangan"],
+    ["sa-jiangan", "ia-jiangan", "infoAdmin", "jiangan"],
+    ["sa-jiangan", "sa-s1", "systemAdmin", "s1"],
+    ["sa-s1", "ia-s1", "infoAdmin", "s1"],
+    ["sa-jiangan", "sa-s2", "systemAdmin", "s2"],
+    ["sa-s2", "ia-s2", "infoAdmin", "s2"]
+  ])
+  await h.run(Effect.flatMap(Accounts.actorOf("ia-s1"), (a) => EFiles.onboard(a, hire("t1", "s1", basicInfo()))))
+}
+
+const project = (
+  id: string,
+  kind: TrainingProject.Kind,
+  providerId: string,
+  more: Partial<TrainingProject.NewProject> = {}
+) =>
+  ({
+    id,
+    name: `项目${id}`,
+    kind,
+    hours: 60,
+    form: "course",
+    providerId,
+    from: "2025-03-01",
+    to: "2025-06-30",
+    capacity: 50,
+    ...more
+  }) satisfies TrainingProject.NewProject
+
+/** Register a provider as `by`; its actor (authenticated with its key). */
+const provider = async (h: Harness, by: string, id: string) => {
+  const registered = await as(h, by, (a) => Training.registerProvider(a, { id, name: `机构${id}` }))
+  if (!registered.ok) throw new Error(`provider ${id}: ${JSON.stringify(registered)}`)
+  const actor = await h.run(Training.authenticateProvider(id, registered.value.key))
+  return { actor, key: registered.value.key }
+}
+
+const result = (id: string, projectId: string, hours = 36): Training.NewResult => ({
+  id,
+  projectId,
+  teacherId: "t1",
+  hours,
+  completedOn: "2025-06-30"
+})
+
+const submit = (h: Harness, p: TrainingProvider.Actor, r: Training.NewResult) =>
+  h.result(withRules(Training.submitResult(p, r)))
+
+const plan = ({ makeDatabase, timeout }: Suite): void => {
+  it("M25.1 a bureau enters its own level's projects and their providers; no other level's", { timeout }, () =>
+    withDatabase(makeDatabase, Deployment.national, async (h) => {
+      await setupTraining(h)
+      await provider(h, "ia-jiangan", "pv-county")
+      await provider(h, "ia-s1", "pv-school")
+      expect(
+        refusal(await as(h, "ia-jiangan", (a) => Training.createProject(a, project("c1", "county", "pv-county"))))
+      ).toBe("ok")
+      // Another level's project, a school entering a county project, a provider of a unit below: refused.
+      expect(
+        refusal(await as(h, "ia-jiangan", (a) => Training.createProject(a, project("c2", "provincial", "pv-county"))))
+      ).toEqual(["invalid", "M25.1"])
+      expect(
+        refusal(await as(h, "ia-s1", (a) => Training.createProject(a, project("c3", "county", "pv-school"))))
+      ).toEqual(["invalid", "M25.1"])
+      expect(
+        refusal(await as(h, "ia-jiangan", (a) => Training.createProject(a, project("c4", "county", "pv-school"))))
+      ).toEqual(["invalid", "M25.1"])
+      // Only an info admin of the unit itself: the system admin, and the bureau above, are refused.
+      expect(
+        refusal(await as(h, "sa-jiangan", (a) => Training.createProject(a, project("c5", "county", "pv-county"))))[0]
+      ).toBe("forbidden")
+      expect(
+        refusal(await as(h, "ia-jiangan", (a) => Training.createProject(a, project("c1", "county", "pv-county"))))
+      ).toEqual(["conflict", "M25.1"])
+      // The provider is an actor of its own: a wrong key, or a disabled provider, is not authenticated.
+      expect(refusal(await h.result(Training.authenticateProvider("pv-county", "wrong")))).toEqual([
+        "unauthenticated",
+        "M25.2"
+      ])
+      expect(refusal(await as(h, "ia-s1", (a) => Training.disableProvider(a, "pv-county", 1)))[0]).toBe("forbidden")
+      expect(refusal(await as(h, "ia-jiangan", (a) => Training.disableProvider(a, "pv-county", 1)))).toBe("ok")
+      const projects = await as(h, "ia-jiangan", (a) => Training.projectsOf(a, "jiangan"))
+      expect(projects.ok && projects.value.map((p) => p.id)).toEqual(["c1"])
+    })
+  )
+}
+
+const results = ({ makeDatabase, timeout }: Suite): void => {
+  it("M25.2 a provider submits results only for teachers enrolled in its own projects", { timeout }, () =>
+    withDatabase(makeDatabase, Deployment.national, async (h) => {
+      await setupTraining(h)
+      const own = await provider(h, "ia-jiangan", "pv-own")
+      const other = await provider(h, "ia-jiangan", "pv-other")
+      await as(h, "ia-jiangan", (a) => Training.createProject(a, project("c1", "county", "pv-own")))
+      // Not enrolled yet: refused.
+      expect(refusal(await submit(h, own.actor, result("r1", "c1")))).toEqual(["forbidden", "M25.2"])
+      expect(refusal(await as(h, "ia-s2", (a) => Training.enrol(a, "c1", "t1")))[0]).toBe("forbidden")
+      expect(refusal(await as(h, "ia-s1", (a) => Training.enrol(a, "c1", "t1")))).toBe("ok")
+      expect(refusal(await as(h, "ia-s1", (a) => Training.enrol(a, "c1", "t1")))).toEqual(["conflict", "M25.2"])
+      // Another provider's submission for the same project: refused.
+      expect(refusal(await submit(h, other.actor, result("r1", "c1")))).toEqual(["forbidden", "M25.2"])
+      // More hours than the project's: refused.
+      expect(refusal(await submit(h, own.actor, result("r1", "c1", 61)))).toEqual(["invalid", "M25.2"])
+      expect(refusal(await submit(h, own.actor, result("r1", "c1")))).toBe("ok")
+      expect(refusal(await submit(h, own.actor, result("r2", "c1")))).toEqual(["conflict", "M25.2"])
+    })
+  )
+}
+
+const confirmation = ({ makeDatabase, timeout }: Suite): void => {
+  it(
+    "M25.3 the project's owning bureau reviews the results and confirms the credits, booked once in the ledger",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, Deployment.national, async (h) => {
+        await setupTraining(h)
+        const pv = await provider(h, "ia-jiangan", "pv")
+        await as(h, "ia-jiangan", (a) => Training.createProject(a, project("c1", "county", "pv")))
+        await as(h, "ia-s1", (a) => Training.enrol(a, "c1", "t1"))
+        await submit(h, pv.actor, result("r1", "c1"))
+        const inbox = await as(h, "ia-jiangan", (a) => Training.awaiting(a))
+        expect(inbox.ok && inbox.value.map((r) => r.value.id)).toEqual(["r1"])
+        for (const other of ["ia-s1", "ia-hubei", "ia-root"]) {
+          expect([other, refusal(await as(h, other, (a) => Training.confirm(a, "r1", 1)))]).toEqual([
+            other,
+            ["forbidden", "M25.3"]
+          ])
+        }
+        expect(refusal(await as(h, "ia-jiangan", (a) => Training.confirm(a, "r1", 1)))).toBe("ok")
+        // Confirmed once: a second confirmation is refused, by version or by state.
+        expect(refusal(await as(h, "ia-jiangan", (a) => Training.confirm(a, "r1", 2)))).toEqual(["invalid", "M25.3"])
+        const ledger = await as(h, "ia-s1", (a) => Training.ledger(a, "t1"))
+        expect(ledger.ok && ledger.value.entries.map((e) => [e.kind, e.hours, e.credits, e.rule.id, e.unitId])).toEqual(
+          [["confirm", 36, 3, "hubei-2024", "jiangan"]]
+        )
+        expect(ledger.ok && ledger.value.balance.available).toEqual({ hours: 36, credits: 3 })
+        expect(refusal(await as(h, "ia-s2", (a) => Training.ledger(a, "t1")))[0]).toBe("forbidden")
+      })
+  )
+
+  it(
+    "M25.4 credits of national projects are confirmed by the teacher's provincial bureau, by that province's rule",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, Deployment.national, async (h) => {
+        await setupTraining(h)
+        const pv = await provider(h, "ia-root", "pv-national")
+        expect(
+          refusal(await as(h, "ia-root", (a) => Training.createProject(a, project("n1", "national", "pv-national"))))
+        ).toBe("ok")
+        await as(h, "ia-s1", (a) => Training.enrol(a, "n1", "t1"))
+        expect(refusal(await submit(h, pv.actor, result("r1", "n1", 60)))).toBe("ok")
+        // Not the owning (national) bureau, nor the county: the teacher's province.
+        expect(refusal(await as(h, "ia-root", (a) => Training.confirm(a, "r1", 1)))).toEqual(["forbidden", "M25.4"])
+        expect(refusal(await as(h, "ia-jiangan", (a) => Training.confirm(a, "r1", 1)))).toEqual(["forbidden", "M25.4"])
+        expect(refusal(await as(h, "ia-hubei", (a) => Training.confirm(a, "r1", 1)))).toBe("ok")
+        const ledger = await as(h, "ia-hubei", (a) => Training.ledger(a, "t1"))
+        expect(ledger.ok && ledger.value.entries.map((e) => [e.credits, e.rule, e.unitId])).toEqual([
+          [5, { id: "hubei-2024", version: 3, province: "hubei" }, "hubei"]
+        ])
+      })
+  )
+
+  it(
+    "M25.5 school-based plans and their credits, and self-study credits, are reviewed by the competent bureau",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, Deployment.national, async (h) => {
+        await setupTraining(h)
+        const pv = await provider(h, "ia-s1", "pv-s1")
+        expect(
+          refusal(
+            await as(h, "ia-s1", (a) =>
+              Training.createProject(a, project("sb1", "schoolBased", "pv-s1", { form: "practice" }))
+            )
+          )
+        ).toBe("ok")
+        // The plan is approved by the competent bureau before anyone enrols.
+        expect(refusal(await as(h, "ia-s1", (a) => Training.enrol(a, "sb1", "t1")))).toEqual(["invalid", "M25.5"])
+        expect(refusal(await as(h, "ia-s1", (a) => Training.approvePlan(a, "sb1", 1)))).toEqual(["forbidden", "M25.5"])
+        expect(refusal(await as(h, "ia-hubei", (a) => Training.approvePlan(a, "sb1", 1)))).toEqual([
+          "forbidden",
+          "M25.5"
+        ])
+        expect(refusal(await as(h, "ia-jiangan", (a) => Training.approvePlan(a, "sb1", 1)))).toBe("ok")
+        expect(refusal(await as(h, "ia-s1", (a) => Training.enrol(a, "sb1", "t1")))).toBe("ok")
+        expect(refusal(await submit(h, pv.actor, result("r1", "sb1", 48)))).toBe("ok")
+        expect(refusal(await as(h, "ia-s1", (a) => Training.confirm(a, "r1", 1)))).toEqual(["forbidden", "M25.5"])
+        expect(refusal(await as(h, "ia-jiangan", (a) => Training.confirm(a, "r1", 1)))).toBe("ok")
+        const ledger = await as(h, "ia-s1", (a) => Training.ledger(a, "t1"))
+        expect(ledger.ok && ledger.value.balance.available).toEqual({ hours: 48, credits: 2 })
+      })
+  )
+
+  it(
+    "M25.3 a rejection gives its reason; the provider corrects and resubmits; the corrected hours are credited",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, Deployment.national, async (h) => {
+        await setupTraining(h)
+        const pv = await provider(h, "ia-jiangan", "pv")
+        await as(h, "ia-jiangan", (a) => Training.createProject(a, project("c1", "county", "pv")))
+        await as(h, "ia-s1", (a) => Training.enrol(a, "c1", "t1"))
+        await submit(h, pv.actor, result("r1", "c1", 60))
+        expect(refusal(await as(h, "ia-jiangan", (a) => Training.reject(a, "r1", " ", 1)))).toEqual([
+          "invalid",
+          "M25.3"
+        ])
+        expect(refusal(await as(h, "ia-jiangan", (a) => Training.reject(a, "r1", "学时与签到不符", 1)))).toBe("ok")
+        expect(refusal(await as(h, "ia-jiangan", (a) => Training.confirm(a, "r1", 2)))).toEqual(["invalid", "M25.3"])
+        const correction = { hours: 24, completedOn: "2025-06-30", note: "按签到更正" }
+        const other = await provider(h, "ia-jiangan", "pv-other")
+        expect(refusal(await h.result(withRules(Training.resubmit(other.actor, "r1", correction, 2))))).toEqual([
+          "forbidden",
+          "M25.2"
+        ])
+        expect(refusal(await h.result(withRules(Training.resubmit(pv.actor, "r1", correction, 2))))).toBe("ok")
+        expect(refusal(await as(h, "ia-jiangan", (a) => Training.confirm(a, "r1", 3)))).toBe("ok")
+        const ledger = await as(h, "ia-s1", (a) => Training.ledger(a, "t1"))
+        expect(ledger.ok && ledger.value.balance.available).toEqual({ hours: 24, credits: 2 })
+        // A correction of confirmed credits is a reversing entry, by the confirming bureau, with its reason.
+        const entry = ledger.ok ? ledger.value.entries[0]!.id : ""
+        expect(refusal(await as(h, "ia-s1", (a) => Training.reverse(a, "t1", entry, "重复登记", "k1")))[0]).toBe(
+          "forbidden"
+        )
+        expect(refusal(await as(h, "ia-jiangan", (a) => Training.reverse(a, "t1", entry, "重复登记", "k1")))).toBe("ok")
+        const after = await as(h, "ia-s1", (a) => Training.ledger(a, "t1"))
+        expect(after.ok && after.value.entries.map((e) => e.kind)).toEqual(["confirm", "reverse"])
+        expect(after.ok && after.value.balance.available).toEqual({ hours: 0, credits: 0 })
+      })
+  )
+}
+
+/**
+ * The training area (M25.1–M25.5, O9.1).
+ *
+ * @since 0.1.0
+ */
+export const trainingConformance: AreaConformance = area("training", [plan, results, confirmation])
