@@ -5,6 +5,7 @@
  */
 import * as Http from "node:http"
 import Database from "better-sqlite3"
+import mysql from "mysql2/promise"
 import pg from "pg"
 import { type Backend, cheapSettings, type Running, seedDemo, start } from "./support.js"
 
@@ -45,6 +46,20 @@ export const openReader = async (backend: Backend): Promise<StoreReader> => {
       close: async () => {
         db.close()
       }
+    }
+  }
+  if (backend.name === "mariadb") {
+    const connection = await mysql.createConnection({ uri: backend.url, dateStrings: true })
+    const select = async (statement: string, values: Array<unknown> = []) =>
+      (await connection.query(statement, values))[0] as Array<Record<string, unknown>>
+    return {
+      rows: (table) => select(`select * from ${table}`),
+      auditOf: async (requestId) =>
+        (await select("select outcome, action from audit_log where request_id = ?", [requestId])) as Array<{
+          outcome: string
+          action: string
+        }>,
+      close: () => connection.end()
     }
   }
   const client = new pg.Client({ connectionString: backend.url })
