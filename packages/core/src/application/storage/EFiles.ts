@@ -1,0 +1,153 @@
+/**
+ * The storage port: e-files, their entries, change requests, import batches, update cycles and spot checks (M16–M22,
+ * M17.2, M18.1).
+ *
+ * @since 0.1.0
+ */
+import type { Effect, Option } from "effect"
+import type * as ChangeRequest from "../../efile/ChangeRequest.js"
+import type * as EFile from "../../efile/EFile.js"
+import type * as SpotCheck from "../../efile/SpotCheck.js"
+import type * as UpdateCycle from "../../efile/UpdateCycle.js"
+import type { Conflict, ConstraintError, Page, PageRequest, StorageError, Versioned } from "./Common.js"
+
+/**
+ * Teachers' e-files (M21.1, M22.1). The store refuses a second active e-file with the same identity document
+ * (M17.4), whatever the interleaving of writers.
+ *
+ * @since 0.1.0
+ */
+export interface TeacherRepository {
+  /** Insert an e-file; a second active e-file of the same identity document is refused (M17.4). */
+  readonly insert: (efile: EFile.EFile) => Effect.Effect<Versioned<EFile.EFile>, ConstraintError | StorageError>
+  /**
+   * Insert many e-files at once (batch import): those whose id is used or whose identity document already has an
+   * active e-file (M17.4) are left out, not refused. Returns the ids of the e-files inserted.
+   */
+  readonly insertMany: (efiles: ReadonlyArray<EFile.EFile>) => Effect.Effect<ReadonlySet<EFile.TeacherId>, StorageError>
+  readonly get: (id: EFile.TeacherId) => Effect.Effect<Option.Option<Versioned<EFile.EFile>>, StorageError>
+  readonly update: (
+    next: EFile.EFile,
+    expectedVersion: number
+  ) => Effect.Effect<Versioned<EFile.EFile>, Conflict | ConstraintError | StorageError>
+  /** Every e-file, active or not, of an identity document. */
+  readonly byIdentity: (
+    idType: string,
+    idNumber: string
+  ) => Effect.Effect<ReadonlyArray<Versioned<EFile.EFile>>, StorageError>
+  /** The e-files kept in subtree(U), by path, one page at a time (the cursor is the last path). */
+  readonly subtree: (unitPath: string, page: PageRequest) => Effect.Effect<Page<EFile.EFile>, StorageError>
+  /**
+   * Identity documents held by more than one e-file, active or not (M17.4's report, for data that predates the
+   * check or came from elsewhere), one page at a time by identity number.
+   */
+  readonly duplicates: (page: PageRequest) => Effect.Effect<Page<Duplicate>, StorageError>
+}
+
+/**
+ * An identity document held by more than one e-file.
+ *
+ * @since 0.1.0
+ */
+export interface Duplicate {
+  readonly idType: string
+  readonly idNumber: string
+  readonly teachers: ReadonlyArray<EFile.TeacherId>
+  /** The other provinces where the national system found the identity active too (its feedback, M17.4, M32.1). */
+  readonly provinces?: ReadonlyArray<string>
+}
+
+/**
+ * The entries of e-files, each with its review (M17.1, M19.1).
+ *
+ * @since 0.1.0
+ */
+export interface EntryRepository {
+  readonly insert: (entry: EFile.Entry) => Effect.Effect<Versioned<EFile.Entry>, ConstraintError | StorageError>
+  /** Insert many entries at once (batch import); an entry whose id is used is refused like `insert`. */
+  readonly insertMany: (entries: ReadonlyArray<EFile.Entry>) => Effect.Effect<void, ConstraintError | StorageError>
+  readonly get: (id: string) => Effect.Effect<Option.Option<Versioned<EFile.Entry>>, StorageError>
+  readonly update: (
+    next: EFile.Entry,
+    expectedVersion: number
+  ) => Effect.Effect<Versioned<EFile.Entry>, Conflict | StorageError>
+  /** The entries of an e-file, by id. */
+  readonly byTeacher: (teacherId: EFile.TeacherId) => Effect.Effect<ReadonlyArray<Versioned<EFile.Entry>>, StorageError>
+}
+
+/**
+ * Change requests of effective entries (M19.2).
+ *
+ * @since 0.1.0
+ */
+export interface ChangeRequestRepository {
+  readonly insert: (
+    request: ChangeRequest.ChangeRequest
+  ) => Effect.Effect<Versioned<ChangeRequest.ChangeRequest>, ConstraintError | StorageError>
+  readonly get: (id: string) => Effect.Effect<Option.Option<Versioned<ChangeRequest.ChangeRequest>>, StorageError>
+  readonly update: (
+    next: ChangeRequest.ChangeRequest,
+    expectedVersion: number
+  ) => Effect.Effect<Versioned<ChangeRequest.ChangeRequest>, Conflict | StorageError>
+}
+
+/**
+ * The rows of batch imports already in (M16.2): a row is keyed by its batch and the hash of its content, so an
+ * interrupted import run again skips what went in.
+ *
+ * @since 0.1.0
+ */
+export interface ImportRepository {
+  /** Of these rows of a batch (line and content hash), the lines already imported with that content. */
+  readonly imported: (
+    batchId: string,
+    rows: ReadonlyArray<{ readonly line: number; readonly hash: string }>
+  ) => Effect.Effect<ReadonlySet<number>, StorageError>
+  /** Record rows as imported, in the caller's transaction with the rows' e-files. */
+  readonly record: (
+    batchId: string,
+    rows: ReadonlyArray<{ readonly hash: string; readonly line: number; readonly teacherId: EFile.TeacherId }>
+  ) => Effect.Effect<void, StorageError>
+  /** After a bulk load, outside a transaction: refresh the statistics the query planner chooses indexes by. */
+  readonly refreshStatistics: Effect.Effect<void, StorageError>
+}
+
+/**
+ * Units' completions of update cycles (M18.1). Under concurrency the store holds one completion per unit and cycle
+ * (`updateCompletion`): two info admins recording the same completion at once get one record and one refusal.
+ *
+ * @since 0.1.0
+ */
+export interface UpdateCycleRepository {
+  /** Record a completion; a second one of the same unit and cycle is refused (`updateCompletion`). */
+  readonly complete: (completion: UpdateCycle.Completion) => Effect.Effect<void, ConstraintError | StorageError>
+  /**
+   * The units of subtree(`rootPath`), in path order, one page at a time (the cursor is the last path), each with the
+   * day of its first version and its completion of `cycle` if recorded. Invariant: across the pages every unit of
+   * the subtree comes exactly once.
+   */
+  readonly standings: (
+    cycle: string,
+    rootPath: string,
+    page: PageRequest
+  ) => Effect.Effect<Page<UpdateCycle.Standing>, StorageError>
+}
+
+/**
+ * Spot checks (M17.2). Under concurrency the store holds unique check ids and an optimistic version on every check,
+ * so that two findings or a finding and the publication never overwrite each other.
+ *
+ * @since 0.1.0
+ */
+export interface SpotCheckRepository {
+  /** Insert a check; a used id is refused (`spotCheckId`). */
+  readonly insert: (
+    check: SpotCheck.SpotCheck
+  ) => Effect.Effect<Versioned<SpotCheck.SpotCheck>, ConstraintError | StorageError>
+  readonly get: (id: string) => Effect.Effect<Option.Option<Versioned<SpotCheck.SpotCheck>>, StorageError>
+  /** Replace the check if it is still at `expectedVersion`; else `Conflict`, nothing written. */
+  readonly update: (
+    next: SpotCheck.SpotCheck,
+    expectedVersion: number
+  ) => Effect.Effect<Versioned<SpotCheck.SpotCheck>, Conflict | StorageError>
+}
