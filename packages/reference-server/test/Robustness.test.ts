@@ -9,7 +9,8 @@
  * the audit log, the outbox and the sessions, which grow or change with any request (refusals are audited, every
  * request touches its session).
  */
-import { Audit } from "@tmis/core"
+import { Audit, Storage } from "@tmis/core"
+import { Effect } from "effect"
 import * as fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
@@ -702,6 +703,21 @@ for (const { name, make } of backends) {
       const answer = await send(running.url, "GET", `/units/${"a".repeat(20_000)}`, auth("sa-hubei"))
       // Node refuses headers over 16 KiB itself (431), before the app: no JSON body is possible then.
       expect([400, 404, 414, 431]).toContain(answer.status)
+    })
+
+    it("M37.1 a refused request with a path longer than the store's key is still audited, its object bounded", async () => {
+      const path = `/units/${"b".repeat(2000)}`
+      const answer = await send(running.url, "GET", path, auth("sa-hubei"))
+      expect([400, 404]).toContain(answer.status)
+      const found = await running.run(
+        Effect.flatMap(Storage.Storage, (s) =>
+          s.audit.search({ object: Audit.boundObject(`GET ${path}`) }, { limit: 10 })
+        )
+      )
+      // The id is refused while the path is decoded, before the session is read: the actor is not known yet.
+      expect(found.items.map((r) => [r.action, r.outcome, r.details.status])).toEqual([
+        ["http.refused", "refused", answer.status]
+      ])
     })
 
     it("M37.1 the audit chain still verifies after all the hostile requests", async () => {

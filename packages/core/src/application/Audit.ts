@@ -177,7 +177,8 @@ export const search = (
       {
         unitPath: root !== undefined && root.path === actor.unit.path ? undefined : actor.unit.path,
         actor: filter.actor,
-        object: filter.object,
+        // A long object is kept bounded (AuditChain.boundObject): search for it as it was recorded.
+        object: filter.object === undefined ? undefined : AuditChain.boundObject(filter.object),
         rule: filter.rule,
         from,
         to

@@ -108,14 +108,39 @@ export const hashOf = (seq: number, prevHash: string, entry: Entry): string =>
     .digest("hex")
 
 /**
- * Chain an entry after the record `previous` (undefined for the first).
+ * The longest object a record keeps, in UTF-16 code units: every store indexes the column for the audit search, and
+ * an index key of the MySQL family holds 255 characters.
+ *
+ * @since 0.1.0
+ */
+export const maxObjectLength = 255
+
+/**
+ * The object as a record keeps it: unchanged up to {@link maxObjectLength}; a longer one (a refused request's
+ * path, say) keeps its start and the first 16 hex digits of the whole's SHA-256, so that two long objects stay apart
+ * and the record is never lost to the store's limit. Never cuts a surrogate pair.
+ *
+ * @since 0.1.0
+ */
+export const boundObject = (object: string): string => {
+  if (object.length <= maxObjectLength) return object
+  const digest = createHash("sha256").update(object).digest("hex").slice(0, 16)
+  let end = maxObjectLength - digest.length - 2
+  const last = object.charCodeAt(end - 1)
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1
+  return `${object.slice(0, end)}…#${digest}`
+}
+
+/**
+ * Chain an entry after the record `previous` (undefined for the first), its object bounded ({@link boundObject}).
  *
  * @since 0.1.0
  */
 export const chain = (previous: Pick<Record, "seq" | "hash"> | undefined, entry: Entry): Record => {
   const seq = (previous?.seq ?? 0) + 1
   const prevHash = previous?.hash ?? genesis
-  return { ...entry, seq, prevHash, hash: hashOf(seq, prevHash, entry) }
+  const bounded = { ...entry, object: boundObject(entry.object) }
+  return { ...bounded, seq, prevHash, hash: hashOf(seq, prevHash, bounded) }
 }
 
 /**

@@ -1,3 +1,38 @@
+const longObjects = ({ makeDatabase, timeout }: Suite): void => {
+  it(
+    "M37.1 a record whose object is longer than a store's key is kept, bounded, searchable, and the chain verifies",
+    {
+      timeout
+    },
+    () =>
+      withDatabase(makeDatabase, hubei, async (h) => {
+        await bootstrap(h)
+        // A refused request's path can be as long as the server lets a URL be: the record must not be lost.
+        const long = `GET /units/${"湖".repeat(300)}/${"a".repeat(3000)}`
+        await h.run(
+          Effect.flatMap(storage, (s) =>
+            s.transaction(
+              s.audit.append({
+                at: "2026-03-01T08:00:00.000Z",
+                actor: "anonymous",
+                unitId: undefined,
+                action: "http.refused",
+                object: long,
+                outcome: "refused",
+                requestId: undefined,
+                details: { status: 404 }
+              })
+            )
+          )
+        )
+        const records = await h.run(auditRecords)
+        expect(records.at(-1)?.object).toBe(Audit.boundObject(long))
+        expect(await h.run(searchAll({ object: Audit.boundObject(long) }, 10))).toEqual([records.length])
+        expect(await h.run(verify)).toMatchObject({ _tag: "Intact" })
+      })
+  )
+}
+
 /**
  * The audit & outbox area of the storage conformance suite (M37.1): exactly one audit record and one outbox event per
  * committed change and none for a rolled-back one, an append-only log, tampering, deletion and reordering detected by
@@ -503,5 +538,6 @@ export const auditConformance: AreaConformance = area("audit", [
   tamperingDetected,
   serialisedAppends,
   searchMatches,
-  searchScope
+  searchScope,
+  longObjects
 ])
