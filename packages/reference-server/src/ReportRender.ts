@@ -69,7 +69,7 @@ const svg = (n: number, option: Record<string, unknown>, width = 640, height = 3
 
 const barOption = (
   labels: ReadonlyArray<string>,
-  series: ReadonlyArray<{ name: string; data: Array<number> }>,
+  series: ReadonlyArray<{ name: string; data: Array<number | null> }>,
   stacked = false
 ) => ({
   grid: { left: 56, right: 24, top: series.length > 1 ? 40 : 24, bottom: 64 },
@@ -84,7 +84,7 @@ const barOption = (
   }))
 })
 
-const pieOption = (labels: ReadonlyArray<string>, data: ReadonlyArray<number>) => ({
+const pieOption = (labels: ReadonlyArray<string>, data: ReadonlyArray<number | null>) => ({
   legend: { bottom: 4 },
   series: [
     {
@@ -92,22 +92,37 @@ const pieOption = (labels: ReadonlyArray<string>, data: ReadonlyArray<number>) =
       radius: ["30%", "62%"],
       center: ["50%", "45%"],
       label: { formatter: "{b}：{c}" },
-      data: labels.map((name, i) => ({ name, value: data[i] ?? 0 }))
+      data: labels.map((name, i) => ({ name, value: data[i] ?? null }))
     }
   ]
 })
 
-/** The counts of a one-dimensional table, suppressed cells drawn as 0 (they are marked in the table beside). */
-const counts = (result: Query.Result) => result.rows.values.map((v) => cellOf(result, v.value)?.count ?? 0)
+/**
+ * What a chart draws of a cell: its count, 0 for an empty one, and null — no bar, no slice — for a suppressed one:
+ * drawn as 0 it would claim that nobody is there, and drawn at all it would show what the table hides (M28.1).
+ */
+const drawn = (cell: Query.Cell | undefined): number | null =>
+  cell === undefined ? 0 : cell.suppressed || cell.count === null ? null : cell.count
+
+/** The counts of a one-dimensional table ({@link drawn}). */
+const counts = (result: Query.Result) => result.rows.values.map((v) => drawn(cellOf(result, v.value)))
+
+/** The categories of a chart, a suppressed one marked as the table marks it ("小学（<5）"). */
+const labelsOf = (result: Query.Result): ReadonlyArray<string> => {
+  const hidden = `（<${result.suppression.threshold}）`
+  return result.rows.values.map((v) =>
+    result.columns.dimension === null && drawn(cellOf(result, v.value)) === null ? `${v.label}${hidden}` : v.label
+  )
+}
 
 const chartOf = (n: number, section: Report.Section, result: Query.Result): string => {
-  const labels = result.rows.values.map((v) => v.label)
+  const labels = labelsOf(result)
   if (section.chart === "none" || labels.length === 0) return ""
   if (section.chart === "pie") return svg(n, pieOption(labels, counts(result)))
   if (section.chart === "stacked") {
     const series = result.columns.values.map((c) => ({
       name: c.label,
-      data: result.rows.values.map((r) => cellOf(result, r.value, c.value)?.count ?? 0)
+      data: result.rows.values.map((r) => drawn(cellOf(result, r.value, c.value)))
     }))
     return svg(n, barOption(labels, series, true))
   }

@@ -42,6 +42,23 @@ describe("the report's renderings", () => {
     expect(page).toContain("东城区")
   })
 
+  it("M28.1 a suppressed cell is neither drawn nor drawn as 0 in a chart: its category is marked as the table marks it", () => {
+    const page = ReportRender.html(fixture(first))
+    const texts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1] ?? "")
+    const ages = (page.match(/<svg[\s\S]*?<\/svg>/g) ?? []).map(texts).find((t) => t.includes("29岁及以下"))
+    expect(ages).toBeDefined()
+    const categories = ages!.filter(
+      (t) => t.endsWith("岁及以下") || t.endsWith("岁") || t.includes("岁（") || t.includes("岁及以上")
+    )
+    const marked = categories.filter((t) => t.endsWith("（&lt;5）"))
+    // The fixture hides the two oldest bands (one primary, one complementary).
+    expect(marked).toEqual(["55～59岁（&lt;5）", "60岁及以上（&lt;5）"])
+    // One value label a drawn bar: the axis ticks are the numbers before the first category.
+    const values = ages!.slice(ages!.indexOf(categories.at(-1)!) + 1)
+    expect(values).toHaveLength(categories.length - marked.length)
+    expect(values).not.toContain("0")
+  })
+
   it("M29.1 the same report renders to the same HTML bytes but for its timestamp, in any process state", () => {
     const a = ReportRender.html(fixture(first))
     const again = ReportRender.html(fixture(first)) // ECharts' instance counter has moved on
