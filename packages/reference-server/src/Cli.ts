@@ -45,7 +45,8 @@ Usage: tmis <command> [options]
 Commands:
 ${commands.map((c) => `  ${(c.synopsis ?? c.name).padEnd(13)} ${c.summary}`).join("\n")}
 
-The store: TMIS_DATABASE_URL (postgres://… or a SQLite file path; default ./data/tmis.sqlite).
+The store: --database URL (any command) or TMIS_DATABASE_URL: postgres://…, mysql://… (MySQL or MariaDB) or a
+SQLite file path; default ./data/tmis.sqlite.
 The deployment: TMIS_DEPLOYMENT ("national" or "province:<2-digit code>"; default province:42).
 Certificates (M14.2): TMIS_REQUIRE_CERTIFICATE_FOR="systemAdmin,infoAdmin" makes those roles present their bound
 CA certificate (serve with --tls-*) on every request.
@@ -55,16 +56,40 @@ Exit codes: 0 done, 1 check failed, 2 bad command line (or no such input file), 
 `
 
 /**
+ * `--database URL` (or `--database=URL`), anywhere on the line, for every command: the store of this run, over
+ * TMIS_DATABASE_URL. Taken out before the command reads its own options.
+ */
+const databaseOption = (
+  argv: ReadonlyArray<string>,
+  io: Io
+): { readonly argv: ReadonlyArray<string>; readonly io: Io } => {
+  const rest: Array<string> = []
+  let url: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === "--database") {
+      url = argv[++i]
+      if (url === undefined || url.startsWith("--")) throw new Usage("--database needs a URL or a SQLite file path")
+    } else if (arg.startsWith("--database=")) url = arg.slice("--database=".length)
+    else rest.push(arg)
+  }
+  return url === undefined ? { argv, io } : { argv: rest, io: { ...io, env: { ...io.env, TMIS_DATABASE_URL: url } } }
+}
+
+/**
  * Run the command line; resolves to the exit code.
  *
  * @since 0.1.0
  */
 export const main = async (
   argv: ReadonlyArray<string>,
-  io: Io = { out: process.stdout, err: process.stderr, env: process.env }
+  given: Io = { out: process.stdout, err: process.stderr, env: process.env }
 ): Promise<number> => {
-  const [command, ...rest] = argv
+  let io = given
   try {
+    const database = databaseOption(argv, given)
+    io = database.io
+    const [command, ...rest] = database.argv
     if (command === undefined || command === "--help" || command === "-h" || command === "help") {
       io.out.write(usage)
       return command === undefined ? 2 : 0

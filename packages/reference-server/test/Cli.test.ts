@@ -184,6 +184,24 @@ describe("tmis: the command line itself", () => {
     expect(ran.err).toContain("mysql://x")
   })
 
+  it("--database names the store of any command, anywhere on the line, over TMIS_DATABASE_URL", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tmis-cli-database-"))
+    try {
+      const file = join(dir, "chosen.sqlite")
+      const env = { TMIS_DATABASE_URL: "mysql://never-opened" }
+      const ran = await tmis(["--database", file, "migrate"], env)
+      expect([ran.code, ran.out]).toEqual([0, `migrated: ${Database.describe({ url: file })}\n`])
+      expect(existsSync(file)).toBe(true)
+      const after = await tmis(["audit", "verify", `--database=${file}`], env)
+      expect(after.code).toBe(0)
+      const missing = await tmis(["migrate", "--database"], env)
+      expect(missing.code).toBe(2)
+      expect(missing.err).toContain("--database")
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it("a bad TMIS_DEPLOYMENT exits 2 naming the value", async () => {
     const ran = await tmis(["bootstrap", ...bootstrapArgs({ identityNumber: adminNumber })], {
       TMIS_DATABASE_URL: "mysql://never-opened",
