@@ -72,7 +72,8 @@ if [ -f "$sqlite_binary" ]; then
 fi
 
 # An empty project; the libraries a vendor embeds (every published package but the server, an application, and the
-# testkit, test tooling: their types are checked by attw), and their peers at the ranges the packages state. A peer
+# testkit, test tooling: their types are checked by attw), and their peers at the ranges the packages state — but not
+# the optional ones (exceljs, which only XLSX needs): the program checks that CSV import works without them. A peer
 # two packages state differently fails the check: each dependency is declared one way everywhere.
 cd "$work/app"
 printf '{ "name": "tmis-install-check", "private": true }\n' > package.json
@@ -84,12 +85,12 @@ printf '{ "name": "tmis-install-check", "private": true }\n' > package.json
     const [dir, name, version] = line.split("\t")
     if (name === "@tmis/server" || name === "@tmis/testkit") continue
     console.log(`${tarballs}/${name.slice(1).replace("/", "-")}-${version}.tgz`)
-    const stated = JSON.parse(readFileSync(`${dir}/package.json`, "utf8")).peerDependencies ?? {}
-    for (const [peer, range] of Object.entries(stated)) {
+    const pkg = JSON.parse(readFileSync(`${dir}/package.json`, "utf8"))
+    for (const [peer, range] of Object.entries(pkg.peerDependencies ?? {})) {
       if (peers.has(peer) && peers.get(peer) !== range) {
         throw new Error(`${name} states ${peer}@${range}, another package ${peer}@${peers.get(peer)}`)
       }
-      peers.set(peer, range)
+      if (pkg.peerDependenciesMeta?.[peer]?.optional !== true) peers.set(peer, range)
     }
   }
   // better-sqlite3 at the version the binary mirror above has (within the range the packages state).
@@ -98,6 +99,7 @@ printf '{ "name": "tmis-install-check", "private": true }\n' > package.json
 mapfile -t specs < "$work/specs"
 echo "npm install ${specs[*]#"$work/tarballs/"}"
 timeout "${TMIS_INSTALL_TIMEOUT:-420}" npm install --prefer-offline --no-audit --no-fund --loglevel=error "${specs[@]}"
+if [ -e node_modules/exceljs ]; then echo "exceljs was installed, though no installed package requires it"; exit 1; fi
 echo "installed: $(node -p "Object.keys(require(\"./node_modules/.package-lock.json\").packages).length") packages, $(du -sh node_modules | cut -f1) ($(elapsed))"
 
 cp "$root/scripts/install-check/program.ts" esm.mts

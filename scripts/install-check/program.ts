@@ -2,14 +2,27 @@
  * The program the install check (`scripts/install-check.sh`) compiles and runs in an empty project against the packed
  * tarballs, copied there as `esm.mts` (an ES module) and as `cjs.cts` (CommonJS, `require` at run time): a province
  * built level by level through the application services on SQLite, a new hire's e-file through review (M17.1), a
- * refusal that names its rule, the audit chain verified (M37.1) — on one `ManagedRuntime`, then disposed.
+ * refusal that names its rule, the audit chain verified (M37.1) — on one `ManagedRuntime`, then disposed. Then a CSV
+ * read with @tmis/import, installed without its optional spreadsheet reader: XLSX says which package to install.
  * No top-level await, so that the same text is valid CommonJS.
  */
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Sqlite from "@tmis/adapter-sqlite"
-import { Accounts, Audit, Deployment, EFiles, IdentityNumber, Refusal, Settings, Tmis, Units } from "@tmis/core"
+import {
+  Accounts,
+  Audit,
+  Deployment,
+  EFiles,
+  IdentityNumber,
+  type Indicator,
+  Refusal,
+  Settings,
+  Tmis,
+  Units
+} from "@tmis/core"
+import { Spreadsheet, Table } from "@tmis/import"
 import { Effect, Layer, ManagedRuntime } from "effect"
 
 const day = "2017-03-31"
@@ -19,7 +32,7 @@ const person = (name: string) => {
   const first17 = `42010219800101${String(100 + serial++).padStart(3, "0")}`
   return { name, identityNumber: first17 + IdentityNumber.checkCharacter(first17) }
 }
-const basicInfo = {
+const basicInfo: Indicator.BasicInfo = {
   name: "李老师",
   sex: "2",
   nationality: "156",
@@ -127,6 +140,21 @@ const main = async () => {
     console.log(`tmis facade: read ${efile.efile.id}, refused ${refused.rule} (${refused.kind})`)
   } finally {
     await tmis.dispose()
+  }
+  // @tmis/import without exceljs (an optional peer the check does not install): CSV reads, XLSX names the package.
+  try {
+    writeFileSync(join(directory, "teachers.csv"), "姓名,身份证件号\n李老师,420102199003071224\n")
+    const csv = await Table.open(join(directory, "teachers.csv"))
+    let rows = 0
+    for await (const _ of csv.rows()) rows++
+    if (csv.headers.join() !== "姓名,身份证件号" || rows !== 1) throw new Error("the CSV was not read")
+    writeFileSync(join(directory, "teachers.xlsx"), "PK")
+    const xlsx = await Table.open(join(directory, "teachers.xlsx")).catch((e: unknown) => e)
+    if (!(xlsx instanceof Spreadsheet.SpreadsheetReaderMissing)) {
+      throw new Error(`expected SpreadsheetReaderMissing, got ${String(xlsx)}`)
+    }
+    console.log(`tmis import: CSV read (${rows} row) without exceljs; XLSX: ${xlsx.message}`)
+  } finally {
     rmSync(directory, { recursive: true, force: true })
   }
 }

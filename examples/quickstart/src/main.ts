@@ -17,6 +17,7 @@ import {
   Deployment,
   EFiles,
   Hierarchy,
+  type Indicator,
   type Refusal,
   Settings,
   Storage,
@@ -334,7 +335,7 @@ console.log(
 
 // ── 6. A teacher's e-file: onboarding, review, a masked read, a batch import, a transfer ─────────────────────────
 const employment = { onEstablishment: true, contractMonths: undefined, postCategory: "1" as const }
-const basicInfo = (name: string, idNumber: string) => ({
+const basicInfo = (name: string, idNumber: string): Indicator.BasicInfo => ({
   name,
   sex: "2",
   nationality: "156",

@@ -257,6 +257,17 @@ const convertDate: Converter = (cell) => {
   return `${d.year}-${pad2(d.month)}-${pad2(d.day)}`
 }
 
+/**
+ * A date cell as "YYYY-MM-DD" (the forms `convert` accepts: YYYY-MM-DD, YYYY/M/D, YYYY.M.D, YYYYMMDD, YYYY年M月D日),
+ * or the cell trimmed as it is when it is none of them (the caller's rule refuses it, naming the cell).
+ *
+ * @since 0.1.0
+ */
+export const day = (cell: string): string => {
+  const converted = convertDate(cell.trim())
+  return typeof converted === "string" ? converted : cell.trim()
+}
+
 const yearMonthForms = [
   // 2012-09, 2012/9, 2012.9
   /^(\d{4})[-/.](\d{1,2})$/,

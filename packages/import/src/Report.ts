@@ -10,7 +10,7 @@ import * as path from "node:path"
 import { Readable } from "node:stream"
 import { pipeline } from "node:stream/promises"
 import { stringify } from "csv-stringify"
-import ExcelJS from "exceljs"
+import * as Exceljs from "./internal/exceljs.js"
 
 /**
  * One problem of one row: `row` as Excel numbers it (the header is row 1), `column` the file's header, `value` the
@@ -78,7 +78,8 @@ const notXmlAll = new RegExp(notXml.source, "g")
 const xmlSafe = (s: string): string => (notXml.test(s) ? s.replace(notXmlAll, "") : s)
 
 const writeXlsx = async (file: string, lines: Iterable<ReportLine> | AsyncIterable<ReportLine>): Promise<number> => {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false })
+  const exceljs = await Exceljs.load()
+  const workbook = new exceljs.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false })
   const sheet = workbook.addWorksheet("错误报告", { views: [{ state: "frozen", ySplit: 1 }] })
   // The value column is text, so that an 18-digit identity number keeps its digits when edited in Excel.
   sheet.columns = [{ width: 8 }, { width: 24 }, { width: 24, style: { numFmt: "@" } }, { width: 72 }, { width: 8 }]

@@ -17,8 +17,10 @@ import { pipeline, Transform } from "node:stream"
 import { Refusal } from "@tmis/core"
 import { type Parser, parse } from "csv-parse"
 import { Schema } from "effect"
-import ExcelJS from "exceljs"
+import type ExcelJS from "exceljs"
 import iconv from "iconv-lite"
+import * as Exceljs from "./internal/exceljs.js"
+import { SpreadsheetReaderMissing } from "./Spreadsheet.js"
 
 /**
  * The formats read: CSV (comma separated) and XLSX.
@@ -453,6 +455,7 @@ class XlsxPass {
   private closed = false
 
   constructor(
+    exceljs: typeof ExcelJS,
     readonly path: string,
     readonly name: string,
     counter: Counter
@@ -461,7 +464,7 @@ class XlsxPass {
     const counted = counting(counter)
     this.file.on("error", (e) => counted.destroy(e))
     this.file.pipe(counted)
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(counted, {
+    const reader = new exceljs.stream.xlsx.WorkbookReader(counted, {
       sharedStrings: "cache",
       worksheets: "emit",
       hyperlinks: "ignore",
@@ -687,6 +690,7 @@ const openCsv = async (file: string, name: string, size: number, requested: Enco
 const eocdSignature = Buffer.from([0x50, 0x4b, 0x05, 0x06])
 
 const openXlsx = async (file: string, name: string, size: number): Promise<Table> => {
+  const exceljs = await Exceljs.load()
   if (size === 0) throw refuse(name, "empty", `文件${name}是空的`, `${name} is empty`)
   const head = await readHead(file, 8)
   if (startsWith(head, oleSignature)) throw oldExcel(name)
@@ -708,7 +712,7 @@ const openXlsx = async (file: string, name: string, size: number): Promise<Table
     )
   }
   const counter: Counter = { n: 0 }
-  const pass = new XlsxPass(file, name, counter)
+  const pass = new XlsxPass(exceljs, file, name, counter)
   let header: Parsed | undefined
   for (;;) {
     const r = await pass.next()
@@ -788,6 +792,6 @@ export const open = async (
     if (startsWith(head, oleSignature)) throw oldExcel(name)
     return await openCsv(file, name, size, options.encoding ?? "auto")
   } catch (e) {
-    throw e instanceof TableError ? e : unreadable(file, name, e)
+    throw e instanceof TableError || e instanceof SpreadsheetReaderMissing ? e : unreadable(file, name, e)
   }
 }

@@ -8,8 +8,9 @@
  * @since 0.1.0
  */
 import { Indicator, type SchoolType } from "@tmis/core"
-import ExcelJS from "exceljs"
+import type ExcelJS from "exceljs"
 import * as Export from "./Export.js"
+import * as Exceljs from "./internal/exceljs.js"
 
 /**
  * Options of {@link basicInfo}.
@@ -48,7 +49,8 @@ export const basicInfo = async (
 ): Promise<Buffer> => {
   const fields = Export.fields(schema, "basicInfo", stage)
   const rows = options.rows ?? 1000
-  const workbook = new ExcelJS.Workbook()
+  const exceljs = await Exceljs.load()
+  const workbook = new exceljs.Workbook()
   // Fixed dates: the same schema gives the same workbook.
   workbook.created = workbook.modified = new Date(Date.UTC(2017, 2, 31))
   const sheet = workbook.addWorksheet("基本信息", { views: [{ state: "frozen", ySplit: 1 }] })

@@ -237,7 +237,7 @@ describe("ImportFile", () => {
           id: "t1",
           entryId: "t1-basic",
           unitId: "jiangan",
-          basicInfo: exampleBasicInfo(),
+          basicInfo: Indicator.unchecked(exampleBasicInfo()),
           employment: { onEstablishment: true, contractMonths: undefined, postCategory: "1" }
         })
       )

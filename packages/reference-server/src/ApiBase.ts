@@ -45,6 +45,15 @@ export const BasicInfo = Schema.Record({ key: Text(64), value: Schema.Unknown })
   jsonSchema: OpenApiDocument.basicInfoJsonSchema
 })
 
+/**
+ * A change to a record of the e-file (M16.1, M20.1): some fields of the record's group with their new values;
+ * documented with each core group's fields (`OpenApiDocument.recordChangeJsonSchema`), checked by the core.
+ */
+export const RecordChange = Schema.Record({ key: Text(64), value: Schema.Unknown }).annotations({
+  identifier: "RecordChange",
+  jsonSchema: OpenApiDocument.recordChangeJsonSchema
+})
+
 export const unitId = HttpApiSchema.param("unitId", Id)
 export const accountId = HttpApiSchema.param("accountId", Id)
 export const teacherId = HttpApiSchema.param("teacherId", Id)

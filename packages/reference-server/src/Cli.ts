@@ -13,6 +13,7 @@
 import { audit } from "./cli/Audit.js"
 import { bootstrap } from "./cli/Bootstrap.js"
 import { type Command, type Io, Usage } from "./cli/Command.js"
+import { exchange } from "./cli/Exchange.js"
 import { exportCommand } from "./cli/Export.js"
 import { importCommand } from "./cli/Import.js"
 import { list } from "./cli/List.js"
@@ -20,6 +21,7 @@ import { password } from "./cli/Password.js"
 import { report } from "./cli/Report.js"
 import { migrate, seedDemo, serve } from "./cli/Serve.js"
 import { statistics } from "./cli/Statistics.js"
+import { training } from "./cli/Training.js"
 
 export type { Command, Io } from "./cli/Command.js"
 
@@ -34,8 +36,10 @@ const commands: ReadonlyArray<Command> = [
   list,
   report,
   statistics,
+  training,
   audit,
-  password
+  password,
+  exchange
 ]
 
 const usage = `tmis — the National Teacher Management Information System reference server and tools

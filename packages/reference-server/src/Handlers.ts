@@ -13,7 +13,9 @@ import {
   Audit,
   Auth,
   Authorization,
+  Day,
   EFiles,
+  Indicator,
   type Settings,
   Statistics,
   Storage,
@@ -25,6 +27,9 @@ import { Clock, Effect, Layer, Option } from "effect"
 import * as Api from "./Api.js"
 import * as ApiError from "./ApiError.js"
 import { newToken, sessionIdOf } from "./Authentication.js"
+import { changeRequestsHandlers } from "./ChangeRequestsHandlers.js"
+import { exchangeHandlers } from "./ExchangeHandlers.js"
+import type { ExchangeKeys } from "./ExchangeKeys.js"
 import * as Imports from "./Imports.js"
 import { indicators } from "./IndicatorsHandlers.js"
 import { registration } from "./RegistrationHandlers.js"
@@ -37,7 +42,13 @@ import { trainingHandlers } from "./TrainingHandlers.js"
 const { refusals } = ApiError
 
 /** What the groups run on: the store, the settings, authentication, the server's configuration and its imports. */
-type Needs = Storage.Storage | Settings.Settings | Api.Authentication | RequestContext.ServerConfig | Imports.Imports
+type Needs =
+  | Storage.Storage
+  | Settings.Settings
+  | Api.Authentication
+  | RequestContext.ServerConfig
+  | Imports.Imports
+  | ExchangeKeys
 
 /** The layer of one group of the API. */
 type Group<Name extends string> = Layer.Layer<HttpApiGroup.ApiGroup<"tmis", Name>, never, Needs>
@@ -100,7 +111,7 @@ const itemsOf =
   <A, B>(view: (a: A) => B) =>
   (page: Storage.Page<A>) => ({ items: page.items.map(view), next: page.next })
 
-const today = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString().slice(0, 10))
+const today = Day.today
 
 /** The idempotency key of a request, when it sent one. */
 const keyed = (headers: { readonly "idempotency-key"?: string | undefined }) => ({
@@ -291,7 +302,7 @@ export const efiles: Group<"efiles"> = HttpApiBuilder.group(Api.Api, "efiles", (
           id: randomUUID(),
           entryId: randomUUID(),
           unitId: payload.unitId,
-          basicInfo: payload.basicInfo,
+          basicInfo: Indicator.unchecked(payload.basicInfo),
           employment: { ...payload.employment, contractMonths: payload.employment.contractMonths }
         })
         return { efile: written(efile), entry: written(entry) }
@@ -304,8 +315,10 @@ export const efiles: Group<"efiles"> = HttpApiBuilder.group(Api.Api, "efiles", (
     .handle("duplicates", ({ urlParams }) =>
       Effect.flatMap(Api.CurrentActor, (actor) => EFiles.duplicates(actor, urlParams)).pipe(refusals)
     )
-    .handle("list", ({ path, urlParams }) =>
-      Effect.flatMap(Api.CurrentActor, (actor) => EFiles.list(actor, path.unitId, urlParams)).pipe(refusals)
+    .handle("list", ({ path, urlParams: { after, limit, ...filter } }) =>
+      Effect.flatMap(Api.CurrentActor, (actor) => EFiles.list(actor, path.unitId, { after, limit }, filter)).pipe(
+        refusals
+      )
     )
     .handle("addEntry", ({ path, payload }) =>
       Effect.gen(function* () {
@@ -502,6 +515,8 @@ export const layer: Layer.Layer<
     | "trainingProviders"
     | "sharing"
     | "sharedEFiles"
+    | "exchange"
+    | "changeRequests"
   >,
   never,
   Needs
@@ -518,5 +533,7 @@ export const layer: Layer.Layer<
   reports,
   statistics,
   trainingHandlers,
-  sharingHandlers
+  sharingHandlers,
+  exchangeHandlers,
+  changeRequestsHandlers
 )

@@ -32,6 +32,7 @@ import { Cause, Duration, Effect, Layer, Option } from "effect"
 import * as Api from "./Api.js"
 import * as ApiError from "./ApiError.js"
 import * as Authentication from "./Authentication.js"
+import * as ExchangeKeys from "./ExchangeKeys.js"
 import * as Handlers from "./Handlers.js"
 import * as Imports from "./Imports.js"
 import * as RequestContext from "./RequestContext.js"
@@ -72,6 +73,8 @@ export interface Options {
    * tokens at `POST /auth/platform`. Password logins against the built-in account store stay available.
    */
   readonly identitySource?: IdentitySource.IdentitySource["Type"]
+  /** The exchange's keys (M32.1). Default: the files the environment names (see `ExchangeKeys.fromEnv`). */
+  readonly exchangeKeys?: ExchangeKeys.Keys
 }
 
 const limits = (options: Options) => ({
@@ -234,7 +237,8 @@ const findForbiddenKey = (value: unknown): { readonly path: string; readonly too
 /** What an upload may be sent as: the file's bytes, which the importer reads (CSV or XLSX). */
 const uploadTypes = ["application/octet-stream", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
 
-const isUpload = (method: string, pathname: string) => method === "POST" && /^\/units\/[^/]+\/imports$/.test(pathname)
+const isUpload = (method: string, pathname: string) =>
+  method === "POST" && (/^\/units\/[^/]+\/imports$/.test(pathname) || pathname === "/provider/results/file")
 
 /** Requests whose refusals the core audits itself (every login attempt, every password change). */
 const auditedByCore = (pathname: string) =>
@@ -455,7 +459,7 @@ const auditRefusal = (
         actor: state.actor?.accountId ?? "anonymous",
         unitId: state.actor?.unit.id,
         action: "http.refused",
-        object: `${request.method} ${pathname}`.slice(0, 300),
+        object: `${request.method} ${pathname}`,
         outcome: "refused",
         requestId: state.id,
         details: { status: response.status, rule: state.refusal?.rule ?? null, kind: state.refusal?.kind ?? null }
@@ -550,6 +554,9 @@ export const apiLayer = (options: Options) =>
     Layer.provide(Handlers.layer),
     Layer.provide(Authentication.layer),
     Layer.provide(Imports.layer),
+    Layer.provide(
+      Layer.sync(ExchangeKeys.ExchangeKeys, () => options.exchangeKeys ?? ExchangeKeys.fromEnv(process.env))
+    ),
     Layer.provide(
       Layer.succeed(RequestContext.ServerConfig, {
         secureCookies: options.tls !== undefined,

@@ -271,7 +271,7 @@ export class SharingGroup extends HttpApiGroup.make("sharing")
 const ClientHeaders = Schema.Struct({
   "x-client-token": Text(256).annotations({
     description:
-      '`<clientId>.<unix seconds>.<base64url Ed25519 signature of "tmis-sharing-token\\n<clientId>\\n<unix seconds>">`'
+      '`<clientId>.<unix seconds>.<nonce>.<base64url Ed25519 signature of "tmis-sharing-token\\n<clientId>\\n<unix seconds>\\n<nonce>">`: a fresh nonce (16–64 base64url characters) for each request'
   })
 })
 
@@ -292,7 +292,8 @@ export class SharedEFilesGroup extends HttpApiGroup.make("sharedEFiles").add(
           "The e-files kept in the grant's subtree, by path, keyset-paginated (at most 100 a page), each with only " +
           "the granted fields of its effective entries (M30.1, M31.1, O11.1): other systems read the one source " +
           "instead of collecting again. Who may call it: a machine client bound to the grant, with a token it " +
-          "signed with its Ed25519 key in the last five minutes (`x-client-token`; 401 M30.1 otherwise). A grant " +
+          "signed with its Ed25519 key in the last five minutes, used once (`x-client-token`; 401 M30.1 otherwise, a " +
+          "replayed token too, audited as `sharing.replay`). A grant " +
           "before its period, expired or revoked: 403 M31.1. Every read, and every refused one, is audited with " +
           "the grant's id and shows in its use report."
       })

@@ -270,6 +270,29 @@ export class TrainingGroup extends HttpApiGroup.make("training")
 const ProviderHeaders = Schema.Struct({ "x-provider-id": Id, "x-provider-key": Text(128) })
 
 /**
+ * What an upload of a file of results did: the counts and the refused rows (M25.2).
+ *
+ * @since 0.1.0
+ */
+export const ResultFileView = Schema.Struct({
+  batchId: Schema.String,
+  filename: Schema.String,
+  rowsRead: Schema.Number,
+  accepted: Schema.Number,
+  rejected: Schema.Number,
+  skipped: Schema.Number,
+  rejections: Schema.Array(
+    Schema.Struct({
+      row: Schema.Number,
+      column: Schema.String,
+      value: Schema.String,
+      reason: Schema.String,
+      rule: Schema.String
+    })
+  )
+}).annotations({ identifier: "TrainingResultFile" })
+
+/**
  * `/provider/…` for training providers, authenticated by their key (M25.2).
  *
  * @since 0.1.0
@@ -288,6 +311,37 @@ export class TrainingProvidersGroup extends HttpApiGroup.make("trainingProviders
             "them (403, M25.2), hours at most the project's and a completion day in its period (422). The result " +
             "awaits the unit the project's kind names (M25.3–M25.5). Who may call it: an active provider, by " +
             "`x-provider-id` and `x-provider-key` (401 otherwise). Audited (M37.1)."
+        })
+      )
+  )
+  .add(
+    HttpApiEndpoint.post("submitResultFile", "/provider/results/file")
+      .setHeaders(ProviderHeaders)
+      .setPayload(
+        HttpApiSchema.Uint8Array({ contentType: "application/octet-stream" }).annotations({
+          description:
+            "the file: CSV (UTF-8 or GB18030) or XLSX, one row per teacher with the columns 教师ID/teacherId or " +
+            "身份证号/identityNumber, 项目编号/projectId, 学时/hours and 结业日期/completedOn"
+        })
+      )
+      .setUrlParams(
+        Schema.Struct({
+          format: Opt(Schema.Literal("csv", "xlsx")),
+          filename: Opt(Text(255).annotations({ description: "the file's name, which refusals name it by" }))
+        })
+      )
+      .addSuccess(ResultFileView)
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Submit a file of training results",
+          description:
+            "A provider submits its results as a CSV or XLSX file, one row per teacher (M25.2): each row is " +
+            "checked and submitted as `POST /provider/results` does it — only for its own projects and teachers " +
+            "enrolled in them, hours at most the project's, the day in its period — and a refused row is reported " +
+            "with its row, column, value, reason and rule; the others go in. The same file uploaded again by the " +
+            "same provider skips the rows already in (`skipped`). A file without the needed columns is refused " +
+            "(422, M25.2). Who may call it: an active provider, by `x-provider-id` and `x-provider-key` (401 " +
+            "otherwise). Each result is audited (M37.1)."
         })
       )
   )

@@ -4,11 +4,17 @@
  *
  * @since 0.1.0
  */
+import { randomUUID } from "node:crypto"
+import { rmSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
 import { HttpApiBuilder, type HttpApiGroup } from "@effect/platform"
 import { type Settings, type Storage, Training, type TrainingProvider } from "@tmis/core"
+import { ImportFile, TrainingResults } from "@tmis/import"
 import { Effect, Layer } from "effect"
 import * as Api from "./Api.js"
 import { refusals } from "./ApiError.js"
+import { uploadName } from "./Imports.js"
+import * as RequestContext from "./RequestContext.js"
 
 const providerView = ({ value, version }: Storage.Versioned<TrainingProvider.Provider>) => ({
   id: value.id,
@@ -137,6 +143,32 @@ const providers = HttpApiBuilder.group(Api.Api, "trainingProviders", (handlers) 
         refusals
       )
     )
+    .handle("submitResultFile", ({ headers, payload, urlParams }) =>
+      Effect.gen(function* () {
+        const provider = yield* asProvider(headers)
+        const format = urlParams.format ?? "csv"
+        const name = uploadName(urlParams.filename, format)
+        const batchId = TrainingResults.batchIdOf(provider.providerId, ImportFile.bytesHash(payload))
+        // The upload is read from a file (XLSX needs one) of this request's own, kept only while it is read.
+        const file = join((yield* RequestContext.ServerConfig).importDir, `${batchId}.${randomUUID()}.${format}`)
+        return yield* Effect.acquireUseRelease(
+          Effect.sync(() => writeFileSync(file, payload)),
+          () => TrainingResults.run(file, { provider, name, format, batchId }),
+          () => Effect.sync(() => rmSync(file, { force: true }))
+        )
+      }).pipe(
+        Effect.map(({ batchId, name, rowsRead, accepted, rejected, skipped, rejections }) => ({
+          batchId,
+          filename: name,
+          rowsRead,
+          accepted,
+          rejected,
+          skipped,
+          rejections: rejections.map(({ row, column, value, reason, rule }) => ({ row, column, value, reason, rule }))
+        })),
+        refusals
+      )
+    )
     .handle("resubmitResult", ({ headers, path, payload }) =>
       Effect.flatMap(asProvider(headers), (provider) =>
         Training.resubmit(
@@ -155,5 +187,5 @@ const providers = HttpApiBuilder.group(Api.Api, "trainingProviders", (handlers) 
 export const trainingHandlers: Layer.Layer<
   HttpApiGroup.ApiGroup<"tmis", "training"> | HttpApiGroup.ApiGroup<"tmis", "trainingProviders">,
   never,
-  Storage.Storage | Settings.Settings | Api.Authentication
+  Storage.Storage | Settings.Settings | Api.Authentication | RequestContext.ServerConfig
 > = Layer.merge(training, providers)

@@ -106,6 +106,7 @@ const paths = [
   "/efiles/{teacherId}/credits",
   "/efiles/{teacherId}/credits/{entryId}/reversal",
   "/provider/results",
+  "/provider/results/file",
   "/provider/results/{resultId}/resubmission",
   "/sharing/requests",
   "/sharing/requests/{sharingRequestId}",
@@ -115,14 +116,25 @@ const paths = [
   "/sharing/grants/{grantId}/revoke",
   "/sharing/grants/{grantId}/clients",
   "/sharing/grants/{grantId}/usage",
-  "/shared/efiles"
+  "/shared/efiles",
+  "/exchange/export",
+  "/exchange/sent/{sequence}",
+  "/exchange/import-feedback",
+  "/exchange/ingest",
+  "/exchange/feedback",
+  "/units/{unitId}/change-requests"
 ]
 
 /** The endpoints anyone may call: everything else needs a session. */
 const publicPaths = new Set(["/auth/login", "/auth/platform", "/auth/password"])
 
 /** The endpoints of machines, not sessions: training providers with their own key (M25.2), sharing clients with a signed token (M30.1). */
-const providerPaths = new Set(["/provider/results", "/provider/results/{resultId}/resubmission", "/shared/efiles"])
+const providerPaths = new Set([
+  "/provider/results",
+  "/provider/results/file",
+  "/provider/results/{resultId}/resubmission",
+  "/shared/efiles"
+])
 
 type Operation = OpenApi.OpenAPISpecOperation
 const methods = ["get", "put", "post", "delete", "patch"] as const
@@ -137,8 +149,10 @@ const operations = (): Array<{ readonly path: string; readonly method: string; r
 
 /** The shapes a body may take: the members of an `anyOf` (the generator nests unions of unions), else itself. */
 // biome-ignore lint/suspicious/noExplicitAny: JSON Schema is read field by field
-const members = (schema: any): Array<any> =>
-  schema.anyOf === undefined ? [schema] : schema.anyOf.flatMap((member: unknown) => members(resolve(member)))
+const members = (schema: any): Array<any> => {
+  const variants = schema.anyOf ?? schema.oneOf
+  return variants === undefined ? [schema] : variants.flatMap((member: unknown) => members(resolve(member)))
+}
 
 /** A schema of the document, following a `$ref` into the components. */
 // biome-ignore lint/suspicious/noExplicitAny: JSON Schema is read field by field
@@ -168,15 +182,16 @@ describe("the OpenAPI document", () => {
       const json = operation.requestBody?.content["application/json"]
       return json === undefined ? [] : [{ at: `${method} ${path}`, schema: resolve(json.schema) }]
     })
-    // Every POST and PUT takes a JSON body, except the logout (no body) and the upload (raw bytes).
+    // Every POST and PUT takes a JSON body, except the logout (no body) and the uploads (raw bytes).
     const writes = operations().filter(({ method }) => method === "post" || method === "put")
+    const uploads = new Set(["/units/{unitId}/imports", "/provider/results/file"])
     expect(bodies.map(({ at }) => at).sort()).toEqual(
       writes
-        .filter(({ path }) => path !== "/auth/logout" && path !== "/units/{unitId}/imports")
+        .filter(({ path }) => path !== "/auth/logout" && !uploads.has(path))
         .map(({ path, method }) => `${method} ${path}`)
         .sort()
     )
-    expect(bodies).toHaveLength(44)
+    expect(bodies).toHaveLength(48)
     // A body that is one of several shapes (a confirmation or a rejection) closes each of them.
     for (const { at, schema } of bodies) {
       for (const member of members(schema)) {
@@ -244,6 +259,21 @@ describe("the OpenAPI document", () => {
     expect(basicInfo.properties.dualQualified["x-tmis-stages"]).toEqual(["secondaryVocational"])
   })
 
+  it("M11.1 documents a new entry's body as one shape per core group, and a change as fields of the record's group", () => {
+    const body = (path: string) => resolve(spec.paths[path]?.post?.requestBody?.content["application/json"]?.schema)
+    const entry = body("/efiles/{teacherId}/entries")
+    // biome-ignore lint/suspicious/noExplicitAny: JSON Schema is read field by field
+    type Member = any
+    expect(entry.discriminator).toEqual({ propertyName: "group" })
+    expect(entry.oneOf.map((m: Member) => m.properties.group.const)).toEqual([...Indicator.coreGroupKeys])
+    const contact = entry.oneOf.find((m: Member) => m.properties.group.const === "contact")
+    const fields = Indicator.core.groups.find((g) => g.key === "contact")!.fields.map((f) => f.key)
+    expect(Object.keys(contact.properties.data.properties).sort()).toEqual([...fields].sort())
+    const change = resolve(body("/entries/{entryId}/change-requests").properties.change)
+    expect(change.anyOf).toHaveLength(Indicator.coreGroupKeys.length)
+    expect(change.anyOf.every((g: Member) => g.required === undefined)).toBe(true)
+  })
+
   it("lists 405 with its Allow header on every operation, naming the methods the server takes at the path", () => {
     for (const { path, method, operation } of operations()) {
       const at = `${method} ${path}`
@@ -282,6 +312,8 @@ describe("the OpenAPI document", () => {
   it("documents the upload as a raw octet stream", () => {
     const upload = spec.paths["/units/{unitId}/imports"]?.post
     expect(Object.keys(upload?.requestBody?.content ?? {})).toEqual(["application/octet-stream"])
+    const results = spec.paths["/provider/results/file"]?.post
+    expect(Object.keys(results?.requestBody?.content ?? {})).toEqual(["application/octet-stream"])
   })
 
   it("declares the 401/403/404/409/422 responses and the bearer or cookie security on every protected endpoint", () => {

@@ -437,6 +437,17 @@ export interface SharingClientsTable {
 }
 
 /**
+ * The nonces of machine clients' tokens used (M30.1), each until its token expires; primary key (client, nonce).
+ *
+ * @since 0.1.0
+ */
+export interface TokenNoncesTable {
+  client_id: string
+  nonce: string
+  expires_at: string
+}
+
+/**
  * @since 0.1.0
  */
 export interface Database {
@@ -471,4 +482,5 @@ export interface Database {
   sharing_requests: SharingRequestsTable
   sharing_grants: SharingGrantsTable
   sharing_clients: SharingClientsTable
+  token_nonces: TokenNoncesTable
 }

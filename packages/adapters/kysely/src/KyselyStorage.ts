@@ -29,6 +29,7 @@ import * as sharing from "./repositories/sharing.js"
 import * as spotChecks from "./repositories/spotChecks.js"
 import * as statistics from "./repositories/statistics.js"
 import * as teachers from "./repositories/teachers.js"
+import * as tokenNonces from "./repositories/tokenNonces.js"
 import * as training from "./repositories/training.js"
 import * as units from "./repositories/units.js"
 import * as updateCycles from "./repositories/updateCycles.js"
@@ -94,6 +95,7 @@ export const make = (
       exchange: exchange.make(connection),
       statistics: statistics.make(connection),
       sharing: sharing.make(connection),
+      tokenNonces: tokenNonces.make(connection),
       transaction: transactionOf(connection, options.maxRetries ?? 20)
     }
   })

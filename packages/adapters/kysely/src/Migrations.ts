@@ -13,6 +13,7 @@ import { registration } from "./migrations/0008_registration.js"
 import { statistics } from "./migrations/0009_statistics.js"
 import { sharing } from "./migrations/0011_sharing.js"
 import { exchange } from "./migrations/0012_exchange.js"
+import { tokenNonces } from "./migrations/0015_token_nonces.js"
 
 const foundation = (flavor: Flavor): Migration => ({
   up: async (db: Kysely<unknown>) => {
@@ -318,7 +319,8 @@ export const migrations = (flavor: Flavor): Record<string, Migration> => ({
   "0008_registration": registration(flavor),
   "0009_statistics": statistics(flavor),
   "0011_sharing": sharing(flavor),
-  "0012_exchange": exchange(flavor)
+  "0012_exchange": exchange(flavor),
+  "0015_token_nonces": tokenNonces(flavor)
 })
 
 /**

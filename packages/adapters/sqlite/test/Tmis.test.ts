@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Sqlite from "@tmis/adapter-sqlite"
-import { Accounts, Deployment, IdentityNumber, Settings, Storage, Tmis, Unit, Units } from "@tmis/core"
+import { Accounts, Deployment, IdentityNumber, type Indicator, Settings, Storage, Tmis, Unit, Units } from "@tmis/core"
 import Database from "better-sqlite3"
 import { Effect, Layer } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
@@ -18,7 +18,7 @@ const person = (name: string) => {
   const first17 = `42010219850101${String(200 + serial++).padStart(3, "0")}`
   return { name, identityNumber: first17 + IdentityNumber.checkCharacter(first17) }
 }
-const basicInfo = {
+const basicInfo: Indicator.BasicInfo = {
   name: "李老师",
   sex: "2",
   nationality: "156",

@@ -10,6 +10,7 @@
 import { Either, Schema } from "effect"
 import * as IdentityNumber from "../codes/IdentityNumber.js"
 import type * as Unit from "../hierarchy/Unit.js"
+import * as Day from "../kernel/Day.js"
 import * as Refusal from "../kernel/Refusal.js"
 import * as Authorization from "./Authorization.js"
 import { AccountId, type CertificateBinding, type Role, roleName } from "./Role.js"
@@ -231,7 +232,7 @@ export const decideCreate = (
       { _tag: "CreateAccount", role: input.role, unit },
       authorizationContext(settings)
     )
-    const person = yield* decidePerson(input.person, settings.now.toISOString().slice(0, 10))
+    const person = yield* decidePerson(input.person, Day.of(settings.now))
     yield* decideRoom(input.role, unitAccounts, settings.policy)
     return {
       id,

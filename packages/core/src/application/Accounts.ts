@@ -9,6 +9,7 @@ import { Effect, FiberRef, Option } from "effect"
 import * as Account from "../accounts/Account.js"
 import * as Authorization from "../accounts/Authorization.js"
 import type * as Unit from "../hierarchy/Unit.js"
+import * as Day from "../kernel/Day.js"
 import type * as Refusal from "../kernel/Refusal.js"
 import * as Audit from "./Audit.js"
 import * as Settings from "./Settings.js"
@@ -88,7 +89,7 @@ export const bootstrap = (root: Unit.NewUnit, admin: Parameters<typeof Account.d
         const unit = Option.isSome(existing) ? existing.value : (yield* Units.createRoot(root)).value
         const { now } = yield* settingsNow
         const everHad = yield* storage.accounts.everHadSystemAdmin(unit.id)
-        const account = yield* Account.decideBootstrap(admin, Units.ref(unit), everHad, now.toISOString().slice(0, 10))
+        const account = yield* Account.decideBootstrap(admin, Units.ref(unit), everHad, Day.of(now))
         const stored = yield* storage.accounts.insert(account)
         yield* record("system", "account.bootstrap", account, stored.version)
         return stored

@@ -18,6 +18,7 @@ import type * as Authorization from "../accounts/Authorization.js"
 import * as EFile from "../efile/EFile.js"
 import * as EmploymentStatus from "../efile/EmploymentStatus.js"
 import type * as Unit from "../hierarchy/Unit.js"
+import * as Day from "../kernel/Day.js"
 import * as Refusal from "../kernel/Refusal.js"
 import * as Rotation from "../processes/Rotation.js"
 import * as Aggregate from "../statistics/Aggregate.js"
@@ -28,7 +29,7 @@ import * as Table from "../statistics/Table.js"
 import * as Storage from "./Storage.js"
 import * as Units from "./Units.js"
 
-const today = Effect.map(Units.authorizationContext, (c) => c.now.toISOString().slice(0, 10))
+const today = Effect.map(Units.authorizationContext, (c) => Day.of(c.now))
 
 /** The teacher dimensions a query reads (rows, columns, filters), each once. */
 const teacherDimsOf = (query: Query.Query): ReadonlyArray<Profile.TeacherDimension> => {

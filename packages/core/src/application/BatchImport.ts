@@ -17,6 +17,7 @@ import type * as Eligibility from "../codes/Eligibility.js"
 import * as EFile from "../efile/EFile.js"
 import * as Indicator from "../efile/Indicator.js"
 import * as Review from "../efile/Review.js"
+import * as Day from "../kernel/Day.js"
 import type * as Refusal from "../kernel/Refusal.js"
 import * as Aggregates from "./Aggregates.js"
 import * as Audit from "./Audit.js"
@@ -192,7 +193,7 @@ export const run = (actor: Authorization.Actor, rows: AsyncIterable<Row> | Itera
     // Once per batch: the keeping unit, its stage and the actor's authorization (M21.1), and the compiled validator.
     const creator = yield* EFiles.creatorOf(actor, options.unitId)
     const unit = creator.unit
-    const today = new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
+    const today = Day.of(new Date(yield* Clock.currentTimeMillis))
     const check = yield* Indicator.validator(indicators, "basicInfo", creator.stage, { today })
     const columnOf = options.columnOf ?? ((field: string) => field)
     const chunkSize = Math.max(1, options.chunkSize ?? 1000)

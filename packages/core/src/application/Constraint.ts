@@ -66,7 +66,9 @@ export const Name = Schema.Literal(
   /** A sharing request yields at most one grant (M31.1). */
   "sharingGrantOfRequest",
   /** Sharing request, grant and client ids are unique (M31.1). */
-  "sharingId"
+  "sharingId",
+  /** A machine client's token is used once: its nonce is recorded once (M30.1). */
+  "tokenNonce"
 )
 
 /**
@@ -192,5 +194,7 @@ const textOf = (name: Exclude<Name, never>, details: Readonly<Record<string, unk
         "共享申请、授权或客户端标识已被使用",
         "this sharing request, grant or client id is already used"
       )
+    case "tokenNonce":
+      return text("M30.1", "该接口客户端令牌已使用过", "this API client token was used before")
   }
 }

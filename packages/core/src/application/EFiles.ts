@@ -9,14 +9,17 @@
 import { Clock, Effect, Either, FiberRef, Option } from "effect"
 import * as Authorization from "../accounts/Authorization.js"
 import type * as Eligibility from "../codes/Eligibility.js"
+import * as IdentityNumber from "../codes/IdentityNumber.js"
 import * as ChangeRequest from "../efile/ChangeRequest.js"
 import * as EFile from "../efile/EFile.js"
 import * as EmploymentStatus from "../efile/EmploymentStatus.js"
 import * as Indicator from "../efile/Indicator.js"
 import * as Review from "../efile/Review.js"
+import * as Day from "../kernel/Day.js"
 import * as Refusal from "../kernel/Refusal.js"
 import * as Aggregates from "./Aggregates.js"
 import * as Audit from "./Audit.js"
+import * as EFileFilter from "./EFileFilter.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
 import * as Units from "./Units.js"
@@ -89,7 +92,7 @@ const fillerOf = (actor: Authorization.Actor): Indicator.Filler =>
 const validateRecord = (group: string, stage: EFile.EFile["stage"], data: unknown) =>
   Effect.gen(function* () {
     const { indicators } = yield* Settings.Settings
-    const today = (yield* now).toISOString().slice(0, 10)
+    const today = Day.of(yield* now)
     const result = Indicator.validate(indicators, group, stage, data, { today })
     if (Either.isRight(result)) return { record: result.right, problems: [] as ReadonlyArray<Review.Problem> }
     const problems = group === "basicInfo" ? EFile.identityProblems(result.left) : Option.none()
@@ -107,7 +110,13 @@ export interface NewHire {
   readonly id: string
   readonly entryId: string
   readonly unitId: string
-  readonly basicInfo: unknown
+  /**
+   * The basic information (基本信息): the core's fields, typed ({@link Indicator.BasicInfo}), and those a province's
+   * extension adds (M11.2). Checked at run time against the deployment's indicators whatever its static type: a
+   * caller holding data of unknown shape (a decoded request, an imported row) passes it as
+   * {@link Indicator.UncheckedRecord}.
+   */
+  readonly basicInfo: (Indicator.BasicInfo & Indicator.ExtensionFields) | Indicator.UncheckedRecord
   readonly employment: Eligibility.Input
 }
 
@@ -406,7 +415,7 @@ export const recordStatus = (
         const efile = loaded.value
         const unit = (yield* Units.load(efile.unitId)).value
         const context = yield* Units.authorizationContext
-        const today = context.now.toISOString().slice(0, 10)
+        const today = Day.of(context.now)
         if (change.effective > today) {
           // The active flag (M17.4) and the counts follow the stored status: a change is recorded once it happened.
           return yield* Effect.fail(
@@ -531,12 +540,18 @@ export const own = (actor: Authorization.Actor) =>
 const residentIdentityCard = "1"
 
 /**
- * One page of the e-files kept in subtree(unit) (M13.3, M13.4): audited, masked for those who see basic information
- * only.
+ * One page of the e-files kept in subtree(unit) (M13.3, M13.4) that pass `filter` (`EFileFilter`, the store's
+ * query): audited with the filter, masked for those who see basic information only — who may not filter by
+ * identity number either (M37.2, refused and audited).
  *
  * @since 0.1.0
  */
-export const list = (actor: Authorization.Actor, unitId: string, page: Storage.PageRequest) =>
+export const list = (
+  actor: Authorization.Actor,
+  unitId: string,
+  page: Storage.PageRequest,
+  filter: EFileFilter.Filter = {}
+) =>
   Effect.gen(function* () {
     const storage = yield* Storage.Storage
     const unit = (yield* Units.load(unitId)).value
@@ -548,10 +563,55 @@ export const list = (actor: Authorization.Actor, unitId: string, page: Storage.P
       { _tag: "ReadTeacher", unit: Units.ref(unit), detail: "sensitive" },
       context
     )
-    const result = yield* storage.teachers.subtree(unit.path, page)
+    const normalized = EFileFilter.normalize(filter)
+    // The audit names what was searched for, an identity number masked as the log's readers see it (M37.2).
+    const searched = {
+      ...normalized,
+      ...(normalized.idNumber === undefined ? {} : { idNumber: IdentityNumber.mask(normalized.idNumber) })
+    }
+    const refusal = EFileFilter.decide(actor, normalized, sensitive)
+    if (refusal !== undefined) {
+      yield* auditRead(actor, "efile.list", object, "refused", { rule: refusal.rule, filter: searched })
+      return yield* Effect.fail(refusal)
+    }
+    const filtered = Object.keys(normalized).length > 0
+    const result = filtered
+      ? yield* storage.teachers.search(unit.path, normalized, page)
+      : yield* storage.teachers.subtree(unit.path, page)
     const items = result.items.map((efile) => EFile.view(efile, [], sensitive).efile)
-    yield* auditRead(actor, "efile.list", object, "ok", { count: items.length, masked: !sensitive })
+    yield* auditRead(actor, "efile.list", object, "ok", {
+      count: items.length,
+      masked: !sensitive,
+      ...(filtered ? { filter: searched } : {})
+    })
     return { items, next: result.next }
+  })
+
+/**
+ * One page of the change requests (M19.2) on the e-files kept in subtree(unit), of one status or any, by request
+ * id. For the info admins of the unit or a unit above it — those who request (the school, M19.2, M20.1) and approve
+ * (the competent bureau, M19.2) and those above them who oversee (M13.3); a query-er (M13.4), a system admin (M13.2),
+ * a teacher (M14.3) and a department's info admin outside its department (M20.1) are refused. Audited, refusals too.
+ *
+ * @since 0.1.0
+ */
+export const changeRequests = (
+  actor: Authorization.Actor,
+  unitId: string,
+  status: ChangeRequest.Status | undefined,
+  page: Storage.PageRequest
+) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const unit = (yield* Units.load(unitId)).value
+    const object = `unit:${unit.id}`
+    yield* authorizeRead(actor, { _tag: "ReviewTeacher", unit: Units.ref(unit) }, "changeRequest.list", object)
+    const result = yield* storage.changeRequests.inSubtree(unit.path, status, page)
+    yield* auditRead(actor, "changeRequest.list", object, "ok", {
+      count: result.items.length,
+      ...(status === undefined ? {} : { status })
+    })
+    return result
   })
 
 /**

@@ -11,6 +11,7 @@
  * @since 0.1.0
  */
 import { Clock, Effect, Either, Option } from "effect"
+import * as Authorization from "../accounts/Authorization.js"
 import * as EFile from "../efile/EFile.js"
 import * as Indicator from "../efile/Indicator.js"
 import * as ExchangePackage from "../exchange/Package.js"
@@ -18,6 +19,7 @@ import * as Refusal from "../kernel/Refusal.js"
 import * as Audit from "./Audit.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
+import * as Units from "./Units.js"
 
 /**
  * The recipient of a province's change packages.
@@ -78,6 +80,34 @@ const requireNational = Effect.gen(function* () {
     )
   )
 })
+
+/**
+ * Who runs the exchange of a deployment (M32.1, M13.3): an active info admin of the deployment's top unit itself —
+ * the provincial education department of a provincial system (it reports its province and takes the feedback),
+ * the Ministry's unit of the national system (it ingests the provinces and answers them). Not a unit below, not a
+ * system admin (M13.2: accounts, never teachers' data), not a query-er (M13.3: reads only).
+ *
+ * @since 0.1.0
+ */
+export const decideOperator = (
+  actor: Authorization.Actor,
+  top: Authorization.UnitRef,
+  context: Authorization.Context
+): Refusal.Refusal | undefined => Authorization.decideUnitAdmin(actor, top, context, "M32.1")
+
+/**
+ * {@link decideOperator} against this deployment's top unit (its root): nothing, or the refusal.
+ *
+ * @since 0.1.0
+ */
+export const authorizeOperator = (actor: Authorization.Actor) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const root = yield* storage.units.root()
+    if (Option.isNone(root)) return yield* Effect.fail(new Storage.NotFound({ entity: "unit", id: "root" }))
+    const refusal = decideOperator(actor, Units.ref(root.value), yield* Units.authorizationContext)
+    if (refusal !== undefined) return yield* Effect.fail(refusal)
+  })
 
 /** The teachers an outbox event names: its payload's `teachers` or `teacher`, else its aggregate. */
 const teachersOf = (event: Audit.Event): ReadonlyArray<string> => {

@@ -340,7 +340,9 @@ export const disableClient = (actor: Authorization.Actor, clientId: string) =>
 
 /**
  * Authenticate a machine client's token (M30.1): the client and its grant, or `unauthenticated` — one answer for an
- * unknown client, a bad signature, a stale token or a disabled client.
+ * unknown client, a bad signature, a stale token, a disabled client or a token used before. A token is good for one
+ * request: its nonce is recorded until the token expires, and the store's unique key refuses a second use, however
+ * many race (`tokenNonce`). A replay is audited under the grant (`sharing.replay`); expired nonces are purged.
  *
  * @since 0.1.0
  */
@@ -358,11 +360,35 @@ export const authenticate = (
       now
     )
     const grant = yield* storage.sharing.getGrant(client.grantId)
-    if (Option.isNone(grant)) return yield* Effect.fail(MachineClient.refused())
-    return { client, grant: grant.value.value }
+    if (Option.isNone(grant) || parts === undefined) return yield* Effect.fail(MachineClient.refused())
+    const machine = { client, grant: grant.value.value }
+    const used = yield* storage
+      .transaction(
+        Effect.zipRight(
+          storage.tokenNonces.purge(now.toISOString()),
+          storage.tokenNonces.use(client.id, parts.nonce, MachineClient.expiresAt(parts.issued).toISOString())
+        )
+      )
+      .pipe(
+        Effect.catchTag("ConstraintError", (e) =>
+          e.constraint === "tokenNonce" ? Effect.succeed("replayed" as const) : Effect.fail(e.refusal)
+        )
+      )
+    if (used === "replayed") {
+      yield* storage.transaction(
+        appendUse(machine, "sharing.replay", "refused", { rule: "M30.1", reason: "replayed", nonce: parts.nonce })
+      )
+      return yield* Effect.fail(MachineClient.refused())
+    }
+    return machine
   })
 
-const appendUse = (machine: Machine, outcome: "ok" | "refused", details: Record<string, unknown>) =>
+const appendUse = (
+  machine: Machine,
+  action: "sharing.read" | "sharing.replay",
+  outcome: "ok" | "refused",
+  details: Record<string, unknown>
+) =>
   Effect.gen(function* () {
     const storage = yield* Storage.Storage
     const at = new Date(yield* Clock.currentTimeMillis).toISOString()
@@ -370,7 +396,7 @@ const appendUse = (machine: Machine, outcome: "ok" | "refused", details: Record<
       at,
       actor: `client:${machine.client.id}`,
       unitId: machine.grant.owner.id,
-      action: "sharing.read",
+      action,
       object: `grant:${machine.grant.id}`,
       outcome,
       requestId: yield* FiberRef.get(AuditChain.currentRequestId),
@@ -392,7 +418,9 @@ export const read = (machine: Machine, page: Storage.PageRequest) =>
     const at = new Date(yield* Clock.currentTimeMillis).toISOString()
     const refusal = Grant.decideRead(machine.grant, at)
     if (refusal !== undefined) {
-      yield* storage.transaction(appendUse(machine, "refused", { rule: refusal.rule, reason: refusal.details.reason }))
+      yield* storage.transaction(
+        appendUse(machine, "sharing.read", "refused", { rule: refusal.rule, reason: refusal.details.reason })
+      )
       return yield* Effect.fail(refusal)
     }
     return yield* storage.transaction(
@@ -420,7 +448,10 @@ export const read = (machine: Machine, page: Storage.PageRequest) =>
           )
           if (shared !== undefined) items.push(shared)
         }
-        yield* appendUse(machine, "ok", { efiles: items.map((i) => i.id), fields: machine.grant.scope.fields })
+        yield* appendUse(machine, "sharing.read", "ok", {
+          efiles: items.map((i) => i.id),
+          fields: machine.grant.scope.fields
+        })
         return { items, next: efiles.next } satisfies Storage.Page<Grant.Shared>
       })
     )

@@ -15,7 +15,7 @@
  */
 import { Clock, Effect, Option } from "effect"
 import * as Authorization from "../accounts/Authorization.js"
-import type * as EFile from "../efile/EFile.js"
+import * as EFile from "../efile/EFile.js"
 import * as Unit from "../hierarchy/Unit.js"
 import * as Refusal from "../kernel/Refusal.js"
 import * as CreditBank from "../training/CreditBank.js"
@@ -23,6 +23,8 @@ import * as CreditConfirmation from "../training/CreditConfirmation.js"
 import * as Project from "../training/Project.js"
 import * as Provider from "../training/Provider.js"
 import * as Audit from "./Audit.js"
+import * as BatchImport from "./BatchImport.js"
+import * as Constraint from "./Constraint.js"
 import * as Credits from "./Credits.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
@@ -296,6 +298,25 @@ const provinceOf = (unit: Unit.Unit) =>
     return yield* Effect.fail(new Storage.NotFound({ entity: "province of unit", id: unit.id }))
   })
 
+/** The id of the province a unit lies in; undefined when it lies under none (the national unit). */
+const provinceIdOf = (unit: Unit.Unit) =>
+  provinceOf(unit).pipe(
+    Effect.map((province): string | undefined => province.id),
+    Effect.catchIf(
+      (e) => e instanceof Storage.NotFound && e.entity === "province of unit",
+      () => Effect.succeed(undefined)
+    )
+  )
+
+/**
+ * Do two units lie in different provinces? Then a teacher moving from one to the other takes the credits to
+ * another province's currency (O4.1, O9.1).
+ *
+ * @since 0.1.0
+ */
+export const crossesProvinces = (from: Unit.Unit, to: Unit.Unit) =>
+  Effect.map(Effect.all([provinceIdOf(from), provinceIdOf(to)]), ([a, b]) => a !== b)
+
 /**
  * The conversion rule serving a teacher (by the province the teacher's unit lies in; the deployment's default when
  * the teacher is under no province).
@@ -381,6 +402,178 @@ export const submitResult = (provider: Provider.Actor, input: NewResult) =>
       })
     )
   )
+
+// ── Results as a file (M25.2) ───────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A row of a provider's file of results: the teacher by id or by identity number (居民身份证, idType "1"), the
+ * project, the hours and the completion day as read (a cell that is not a number gives `NaN`, refused as hours).
+ *
+ * @since 0.1.0
+ */
+export interface ResultRow {
+  /** The row number as the provider sees it in its file. */
+  readonly line: number
+  readonly projectId: string
+  readonly teacherId?: string | undefined
+  readonly identityNumber?: string | undefined
+  readonly hours: number
+  readonly completedOn: string
+}
+
+/**
+ * Options of {@link submitResults}.
+ *
+ * @since 0.1.0
+ */
+export interface ResultFileOptions {
+  /** The batch (the provider and the file's hash): the same file uploaded again is the same batch. */
+  readonly batchId: string
+  /** The column of the file a field came from, for the report. */
+  readonly columnOf?: (field: string) => string
+  /** Called after each row. */
+  readonly onProgress?: (progress: BatchImport.Progress) => void
+  /** Called with the rejections of each refused row. */
+  readonly onRejections?: (rejections: ReadonlyArray<BatchImport.Rejection>) => void
+}
+
+/**
+ * The id of the result a row of a batch submits: the batch and the row, so that a re-upload finds it.
+ *
+ * @since 0.1.0
+ */
+export const resultIdOf = (batchId: string, line: number): string => `rf-${batchId.slice(0, 24)}-${line}`
+
+const text = (value: unknown): string => (value === undefined || value === null ? "" : String(value))
+
+/** The report line of a refused row: the field refused, its value, the reason in both languages, the rule. */
+const rejectionOf = (line: number, error: unknown, columnOf: (field: string) => string): BatchImport.Rejection => {
+  const refusal =
+    error instanceof Storage.ConstraintError
+      ? Constraint.refusal(error.constraint, error.values)
+      : error instanceof Storage.NotFound
+        ? Refusal.invalid("M25.2", `${error.entity} ${error.id} 不存在`, `there is no ${error.entity} ${error.id}`, {
+            field: error.entity === "training project" ? "projectId" : "teacher",
+            value: error.id
+          })
+        : Refusal.is(error)
+          ? error
+          : undefined
+  if (refusal === undefined) throw error
+  const field = text(refusal.details.field)
+  return {
+    row: line,
+    column: field === "" ? "" : columnOf(field),
+    value: text(refusal.details.value),
+    reason: `${refusal.zh}；${refusal.en}`,
+    rule: refusal.rule
+  }
+}
+
+/**
+ * The teacher a row names: by id, or among the active e-files of the identity number, the one enrolled in the
+ * project. A provider learns nothing from it: an identity number of no enrolled teacher is refused as a teacher not
+ * enrolled is (M25.2).
+ */
+const teacherOfRow = (row: ResultRow) =>
+  Effect.gen(function* () {
+    if (row.teacherId !== undefined && row.teacherId !== "") return row.teacherId
+    const storage = yield* Storage.Storage
+    const held = (yield* storage.teachers.byIdentity("1", (row.identityNumber ?? "").trim().toUpperCase())).filter(
+      (e) => EFile.isActive(e.value)
+    )
+    for (const efile of held) {
+      if (yield* storage.training.isEnrolled(row.projectId, efile.value.id)) return efile.value.id
+    }
+    return ""
+  })
+
+/**
+ * Submit a provider's file of results, row by row (M25.2): each row is one {@link submitResult}, wholly in or
+ * reported with its row, column, value, reason and rule; only for teachers enrolled in the provider's own projects.
+ * Each row's result id is the batch's and the row's ({@link resultIdOf}): the same file uploaded again by the same
+ * provider skips the rows already in, and a concurrent upload of it submits each row once.
+ *
+ * @since 0.1.0
+ */
+export const submitResults = (
+  provider: Provider.Actor,
+  rows: AsyncIterable<ResultRow> | Iterable<ResultRow>,
+  options: ResultFileOptions
+): Effect.Effect<
+  BatchImport.Progress,
+  BatchImport.SourceError | Storage.StorageError,
+  Storage.Storage | Settings.Settings
+> =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const columnOf = options.columnOf ?? ((field: string) => field)
+    let rowsRead = 0
+    let accepted = 0
+    let rejected = 0
+    let skipped = 0
+    // Already submitted by this provider under this id: an earlier (or concurrent) upload of the same file.
+    const submittedBefore = (id: string) =>
+      Effect.map(storage.training.getResult(id), (found) =>
+        Option.exists(found, (r) => r.value.context.result.providerId === provider.providerId)
+      )
+    const iterator =
+      Symbol.asyncIterator in rows ? rows[Symbol.asyncIterator]() : (rows as Iterable<ResultRow>)[Symbol.iterator]()
+    const loop = Effect.gen(function* () {
+      for (;;) {
+        const next = yield* Effect.tryPromise({
+          try: async () => iterator.next(),
+          catch: (cause) => new BatchImport.SourceError({ cause })
+        })
+        if (next.done === true) break
+        const row = next.value
+        rowsRead++
+        const id = resultIdOf(options.batchId, row.line)
+        if (yield* submittedBefore(id)) {
+          skipped++
+        } else {
+          const teacherId = yield* teacherOfRow(row)
+          const outcome = yield* Effect.either(
+            submitResult(provider, {
+              id,
+              projectId: row.projectId,
+              teacherId,
+              hours: row.hours,
+              completedOn: row.completedOn
+            })
+          )
+          if (outcome._tag === "Right") accepted++
+          else if (outcome.left instanceof Storage.ConstraintError && (yield* submittedBefore(id))) skipped++
+          else if (outcome.left instanceof Storage.StorageError) return yield* Effect.fail(outcome.left)
+          else {
+            rejected++
+            const refused = rejectionOf(row.line, outcome.left, columnOf)
+            // A teacher refused (not enrolled, M25.2) is named by the cell the row named it with; a project of
+            // another provider by the project's cell.
+            const byIdentity = row.teacherId === undefined || row.teacherId === ""
+            options.onRejections?.([
+              refused.column === columnOf("teacher")
+                ? byIdentity
+                  ? { ...refused, column: columnOf("identityNumber"), value: text(row.identityNumber) }
+                  : { ...refused, column: columnOf("teacherId"), value: row.teacherId ?? "" }
+                : refused.column === columnOf("provider")
+                  ? { ...refused, column: columnOf("projectId"), value: row.projectId }
+                  : refused
+            ])
+          }
+        }
+        options.onProgress?.({ rowsRead, accepted, rejected, skipped })
+      }
+    })
+    // A run cut short (a store failure) releases what the rows' reader holds (an XLSX file's reading).
+    yield* Effect.ensuring(
+      loop,
+      Effect.promise(async () => {
+        await iterator.return?.()
+      })
+    )
+    return { rowsRead, accepted, rejected, skipped } satisfies BatchImport.Progress
+  })
 
 const step = (
   resultId: string,
@@ -558,8 +751,9 @@ export const reverse = (actor: Authorization.Actor, teacherId: string, entryId: 
 
 /**
  * The credits following a teacher to another province (O4.1, O9.1): the teacher's available credits converted by
- * the rule of the province the e-file is in now, the originals kept. Run by the system after a transfer completes;
- * idempotent (credits already under that rule are left).
+ * the rule of the province the e-file is in now, the originals kept. Run by the system in the transaction that
+ * completes an inter-province transfer (`Workflows.act`); idempotent (credits already under that rule are left, and
+ * the entries' keys are the transfer's).
  *
  * @since 0.1.0
  */

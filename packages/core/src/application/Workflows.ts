@@ -30,6 +30,7 @@ import * as Audit from "./Audit.js"
 import * as EFiles from "./EFiles.js"
 import * as Settings from "./Settings.js"
 import * as Storage from "./Storage.js"
+import * as Training from "./Training.js"
 import * as Units from "./Units.js"
 
 /**
@@ -358,12 +359,15 @@ const complete = (workflow: Storage.Workflow) =>
     const efile = yield* EFiles.load(workflow.teacherId)
     if (workflow.kind === "transfer") {
       const context = workflow.context
+      const from = (yield* Units.load(context.from.id)).value
       const to = (yield* Units.load(context.to.id)).value
       const moved = yield* moveEFile(efile, to)
       yield* addProcessEntry(moved, `${workflow.id}-workHistory`, "workHistory", {
         employer: to.name,
         startMonth: month(context.effective)
       })
+      // O4.1, O9.1: the credits follow the teacher into the receiving province's currency, in this transaction.
+      if (yield* Training.crossesProvinces(from, to)) yield* Training.followTransfer(workflow.teacherId, workflow.id)
       return
     }
     const context = workflow.context

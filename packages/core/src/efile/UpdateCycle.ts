@@ -27,6 +27,7 @@
 import { Either, Schema } from "effect"
 import * as Authorization from "../accounts/Authorization.js"
 import * as Unit from "../hierarchy/Unit.js"
+import * as Day from "../kernel/Day.js"
 import * as Refusal from "../kernel/Refusal.js"
 
 /**
@@ -109,22 +110,18 @@ export const validateConfig = (config: Config): Either.Either<Config, Refusal.Re
 }
 
 /**
- * The Shanghai offset: UTC+8 all year (China has kept no daylight saving since 1991).
+ * The Shanghai offset: UTC+8 all year ({@link Day.shanghaiOffsetMs}).
  *
  * @since 0.1.0
  */
-export const shanghaiOffsetMs = 8 * 3_600_000
+export const shanghaiOffsetMs = Day.shanghaiOffsetMs
 
 /**
- * The day in Asia/Shanghai of an instant (ISO 8601 or a Date): what deadlines are compared with.
+ * The day in Asia/Shanghai of an instant (ISO 8601 or a Date): what deadlines are compared with ({@link Day.of}).
  *
  * @since 0.1.0
  */
-export const dayOf = (instant: string | Date): string => {
-  const ms = typeof instant === "string" ? Date.parse(instant) : instant.getTime()
-  if (Number.isNaN(ms)) throw new RangeError(`not an instant: ${String(instant)}`)
-  return new Date(ms + shanghaiOffsetMs).toISOString().slice(0, 10)
-}
+export const dayOf = Day.of
 
 /**
  * The cycle of a year and kind, with its deadline under `config`.

@@ -5,15 +5,16 @@
  * - **Registered** by an info admin of the grant's owning bureau with the client's Ed25519 public key (SPKI, PEM or
  *   base64url DER). The private key never leaves the client; the store holds only the public key, so a copy of the
  *   database holds nothing a client could authenticate with.
- * - **Authenticated** per request by a token it signs itself: `<clientId>.<issued>.<signature>`, where `issued` is
- *   the Unix time in seconds and `signature` the base64url Ed25519 signature of `tmis-sharing-token\n<clientId>\n
- *   <issued>`. A token is accepted for {@link tokenLifetimeSeconds} around its issue (a clock skew either way), so a
- *   copied token is useless minutes later.
+ * - **Authenticated** per request by a token it signs itself: `<clientId>.<issued>.<nonce>.<signature>`, where
+ *   `issued` is the Unix time in seconds, `nonce` a random value new to each token (its jti) and `signature` the
+ *   base64url Ed25519 signature of `tmis-sharing-token\n<clientId>\n<issued>\n<nonce>`. A token is accepted for
+ *   {@link tokenLifetimeSeconds} around its issue (a clock skew either way), and once: the store records its nonce
+ *   until the token expires ({@link expiresAt}) and refuses a second use, so a copied token is useless at once.
  * - **Disabled** by the owning bureau; a revoked or expired grant refuses every read whatever the token.
  *
  * @since 0.1.0
  */
-import { createPublicKey, type KeyObject, sign, verify } from "node:crypto"
+import { createPublicKey, type KeyObject, randomBytes, sign, verify } from "node:crypto"
 import { Either, Schema } from "effect"
 import * as Refusal from "../kernel/Refusal.js"
 
@@ -45,7 +46,22 @@ export type Client = typeof Client.Type
  */
 export const tokenLifetimeSeconds = 300
 
-const message = (clientId: string, issued: number) => Buffer.from(`tmis-sharing-token\n${clientId}\n${issued}`, "utf8")
+const message = (clientId: string, issued: number, nonce: string) =>
+  Buffer.from(`tmis-sharing-token\n${clientId}\n${issued}\n${nonce}`, "utf8")
+
+/**
+ * The instant after which a token issued at `issued` (Unix seconds) is stale: until then its nonce is kept.
+ *
+ * @since 0.1.0
+ */
+export const expiresAt = (issued: number): Date => new Date((issued + tokenLifetimeSeconds) * 1000)
+
+/**
+ * A fresh nonce: 128 random bits, base64url.
+ *
+ * @since 0.1.0
+ */
+export const nonce = (): string => randomBytes(16).toString("base64url")
 
 /**
  * The public key of a registration, normalised to SPKI DER base64url; undefined when it is no Ed25519 public key.
@@ -67,12 +83,18 @@ export const normalisePublicKey = (key: string): string | undefined => {
 }
 
 /**
- * The token a client signs with its private key at `issued` (Unix seconds): what a client library does.
+ * The token a client signs with its private key at `issued` (Unix seconds), with a fresh nonce unless one is given:
+ * what a client library does. Each token is good for one request.
  *
  * @since 0.1.0
  */
-export const token = (clientId: string, privateKey: KeyObject | string, issued: number): string =>
-  `${clientId}.${issued}.${sign(null, message(clientId, issued), privateKey).toString("base64url")}`
+export const token = (
+  clientId: string,
+  privateKey: KeyObject | string,
+  issued: number,
+  jti: string = nonce()
+): string =>
+  `${clientId}.${issued}.${jti}.${sign(null, message(clientId, issued, jti), privateKey).toString("base64url")}`
 
 /**
  * The parts of a token, or undefined when it is not shaped like one.
@@ -81,14 +103,18 @@ export const token = (clientId: string, privateKey: KeyObject | string, issued: 
  */
 export const parse = (
   value: string
-): { readonly clientId: string; readonly issued: number; readonly signature: string } | undefined => {
-  const match = /^([A-Za-z0-9_-]{1,64})\.(\d{1,12})\.([A-Za-z0-9_-]{86})$/.exec(value)
-  return match === null ? undefined : { clientId: match[1]!, issued: Number(match[2]), signature: match[3]! }
+):
+  | { readonly clientId: string; readonly issued: number; readonly nonce: string; readonly signature: string }
+  | undefined => {
+  const match = /^([A-Za-z0-9_-]{1,64})\.(\d{1,12})\.([A-Za-z0-9_-]{16,64})\.([A-Za-z0-9_-]{86})$/.exec(value)
+  return match === null
+    ? undefined
+    : { clientId: match[1]!, issued: Number(match[2]), nonce: match[3]!, signature: match[4]! }
 }
 
 /**
- * The one refusal of a token that does not authenticate — unknown client, bad signature, stale, disabled: one
- * answer for all (`unauthenticated`, M37.2).
+ * The one refusal of a token that does not authenticate — unknown client, bad signature, stale, disabled, used
+ * before: one answer for all (`unauthenticated`, M37.2).
  *
  * @since 0.1.0
  */
@@ -97,7 +123,8 @@ export const refused = (): Refusal.Refusal =>
 
 /**
  * Authenticate a token at `now` against the stored client it names: the client, or the refusal. The signature is
- * checked with the client's public key; the token is no older and no newer than {@link tokenLifetimeSeconds}.
+ * checked with the client's public key; the token is no older and no newer than {@link tokenLifetimeSeconds}. That
+ * the token is used once is the store's to hold (its nonce, a unique key): see `Sharing.authenticate`.
  *
  * @since 0.1.0
  */
@@ -113,7 +140,12 @@ export const authenticate = (
   if (Math.abs(now.getTime() / 1000 - parts.issued) > tokenLifetimeSeconds) return Either.left(refused())
   try {
     const key = createPublicKey({ key: Buffer.from(client.publicKey, "base64url"), format: "der", type: "spki" })
-    return verify(null, message(parts.clientId, parts.issued), key, Buffer.from(parts.signature, "base64url"))
+    return verify(
+      null,
+      message(parts.clientId, parts.issued, parts.nonce),
+      key,
+      Buffer.from(parts.signature, "base64url")
+    )
       ? Either.right(client)
       : Either.left(refused())
   } catch {

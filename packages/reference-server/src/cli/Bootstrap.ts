@@ -6,7 +6,7 @@
 import { X509Certificate } from "node:crypto"
 import { readFileSync } from "node:fs"
 import { parseArgs } from "node:util"
-import { Accounts, Auth, Unit } from "@tmis/core"
+import { Accounts, Auth, Day, Unit } from "@tmis/core"
 import { Effect } from "effect"
 import { type Command, deploymentOf, type Io, run, Usage } from "./Command.js"
 
@@ -56,7 +56,7 @@ const bootstrapRun = (io: Io, args: ReadonlyArray<string>) => {
           kind: kind as Unit.Kind,
           name: values["unit-name"] as string,
           code: values["unit-code"] as string,
-          validFrom: values["valid-from"] ?? new Date().toISOString().slice(0, 10)
+          validFrom: values["valid-from"] ?? Day.of(new Date())
         },
         {
           id: values["admin-id"] as string,

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs"
 import { parseArgs } from "node:util"
+import { Day } from "@tmis/core"
 import { Cause, Effect, Exit, Fiber, Layer, Option } from "effect"
 import * as Database from "../Database.js"
 import * as Demo from "../Demo.js"
@@ -79,7 +80,7 @@ const serveRun = async (io: Io, args: ReadonlyArray<string>): Promise<number> =>
           const url = (yield* Server.url).replace(/^http:/, tls === undefined ? "http:" : "https:")
           io.out.write(`listening on ${url}\nAPI reference: ${url}/docs   OpenAPI: ${url}/openapi.json\n`)
           if (values["seed-demo"]) {
-            const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)
+            const today = Day.of(new Date())
             io.out.write(
               `demo province's workforce report (M29.1; log in as iq-hubei first): ${url}/units/hubei/report.html?from=${today.slice(0, 4)}-01-01&to=${today}\n`
             )

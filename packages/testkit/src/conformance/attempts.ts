@@ -14,7 +14,11 @@ import {
   Exchange,
   type ExchangePackage,
   Refusal,
+  Registrations,
   Settings,
+  Sharing,
+  type SpotCheck,
+  SpotChecks,
   Storage,
   type Unit,
   UpdateCycles,
@@ -88,6 +92,24 @@ export type Attempt =
   /** `UpdateCycles.complete` of `cycle` for `unitId` by the account `actorId` (M18.1 one completion per unit). */
   | { readonly _tag: "CompleteCycle"; readonly actorId: string; readonly unitId: string; readonly cycle: string }
   | { readonly _tag: "IngestExchange"; readonly pkg: ExchangePackage.Package; readonly keys: Exchange.KeyRegistry }
+  /** `SpotChecks.recordFinding` on `spotCheckId` at `expectedVersion` by the account `actorId` (M17.2). */
+  | {
+      readonly _tag: "RecordFinding"
+      readonly actorId: string
+      readonly spotCheckId: string
+      readonly finding: { readonly teacherId: string; readonly result: SpotCheck.Result; readonly note: string }
+      readonly expectedVersion: number
+    }
+  /** `Registrations.act` of `action` on the round `roundId` at `expectedVersion` by the account `actorId` (M26.1). */
+  | {
+      readonly _tag: "ActRegistration"
+      readonly actorId: string
+      readonly roundId: string
+      readonly action: Parameters<typeof Registrations.act>[2]
+      readonly expectedVersion: number
+    }
+  /** `Sharing.authenticate` of a machine client's `token` (M30.1: a token is used once). */
+  | { readonly _tag: "AuthenticateClient"; readonly token: string }
 
 /**
  * A command of the credit bank's ledger (O9.1), booked by the system: a confirmation, a reversal or an
@@ -221,6 +243,16 @@ const write = (attempt: Attempt): Effect.Effect<unknown, unknown, Storage.Storag
       )
     case "IngestExchange":
       return Exchange.ingest(attempt.pkg, attempt.keys)
+    case "RecordFinding":
+      return Effect.flatMap(Accounts.actorOf(attempt.actorId), (actor) =>
+        SpotChecks.recordFinding(actor, attempt.spotCheckId, attempt.finding, attempt.expectedVersion)
+      )
+    case "ActRegistration":
+      return Effect.flatMap(Accounts.actorOf(attempt.actorId), (actor) =>
+        Registrations.act(actor, attempt.roundId, attempt.action, attempt.expectedVersion)
+      )
+    case "AuthenticateClient":
+      return Sharing.authenticate(attempt.token)
   }
 }
 

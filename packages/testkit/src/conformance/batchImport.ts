@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { BatchImport, type EFile, EFiles, type Indicator } from "@tmis/core"
+import { BatchImport, type EFile, EFiles, Indicator } from "@tmis/core"
 import { Effect } from "effect"
 import * as fc from "fast-check"
 import { expect, it } from "vitest"
@@ -236,7 +236,7 @@ const importAsOnboarding = ({ makeDatabase, timeout }: Suite): void => {
               id,
               entryId: `${id}-basic`,
               unitId,
-              basicInfo: row.record,
+              basicInfo: Indicator.unchecked(row.record),
               employment: row.employment ?? covered
             })
           )

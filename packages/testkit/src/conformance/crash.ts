@@ -12,7 +12,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
 import { existsSync } from "node:fs"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
-import { Accounts, Audit, type EFile, EFiles, Storage, type Transfer, Units } from "@tmis/core"
+import { Accounts, Audit, type EFile, EFiles, Indicator, Storage, type Transfer, Units } from "@tmis/core"
 import { Effect, Option } from "effect"
 import * as fc from "fast-check"
 import { expect, it } from "vitest"
@@ -81,7 +81,7 @@ const hire = (n: number): EFiles.NewHire => ({
   id: teacherId(n),
   entryId: `${teacherId(n)}-basic`,
   unitId: from.id,
-  basicInfo: basicInfo({ idNumber: woman(n) }),
+  basicInfo: Indicator.unchecked(basicInfo({ idNumber: woman(n) })),
   employment: { onEstablishment: true, contractMonths: undefined, postCategory: "1" }
 })
 

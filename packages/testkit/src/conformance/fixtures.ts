@@ -13,6 +13,7 @@ import {
   Deployment,
   type EFile,
   EFiles,
+  Indicator,
   Refusal,
   type Settings,
   Storage,
@@ -320,7 +321,7 @@ export const hire = (id: string, unitId: string, record: Readonly<Record<string,
   id,
   entryId: `${id}-basic`,
   unitId,
-  basicInfo: record,
+  basicInfo: Indicator.unchecked(record),
   employment: { onEstablishment: true, contractMonths: undefined, postCategory: "1" }
 })
 

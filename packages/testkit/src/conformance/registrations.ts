@@ -9,6 +9,7 @@
 import { CreditBank, Credits, EFiles, Registrations, Storage } from "@tmis/core"
 import { Effect } from "effect"
 import { expect, it } from "vitest"
+import type * as Attempts from "./attempts.js"
 import {
   actor,
   auditRecords,
@@ -21,7 +22,7 @@ import {
   withDatabase,
   woman
 } from "./fixtures.js"
-import { type AreaConformance, area, expectIntact, refusal, type Suite } from "./support.js"
+import { type AreaConformance, area, expectIntact, expectRaceOutcomes, refusal, type Suite } from "./support.js"
 
 const roundConfirmed = ({ makeDatabase, timeout }: Suite): void => {
   it(
@@ -122,9 +123,83 @@ const roundConfirmed = ({ makeDatabase, timeout }: Suite): void => {
   )
 }
 
+const concurrentSteps = ({ makeDatabase, timeout, attempts, races }: Suite): void => {
+  it(
+    `M26.1 ${attempts} concurrent steps on one registration round (confirmations, rejections, withdrawals) at the version seen: exactly one commits, and the credits are applied at most once`,
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, hubei, async (h) => {
+        await setup(h)
+        await onboard(h, "ia-s1", hire("t1", "s1", basicInfo({ idNumber: woman(0) })))
+        const school = await actor(h, "ia-s1")
+        for (const year of [2022, 2023, 2024, 2025, 2026]) {
+          const entryId = `t1-assess-${year}`
+          await h.run(
+            EFiles.addEntry(school, {
+              teacherId: "t1",
+              entryId,
+              group: "annualAssessment",
+              data: { year, result: "2" }
+            })
+          )
+          await makeEffective(h, entryId, "ia-s1", "ia-jiangan")
+        }
+        const made = { id: "c1", key: "c1", unitId: "jiangan", actor: "system", at: "2023-05-02T00:00:00.000Z" }
+        await h.run(
+          Credits.confirm("system", made, {
+            teacherId: "t1",
+            projectId: "p1",
+            form: "course",
+            hours: 400,
+            day: "2023-05-01",
+            rule: CreditBank.defaultRule
+          })
+        )
+        const started = await h.run(Registrations.start(school, { id: "r1", unitId: "s1", cycleFrom: "2022-01-01" }))
+        // Mostly the bureau's confirmations, racing its rejections and the school's withdrawals.
+        const steps: ReadonlyArray<Attempts.Attempt> = Array.from({ length: attempts }, (_, i) =>
+          i % 4 === 3
+            ? {
+                _tag: "ActRegistration" as const,
+                actorId: "ia-s1",
+                roundId: "r1",
+                action: { type: "withdraw" as const, reason: `撤回 ${i}` },
+                expectedVersion: started.version
+              }
+            : {
+                _tag: "ActRegistration" as const,
+                actorId: "ia-jiangan",
+                roundId: "r1",
+                action: i % 4 === 2 ? { type: "reject" as const, reason: `退回 ${i}` } : { type: "confirm" as const },
+                expectedVersion: started.version
+              }
+        )
+        const outcomes = await races.run(h.database, { deployment: hubei, attempts: steps })
+        const successes = expectRaceOutcomes(outcomes, (o) => expect(o.error).toBe("Conflict"))
+        expect(successes).toBe(1)
+        const won = steps[outcomes.findIndex((o) => o._tag === "Success")] as Attempts.Attempt & {
+          readonly _tag: "ActRegistration"
+        }
+        const bureau = await actor(h, "ia-jiangan")
+        const round = await h.run(Registrations.read(bureau, "r1"))
+        const states: Record<string, string> = { confirm: "completed", reject: "rejected", withdraw: "withdrawn" }
+        const state = states[won.action.type]
+        expect([round.value.state, round.version]).toEqual([state, started.version + 1])
+        // Recorded and applied once when a confirmation won; not at all otherwise.
+        const recorded = await h.run(Effect.flatMap(Storage.Storage, (s) => s.registrations.resultsOf("t1")))
+        const ledger = await h.run(Effect.flatMap(Storage.Storage, (s) => s.credits.byTeacher("t1")))
+        const once = won.action.type === "confirm" ? 1 : 0
+        expect([recorded.length, ledger.filter((e) => e.kind === "apply").length]).toEqual([once, once])
+        const actions = (await h.run(auditRecords)).filter((r) => r.object === "registration:r1").map((r) => r.action)
+        expect(actions).toEqual(["registration.start", `registration.${won.action.type}`])
+        await expectIntact(h)
+      })
+  )
+}
+
 /**
  * The registration area (M26.1, O9.1).
  *
  * @since 0.1.0
  */
-export const registrationsConformance: AreaConformance = area("registrations", [roundConfirmed])
+export const registrationsConformance: AreaConformance = area("registrations", [roundConfirmed, concurrentSteps])

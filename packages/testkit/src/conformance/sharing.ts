@@ -9,7 +9,18 @@ import { generateKeyPairSync } from "node:crypto"
 import { Accounts, type Authorization, MachineClient, Sharing, Storage } from "@tmis/core"
 import { Effect } from "effect"
 import { expect, it } from "vitest"
-import { addDays, basicInfo, hire, hubei, makeEffective, onboard, setup, withDatabase, woman } from "./fixtures.js"
+import {
+  addDays,
+  basicInfo,
+  type Harness,
+  hire,
+  hubei,
+  makeEffective,
+  onboard,
+  setup,
+  withDatabase,
+  woman
+} from "./fixtures.js"
 import { type AreaConformance, area, expectIntact, refusal, type Suite } from "./support.js"
 
 const today = () => new Date().toISOString().slice(0, 10)
@@ -28,6 +39,25 @@ const fileRequest = (period = { start: addDays(today(), -1), end: addDays(today(
       period
     })
   )
+
+/**
+ * A grant of the whole request to 江岸区 and its machine client `c-1`, on a set-up hierarchy: the client's private key
+ * and the grant's id (for the token tests, M30.1).
+ *
+ * @since 0.1.0
+ */
+export const grantWithClient = async (h: Harness) => {
+  await setup(h)
+  await h.run(fileRequest())
+  const decided = await h.run(as("ia-jiangan", (a) => Sharing.decide(a, "sr-1", { type: "approve" }, 1)))
+  const grantId = decided.grant!.value.id
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519")
+  const pem = publicKey.export({ format: "pem", type: "spki" }).toString()
+  await h.run(
+    as("ia-jiangan", (a) => Sharing.registerClient(a, grantId, { id: "c-1", name: "职称评审系统", publicKey: pem }))
+  )
+  return { grantId, privateKey }
+}
 
 const readsExactlyTheGrant = ({ makeDatabase, timeout }: Suite): void => {
   it(

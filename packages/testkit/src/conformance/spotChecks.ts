@@ -7,6 +7,7 @@
  */
 import { SpotCheck, SpotChecks } from "@tmis/core"
 import { expect, it } from "vitest"
+import type * as Attempts from "./attempts.js"
 import {
   actor,
   auditRecords,
@@ -23,7 +24,7 @@ import {
   withDatabase,
   woman
 } from "./fixtures.js"
-import { type AreaConformance, area, expectIntact, refusal, type Suite } from "./support.js"
+import { type AreaConformance, area, expectIntact, expectRaceOutcomes, refusal, type Suite } from "./support.js"
 
 const otherSchool = {
   id: "s3",
@@ -146,9 +147,54 @@ const drawAndPublish = ({ makeDatabase, timeout }: Suite): void => {
   )
 }
 
+const concurrentFindings = ({ makeDatabase, timeout, attempts, races }: Suite): void => {
+  it(
+    `M17.2 ${attempts} concurrent findings on one spot check at the version seen: exactly one commits, the others conflict; no finding is lost or written twice`,
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, hubei, async (h) => {
+        await setup(h)
+        for (const [i, id] of ["t1", "t2", "t3"].entries()) {
+          await onboard(h, "ia-s1", hire(id, "s1", basicInfo({ idNumber: woman(i) })))
+        }
+        const bureau = await actor(h, "ia-jiangan")
+        const drawn = await h.run(
+          SpotChecks.draw(bureau, { id: "sc1", unitId: "jiangan", schools: 1, teachers: 3, seed: "race" })
+        )
+        // Each racer records another decision (another teacher, or another result) on what it read: version 1.
+        const findings = Array.from({ length: attempts }, (_, i) => ({
+          teacherId: `t${(i % 3) + 1}`,
+          result: i % 2 === 0 ? ("accurate" as const) : ("discrepancy" as const),
+          note: `racer ${i}`
+        }))
+        const race: Attempts.Race = {
+          deployment: hubei,
+          attempts: findings.map((finding) => ({
+            _tag: "RecordFinding" as const,
+            actorId: "ia-jiangan",
+            spotCheckId: "sc1",
+            finding,
+            expectedVersion: drawn.version
+          }))
+        }
+        const outcomes = await races.run(h.database, race)
+        const successes = expectRaceOutcomes(outcomes, (o) => expect(o.error).toBe("Conflict"))
+        expect(successes).toBe(1)
+        const winner = findings[outcomes.findIndex((o) => o._tag === "Success")]!
+        const stored = await h.run(SpotChecks.read(bureau, "sc1"))
+        expect(stored.check.findings.map((f) => [f.teacherId, f.result, f.note])).toEqual([
+          [winner.teacherId, winner.result, winner.note]
+        ])
+        const audited = (await h.run(auditRecords)).filter((r) => r.action === "spotCheck.finding")
+        expect(audited).toHaveLength(1)
+        await expectIntact(h)
+      })
+  )
+}
+
 /**
  * The spot-checks area (M17.2).
  *
  * @since 0.1.0
  */
-export const spotChecksConformance: AreaConformance = area("spotChecks", [drawAndPublish])
+export const spotChecksConformance: AreaConformance = area("spotChecks", [drawAndPublish, concurrentFindings])

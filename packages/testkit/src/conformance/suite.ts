@@ -23,10 +23,12 @@ import * as Race from "./race.js"
 import { registrationsConformance } from "./registrations.js"
 import { reviewConformance } from "./review.js"
 import { rotationsConformance } from "./rotations.js"
+import { searchConformance } from "./search.js"
 import { sharingConformance } from "./sharing.js"
 import { spotChecksConformance } from "./spotChecks.js"
 import { statisticsConformance } from "./statistics.js"
 import type { AreaConformance } from "./support.js"
+import { tokenNoncesConformance } from "./tokenNonces.js"
 import { trainingConformance } from "./training.js"
 import { transfersConformance } from "./transfers.js"
 import type { Area, ConformanceOptions, TestDatabase } from "./types.js"
@@ -58,8 +60,10 @@ export const areaConformance: { readonly [A in Area]: AreaConformance } = {
   spotChecks: spotChecksConformance,
   registrations: registrationsConformance,
   sharing: sharingConformance,
+  tokenNonces: tokenNoncesConformance,
   exchange: exchangeConformance,
-  statistics: statisticsConformance
+  statistics: statisticsConformance,
+  search: searchConformance
 }
 
 /**

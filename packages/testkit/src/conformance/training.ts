@@ -17,7 +17,8 @@ import {
   type Storage,
   Training,
   type TrainingProject,
-  type TrainingProvider
+  type TrainingProvider,
+  Workflows
 } from "@tmis/core"
 import { Effect } from "effect"
 import { expect, it } from "vitest"
@@ -32,12 +33,13 @@ import {
   validFrom,
   withDatabase
 } from "./fixtures.js"
-import { type AreaConformance, area, refusal, type Suite } from "./support.js"
+import { type AreaConformance, area, expectIntact, refusal, type Suite } from "./support.js"
 
 const national = { id: "cn", kind: "national", name: "全国", code: "000000", validFrom } as const
 
 const rules: ReadonlyArray<CreditBank.CreditRule> = [
-  { id: "hubei-2024", version: 3, province: "hubei", hoursPerCredit: { course: 12, practice: 24 } }
+  { id: "hubei-2024", version: 3, province: "hubei", hoursPerCredit: { course: 12, practice: 24 } },
+  { id: "hunan-2023", version: 1, province: "hunan", hoursPerCredit: { course: 9, practice: 18 } }
 ]
 
 /** With the deployment's conversion rules (M25.4). */
@@ -303,9 +305,117 @@ const confirmation = ({ makeDatabase, timeout }: Suite): void => {
   )
 }
 
+/** A second province beside Hubei: 湖南省 › 长沙市 › 岳麓区 › h1, with its info admins. */
+const setupHunan = async (h: Harness) => {
+  await createUnits(h, [
+    [{ id: "hunan", kind: "province", name: "湖南省", code: "430000", validFrom }, "cn"],
+    [{ id: "changsha", kind: "city", name: "长沙市", code: "430100", validFrom }, "hunan"],
+    [{ id: "yuelu", kind: "county", name: "岳麓区", code: "430104", validFrom }, "changsha"],
+    [
+      {
+        id: "h1",
+        kind: "school",
+        name: "岳麓区第一小学",
+        code: "2143000001",
+        validFrom,
+        school: { schoolType: "211", sponsor: "21" }
+      },
+      "yuelu"
+    ]
+  ])
+  await createAccounts(h, [
+    ["sa-root", "sa-hunan", "systemAdmin", "hunan"],
+    ["sa-hunan", "sa-changsha", "systemAdmin", "changsha"],
+    ["sa-changsha", "sa-yuelu", "systemAdmin", "yuelu"],
+    ["sa-yuelu", "ia-yuelu", "infoAdmin", "yuelu"],
+    ["sa-yuelu", "sa-h1", "systemAdmin", "h1"],
+    ["sa-h1", "ia-h1", "infoAdmin", "h1"]
+  ])
+}
+
+/** Move t1 to `toUnitId` by a transfer confirmed by every party in order (M23.1); the last step's key is `key`. */
+const transfer = async (h: Harness, id: string, to: readonly [string, string], from: readonly [string, string]) => {
+  const request = {
+    id,
+    teacherId: "t1",
+    toUnitId: to[0].replace("ia-", ""),
+    kind: "transfer" as const,
+    effective: "2026-09-01",
+    reason: "工作需要"
+  }
+  const initiated = await as(h, to[0], (a) => Workflows.initiateTransfer(a, request))
+  if (!initiated.ok) throw new Error(`transfer ${id}: ${JSON.stringify(initiated)}`)
+  let version = 1
+  for (const by of [to[1], from[0]]) {
+    const done = await as(h, by, (a) => Workflows.act(a, id, { type: "confirm" }, version))
+    if (!done.ok) throw new Error(`transfer ${id} by ${by}: ${JSON.stringify(done)}`)
+    version = done.value.version
+  }
+  // The last confirmation completes it (O4.1): taken twice with one idempotency key, as a retrying client does.
+  const last = () =>
+    as(h, from[1], (a) => Workflows.act(a, id, { type: "confirm" }, version, { idempotencyKey: `last-${id}` }))
+  const first = await last()
+  const retried = await last()
+  expect([refusal(first), refusal(retried)]).toEqual(["ok", "ok"])
+  expect(first.ok && retried.ok && [first.value.value.state, retried.value.version]).toEqual(["completed", version + 1])
+}
+
+const ledgerOf = async (h: Harness) => {
+  const ledger = await as(h, "ia-root", (a) => Training.ledger(a, "t1"))
+  if (!ledger.ok) throw new Error(JSON.stringify(ledger))
+  return ledger.value
+}
+
+const followingTransfer = ({ makeDatabase, timeout }: Suite): void => {
+  it(
+    "O9.1 O4.1 a completed transfer to another province converts the credits by the receiving province's rule, the originals kept; a transfer within the province converts nothing; a retried completion converts once",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, Deployment.national, async (h) => {
+        await setupTraining(h)
+        await setupHunan(h)
+        const pv = await provider(h, "ia-jiangan", "pv")
+        await as(h, "ia-jiangan", (a) => Training.createProject(a, project("c1", "county", "pv")))
+        await as(h, "ia-s1", (a) => Training.enrol(a, "c1", "t1"))
+        await submit(h, pv.actor, result("r1", "c1", 36))
+        expect(refusal(await as(h, "ia-jiangan", (a) => Training.confirm(a, "r1", 1)))).toBe("ok")
+        const confirmed = await ledgerOf(h)
+        expect(confirmed.entries.map((e) => [e.kind, e.credits, e.rule.id])).toEqual([["confirm", 3, "hubei-2024"]])
+
+        // Within Hubei (s1 → s2): the credits stay as they are.
+        await transfer(h, "tr-within", ["ia-s2", "ia-jiangan"], ["ia-s1", "ia-jiangan"])
+        expect(await ledgerOf(h)).toEqual(confirmed)
+
+        // Hubei → Hunan (s2 → h1): one convert entry, by Hunan's rule, settling the original, which stays.
+        await transfer(h, "tr-across", ["ia-h1", "ia-yuelu"], ["ia-s2", "ia-jiangan"])
+        const converted = await ledgerOf(h)
+        expect(
+          converted.entries.map((e) => [e.kind, e.hours, e.credits, e.rule.id, e.settles?.id, e.key, e.unitId])
+        ).toEqual([
+          ["confirm", 36, 3, "hubei-2024", undefined, "result:r1", "jiangan"],
+          [
+            "convert",
+            36,
+            4,
+            "hunan-2023",
+            confirmed.entries[0]!.id,
+            `convert:tr-across.${confirmed.entries[0]!.id}`,
+            "h1"
+          ]
+        ])
+        expect(converted.balance.available).toEqual({ hours: 36, credits: 4 })
+
+        // The service run again for the same transfer (a retried completion): nothing more is booked.
+        expect(await h.run(withRules(Training.followTransfer("t1", "tr-across")))).toEqual([])
+        expect(await ledgerOf(h)).toEqual(converted)
+        await expectIntact(h)
+      })
+  )
+}
+
 /**
  * The training area (M25.1–M25.5, O9.1).
  *
  * @since 0.1.0
  */
-export const trainingConformance: AreaConformance = area("training", [plan, results, confirmation])
+export const trainingConformance: AreaConformance = area("training", [plan, results, confirmation, followingTransfer])

@@ -69,6 +69,8 @@ export interface TestDatabase {
  * - `spotChecks`: seeded, reproducible samples of a subtree, findings, change requests, published results (M17.2).
  * - `registrations`: registration rounds reviewed by the competent bureau, results recorded, credits applied (M26.1).
  * - `exchange`: the province → national exchange, in sequence and once, and cross-province feedback (M32.1, M17.4).
+ * - `search`: e-files searched within one's scope, paged in the store, and a unit's change requests (M13.3, M13.4,
+ *   M37.2, M19.2).
  *
  * @since 0.1.0
  */
@@ -93,8 +95,10 @@ export type Area =
   | "spotChecks"
   | "registrations"
   | "sharing"
+  | "tokenNonces"
   | "exchange"
   | "statistics"
+  | "search"
 
 /**
  * Options of the storage conformance suite.

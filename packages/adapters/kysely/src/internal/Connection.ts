@@ -97,6 +97,7 @@ const constraintOf = (index: string): Constraint.Name | undefined => {
   if (/^training_(providers|projects|results)(\.id|_pkey)$/.test(index)) return "trainingId"
   if (index.includes("sharing_grants_request") || index === "sharing_grants.request_id") return "sharingGrantOfRequest"
   if (/^sharing_(requests|grants|clients)(\.id|_pkey)$/.test(index)) return "sharingId"
+  if (index.startsWith("token_nonces")) return "tokenNonce"
   return undefined
 }
 

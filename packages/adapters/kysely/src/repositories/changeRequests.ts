@@ -6,7 +6,7 @@
  */
 import type { Storage } from "@tmis/core"
 import { Effect } from "effect"
-import { type Connection, findOne, first, updateAt, versioned } from "../internal/Connection.js"
+import { type Connection, findOne, first, pageOf, prefixEnd, updateAt, versioned } from "../internal/Connection.js"
 import * as Rows from "../internal/Rows.js"
 
 /**
@@ -31,5 +31,27 @@ export const make = ({ query, write }: Connection): Storage.ChangeRequestReposit
         next.id,
         expectedVersion
       )
-    ).pipe(versioned("change request", next.id, expectedVersion, next))
+    ).pipe(versioned("change request", next.id, expectedVersion, next)),
+  inSubtree: (unitPath, status, page) =>
+    // By request id: the requests of a subtree found through their entries' e-files, where those are kept now.
+    query("changeRequests.inSubtree", (db) =>
+      pageOf(
+        page,
+        (limit) => {
+          let rows = db
+            .selectFrom("change_requests")
+            .innerJoin("entries", "entries.id", "change_requests.entry_id")
+            .innerJoin("teachers", "teachers.id", "entries.teacher_id")
+            .selectAll("change_requests")
+            .select("teachers.id as teacher_id")
+            .where("teachers.path", ">=", unitPath)
+            .where("teachers.path", "<", prefixEnd(unitPath))
+          if (status !== undefined) rows = rows.where("change_requests.status", "=", status)
+          if (page.after !== undefined) rows = rows.where("change_requests.id", ">", page.after)
+          return rows.orderBy("change_requests.id").limit(limit).execute()
+        },
+        (row) => ({ ...Rows.versioned(Rows.changeRequest)(row), teacherId: Rows.teacherId(row.teacher_id) }),
+        (last) => last.value.id
+      )
+    )
 })

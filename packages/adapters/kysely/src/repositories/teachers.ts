@@ -4,9 +4,9 @@
  *
  * @since 0.1.0
  */
-import type { EFile, Storage } from "@tmis/core"
+import { type EFile, EFileFilter, type Storage } from "@tmis/core"
 import { Effect } from "effect"
-import type { Kysely } from "kysely"
+import { type Kysely, type SelectQueryBuilder, sql } from "kysely"
 import type { Database } from "../Database.js"
 import {
   type Connection,
@@ -89,6 +89,40 @@ const insertSkipping = async (db: Kysely<Database>, efiles: ReadonlyArray<EFile.
 }
 
 /**
+ * The e-files that pass `filter`, in SQL (see `EFileFilter`). The name is a prefix compared as the first characters,
+ * not `like` (case and pattern rules differ between databases) nor a range (orders differ between collations): the
+ * same answer everywhere. The filters narrow the subtree's range scan on `path`; an identity number is found by its
+ * index (`teachers_identity`), an entry awaiting review by `entries_teacher`.
+ */
+const filtered = <Row>(
+  rows: SelectQueryBuilder<Database, "teachers", Row>,
+  filter: EFileFilter.Filter
+): SelectQueryBuilder<Database, "teachers", Row> => {
+  const f = EFileFilter.normalize(filter)
+  let q = rows
+  if (f.name !== undefined) {
+    q = q.where(sql<boolean>`substr(teachers.name, 1, ${[...f.name].length}) = ${f.name}`)
+  }
+  if (f.idNumber !== undefined) q = q.where("teachers.id_number", "=", f.idNumber)
+  if (f.status !== undefined) q = q.where("teachers.status", "=", f.status)
+  if (f.stage !== undefined) q = q.where("teachers.stage", "=", f.stage)
+  if (f.pendingReview !== undefined) {
+    const pending = f.pendingReview
+    q = q.where((eb) => {
+      const awaiting = eb.exists(
+        eb
+          .selectFrom("entries")
+          .select(sql.lit(1).as("one"))
+          .whereRef("entries.teacher_id", "=", "teachers.id")
+          .where("entries.state", "in", [...EFileFilter.pendingStates])
+      )
+      return pending ? awaiting : eb.not(awaiting)
+    })
+  }
+  return q
+}
+
+/**
  * @since 0.1.0
  */
 export const make = ({ query, write, flavor }: Connection): Storage.TeacherRepository => ({
@@ -139,6 +173,10 @@ export const make = ({ query, write, flavor }: Connection): Storage.TeacherRepos
     }),
   subtree: (unitPath, page) =>
     query("teachers.subtree", (db) => subtreePage(db.selectFrom("teachers").selectAll(), unitPath, page, Rows.teacher)),
+  search: (unitPath, filter, page) =>
+    query("teachers.search", (db) =>
+      subtreePage(filtered(db.selectFrom("teachers").selectAll("teachers"), filter), unitPath, page, Rows.teacher)
+    ),
   duplicates: (page) =>
     query("teachers.duplicates", async (db) => {
       const [afterNumber, afterType] = splitCursor(page.after)

@@ -9,6 +9,7 @@ import type * as ChangeRequest from "../../efile/ChangeRequest.js"
 import type * as EFile from "../../efile/EFile.js"
 import type * as SpotCheck from "../../efile/SpotCheck.js"
 import type * as UpdateCycle from "../../efile/UpdateCycle.js"
+import type * as EFileFilter from "../EFileFilter.js"
 import type { Conflict, ConstraintError, Page, PageRequest, StorageError, Versioned } from "./Common.js"
 
 /**
@@ -37,6 +38,16 @@ export interface TeacherRepository {
   ) => Effect.Effect<ReadonlyArray<Versioned<EFile.EFile>>, StorageError>
   /** The e-files kept in subtree(U), by path, one page at a time (the cursor is the last path). */
   readonly subtree: (unitPath: string, page: PageRequest) => Effect.Effect<Page<EFile.EFile>, StorageError>
+  /**
+   * The e-files kept in subtree(U) that pass `filter` (see `EFileFilter.matches`), by path, one page at a time (the
+   * cursor is the last path). Filtered by the store's query: every page but the last is full. Invariant: across the
+   * pages every e-file that passes comes exactly once, in the order of `subtree`.
+   */
+  readonly search: (
+    unitPath: string,
+    filter: EFileFilter.Filter,
+    page: PageRequest
+  ) => Effect.Effect<Page<EFile.EFile>, StorageError>
   /**
    * Identity documents held by more than one e-file, active or not (M17.4's report, for data that predates the
    * check or came from elsewhere), one page at a time by identity number.
@@ -89,6 +100,24 @@ export interface ChangeRequestRepository {
     next: ChangeRequest.ChangeRequest,
     expectedVersion: number
   ) => Effect.Effect<Versioned<ChangeRequest.ChangeRequest>, Conflict | StorageError>
+  /**
+   * The requests on the entries of the e-files kept in subtree(U) now (by the e-file's path), of one status or any,
+   * by request id, one page at a time (the cursor is the last id). Each with the e-file it concerns.
+   */
+  readonly inSubtree: (
+    unitPath: string,
+    status: ChangeRequest.Status | undefined,
+    page: PageRequest
+  ) => Effect.Effect<Page<ListedChangeRequest>, StorageError>
+}
+
+/**
+ * A change request as a unit's listing shows it: the request, its version, and the e-file of its entry.
+ *
+ * @since 0.1.0
+ */
+export interface ListedChangeRequest extends Versioned<ChangeRequest.ChangeRequest> {
+  readonly teacherId: EFile.TeacherId
 }
 
 /**
