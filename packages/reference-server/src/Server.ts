@@ -521,6 +521,26 @@ export const guard =
               })
             )
           }
+          const unreadable = [...Cause.failures(cause), ...Cause.defects(cause)].some(
+            (e) => HttpServerError.isServerError(e) && e._tag === "RequestError" && e.reason === "Decode"
+          )
+          if (unreadable) {
+            // A body the endpoint cannot read as it declares it (an upload sent without a media type is read as
+            // JSON by the platform): the client's error, as the platform itself answers it, with our refusal shape.
+            return Effect.succeed(
+              refusal(
+                400,
+                "BadRequest",
+                "invalid",
+                "请求体无法按接口定义读取",
+                "the body cannot be read as this endpoint takes it",
+                {
+                  path: pathname.slice(0, 200),
+                  contentType: (request.headers["content-type"] ?? "").slice(0, 100)
+                }
+              )
+            )
+          }
           if (Cause.isFailType(cause) && cause.error === "timeout") {
             return Effect.succeed(
               refusal(

@@ -705,6 +705,18 @@ for (const { name, make } of backends) {
       expect([400, 404, 414, 431]).toContain(answer.status)
     })
 
+    it("an upload endpoint sent a body without a media type that it cannot read answers 400, not 500", async () => {
+      const before = await snapshotOf(reader)
+      const answer = await send(
+        running.url,
+        "POST",
+        "/provider/results/file",
+        auth("sa-hubei"),
+        Buffer.from("x".repeat(2000))
+      )
+      await expectRefusal(answer, before, [400])
+    })
+
     it("M37.1 a refused request with a path longer than the store's key is still audited, its object bounded", async () => {
       const path = `/units/${"b".repeat(2000)}`
       const answer = await send(running.url, "GET", path, auth("sa-hubei"))
