@@ -37,12 +37,31 @@ export * from "./UnitsApi.js"
 export * from "./WorkflowsApi.js"
 
 /**
+ * The API without its groups: its id and the errors every endpoint may answer. A local module (M27.1,
+ * `LocalModule.ts`) builds its handlers against `Base.add(itsGroup)`, so that its handlers may fail with the same
+ * errors as the API's own.
+ *
+ * @since 0.1.0
+ */
+export const Base = HttpApi.make("tmis")
+  .addError(ApiError.BadRequest)
+  .addError(ApiError.Unauthenticated)
+  .addError(ApiError.Forbidden)
+  .addError(ApiError.NotFound)
+  .addError(ApiError.Conflict)
+  .addError(ApiError.PayloadTooLarge)
+  .addError(ApiError.Unprocessable)
+  .addError(ApiError.Timeout)
+  .addError(ApiError.MethodNotAllowed)
+  .addError(ApiError.LengthRequired)
+  .addError(ApiError.UnsupportedMediaType)
+
+/**
  * The whole API.
  *
  * @since 0.1.0
  */
-export class Api extends HttpApi.make("tmis")
-  .add(AuthGroup)
+export class Api extends Base.add(AuthGroup)
   .add(UnitsGroup)
   .add(AccountsGroup)
   .add(EFilesGroup)
@@ -59,17 +78,6 @@ export class Api extends HttpApi.make("tmis")
   .add(SharedEFilesGroup)
   .add(ExchangeGroup)
   .add(ChangeRequestsGroup)
-  .addError(ApiError.BadRequest)
-  .addError(ApiError.Unauthenticated)
-  .addError(ApiError.Forbidden)
-  .addError(ApiError.NotFound)
-  .addError(ApiError.Conflict)
-  .addError(ApiError.PayloadTooLarge)
-  .addError(ApiError.Unprocessable)
-  .addError(ApiError.Timeout)
-  .addError(ApiError.MethodNotAllowed)
-  .addError(ApiError.LengthRequired)
-  .addError(ApiError.UnsupportedMediaType)
   .annotate(OpenApi.Title, "tmis — National Teacher Management Information System (全国教师管理信息系统)")
   .annotate(OpenApi.Version, "0.1.0")
   .annotate(

@@ -35,6 +35,7 @@ import * as Authentication from "./Authentication.js"
 import * as ExchangeKeys from "./ExchangeKeys.js"
 import * as Handlers from "./Handlers.js"
 import * as Imports from "./Imports.js"
+import * as LocalModule from "./LocalModule.js"
 import * as RequestContext from "./RequestContext.js"
 
 /**
@@ -75,6 +76,8 @@ export interface Options {
   readonly identitySource?: IdentitySource.IdentitySource["Type"]
   /** The exchange's keys (M32.1). Default: the files the environment names (see `ExchangeKeys.fromEnv`). */
   readonly exchangeKeys?: ExchangeKeys.Keys
+  /** The province's local modules (M27.1), served under `/modules/<name>/` behind the same guard. */
+  readonly modules?: ReadonlyArray<LocalModule.LocalModule>
 }
 
 const limits = (options: Options) => ({
@@ -106,38 +109,44 @@ const refusal = (
 const openApiPath = "/openapi.json"
 const docsPath = "/docs"
 
+type Route = { readonly segments: ReadonlyArray<string>; readonly method: string }
+
 /**
- * Every path the server answers, as segments (`:name` stands for any one non-empty segment), with its methods: the
- * API's from its definition (`Api.ts`, the same data the router and the OpenAPI document come from), and the two
- * documents. The router also answers HEAD wherever it answers GET.
+ * Every path an API answers, as segments (`:name` stands for any one non-empty segment), with its methods: from its
+ * definition (the same data the router and the OpenAPI document come from), and the two documents. The router also
+ * answers HEAD wherever it answers GET.
  */
-const routes: ReadonlyArray<{ readonly segments: ReadonlyArray<string>; readonly method: string }> = (() => {
-  const found: Array<{ readonly segments: ReadonlyArray<string>; readonly method: string }> = []
+const routesOf = (api: HttpApi.HttpApi.Any): ReadonlyArray<Route> => {
+  const found: Array<Route> = []
   const add = (path: string, method: string) => {
     found.push({ segments: path.split("/"), method })
     if (method === "GET") found.push({ segments: path.split("/"), method: "HEAD" })
   }
-  HttpApi.reflect(Api.Api, {
+  HttpApi.reflect(api as HttpApi.HttpApi.AnyWithProps, {
     onGroup: () => {},
     onEndpoint: ({ endpoint }) => add(endpoint.path, endpoint.method)
   })
   add(openApiPath, "GET")
   add(docsPath, "GET")
   return found
-})()
+}
 
-/**
- * The methods the server takes at a path, in order; empty for a path it does not have.
- *
- * @since 0.1.0
- */
-export const allowedMethods = (pathname: string): ReadonlyArray<string> => {
+const apiRoutes = routesOf(Api.Api)
+
+const methodsAt = (routes: ReadonlyArray<Route>, pathname: string): ReadonlyArray<string> => {
   const segments = pathname.split("/")
   const matches = (template: ReadonlyArray<string>) =>
     template.length === segments.length &&
     template.every((part, i) => (part.startsWith(":") ? segments[i] !== "" : part === segments[i]))
   return [...new Set(routes.filter((route) => matches(route.segments)).map((route) => route.method))].sort()
 }
+
+/**
+ * The methods the server takes at a path of the API, in order; empty for a path it does not have.
+ *
+ * @since 0.1.0
+ */
+export const allowedMethods = (pathname: string): ReadonlyArray<string> => methodsAt(apiRoutes, pathname)
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
 
@@ -472,9 +481,9 @@ const auditRefusal = (
  *
  * @since 0.1.0
  */
-export const guard =
-  (options: Options) =>
-  <R>(app: HttpApp.Default<never, R>): HttpApp.Default<never, R | Storage.Storage> =>
+export const guard = (options: Options) => {
+  const routes = options.modules?.length ? routesOf(LocalModule.api(options.modules)) : apiRoutes
+  return <R>(app: HttpApp.Default<never, R>): HttpApp.Default<never, R | Storage.Storage> =>
     Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
       const max = limits(options)
@@ -500,7 +509,7 @@ export const guard =
           const failure = Option.getOrUndefined(Cause.failureOption(cause))
           if (HttpServerError.isServerError(failure) && failure._tag === "RouteNotFound") {
             // A path the server has, with a method it does not take there: 405 naming the methods it takes.
-            const allow = allowedMethods(pathname)
+            const allow = methodsAt(routes, pathname)
             if (allow.length > 0 && !allow.includes(request.method)) {
               return Effect.succeed(
                 refusal(
@@ -563,6 +572,7 @@ export const guard =
       }
       return securityHeaders(response, pathname, state.id, options.tls !== undefined)
     })
+}
 
 /**
  * The API with its handlers, authentication and imports, over the store.
@@ -570,8 +580,9 @@ export const guard =
  * @since 0.1.0
  */
 export const apiLayer = (options: Options) =>
-  HttpApiBuilder.api(Api.Api).pipe(
+  HttpApiBuilder.api(LocalModule.api(options.modules ?? [])).pipe(
     Layer.provide(Handlers.layer),
+    Layer.provide(LocalModule.handlers(options.modules ?? [])),
     Layer.provide(Authentication.layer),
     Layer.provide(Imports.layer),
     Layer.provide(
