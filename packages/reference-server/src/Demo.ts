@@ -96,6 +96,11 @@ export interface SeedResult {
   readonly accounts: ReadonlyArray<DemoAccount>
   readonly teachers: number
   readonly transferId: string
+  /**
+   * The demo's training provider and its key (M25.2), shown once as a provider's key is: the provider submits
+   * results with `x-provider-id` and `x-provider-key`.
+   */
+  readonly provider: { readonly id: string; readonly key: string }
 }
 
 // ── The province ───────────────────────────────────────────────────────────────────────────────────────────────────
@@ -321,7 +326,7 @@ const demoTraining = (actor: (id: string) => Effect.Effect<Authorization.Actor, 
   Effect.gen(function* () {
     const storage = yield* Storage.Storage
     const county = yield* actor("ia-jiangan")
-    const { provider } = yield* Training.registerProvider(county, {
+    const { provider, key } = yield* Training.registerProvider(county, {
       id: "pv-jiangan",
       name: "江岸区教师进修学校（演示）"
     })
@@ -351,6 +356,7 @@ const demoTraining = (actor: (id: string) => Effect.Effect<Authorization.Actor, 
       })
       if (i === 0) yield* Training.confirm(county, result.value.id, result.version)
     }
+    return { id: provider.value.id, key }
   })
 
 /**
@@ -481,13 +487,14 @@ export const seed = (
         initiated.version
       )
       advance(1)
-      yield* demoTraining(actor)
+      const provider = yield* demoTraining(actor)
       // A registration round of 江岸区实验小学 (M26.1), waiting for its bureau's review.
       yield* Registrations.start(yield* actor(`ia-${demoRegistration.unitId}`), demoRegistration)
-      return true
+      return provider
     })
 
-    if (!(yield* storage.transaction(province))) return undefined
+    const provider = yield* storage.transaction(province)
+    if (provider === false) return undefined
 
     // Scrypt runs outside the transaction above and its cost dominates: four at a time, libuv's thread pool.
     yield* Effect.forEach(
@@ -513,7 +520,8 @@ export const seed = (
         password: demoPassword
       })),
       teachers,
-      transferId: demoTransfer.id
+      transferId: demoTransfer.id,
+      provider
     }
     return result
   })

@@ -451,6 +451,7 @@ describe("tmis with the demo province (sqlite)", () => {
       expect(seeded.out).toContain(account)
     }
     expect(seeded.out).toContain("湖北省教育厅")
+    expect(seeded.out).toMatch(/demo training provider pv-jiangan, key \S+ \(shown once/)
   })
 
   it("seed-demo on a store that has a root unit does nothing and exits 0", async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto"
-import { Accounts, Audit, Auth, type Settings, Statistics, Storage, type Unit } from "@tmis/core"
+import { Accounts, Audit, Auth, type Settings, Statistics, Storage, Training, type Unit } from "@tmis/core"
 import { Effect, Exit, Layer } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Database from "../src/Database.js"
@@ -104,6 +104,16 @@ for (const backend of backends) {
       const schoolLogin = await run(Auth.login(schoolAdmin.id, schoolAdmin.password, "s-ia-jaxx"))
       expect(schoolLogin.outcome).toBe("mustChangePassword")
       const wrong = await run(Effect.exit(Auth.login(root.id, "Wrong#2026-hubei", "s-wrong")))
+      expect(Exit.isFailure(wrong)).toBe(true)
+    })
+
+    it("M25.2 the demo's training provider authenticates with the key the seed returns, and with no other", async () => {
+      const { id, key } = seeded!.provider
+      const provider = await run(Training.authenticateProvider(id, key))
+      expect(provider).toMatchObject({ providerId: id, status: "active" })
+      const wrong = await run(
+        Effect.exit(Training.authenticateProvider(id, `${key.slice(0, -1)}${key.endsWith("0") ? "1" : "0"}`))
+      )
       expect(Exit.isFailure(wrong)).toBe(true)
     })
 

@@ -22,6 +22,9 @@ const printDemo = (io: Io, result: Demo.SeedResult, seconds: number) => {
   for (const account of result.accounts) {
     io.out.write(`  ${account.id.padEnd(12)} ${account.role.padEnd(12)} ${account.unitName}\n`)
   }
+  io.out.write(
+    `demo training provider ${result.provider.id}, key ${result.provider.key} (shown once; results go to POST /provider/results with x-provider-id and x-provider-key)\n`
+  )
 }
 
 const seedDemoRun = (io: Io, teachers: number) =>
