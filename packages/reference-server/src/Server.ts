@@ -27,7 +27,7 @@ import {
   HttpServerResponse
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Audit, type IdentitySource, type Refusal, type Settings, Storage } from "@tmis/core"
+import { Audit, Auth, type IdentitySource, type Refusal, type Settings, Storage } from "@tmis/core"
 import { Cause, Duration, Effect, Layer, Option } from "effect"
 import * as Api from "./Api.js"
 import * as ApiError from "./ApiError.js"
@@ -452,6 +452,19 @@ const securityHeaders = (response: HttpServerResponse.HttpServerResponse, pathna
         : "default-src 'none'; frame-ancestors 'none'"
   })
 
+/**
+ * The actor of a request refused before its session was read (a path or body the endpoint cannot decode is refused
+ * before authentication runs): the account of the session its token names, when that session may act; otherwise none.
+ */
+const sessionActor = (request: HttpServerRequest.HttpServerRequest) => {
+  const bearer = /^bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "")?.[1]
+  const token = bearer ?? request.cookies[Api.sessionCookie.key]
+  if (token === undefined || token.length === 0 || token.length > 128) return Effect.succeed(undefined)
+  return Auth.session(Authentication.sessionIdOf(token), Authentication.presentedCertificate(request)).pipe(
+    Effect.orElseSucceed(() => undefined)
+  )
+}
+
 /** Audit a refused request under its actor (or "anonymous"), in its own transaction (M37.1). */
 const auditRefusal = (
   state: RequestContext.RequestState,
@@ -461,12 +474,13 @@ const auditRefusal = (
 ) =>
   Effect.gen(function* () {
     const storage = yield* Storage.Storage
+    const actor = state.actor ?? (yield* sessionActor(request))
     const at = new Date().toISOString()
     yield* storage.transaction(
       storage.audit.append({
         at,
-        actor: state.actor?.accountId ?? "anonymous",
-        unitId: state.actor?.unit.id,
+        actor: actor?.accountId ?? "anonymous",
+        unitId: actor?.unit.id,
         action: "http.refused",
         object: `${request.method} ${pathname}`,
         outcome: "refused",
@@ -483,7 +497,7 @@ const auditRefusal = (
  */
 export const guard = (options: Options) => {
   const routes = options.modules?.length ? routesOf(LocalModule.api(options.modules)) : apiRoutes
-  return <R>(app: HttpApp.Default<never, R>): HttpApp.Default<never, R | Storage.Storage> =>
+  return <R>(app: HttpApp.Default<never, R>): HttpApp.Default<never, R | Storage.Storage | Settings.Settings> =>
     Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
       const max = limits(options)

@@ -219,3 +219,33 @@ describe("a missing or changed object is named in the language of the message", 
     expect(reply.body.en).toContain("account iq-wuhan")
   })
 })
+
+describe("a request refused before its session is read", () => {
+  const refusalsOf = (requestId: string | null) =>
+    running.run(
+      Effect.flatMap(Storage.Storage, (storage) => storage.audit.search({}, { limit: 1000 })).pipe(
+        Effect.map((page) => page.items.filter((r) => r.requestId === requestId && r.action === "http.refused"))
+      )
+    )
+
+  it("M37.1 a body, a target or a path the server refuses before the API runs is audited under the account of the request's session, not as anonymous", async () => {
+    const school = await as("ia-jaxx")
+    const refused = [
+      await school.call("POST", "/efiles/search", "{"),
+      await school.call("POST", "/efiles/search", "{}", { "content-type": "text/plain" }),
+      await school.get("/efiles/%00"),
+      await school.get("/no/such/endpoint")
+    ]
+    for (const reply of refused) {
+      expect(reply.status).toBeGreaterThanOrEqual(400)
+      const records = await refusalsOf(reply.headers.get("x-request-id"))
+      expect(records.map((r) => [r.actor, r.unitId])).toEqual([["ia-jaxx", "jaxx"]])
+    }
+    // Without a session, or with a token that names none, the same refusal is anonymous.
+    for (const token of [undefined, "no-such-session"]) {
+      const stranger = await client(running.url, token).call("POST", "/efiles/search", "{")
+      expect(stranger.status).toBe(400)
+      expect((await refusalsOf(stranger.headers.get("x-request-id"))).map((r) => r.actor)).toEqual(["anonymous"])
+    }
+  })
+})
