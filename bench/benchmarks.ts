@@ -3,6 +3,7 @@ import { run as credits } from "./credits.js"
 import { run as exchange } from "./exchange.js"
 import { run as hierarchy } from "./hierarchy.js"
 import { run as importBench } from "./import.js"
+import { run as registration } from "./registration.js"
 import { run as server } from "./server.js"
 import { run as statistics } from "./statistics.js"
 import { run as workflows } from "./workflows.js"
@@ -14,6 +15,7 @@ export const benchmarks: Record<string, (args: ReadonlyArray<string>) => Promise
   exchange,
   hierarchy,
   import: importBench,
+  registration,
   server,
   statistics,
   workflows

@@ -31,35 +31,71 @@ export const config: Effect.Effect<Registration.Config, Refusal.Refusal, Setting
 )
 
 /**
- * The decision of one teacher for a cycle, read through the port: the e-file's effective entries and status
- * history, and its credit-bank balance of the cycle (available plus already applied).
+ * The decision of one teacher for a cycle (M26.1), from the e-file, its entries (the effective ones count) and its
+ * credit-bank entries (the cycle's balance, available plus already applied).
+ *
+ * @since 0.1.0
+ */
+export const decideOf = (
+  efile: EFile.EFile,
+  entries: ReadonlyArray<Storage.Versioned<EFile.Entry>>,
+  ledger: ReadonlyArray<CreditBank.Entry>,
+  cycle: Registration.Cycle,
+  thresholds: Registration.Config
+): RegistrationRound.Result => {
+  const effective = entries.map((e) => e.value).filter((e) => e.review.state === "effective")
+  const balance = CreditBank.balance(ledger, cycle)
+  const training = {
+    hours: balance.available.hours + balance.applied.hours,
+    credits: balance.available.credits + balance.applied.credits
+  }
+  const decision = Registration.decide(
+    { cycle, ...Registration.recordsOf(effective), statusHistory: efile.statusHistory, training },
+    thresholds
+  )
+  return {
+    teacherId: efile.id,
+    name: efile.name,
+    outcome: decision.outcome,
+    reasons: decision.reasons,
+    hours: training.hours,
+    credits: training.credits
+  }
+}
+
+/**
+ * The decision of one teacher for a cycle, read through the port: the e-file's entries and its credit-bank entries
+ * (see {@link decideOf}).
  *
  * @since 0.1.0
  */
 export const decideTeacher = (efile: EFile.EFile, cycle: Registration.Cycle, thresholds: Registration.Config) =>
   Effect.gen(function* () {
     const storage = yield* Storage.Storage
-    const entries = (yield* storage.entries.byTeacher(efile.id))
-      .map((e) => e.value)
-      .filter((e) => e.review.state === "effective")
+    const entries = yield* storage.entries.byTeacher(efile.id)
     const ledger = yield* storage.credits.byTeacher(efile.id)
-    const balance = CreditBank.balance(ledger, cycle)
-    const training = {
-      hours: balance.available.hours + balance.applied.hours,
-      credits: balance.available.credits + balance.applied.credits
-    }
-    const decision = Registration.decide(
-      { cycle, ...Registration.recordsOf(entries), statusHistory: efile.statusHistory, training },
-      thresholds
+    return decideOf(efile, entries, ledger, cycle, thresholds)
+  })
+
+/**
+ * The decisions of a page of e-files (the active ones), their entries and ledgers read in two queries.
+ *
+ * @since 0.1.0
+ */
+export const decidePage = (
+  efiles: ReadonlyArray<EFile.EFile>,
+  cycle: Registration.Cycle,
+  thresholds: Registration.Config
+) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const active = efiles.filter(EFile.isActive)
+    const ids = active.map((efile) => efile.id)
+    const entries = yield* storage.entries.byTeachers(ids)
+    const ledgers = yield* storage.credits.byTeachers(ids)
+    return active.map((efile) =>
+      decideOf(efile, entries.get(efile.id) ?? [], ledgers.get(efile.id) ?? [], cycle, thresholds)
     )
-    return {
-      teacherId: efile.id,
-      name: efile.name,
-      outcome: decision.outcome,
-      reasons: decision.reasons,
-      hours: training.hours,
-      credits: training.credits
-    } satisfies RegistrationRound.Result
   })
 
 const countOutcomes = (results: ReadonlyArray<RegistrationRound.Result>) => {
@@ -104,9 +140,7 @@ export const start = (
         let after: string | undefined
         do {
           const page = yield* storage.teachers.subtree(unit.path, { after, limit: 1000 })
-          for (const efile of page.items) {
-            if (EFile.isActive(efile)) results.push(yield* decideTeacher(efile, cycle, thresholds))
-          }
+          results.push(...(yield* decidePage(page.items, cycle, thresholds)))
           after = page.next
         } while (after !== undefined)
         const snapshot = yield* RegistrationRound.decideStart(

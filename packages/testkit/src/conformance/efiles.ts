@@ -334,6 +334,35 @@ const moveRepathsEFiles = ({ makeDatabase, timeout }: Suite): void => {
   )
 }
 
+const entriesReadAtOnce = ({ makeDatabase, timeout }: Suite): void => {
+  it(
+    "M26.1 the entries of many e-files read at once (a page of a registration round) are each e-file's as read alone",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, hubei, async (h) => {
+        await setup(h)
+        await onboard(h, "ia-s1", hire("t1", "s1", basicInfo()))
+        await onboard(h, "ia-s2", hire("t2", "s2", basicInfo({ idNumber: woman(1) })))
+        const school = await actor(h, "ia-s1")
+        for (const [entryId, group, data] of [
+          ["t1-a2024", "annualAssessment", { year: 2024, result: "2" }],
+          ["t1-ethics", "ethics", { year: 2025, honor: "师德标兵" }]
+        ] as const) {
+          await h.run(EFiles.addEntry(school, { teacherId: "t1", entryId, group, data }))
+        }
+        const ids = ["t1", "t2", "t-none", "t1"] as ReadonlyArray<EFile.TeacherId>
+        const together = await h.run(Effect.flatMap(storage, (s) => s.entries.byTeachers(ids)))
+        expect([...together.keys()].sort()).toEqual(["t1", "t2"])
+        for (const id of ["t1", "t2"]) expect(together.get(id as EFile.TeacherId)).toEqual(await entriesOf(h, id))
+        expect(together.get("t1" as EFile.TeacherId)?.map((e) => e.value.id)).toEqual([
+          "t1-a2024",
+          "t1-basic",
+          "t1-ethics"
+        ])
+      })
+  )
+}
+
 /**
  * The e-files area: one active e-file per identity number (M17.4), duplicates, audited and masked reads, moves.
  *
@@ -344,5 +373,6 @@ export const efilesConformance: AreaConformance = area("efiles", [
   concurrentOnboardings,
   duplicateReport,
   auditedMaskedReads,
-  moveRepathsEFiles
+  moveRepathsEFiles,
+  entriesReadAtOnce
 ])

@@ -54,6 +54,25 @@ export const make = ({ query, write }: Connection): Storage.CreditRepository => 
           .execute()
       ).map((row) => decode(row.data))
     ),
+  byTeachers: (teacherIds) =>
+    query("credits.byTeachers", async (db) => {
+      const found = new Map<string, Array<CreditBank.Entry>>()
+      for (const chunk of chunks([...new Set(teacherIds)], 500)) {
+        const rows = await db
+          .selectFrom("credit_entries")
+          .select(["teacher_id", "data"])
+          .where("teacher_id", "in", chunk)
+          .orderBy("at")
+          .orderBy("id")
+          .execute()
+        for (const row of rows) {
+          const held = found.get(row.teacher_id)
+          if (held === undefined) found.set(row.teacher_id, [decode(row.data)])
+          else held.push(decode(row.data))
+        }
+      }
+      return found
+    }),
   byKey: (key) =>
     query("credits.byKey", async (db) =>
       maybe(

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { Storage } from "@tmis/core"
+import type { EFile, Storage } from "@tmis/core"
 import { Effect } from "effect"
 import { type Connection, chunks, findOne, first, updateAt, versioned } from "../internal/Connection.js"
 import * as Rows from "../internal/Rows.js"
@@ -44,5 +44,19 @@ export const make = ({ query, write }: Connection): Storage.EntryRepository => (
       (await db.selectFrom("entries").selectAll().where("teacher_id", "=", teacherId).orderBy("id").execute()).map(
         entryOf
       )
-    )
+    ),
+  byTeachers: (teacherIds) =>
+    query("entries.byTeachers", async (db) => {
+      const found = new Map<EFile.TeacherId, Array<Storage.Versioned<EFile.Entry>>>()
+      for (const chunk of chunks([...new Set(teacherIds)], 500)) {
+        const rows = await db.selectFrom("entries").selectAll().where("teacher_id", "in", chunk).orderBy("id").execute()
+        for (const row of rows) {
+          const entry = entryOf(row)
+          const held = found.get(entry.value.teacherId)
+          if (held === undefined) found.set(entry.value.teacherId, [entry])
+          else held.push(entry)
+        }
+      }
+      return found
+    })
 })

@@ -84,6 +84,13 @@ export interface EntryRepository {
   ) => Effect.Effect<Versioned<EFile.Entry>, Conflict | StorageError>
   /** The entries of an e-file, by id. */
   readonly byTeacher: (teacherId: EFile.TeacherId) => Effect.Effect<ReadonlyArray<Versioned<EFile.Entry>>, StorageError>
+  /**
+   * The entries of many e-files at once (a page of a registration round): each teacher's as {@link byTeacher} gives
+   * them; a teacher with none is absent from the map.
+   */
+  readonly byTeachers: (
+    teacherIds: ReadonlyArray<EFile.TeacherId>
+  ) => Effect.Effect<ReadonlyMap<EFile.TeacherId, ReadonlyArray<Versioned<EFile.Entry>>>, StorageError>
 }
 
 /**

@@ -30,6 +30,10 @@ export interface CreditRepository {
   readonly append: (entries: ReadonlyArray<CreditBank.Entry>) => Effect.Effect<void, ConstraintError | StorageError>
   /** A teacher's entries, oldest first (by instant, then id). */
   readonly byTeacher: (teacherId: string) => Effect.Effect<ReadonlyArray<CreditBank.Entry>, StorageError>
+  /** The entries of many teachers at once, each teacher's as {@link byTeacher} gives them; one with none is absent. */
+  readonly byTeachers: (
+    teacherIds: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlyMap<string, ReadonlyArray<CreditBank.Entry>>, StorageError>
   /** The entry of an idempotency key. */
   readonly byKey: (key: string) => Effect.Effect<Option.Option<CreditBank.Entry>, StorageError>
 }
