@@ -350,7 +350,7 @@ const entriesReadAtOnce = ({ makeDatabase, timeout }: Suite): void => {
         ] as const) {
           await h.run(EFiles.addEntry(school, { teacherId: "t1", entryId, group, data }))
         }
-        const ids = ["t1", "t2", "t-none", "t1"] as ReadonlyArray<EFile.TeacherId>
+        const ids = ["t1", "t2", "t-none", "t1"].map((id) => id as EFile.TeacherId)
         const together = await h.run(Effect.flatMap(storage, (s) => s.entries.byTeachers(ids)))
         expect([...together.keys()].sort()).toEqual(["t1", "t2"])
         for (const id of ["t1", "t2"]) expect(together.get(id as EFile.TeacherId)).toEqual(await entriesOf(h, id))
