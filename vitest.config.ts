@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^@tmis\/adapter-postgres$/, replacement: src("./packages/adapters/postgres/src/index.ts") },
       { find: /^@tmis\/adapter-mysql$/, replacement: src("./packages/adapters/mysql/src/index.ts") },
       { find: /^@tmis\/import$/, replacement: src("./packages/import/src/index.ts") },
+      { find: /^@tmis\/server$/, replacement: src("./packages/reference-server/src/index.ts") },
       { find: /^@tmis\/testkit$/, replacement: src("./packages/testkit/src/index.ts") },
       { find: /^@tmis\/testkit\/(.*)$/, replacement: src("./packages/testkit/src/$1.ts") }
     ]

@@ -8,7 +8,9 @@
 #    state, bounded in time (a resolver that loops fails the check instead of hanging CI);
 # 4. scripts/install-check/program.ts copied in as an ES module (esm.mts) and as CommonJS (cjs.cts), type-checked
 #    strictly under `module: node16` and under `module: nodenext`, compiled, and run with node — the CommonJS one
-#    through `require`, against the `.cjs` builds and their `.d.cts` types.
+#    through `require`, against the `.cjs` builds and their `.d.cts` types;
+# 5. @tmis/testkit installed too, and scripts/install-check/conformance.test.mts run with vitest: the storage
+#    conformance suite, from the tarball, against the installed SQLite adapter (some areas).
 #
 # `TMIS_INSTALL_CHECK_KEEP=1` keeps the temporary directory and prints where it is.
 set -euo pipefail
@@ -127,6 +129,23 @@ for module in node16 nodenext; do
   node "out-$module/cjs.cjs"
   echo "$module: type-checked, ran as ESM and as CommonJS ($(elapsed))"
 done
+
+# 5. The storage conformance suite as a vendor runs it (docs/vendor-adapter.md): the @tmis/testkit tarball and its
+#    peers at the ranges it states installed into the same project, then scripts/install-check/conformance.test.mts
+#    run with vitest — some areas, against the installed SQLite adapter, with the races and the crash test in child
+#    processes that run the suite's built workers from node_modules.
+(cd "$root" && node -e '
+  const { readFileSync } = require("node:fs")
+  const [tarballs] = process.argv.slice(1)
+  const pkg = JSON.parse(readFileSync("packages/testkit/package.json", "utf8"))
+  console.log(`${tarballs}/tmis-testkit-${pkg.version}.tgz`)
+  for (const [peer, range] of Object.entries(pkg.peerDependencies ?? {})) console.log(`${peer}@${range}`)' "$work/tarballs") > "$work/testkit-specs"
+mapfile -t testkit_specs < "$work/testkit-specs"
+timeout "${TMIS_INSTALL_TIMEOUT:-420}" npm install --prefer-offline --no-audit --no-fund --loglevel=error "${testkit_specs[@]}"
+mkdir conformance
+cp "$root/scripts/install-check/conformance.test.mts" conformance/
+timeout 600 node_modules/.bin/vitest run --root conformance
+echo "conformance: the installed suite passed against the installed SQLite adapter ($(elapsed))"
 
 wait "$attw"
 for file in "$work"/tarballs/*.tgz; do

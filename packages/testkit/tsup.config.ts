@@ -5,6 +5,8 @@ export default defineConfig({
     "src/index.ts",
     "src/arbitraries.ts",
     "src/conformance.ts",
+    "src/regulation.ts",
+    "src/bin/conform.ts",
     "src/conformance/worker.ts",
     "src/conformance/crashWorker.ts"
   ],

@@ -132,8 +132,8 @@ describe("compliance matrix", () => {
     expect(gapIds).toContain("M2.3")
     expect(gapIds).toContain("M14.3")
     expect(gapIds).not.toContain("M8.1")
-    // A rule not built yet owes no test, so it is no gap.
-    expect(gapIds).not.toContain("M27.1")
+    // A rule not built yet owes no test, so it is no gap (none is today: M27.1, the last, is enforced).
+    for (const rule of Regulation.notBuilt) expect(gapIds).not.toContain(rule.id)
     expect(m.summary).toEqual({
       rules: Regulation.rules.length,
       enforced: Regulation.enforced.length,

@@ -1,4 +1,4 @@
-import { type Account, Authorization, Hierarchy, type Refusal, type Unit } from "@tmis/core"
+import { type Account, Authorization, Hierarchy, type Refusal, Unit } from "@tmis/core"
 import { actionIn, actorIn, hierarchy, unitRef } from "@tmis/testkit/arbitraries"
 import { Either, Option } from "effect"
 import * as fc from "fast-check"
@@ -50,6 +50,51 @@ describe("Authorization", () => {
       }),
       { numRuns: 100 }
     )
+  })
+
+  it("M14.3 subtree membership follows the parent links, never a bare prefix of ids (s1 does not cover s10)", () => {
+    // The oracle walks parentId links, not paths: a sibling whose id extends another's is not below it.
+    const ancestorsOf = (h: Hierarchy.Hierarchy, unit: Unit.Unit): ReadonlyArray<string> => {
+      const ids: Array<string> = []
+      for (let u: Unit.Unit | undefined = unit; u !== undefined; u = u.parentId && h.units.get(u.parentId)) {
+        ids.push(u.id)
+      }
+      return ids
+    }
+    let prefixSiblings = 0
+    fc.assert(
+      fc.property(hierarchy({ deployment: "any", maxSchools: 3, maxDepartments: 3 }), ({ hierarchy: h }) => {
+        const all = [...h.units.values()]
+        for (const root of all) {
+          const readerAt = actorAt(root, "infoQueryer")
+          for (const unit of all) {
+            const expected = ancestorsOf(h, unit).includes(root.id)
+            if (!expected && unit.parentId === root.parentId && unit.id.startsWith(root.id)) prefixSiblings++
+            expect({
+              root: root.id,
+              unit: unit.id,
+              within: Authorization.within(unitRef(unit), unitRef(root))
+            }).toEqual({ root: root.id, unit: unit.id, within: expected })
+            expect(Unit.isWithin(unit, root)).toBe(expected)
+            const read = { _tag: "ReadTeacher", unit: unitRef(unit), detail: "basic" } as const
+            expect(Authorization.isAllowed(readerAt, read, context)).toBe(expected)
+          }
+          expect(
+            Hierarchy.subtree(h, root.id)
+              .map((u) => u.id)
+              .sort()
+          ).toEqual(
+            all
+              .filter((u) => ancestorsOf(h, u).includes(root.id))
+              .map((u) => u.id)
+              .sort()
+          )
+        }
+      }),
+      { numRuns: 40 }
+    )
+    // The property means something only if siblings with prefix ids were generated.
+    expect(prefixSiblings).toBeGreaterThan(0)
   })
 
   it("M14.3 a disabled account holds no permission", () => {

@@ -84,6 +84,68 @@ describe("IdentityNumber", () => {
       expect([...seen].sort()).toEqual([...alphabet].sort())
     })
 
+    // Published vectors (GB 11643-1999 and its common worked example) and vectors computed by hand from the weights
+    // 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2 and the map 1 0 X 9 8 7 6 5 4 3 2 (remainder 0…10): one per check
+    // character, so a swapped weight or a swapped map entry fails here without trusting `checkCharacter`.
+    const vectors: ReadonlyArray<readonly [id: string, sum: number]> = [
+      ["11010519491231002X", 167], // 167 mod 11 = 2 → X
+      ["440524188001010014", 195], // 195 mod 11 = 8 → 4
+      ["420102198503150020", 199], // 1 → 0
+      ["420102198503150071", 209], // 0 → 1
+      ["420102198503150012", 197], // 10 → 2
+      ["420102198503150063", 207], // 9 → 3
+      ["420102198503150004", 195], // 8 → 4
+      ["420102198503150055", 205], // 7 → 5
+      ["420102198503150186", 215], // 6 → 6
+      ["420102198503150047", 203], // 5 → 7
+      ["420102198503150098", 213], // 4 → 8
+      ["420102198503150039", 201], // 3 → 9
+      ["42010219850315008X", 211] //  2 → X
+    ]
+
+    /**
+     * An oracle written apart from the implementation: ISO 7064 MOD 11-2 as the standard states it. The digit at
+     * position i (counted from the right, the check character being position 1) weighs 2^(i-1) mod 11, and the check
+     * value a makes the weighted sum plus a ≡ 1 (mod 11); a = 10 is written X.
+     */
+    const iso7064 = (first17: string): string => {
+      let sum = 0
+      for (let k = 0; k < 17; k++) {
+        let weight = 1
+        for (let e = 0; e < 17 - k; e++) weight = (weight * 2) % 11
+        sum += Number(first17[k]) * weight
+      }
+      const a = (12 - (sum % 11)) % 11
+      return a === 10 ? "X" : String(a)
+    }
+
+    it("M17.3 published and hand-computed vectors: one per check character, each accepted, each altered last character refused", () => {
+      const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+      expect(new Set(vectors.map(([id]) => id[17])).size).toBe(11)
+      for (const [id, sum] of vectors) {
+        // The sums written above are the weights applied by hand; recomputed here so a typo in a vector shows.
+        expect([id, [...id.slice(0, 17)].reduce((s, d, i) => s + Number(d) * weights[i]!, 0)]).toEqual([id, sum])
+        expect([id, IdentityNumber.checkCharacter(id.slice(0, 17))]).toEqual([id, id[17]])
+        expect([id, iso7064(id.slice(0, 17))]).toEqual([id, id[17]])
+        // 440524188001010014 (born 1880) is a vector of the algorithm only: parse refuses births before 1900.
+        if (id.slice(6, 10) < "1900") continue
+        expect(parsed(id, { ...options, allowZeroSequence: true })).toBe(id)
+        for (const other of alphabet.filter((c) => c !== id[17])) {
+          const e = refusal(IdentityNumber.parse(id.slice(0, 17) + other, { ...options, allowZeroSequence: true }))
+          expect(e.details.part).toBe("checkCharacter")
+        }
+      }
+    })
+
+    it("M17.3 the check character of any 17 digits is the ISO 7064 MOD 11-2 value", () => {
+      fc.assert(
+        fc.property(fc.stringMatching(/^[0-9]{17}$/), (first17) => {
+          expect(IdentityNumber.checkCharacter(first17)).toBe(iso7064(first17))
+        }),
+        { numRuns: 2000 }
+      )
+    })
+
     it("checkCharacter throws on anything but 17 digits (a caller's bug, not data)", () => {
       expect(() => IdentityNumber.checkCharacter("1101051949123100")).toThrow(RangeError)
       expect(() => IdentityNumber.checkCharacter("1101051949123100A")).toThrow(RangeError)

@@ -985,3 +985,175 @@ describe("text fields and names", () => {
     expect(issueOf(e, "sex")?.details.value).toBe(`${"Z".repeat(64)}…(100000 characters)`)
   })
 })
+
+describe("M11.2 boundaries: an extension tightens, never loosens", () => {
+  const extendCore = (ext: unknown) => Indicator.extend(core, ext as Indicator.Extension)
+  const refusedAs = (result: Either.Either<Indicator.IndicatorSchema, Refusal.Refusal>) =>
+    Either.isLeft(result)
+      ? { rule: result.left.rule, attempted: result.left.details.attempted, field: result.left.details.field }
+      : "accepted"
+  const fieldsWhere = (p: (f: Indicator.Field) => boolean) =>
+    core.groups.flatMap((g) => g.fields.filter(p).map((f) => ({ group: g.key, field: f })))
+  const fieldOf = (schema: Indicator.IndicatorSchema, group: string, key: string) =>
+    Indicator.getGroup(schema, group)!.fields.find((f) => f.key === key)!
+  const tighten = (group: string, key: string, t: Record<string, unknown>) => ({
+    province: "42",
+    tighten: { [group]: { [key]: t } }
+  })
+  const limited = fieldsWhere((f) => Indicator.maxLengthOf(f) !== undefined)
+
+  it("M11.2 maxLength one above a core field's limit is refused as loosening; at the limit or one below it is accepted", () => {
+    expect(limited.length).toBeGreaterThan(40)
+    for (const { group, field } of limited) {
+      const limit = Indicator.maxLengthOf(field)!
+      const where = `${group}.${field.key}`
+      expect([where, refusedAs(extendCore(tighten(group, field.key, { maxLength: limit + 1 })))]).toEqual([
+        where,
+        { rule: "M11.2", attempted: "loosen", field: where }
+      ])
+      expect([where, refusedAs(extendCore(tighten(group, field.key, { maxLength: limit })))]).toEqual([
+        where,
+        "accepted"
+      ])
+      const shorter = Either.getOrThrow(extendCore(tighten(group, field.key, { maxLength: limit - 1 })))
+      expect([where, Indicator.maxLengthOf(fieldOf(shorter, group, field.key))]).toEqual([where, limit - 1])
+      // A second extension cannot give back the character the first took.
+      const back = Indicator.extend(shorter, tighten(group, field.key, { maxLength: limit }) as Indicator.Extension)
+      expect([where, refusedAs(back)]).toEqual([where, { rule: "M11.2", attempted: "loosen", field: where }])
+    }
+  })
+
+  it("M11.2 a new field redeclaring a core text field one character longer is refused as loosening", () => {
+    for (const { group, field } of fieldsWhere((f) => f.type === "text")) {
+      const where = `${group}.${field.key}`
+      const longer = {
+        province: "42",
+        fields: {
+          [group]: [
+            { key: field.key, zh: field.zh, type: "text", maxLength: Indicator.maxLengthOf(field)! + 1, required: true }
+          ]
+        }
+      }
+      expect([where, refusedAs(extendCore(longer))]).toEqual([
+        where,
+        { rule: "M11.2", attempted: "loosen", field: where }
+      ])
+    }
+  })
+
+  it("M11.2 a minLength (any, down to -1), optional or nullable on a core field is refused as loosening", () => {
+    for (const { group, field } of limited) {
+      const where = `${group}.${field.key}`
+      for (const t of [{ minLength: -1 }, { minLength: 0 }, { optional: true }, { nullable: true }]) {
+        expect([where, t, refusedAs(extendCore(tighten(group, field.key, t)))]).toEqual([
+          where,
+          t,
+          { rule: "M11.2", attempted: "loosen", field: where }
+        ])
+      }
+    }
+  })
+
+  it("M11.2 required → optional is refused for every required core field, and for a field a first extension made required", () => {
+    const required = fieldsWhere((f) => f.required)
+    expect(required.length).toBeGreaterThan(10)
+    for (const { group, field } of required) {
+      const where = `${group}.${field.key}`
+      expect([where, refusedAs(extendCore(tighten(group, field.key, { required: false })))]).toEqual([
+        where,
+        { rule: "M11.2", attempted: "loosen", field: where }
+      ])
+    }
+    for (const { group, field } of fieldsWhere((f) => !f.required)) {
+      const where = `${group}.${field.key}`
+      const first = Either.getOrThrow(extendCore(tighten(group, field.key, { required: true })))
+      const back = Indicator.extend(first, tighten(group, field.key, { required: false }) as Indicator.Extension)
+      expect([where, refusedAs(back)]).toEqual([where, { rule: "M11.2", attempted: "loosen", field: where }])
+    }
+  })
+
+  it("M11.2 a core pattern cannot be removed or replaced: removal is refused, a province's pattern only adds to it", () => {
+    const patterned = fieldsWhere((f) => f.type === "text" && f.pattern !== undefined)
+    expect(patterned.length).toBeGreaterThan(4)
+    for (const { group, field } of patterned) {
+      const where = `${group}.${field.key}`
+      for (const t of [{ removePattern: true }, { dropPattern: true }]) {
+        expect([where, refusedAs(extendCore(tighten(group, field.key, t)))]).toEqual([
+          where,
+          { rule: "M11.2", attempted: "remove", field: where }
+        ])
+      }
+      expect([where, refusedAs(extendCore(tighten(group, field.key, { replacePattern: ".*" })))]).toEqual([
+        where,
+        { rule: "M11.2", attempted: "redefine", field: where }
+      ])
+      const anything = Either.getOrThrow(extendCore(tighten(group, field.key, { pattern: "^.*$" })))
+      const extended = fieldOf(anything, group, field.key)
+      expect([where, extended.type === "text" ? extended.pattern : undefined]).toEqual([
+        where,
+        field.type === "text" ? field.pattern : "?"
+      ])
+      expect([where, Indicator.patternsOf(extended)]).toEqual([where, [...Indicator.patternsOf(field), "^.*$"]])
+    }
+    // And the core pattern is still enforced: 手机号码 with a permissive province pattern.
+    const permissive = Either.getOrThrow(extendCore(tighten("contact", "mobile", { pattern: "^.*$" })))
+    expect(accepts(permissive, "contact", "primary", { mobile: "13800138000" })).toBe(true)
+    const e = refusal(permissive, "contact", "primary", { mobile: "23800138000" })
+    expect([e.rule, e.details.field, e.details.constraint]).toEqual(["M11.1", "mobile", "pattern"])
+  })
+
+  it("M11.2 an enum widened by one code is refused, for every code field; narrowed and widened back, too", () => {
+    const coded = fieldsWhere((f) => f.type === "code")
+    expect(coded.length).toBeGreaterThan(20)
+    for (const { group, field } of coded) {
+      const where = `${group}.${field.key}`
+      const codes = [...Indicator.codesOf(core, field)]
+      const wider = extendCore(tighten(group, field.key, { allowedCodes: [...codes, "ZZ9"] }))
+      expect([where, refusedAs(wider)]).toEqual([where, { rule: "M11.2", attempted: "loosen", field: where }])
+      expect(Either.isLeft(wider) && wider.left.details.value).toEqual(["ZZ9"])
+      expect([where, refusedAs(extendCore(tighten(group, field.key, { allowedCodes: codes })))]).toEqual([
+        where,
+        "accepted"
+      ])
+      if (codes.length < 2) continue
+      const narrowed = Either.getOrThrow(extendCore(tighten(group, field.key, { allowedCodes: codes.slice(1) })))
+      const back = Indicator.extend(narrowed, tighten(group, field.key, { allowedCodes: codes }) as Indicator.Extension)
+      expect([where, refusedAs(back)]).toEqual([where, { rule: "M11.2", attempted: "loosen", field: where }])
+      expect(Either.isLeft(back) && back.left.details.value).toEqual([codes[0]])
+    }
+  })
+
+  it("M11.2 a code table redeclared with one more code, and an integer range widened, are refused", () => {
+    for (const table of core.codeTables) {
+      const wider = extendCore({
+        province: "42",
+        codeTables: [
+          {
+            key: table.key,
+            zh: table.zh,
+            codes: [...table.codes.map(({ code, zh }) => ({ code, zh })), { code: "ZZ9", zh: "其他" }]
+          }
+        ]
+      })
+      expect([table.key, Either.isLeft(wider) && wider.left.rule]).toEqual([table.key, "M11.2"])
+      expect([table.key, Either.isLeft(wider) && wider.left.details.attempted]).toEqual([table.key, "redefine"])
+    }
+    for (const { group, field } of fieldsWhere((f) => f.type === "integer")) {
+      if (field.type !== "integer") continue
+      const where = `${group}.${field.key}`
+      for (const t of [{ max: field.max + 1 }, { min: field.min - 1 }]) {
+        const result = extendCore(tighten(group, field.key, t))
+        expect([where, t, Either.isLeft(result) && result.left.rule]).toEqual([where, t, "M11.2"])
+      }
+      const redeclared = extendCore({
+        province: "42",
+        fields: {
+          [group]: [
+            { key: field.key, zh: field.zh, type: "integer", min: field.min, max: field.max + 1, required: true }
+          ]
+        }
+      })
+      expect([where, Either.isLeft(redeclared) && redeclared.left.rule]).toEqual([where, "M11.2"])
+    }
+  })
+})

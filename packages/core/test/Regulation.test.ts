@@ -19,8 +19,8 @@ const registryIds = Regulation.rules.map((rule) => rule.id)
 
 const organisationalIds = ["M8.1", "M9.1", "M10.1", "M33.1", "M34.1", "M35.1", "M38.1", "M39.1"]
 
-// Enforceable by software, but no code enforces them yet.
-const notBuiltIds = ["M27.1"]
+// Enforceable by software, but no code enforces them yet (M27.1, the last, is enforced by the local-module API).
+const notBuiltIds: ReadonlyArray<string> = []
 
 describe("Regulation registry", () => {
   it("lists exactly the ids of ruleIds.ts, in the same order", () => {
@@ -68,7 +68,7 @@ describe("Regulation registry", () => {
   })
 
   it("every notBuilt rule names what is missing", () => {
-    expect(Regulation.notBuilt).not.toHaveLength(0)
+    expect(Regulation.notBuilt.map((rule) => rule.id)).toEqual(notBuiltIds)
     for (const rule of Regulation.notBuilt) {
       expect(rule.status._tag, rule.id).toBe("notBuilt")
       const reason = rule.status._tag === "notBuilt" ? rule.status.reason : ""

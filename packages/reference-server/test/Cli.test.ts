@@ -818,7 +818,7 @@ describe("tmis with the demo province (sqlite)", () => {
     })
   })
 
-  it("M37.1 after seeding, importing and exporting through the command line, audit verify finds the log intact", async () => {
+  it("after seeding, importing and exporting through the command line, audit verify finds the log intact", async () => {
     const ran = await tmis(["audit", "verify"], env)
     expect(ran.code).toBe(0)
     expect(ran.out).toContain("audit log intact")

@@ -141,7 +141,7 @@ for (const backend of backends) {
       )
     })
 
-    it("M23.1 exactly one transfer is open, waiting for the sending school", async () => {
+    it("the demo seeds exactly one open transfer, waiting for the sending school", async () => {
       const open = await run(
         Effect.gen(function* () {
           const storage = yield* Storage.Storage
@@ -161,7 +161,7 @@ for (const backend of backends) {
       expect(open[0]).toMatchObject({ id: seeded!.transferId, kind: "transfer", state: "awaitingSendingSchool" })
     })
 
-    it("M37.1 the demo's audit log is one intact hash chain", async () => {
+    it("the demo's audit log is one intact hash chain", async () => {
       const verified = await run(Audit.verifyAuditLog)
       expect(verified._tag).toBe("Intact")
     })

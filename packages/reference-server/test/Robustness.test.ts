@@ -732,7 +732,7 @@ for (const { name, make } of backends) {
       ])
     })
 
-    it("M37.1 the audit chain still verifies after all the hostile requests", async () => {
+    it("the audit chain still verifies after all the hostile requests", async () => {
       const verification = await running.run(Audit.verifyAuditLog)
       expect(verification._tag).toBe("Intact")
     })

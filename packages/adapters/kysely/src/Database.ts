@@ -448,6 +448,18 @@ export interface TokenNoncesTable {
 }
 
 /**
+ * The stored cursors of the outbox's subscribers (M27.1): the last sequence number each handled.
+ *
+ * @since 0.1.0
+ */
+export interface SubscriptionsTable {
+  name: string
+  /** A bigint: Postgres returns it as text, hence the reads through `Number`. */
+  last_seq: number | string
+  updated_at: string
+}
+
+/**
  * @since 0.1.0
  */
 export interface Database {
@@ -483,4 +495,5 @@ export interface Database {
   sharing_grants: SharingGrantsTable
   sharing_clients: SharingClientsTable
   token_nonces: TokenNoncesTable
+  subscriptions: SubscriptionsTable
 }

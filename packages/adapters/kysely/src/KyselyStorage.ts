@@ -28,6 +28,7 @@ import * as sessions from "./repositories/sessions.js"
 import * as sharing from "./repositories/sharing.js"
 import * as spotChecks from "./repositories/spotChecks.js"
 import * as statistics from "./repositories/statistics.js"
+import * as subscriptions from "./repositories/subscriptions.js"
 import * as teachers from "./repositories/teachers.js"
 import * as tokenNonces from "./repositories/tokenNonces.js"
 import * as training from "./repositories/training.js"
@@ -96,6 +97,7 @@ export const make = (
       statistics: statistics.make(connection),
       sharing: sharing.make(connection),
       tokenNonces: tokenNonces.make(connection),
+      subscriptions: subscriptions.make(connection),
       transaction: transactionOf(connection, options.maxRetries ?? 20)
     }
   })

@@ -14,6 +14,7 @@ import { statistics } from "./migrations/0009_statistics.js"
 import { sharing } from "./migrations/0011_sharing.js"
 import { exchange } from "./migrations/0012_exchange.js"
 import { tokenNonces } from "./migrations/0015_token_nonces.js"
+import { subscriptions } from "./migrations/0016_subscriptions.js"
 
 const foundation = (flavor: Flavor): Migration => ({
   up: async (db: Kysely<unknown>) => {
@@ -320,7 +321,8 @@ export const migrations = (flavor: Flavor): Record<string, Migration> => ({
   "0009_statistics": statistics(flavor),
   "0011_sharing": sharing(flavor),
   "0012_exchange": exchange(flavor),
-  "0015_token_nonces": tokenNonces(flavor)
+  "0015_token_nonces": tokenNonces(flavor),
+  "0016_subscriptions": subscriptions(flavor)
 })
 
 /**

@@ -23,6 +23,7 @@ import type { ExchangeRepository } from "./storage/Exchange.js"
 import type { UnitRepository } from "./storage/Hierarchy.js"
 import type { SharingRepository } from "./storage/Sharing.js"
 import type { StatisticsRepository } from "./storage/Statistics.js"
+import type { SubscriptionRepository } from "./storage/Subscriptions.js"
 import type { TokenNonceRepository } from "./storage/TokenNonces.js"
 import type { CreditRepository, RegistrationRepository, TrainingRepository } from "./storage/Training.js"
 import type { IdempotencyRepository, WorkflowRepository } from "./storage/Workflows.js"
@@ -35,6 +36,7 @@ export type * from "./storage/Exchange.js"
 export type * from "./storage/Hierarchy.js"
 export type * from "./storage/Sharing.js"
 export type * from "./storage/Statistics.js"
+export type * from "./storage/Subscriptions.js"
 export type * from "./storage/TokenNonces.js"
 export type * from "./storage/Training.js"
 export type * from "./storage/Workflows.js"
@@ -68,6 +70,8 @@ export class Storage extends Context.Tag("@tmis/core/Storage")<
     readonly statistics: StatisticsRepository
     readonly sharing: SharingRepository
     readonly tokenNonces: TokenNonceRepository
+    /** The stored cursors of the outbox's subscribers, local modules among them (M27.1). */
+    readonly subscriptions: SubscriptionRepository
     /**
      * Run `effect` in one transaction: committed if it succeeds, rolled back if it fails (nothing half-written).
      * Nested calls join the outer transaction. An adapter may re-run the effect when the database reports a

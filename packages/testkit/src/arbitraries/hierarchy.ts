@@ -1,6 +1,7 @@
 /**
  * Arbitraries for hierarchies: random valid trees of the five levels plus departments, built from the real
- * GB/T 2260 table and valid school codes, for a national or a provincial deployment.
+ * GB/T 2260 table and valid school codes, for a national or a provincial deployment. Sibling schools and departments
+ * get ids that are prefixes of each other (sa, sa0, sa00 …) so that a subtree test by bare prefix is caught (M14.3).
  *
  * @since 0.1.0
  */
@@ -64,12 +65,37 @@ export const hierarchy = (options: HierarchyOptions = {}): fc.Arbitrary<Generate
     const nextSchoolCode = (category: string, provinceCode: string) =>
       `${category}${provinceCode}${String(sequence++ % 1_000_000).padStart(6, "0")}`
 
+    // Sibling ids are often prefixes of each other (sa, sa0, sa00, sa1, sa10 …), so that a subtree test by a bare
+    // prefix ("/…/sa" covering "/…/sa0/") fails: a stem of letters per parent, then digits. Stems differ in a letter
+    // where one is not a prefix of the other, so ids stay unique across the hierarchy.
+    let stems = 0
+    const nextStem = () => {
+      let n = stems++
+      let stem = ""
+      do {
+        stem = String.fromCharCode(97 + (n % 26)) + stem
+        n = Math.floor(n / 26) - 1
+      } while (n >= 0)
+      return stem
+    }
+    const prefixRich = (count: number, first: string, others: ReadonlyArray<string>): ReadonlyArray<string> => {
+      if (count === 0) return []
+      // Beyond the listed suffixes (large maxima), more digits-only ones that no listed suffix starts with.
+      const pool = [...others, ...Array.from({ length: Math.max(0, count - 1 - others.length) }, (_, i) => `9${i}`)]
+      const rest = g(fc.shuffledSubarray, pool, { minLength: count - 1, maxLength: count - 1 })
+      return g(fc.shuffledSubarray, [first, ...rest], { minLength: count, maxLength: count })
+    }
+    const schoolSuffixes = ["0", "1", "00", "10", "01", "100", "000"]
+    const departmentSuffixes = ["10", "2", "11", "100", "20", "101"]
+
     const addSchools = (parentId: string, provinceCode: string, max: number) => {
       const count = g(fc.integer, { min: 0, max })
+      const stem = nextStem()
+      const suffixes = prefixRich(count, "", schoolSuffixes)
       for (let i = 0; i < count; i++) {
         const type = g(fc.constantFrom, ...coveredTypes)
         const code = nextSchoolCode(type.category, provinceCode)
-        const id = `s${code}`
+        const id = `s${stem}${suffixes[i]}`
         steps.push({
           parentId,
           unit: {
@@ -82,10 +108,17 @@ export const hierarchy = (options: HierarchyOptions = {}): fc.Arbitrary<Generate
           }
         })
         const departments = g(fc.integer, { min: 0, max: maxDepartments })
+        const departmentIds = prefixRich(departments, "1", departmentSuffixes)
         for (let d = 1; d <= departments; d++) {
           steps.push({
             parentId: id,
-            unit: { id: `${id}-d${d}`, kind: "department", name: `二级部门${d}`, code: `D${d}`, validFrom }
+            unit: {
+              id: `${id}-d${departmentIds[d - 1]}`,
+              kind: "department",
+              name: `二级部门${d}`,
+              code: `D${d}`,
+              validFrom
+            }
           })
         }
       }
@@ -150,6 +183,7 @@ export const hierarchy = (options: HierarchyOptions = {}): fc.Arbitrary<Generate
       }
       // 中央部属高校 (M6.1) hang directly under the national unit.
       const universities = g(fc.integer, { min: 0, max: 1 })
+      const stem = nextStem()
       for (let i = 0; i < universities; i++) {
         const type = g(fc.constantFrom, ...higherTypes)
         const province = g(fc.constantFrom, ...provinces)
@@ -157,7 +191,7 @@ export const hierarchy = (options: HierarchyOptions = {}): fc.Arbitrary<Generate
         steps.push({
           parentId: "n",
           unit: {
-            id: `s${code}`,
+            id: `s${stem}${i === 0 ? "" : i}`,
             kind: "school",
             name: `部属高校${code.slice(-4)}`,
             code,

@@ -20,6 +20,7 @@ import {
   type SpotCheck,
   SpotChecks,
   Storage,
+  Subscriptions,
   type Unit,
   UpdateCycles,
   Workflows
@@ -110,6 +111,14 @@ export type Attempt =
     }
   /** `Sharing.authenticate` of a machine client's `token` (M30.1: a token is used once). */
   | { readonly _tag: "AuthenticateClient"; readonly token: string }
+  /**
+   * `Subscriptions.deliver` to the subscriber `name`, `batch` events at a time, until it caught up (M27.1); the
+   * handler appends an audit record `conformance.delivered` of object `outbox:<seq>` per event. Succeeds with the
+   * moves of the cursor this deliverer won, as `[from, to]` pairs.
+   */
+  | { readonly _tag: "Deliver"; readonly name: string; readonly batch: number }
+  /** `subscriptions.advance(name, from, to)` in its own transaction (M27.1: compare-and-set). */
+  | { readonly _tag: "AdvanceCursor"; readonly name: string; readonly from: number; readonly to: number }
 
 /**
  * A command of the credit bank's ledger (O9.1), booked by the system: a confirmation, a reversal or an
@@ -253,8 +262,39 @@ const write = (attempt: Attempt): Effect.Effect<unknown, unknown, Storage.Storag
       )
     case "AuthenticateClient":
       return Sharing.authenticate(attempt.token)
+    case "Deliver":
+      return deliverAll(attempt.name, attempt.batch)
+    case "AdvanceCursor":
+      return Effect.flatMap(Storage.Storage, (storage) =>
+        storage.transaction(storage.subscriptions.advance(attempt.name, attempt.from, attempt.to))
+      )
   }
 }
+
+/** Deliver until caught up, keeping the moves of the cursor this deliverer won. */
+const deliverAll = (name: string, batch: number) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const handler = (event: Subscriptions.Event) =>
+      storage.transaction(
+        storage.audit.append({
+          at: at(),
+          actor: "conformance",
+          unitId: undefined,
+          action: "conformance.delivered",
+          object: `outbox:${event.seq}`,
+          outcome: "ok",
+          requestId: undefined,
+          details: { subscriber: name }
+        })
+      )
+    const moves: Array<readonly [number, number]> = []
+    for (;;) {
+      const delivery = yield* Subscriptions.deliver(name, handler, { batch })
+      if (delivery.advanced) moves.push([delivery.from, delivery.to])
+      if (delivery.caughtUp && (delivery.advanced || delivery.handled === 0)) return moves
+    }
+  })
 
 const creditCommand = (command: CreditCommand) => {
   const made = { id: command.id, key: command.key, unitId: "conformance", actor: "system", at: at() }
@@ -295,7 +335,7 @@ export const run = (attempt: Attempt): Effect.Effect<Outcome, never, Storage.Sto
       // Workflow commands report what they returned; the others just succeeded, as before.
       onSuccess: (value) =>
         Effect.succeed<Outcome>(
-          attempt._tag === "InitiateTransfer" || attempt._tag === "ActWorkflow"
+          attempt._tag === "InitiateTransfer" || attempt._tag === "ActWorkflow" || attempt._tag === "Deliver"
             ? { _tag: "Success", value }
             : { _tag: "Success" }
         ),

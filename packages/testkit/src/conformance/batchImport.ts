@@ -27,6 +27,7 @@ import {
   withDatabase,
   woman
 } from "./fixtures.js"
+import { numRunsOf } from "./processes.js"
 import { type AreaConformance, area, expectIntact, refusal, type Suite } from "./support.js"
 
 // ── Tests ────────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -197,7 +198,7 @@ const importProperty = ({ makeDatabase, options, timeout }: Suite): void => {
           await expectIntact(h)
         })
       ),
-      { numRuns: options.numRuns === undefined ? 5 : Math.min(5, options.numRuns) }
+      { numRuns: numRunsOf(options) }
     )
   })
 }

@@ -28,6 +28,7 @@ import {
   withDatabase,
   woman
 } from "./fixtures.js"
+import { numRunsOf } from "./processes.js"
 import { type AreaConformance, area, expectIntact, expectRaceOutcomes, refusal, type Suite } from "./support.js"
 
 // ── Tests ────────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -417,7 +418,7 @@ const asOfCounts = ({ makeDatabase, timeout, options }: Suite): void => {
           }
         })
       ),
-      { numRuns: Math.min(5, options.numRuns ?? 5) }
+      { numRuns: numRunsOf(options) }
     )
   })
 }

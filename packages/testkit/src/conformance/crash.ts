@@ -16,6 +16,7 @@ import { Accounts, Audit, type EFile, EFiles, Indicator, Storage, type Transfer,
 import { Effect, Option } from "effect"
 import * as fc from "fast-check"
 import { expect, it } from "vitest"
+import { execArgv } from "./children.js"
 import type { Job, Run } from "./crashWorker.js"
 import {
   auditRecords,
@@ -147,8 +148,6 @@ const workerFile = (): string => {
   }
   throw new Error("storage conformance: cannot find the crash worker next to crash.ts")
 }
-
-const isTypeScript = (path: string) => /\.[cm]?tsx?$/.test(path)
 
 /** An acknowledged step, as a child wrote it. */
 interface Ack {
@@ -418,8 +417,7 @@ const crashSafety = ({ makeDatabase, options, timeout }: Suite): void => {
         const worker: WorkerSpec | undefined = h.database.worker
         if (worker === undefined) return context.skip("the database offers no worker: no child process can open it")
         const file = workerFile()
-        const execArgv =
-          options.workerExecArgv ?? (isTypeScript(file) || isTypeScript(worker.module) ? ["--import", "tsx"] : [])
+        const argv = execArgv(options, file, worker)
         const { records: setupRecords, msPerTransaction } = await setup(h)
         const receivingPath = (await h.run(Units.load(to.id))).value.path
         const job: Job = {
@@ -441,7 +439,7 @@ const crashSafety = ({ makeDatabase, options, timeout }: Suite): void => {
         // Each child is started a round ahead; whatever happens, none outlives the test.
         const children: Array<Child> = []
         const started = () => {
-          const child = startChild(file, execArgv)
+          const child = startChild(file, argv)
           children.push(child)
           return child
         }

@@ -9,12 +9,11 @@
  *
  * @since 0.1.0
  */
-import { isAbsolute } from "node:path"
 import { createInterface } from "node:readline"
-import { pathToFileURL } from "node:url"
 import { Accounts, type Deployment, type Storage, Workflows } from "@tmis/core"
 import { Effect, type Layer, ManagedRuntime } from "effect"
 import { withSettings } from "./attempts.js"
+import { importWorkerModule } from "./children.js"
 import type { WorkerSpec } from "./types.js"
 
 /**
@@ -54,10 +53,8 @@ export interface Job {
 /** Write one line and wait until it is handed to the pipe: a line written is one the parent can read. */
 const say = (line: string) => new Promise<void>((resolve) => process.stdout.write(`${line}\n`, () => resolve()))
 
-const importSpecifier = (module: string) => (isAbsolute(module) ? pathToFileURL(module).href : module)
-
 const storageOf = async (worker: WorkerSpec): Promise<Layer.Layer<Storage.Storage, Storage.StorageError>> => {
-  const module = (await import(importSpecifier(worker.module))) as Record<string, unknown>
+  const module = await importWorkerModule(worker.module)
   const make = module[worker.exportName]
   if (typeof make !== "function") throw new Error(`crash worker: ${worker.module} has no function ${worker.exportName}`)
   return make(worker.args) as Layer.Layer<Storage.Storage, Storage.StorageError>

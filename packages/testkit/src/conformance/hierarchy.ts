@@ -13,16 +13,22 @@ import { expect, it } from "vitest"
 import type * as Attempts from "./attempts.js"
 import {
   addDays,
+  basicInfo,
   bootstrap,
   byPath,
+  createAccounts,
   createUnits,
+  efilesIn,
+  hire,
   hubei,
+  onboard,
   setup,
   storage,
   units,
   unitValue,
   verify,
-  withDatabase
+  withDatabase,
+  woman
 } from "./fixtures.js"
 import { type AreaConformance, area, expectRaceOutcomes, refusal, type Suite } from "./support.js"
 
@@ -260,6 +266,75 @@ const subtreeCursor = ({ makeDatabase, timeout }: Suite): void => {
   )
 }
 
+const prefixSiblings = ({ makeDatabase, timeout }: Suite): void => {
+  it(
+    "M14.3 subtree(s1) holds neither the sibling s10 nor s100 nor their e-files (ids that extend another's)",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, hubei, async (h) => {
+        await setup(h)
+        const school = (id: string, code: string): Unit.NewUnit => ({
+          ...units.school1,
+          id,
+          name: `江岸区${id}小学`,
+          code
+        })
+        const department = (id: string): Unit.NewUnit => ({ ...units.department, id, code: id.replace("-", "") })
+        await createUnits(h, [
+          [school("s10", "2142000010"), "jiangan"],
+          [school("s100", "2142000100"), "jiangan"],
+          [department("s1-d10"), "s1"],
+          [department("s10-d1"), "s10"]
+        ])
+        await createAccounts(h, [
+          ["sa-jiangan", "sa-s10", "systemAdmin", "s10"],
+          ["sa-s10", "ia-s10", "infoAdmin", "s10"],
+          ["sa-jiangan", "sa-s100", "systemAdmin", "s100"],
+          ["sa-s100", "ia-s100", "infoAdmin", "s100"]
+        ])
+        const hires = ["s1", "s10", "s100", "s1-d1", "s1-d10", "s10-d1"] as const
+        for (const [i, unitId] of hires.entries()) {
+          const by = `ia-${unitId.split("-")[0]}`
+          await onboard(h, by, hire(`t-${unitId}`, unitId, basicInfo({ idNumber: woman(i + 1) })))
+        }
+        const all = await h.run(Effect.flatMap(storage, (s) => s.units.subtree("/hubei/", { limit: 1000 })))
+        const parentOf = new Map(all.items.map((u) => [u.id as string, u.parentId as string | undefined]))
+        // The oracle follows parent links, not paths.
+        const below = (id: string, rootId: string): boolean => {
+          for (let u: string | undefined = id; u !== undefined; u = parentOf.get(u)) if (u === rootId) return true
+          return false
+        }
+        for (const rootId of ["jiangan", "s1", "s10", "s100", "s1-d1", "s1-d10", "s10-d1"]) {
+          const root = all.items.find((u) => u.id === rootId)!
+          for (const limit of [1, 1000]) {
+            const read: Array<string> = []
+            let after: string | undefined
+            do {
+              const page = await h.run(Effect.flatMap(storage, (s) => s.units.subtree(root.path, { after, limit })))
+              read.push(...page.items.map((u) => u.id))
+              after = page.next
+            } while (after !== undefined && read.length <= all.items.length)
+            expect({ rootId, limit, units: read.sort() }).toEqual({
+              rootId,
+              limit,
+              units: all.items
+                .filter((u) => below(u.id, rootId))
+                .map((u) => u.id as string)
+                .sort()
+            })
+          }
+          expect({ rootId, efiles: (await efilesIn(h, root.path)).map((e) => e.id).sort() }).toEqual({
+            rootId,
+            efiles: hires
+              .filter((u) => below(u, rootId))
+              .map((u) => `t-${u}`)
+              .sort()
+          })
+        }
+      })
+  )
+}
+
 const uniqueSchoolCode = ({ makeDatabase, timeout }: Suite): void => {
   it("M12.1 the store refuses a second unit with the same school code", { timeout }, () =>
     withDatabase(makeDatabase, hubei, async (h) => {
@@ -405,6 +480,7 @@ export const hierarchyConformance: AreaConformance = area("hierarchy", [
   moveRepathsSubtree,
   subtreePages,
   subtreeCursor,
+  prefixSiblings,
   uniqueSchoolCode,
   singleRoot,
   usedUnitId,

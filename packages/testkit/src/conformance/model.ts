@@ -59,6 +59,14 @@ const rootOf = (model: Model): Unit.Unit => model.hierarchy.units.get(model.gene
 
 const unitsOf = (model: Model): Array<Unit.Unit> => [...model.hierarchy.units.values()].sort(byPath)
 
+/** Is `unit` `root` or below it, by the model's parent links? An oracle independent of paths. */
+const below = (model: Model, unit: Unit.Unit, root: Unit.Unit): boolean => {
+  for (let u: Unit.Unit | undefined = unit; u !== undefined; u = u.parentId && model.hierarchy.units.get(u.parentId)) {
+    if (u.id === root.id) return true
+  }
+  return false
+}
+
 const pick = <A>(items: ReadonlyArray<A>, n: number): A | undefined =>
   items.length === 0 ? undefined : items[n % items.length]
 
@@ -329,7 +337,7 @@ class ReadSubtree implements Command {
   check = () => true
   async run(m: Model, r: Real) {
     const unit = pick(unitsOf(m), this.n)!
-    const expected = unitsOf(m).filter((u) => Unit.isWithin(u, unit))
+    const expected = unitsOf(m).filter((u) => below(m, u, unit))
     const read: Array<Unit.Unit> = []
     let after: string | undefined
     for (let pages = 0; pages <= expected.length; pages++) {
@@ -428,13 +436,19 @@ export const agree = async (m: Model, r: Real): Promise<void> => {
     Effect.gen(function* () {
       const storage = yield* Storage.Storage
       const page = yield* storage.units.subtree(root.path, { limit: 1000 })
+      const subtrees = yield* Effect.forEach(units, (u) =>
+        storage.units.subtree(u.path, { limit: 1000 }).pipe(Effect.map((p) => p.items.map((v) => v.id)))
+      )
       const versions = yield* Effect.forEach(units, (u) => storage.units.get(u.id))
       const accounts = yield* Effect.forEach(units, (u) => storage.accounts.byUnit(u.id))
       const audit = yield* Audit.verifyAuditLog
-      return { page, versions, accounts, audit }
+      return { page, versions, accounts, audit, subtrees }
     })
   )
   expect(stored.page).toEqual({ items: units, next: undefined })
+  // Every unit's subtree, against the model's parent links (not paths): a sibling whose id extends another's
+  // (sa, sa0) is not in its subtree.
+  expect(stored.subtrees).toEqual(units.map((u) => units.filter((v) => below(m, v, u)).map((v) => v.id)))
   expect(stored.versions.map((v) => (v._tag === "Some" ? v.value.version : undefined))).toEqual(
     units.map((u) => m.versions.get(u.id))
   )

@@ -15,6 +15,7 @@ import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
 import { Effect, ManagedRuntime } from "effect"
 import * as Attempts from "./attempts.js"
+import { execArgv } from "./children.js"
 import type { ConformanceOptions, TestDatabase, WorkerSpec } from "./types.js"
 
 interface Dealt<A> {
@@ -74,8 +75,6 @@ const workerFile = (): string => {
   }
   throw new Error("storage conformance: cannot find the worker script next to race.ts")
 }
-
-const isTypeScript = (path: string) => /\.[cm]?tsx?$/.test(path)
 
 type Message =
   | { readonly _tag: "Ready" }
@@ -170,9 +169,8 @@ export const pool = (options: ConformanceOptions = {}): Pool => {
   const started = (worker: WorkerSpec): Array<Child> => {
     if (children === undefined) {
       const file = workerFile()
-      const execArgv =
-        options.workerExecArgv ?? (isTypeScript(file) || isTypeScript(worker.module) ? ["--import", "tsx"] : [])
-      children = Array.from({ length: Math.max(1, options.processes ?? 4) }, () => new Child(file, execArgv))
+      const argv = execArgv(options, file, worker)
+      children = Array.from({ length: Math.max(1, options.processes ?? 4) }, () => new Child(file, argv))
     }
     return children
   }

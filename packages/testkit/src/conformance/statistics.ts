@@ -28,6 +28,7 @@ import {
   confirm,
   initiateRotation,
   initiateTransfer,
+  numRunsOf,
   rotationRequest,
   setupWorkflows,
   transferRequest
@@ -185,7 +186,7 @@ const aggregatesEqualRecount = ({ makeDatabase, options, timeout }: Suite): void
           expect(kept).toEqual(recounted)
         })
       ),
-      { numRuns: Math.min(6, options.numRuns ?? 6) }
+      { numRuns: numRunsOf(options, 6) }
     )
   })
 }

@@ -27,6 +27,7 @@ import { searchConformance } from "./search.js"
 import { sharingConformance } from "./sharing.js"
 import { spotChecksConformance } from "./spotChecks.js"
 import { statisticsConformance } from "./statistics.js"
+import { subscriptionsConformance } from "./subscriptions.js"
 import type { AreaConformance } from "./support.js"
 import { tokenNoncesConformance } from "./tokenNonces.js"
 import { trainingConformance } from "./training.js"
@@ -61,6 +62,7 @@ export const areaConformance: { readonly [A in Area]: AreaConformance } = {
   registrations: registrationsConformance,
   sharing: sharingConformance,
   tokenNonces: tokenNoncesConformance,
+  subscriptions: subscriptionsConformance,
   exchange: exchangeConformance,
   statistics: statisticsConformance,
   search: searchConformance

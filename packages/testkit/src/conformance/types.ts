@@ -69,6 +69,7 @@ export interface TestDatabase {
  * - `spotChecks`: seeded, reproducible samples of a subtree, findings, change requests, published results (M17.2).
  * - `registrations`: registration rounds reviewed by the competent bureau, results recorded, credits applied (M26.1).
  * - `exchange`: the province → national exchange, in sequence and once, and cross-province feedback (M32.1, M17.4).
+ * - `subscriptions`: the outbox's subscribers, their stored cursors, at-least-once delivery, compare-and-set (M27.1).
  * - `search`: e-files searched within one's scope, paged in the store, and a unit's change requests (M13.3, M13.4,
  *   M37.2, M19.2).
  *
@@ -96,6 +97,7 @@ export type Area =
   | "registrations"
   | "sharing"
   | "tokenNonces"
+  | "subscriptions"
   | "exchange"
   | "statistics"
   | "search"
@@ -110,7 +112,10 @@ export interface ConformanceOptions {
   readonly skip?: boolean
   /** Run only these areas (in the suite's order); default all. Read by `storageConformance` only. */
   readonly areas?: ReadonlyArray<Area>
-  /** Runs of the model-based test; default 20. */
+  /**
+   * Runs of the property tests over the store: the model-based test and the search and credit properties default
+   * to 20, the slower ones (processes M23/M24, batch import M16.2, change requests, statistics) to 5 or 6.
+   */
   readonly numRuns?: number
   /** Concurrent attempts in each concurrency test; default 20. */
   readonly attempts?: number

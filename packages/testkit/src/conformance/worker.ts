@@ -7,21 +7,18 @@
  *
  * @since 0.1.0
  */
-import { isAbsolute } from "node:path"
 import { createInterface } from "node:readline"
-import { pathToFileURL } from "node:url"
 import type { Storage } from "@tmis/core"
 import { Effect, type Layer, ManagedRuntime } from "effect"
 import * as Attempts from "./attempts.js"
+import { importWorkerModule } from "./children.js"
 import type { WorkerSpec } from "./types.js"
 
 const say = (message: unknown) =>
   new Promise<void>((resolve) => process.stdout.write(`${JSON.stringify(message)}\n`, () => resolve()))
 
-const importSpecifier = (module: string) => (isAbsolute(module) ? pathToFileURL(module).href : module)
-
 const storageOf = async (worker: WorkerSpec): Promise<Layer.Layer<Storage.Storage, Storage.StorageError>> => {
-  const module = (await import(importSpecifier(worker.module))) as Record<string, unknown>
+  const module = await importWorkerModule(worker.module)
   const make = module[worker.exportName]
   if (typeof make !== "function") throw new Error(`worker: ${worker.module} has no function ${worker.exportName}`)
   return make(worker.args) as Layer.Layer<Storage.Storage, Storage.StorageError>
