@@ -214,7 +214,7 @@ describe("Table", () => {
     sheet.addRow(["李四", "11010119900307002X", null, 1e21, 1e-7, false, "", { formula: "A1", result: "姓名" }, 12.0])
     workbook.addWorksheet("说明").addRow(["只读第一个工作表"])
     const file = path.join(dir, "teachers.xlsx")
-    await workbook.xlsx.writeFile(file)
+    fs.writeFileSync(file, Buffer.from(await workbook.xlsx.writeBuffer()))
 
     const table = await Table.open(file)
     expect(table.format).toBe("xlsx")
@@ -279,7 +279,7 @@ describe("Table", () => {
     const workbook = new ExcelJS.Workbook()
     workbook.addWorksheet("教师").addRow(["姓名"])
     const file = path.join(dir, "unread.xlsx")
-    await workbook.xlsx.writeFile(file)
+    fs.writeFileSync(file, Buffer.from(await workbook.xlsx.writeBuffer()))
     const xlsx = await Table.open(file)
     expect(xlsx.headers).toEqual(["姓名"])
     await xlsx.close()

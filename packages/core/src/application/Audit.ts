@@ -67,6 +67,36 @@ export const recordChange = (change: {
   })
 
 /**
+ * Append the audit record of a read (M37.1), in a transaction of its own: a refusal, which rolls back the caller's
+ * transaction, must not take the record of the refused read with it. Reads change nothing: no outbox event.
+ *
+ * @since 0.1.0
+ */
+export const recordRead = (read: {
+  readonly actor: Authorization.Actor
+  readonly action: string
+  readonly object: string
+  readonly outcome: AuditChain.Entry["outcome"]
+  readonly details: { readonly [key: string]: unknown }
+}): Effect.Effect<void, Storage.StorageError, Storage.Storage> =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const at = new Date(yield* Clock.currentTimeMillis).toISOString()
+    yield* storage.transaction(
+      storage.audit.append({
+        at,
+        actor: read.actor.accountId,
+        unitId: read.actor.unit.id,
+        action: read.action,
+        object: read.object,
+        outcome: read.outcome,
+        requestId: yield* FiberRef.get(AuditChain.currentRequestId),
+        details: read.details
+      })
+    )
+  })
+
+/**
  * What a search of the audit log asks for (M37.1): every filter given must hold. `from` and `to` are ISO 8601
  * instants or days (UTC): `from` is the first instant (a day: its start), `to` the instant the records end before
  * (a day: the day included). Another value is refused (`invalid`, M37.1).
@@ -117,28 +147,12 @@ const cursor = (after: string | undefined): Effect.Effect<string | undefined, Re
         )
       )
 
-/** Append the record of a read of the log itself, in its own transaction: a refusal rolls back nothing of it. */
-const recordRead = (
+/** The record of a read of the log itself. */
+const recordSearch = (
   actor: Authorization.Actor,
   outcome: AuditChain.Entry["outcome"],
   details: { readonly [key: string]: unknown }
-) =>
-  Effect.gen(function* () {
-    const storage = yield* Storage.Storage
-    const at = new Date(yield* Clock.currentTimeMillis).toISOString()
-    yield* storage.transaction(
-      storage.audit.append({
-        at,
-        actor: actor.accountId,
-        unitId: actor.unit.id,
-        action: "audit.search",
-        object: `unit:${actor.unit.id}`,
-        outcome,
-        requestId: yield* FiberRef.get(AuditChain.currentRequestId),
-        details
-      })
-    )
-  })
+) => recordRead({ actor, action: "audit.search", object: `unit:${actor.unit.id}`, outcome, details })
 
 /**
  * Search the audit log (M37.1), one page at a time in sequence order: the system admin of a unit reads the records
@@ -166,7 +180,7 @@ export const search = (
     const refusal = Authorization.decide(actor, { _tag: "ReadAudit", unit: actor.unit }, context)
     const filters = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined))
     if (refusal !== undefined) {
-      yield* recordRead(actor, "refused", { ...filters, rule: refusal.rule })
+      yield* recordSearch(actor, "refused", { ...filters, rule: refusal.rule })
       return yield* Effect.fail(refusal)
     }
     const from = yield* bound("from", filter.from)
@@ -185,6 +199,6 @@ export const search = (
       },
       { ...page, after }
     )
-    yield* recordRead(actor, "ok", { filters, count: result.items.length })
+    yield* recordSearch(actor, "ok", { filters, count: result.items.length })
     return result
   })

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Effect, Either, FiberRef, Option } from "effect"
+import { Clock, Effect, Either, Option } from "effect"
 import * as Authorization from "../accounts/Authorization.js"
 import type * as Eligibility from "../codes/Eligibility.js"
 import * as IdentityNumber from "../codes/IdentityNumber.js"
@@ -448,30 +448,14 @@ export const recordStatus = (
     )
   })
 
-/** Append the audit record of a read, outside any transaction that a refusal would roll back. */
+/** The audit record of a read (M37.1), in its own transaction: a refusal rolls back nothing of it. */
 const auditRead = (
   actor: Authorization.Actor,
   action: string,
   object: string,
   outcome: Audit.Entry["outcome"],
   details: Record<string, unknown>
-) =>
-  Effect.gen(function* () {
-    const storage = yield* Storage.Storage
-    const at = (yield* now).toISOString()
-    yield* storage.transaction(
-      storage.audit.append({
-        at,
-        actor: actor.accountId,
-        unitId: actor.unit.id,
-        action,
-        object,
-        outcome,
-        requestId: yield* FiberRef.get(Audit.currentRequestId),
-        details
-      })
-    )
-  })
+) => Audit.recordRead({ actor, action, object, outcome, details })
 
 /** Authorize a read; a refusal is audited too (M37.1). */
 const authorizeRead = (actor: Authorization.Actor, action: Authorization.Action, auditAction: string, object: string) =>

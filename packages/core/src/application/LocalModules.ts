@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Effect, FiberRef, Layer } from "effect"
+import { Context, Effect, Layer } from "effect"
 import type * as Authorization from "../accounts/Authorization.js"
 import * as Refusal from "../kernel/Refusal.js"
 import type * as CreditBank from "../training/CreditBank.js"
@@ -94,23 +94,7 @@ const audited = <A, E, R>(
   effect: Effect.Effect<A, E, R>
 ) => {
   const record = (outcome: Audit.Entry["outcome"], details: Record<string, unknown>) =>
-    Effect.gen(function* () {
-      const storage = yield* Storage.Storage
-      const at = new Date(yield* Clock.currentTimeMillis).toISOString()
-      const requestId = yield* FiberRef.get(Audit.currentRequestId)
-      yield* storage.transaction(
-        storage.audit.append({
-          at,
-          actor: actor.accountId,
-          unitId: actor.unit.id,
-          action,
-          object,
-          outcome,
-          requestId,
-          details
-        })
-      )
-    })
+    Audit.recordRead({ actor, action, object, outcome, details })
   return effect.pipe(
     Effect.tapError((error) => (Refusal.is(error) ? record("refused", { rule: error.rule }) : Effect.void)),
     Effect.tap(() => record("ok", {}))
