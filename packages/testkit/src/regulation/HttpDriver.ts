@@ -35,6 +35,9 @@ const newPassword = () => {
   return `Kt#${letters}9z`
 }
 
+/** How many times a read or an idempotent command is sent when no answer, or a 503, comes back. */
+const maxAttempts = 3
+
 const refusedOf = (status: number, body: unknown, evidence: ReadonlyArray<Driver.Exchange>) => {
   const b = (body ?? {}) as { rule?: unknown; kind?: unknown; en?: unknown }
   return {
@@ -83,21 +86,30 @@ export const httpDriver = (options: {
     const at = new Date().toISOString()
     let status = 0
     let parsed: unknown
-    try {
-      const response = await doFetch(target + path, {
-        method,
-        headers: sent,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) })
-      })
-      status = response.status
-      const text = await response.text()
+    // A read, or a command with an idempotency key, is sent again when no answer came (the connection failed) or the
+    // answer was 503 (the server gave up in time): a second sending changes nothing, and an overloaded system under
+    // test is not a violation of a rule. Other commands are sent once: sending them again could apply them twice.
+    const retriable = method === "GET" || headers["idempotency-key"] !== undefined
+    for (let attempt = 1; ; attempt++) {
+      status = 0
       try {
-        parsed = text === "" ? undefined : JSON.parse(text)
-      } catch {
-        parsed = text
+        const response = await doFetch(target + path, {
+          method,
+          headers: sent,
+          ...(body === undefined ? {} : { body: JSON.stringify(body) })
+        })
+        status = response.status
+        const text = await response.text()
+        try {
+          parsed = text === "" ? undefined : JSON.parse(text)
+        } catch {
+          parsed = text
+        }
+      } catch (error) {
+        parsed = { error: String(error) }
       }
-    } catch (error) {
-      parsed = { error: String(error) }
+      if (!retriable || attempt === maxAttempts || (status !== 0 && status !== 503)) break
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt))
     }
     const shownHeaders = Object.fromEntries(
       Object.entries(sent).map(([k, v]) =>
