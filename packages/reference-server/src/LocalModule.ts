@@ -21,17 +21,18 @@
  * @since 0.1.0
  */
 import { HttpApi, type HttpApiGroup } from "@effect/platform"
-import type { Settings, Storage } from "@tmis/core"
+import { LocalModules, type Settings, type Storage } from "@tmis/core"
 import { Layer } from "effect"
 import * as Api from "./Api.js"
 
 /**
- * What a module's handlers may need from the server: the store and the deployment's settings (for the core's
- * services), the session authentication the endpoints carry.
+ * What a module's handlers may need from the server: the core's services for the request's actor
+ * (`LocalModules.provide(name, actor)`), the session authentication the endpoints carry — not the store: handlers
+ * that ask for `Storage` do not type-check here, so a module reads and writes only through the services (M27.1).
  *
  * @since 0.1.0
  */
-export type HandlerContext = Storage.Storage | Settings.Settings | Api.Authentication
+export type HandlerContext = LocalModules.LocalModuleAccess | Api.Authentication
 
 /**
  * A local module: a name, its group of endpoints and the layer of their handlers (`HttpApiBuilder.group` against
@@ -125,8 +126,9 @@ export const api = (modules: ReadonlyArray<LocalModule>): typeof Api.Api => {
  *
  * @since 0.1.0
  */
-export const handlers = (modules: ReadonlyArray<LocalModule>): Layer.Layer<never, never, HandlerContext> =>
-  modules.reduce<Layer.Layer<never, never, HandlerContext>>(
-    (all, module) => Layer.merge(all, module.handlers),
-    Layer.empty
-  )
+export const handlers = (
+  modules: ReadonlyArray<LocalModule>
+): Layer.Layer<never, never, Storage.Storage | Settings.Settings | Api.Authentication> =>
+  modules
+    .reduce<Layer.Layer<never, never, HandlerContext>>((all, module) => Layer.merge(all, module.handlers), Layer.empty)
+    .pipe(Layer.provide(LocalModules.accessLayer))

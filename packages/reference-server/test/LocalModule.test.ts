@@ -5,7 +5,7 @@
  * the API's own paths, or serve without a session, is refused when it is made.
  */
 import { HttpApiBuilder, HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
-import { EFiles, Storage } from "@tmis/core"
+import { LocalModules, Storage } from "@tmis/core"
 import { Effect, Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Api from "../src/Api.js"
@@ -16,7 +16,7 @@ import { actingAs, client, type Running, seedDemo, sqlite, start } from "./suppo
 
 const teacherId = HttpApiSchema.param("teacherId", Schema.String)
 
-/** A small module: who am I, and a teacher's name read through `EFiles.read` with the caller's actor. */
+/** A small module: who am I, and a teacher's e-file read through the module's services (`efiles.read`) as the caller. */
 const Hello = HttpApiGroup.make("hello")
   .add(
     HttpApiEndpoint.get("whoami", "/modules/hello/whoami").addSuccess(
@@ -39,7 +39,12 @@ const hello = LocalModule.make({
         Effect.map(Api.CurrentActor, (actor) => ({ accountId: actor.accountId, unitId: actor.unit.id }))
       )
       .handle("teacher", ({ path }) =>
-        Effect.flatMap(Api.CurrentActor, (actor) => EFiles.read(actor, path.teacherId)).pipe(
+        Effect.flatMap(Api.CurrentActor, (actor) =>
+          LocalModules.provide(
+            "hello",
+            actor
+          )(Effect.flatMap(LocalModules.LocalModuleServices, (services) => services.efiles.read(path.teacherId)))
+        ).pipe(
           Effect.map((read) => ({ id: read.efile.id, masked: read.masked })),
           refusals
         )
@@ -128,6 +133,22 @@ describe("LocalModule.make", () => {
   it("M27.1 refuses a module whose endpoint serves without the API's authentication", () => {
     const Open = HttpApiGroup.make("open").add(HttpApiEndpoint.get("all", "/modules/open/all"))
     expect(() => LocalModule.make({ name: "open", group: Open, handlers })).toThrow(/Api\.Authentication/)
+  })
+
+  it("M27.1 a module's handlers cannot ask for the store: they do not type-check, so the module acts through its services", () => {
+    const bypass = HttpApiBuilder.group(Api.Base.add(Hello), "hello", (h) =>
+      h
+        .handle("whoami", () => Effect.die("unused"))
+        .handle("teacher", ({ path }) =>
+          Effect.flatMap(Storage.Storage, (storage) => storage.audit.list({ limit: 1 })).pipe(
+            Effect.as({ id: path.teacherId, masked: false }),
+            Effect.orDie
+          )
+        )
+    )
+    // @ts-expect-error -- the handlers need `Storage`, which a module is not given (`LocalModule.HandlerContext`)
+    const module: LocalModule.LocalModule = { name: "bypass", group: Hello, handlers: bypass }
+    expect(module.name).toBe("bypass")
   })
 
   it("M27.1 refuses a bad name, two modules of one name, and a group name the API has", () => {

@@ -141,17 +141,41 @@ export const servicesFor = (
   })
 
 /**
+ * What a host gives a module's code instead of the store: the services of a module for an actor, the store and the
+ * settings already bound. A module's handlers need this and nothing of the core, so code that asks for `Storage`
+ * itself does not type-check where a module is mounted (the reference server's `LocalModule.make`).
+ *
+ * @since 0.1.0
+ */
+export class LocalModuleAccess extends Context.Tag("@tmis/core/LocalModules/Access")<
+  LocalModuleAccess,
+  { readonly servicesFor: (module: string, actor: Authorization.Actor) => Effect.Effect<Services> }
+>() {}
+
+/**
+ * {@link LocalModuleAccess} over the store and settings of the layer's context.
+ *
+ * @since 0.1.0
+ */
+export const accessLayer: Layer.Layer<LocalModuleAccess, never, Storage.Storage | Settings.Settings> = Layer.effect(
+  LocalModuleAccess,
+  Effect.map(Effect.context<Storage.Storage | Settings.Settings>(), (context) => ({
+    servicesFor: (module: string, actor: Authorization.Actor) => Effect.provide(servicesFor(module, actor), context)
+  }))
+)
+
+/**
  * Run `effect`, a module's work, with the services of `module` acting as `actor`.
  *
  * @since 0.1.0
  */
 export const provide =
   (module: string, actor: Authorization.Actor) =>
-  <A, E, R>(
-    effect: Effect.Effect<A, E, R>
-  ): Effect.Effect<A, E, Exclude<R, LocalModuleServices> | Storage.Storage | Settings.Settings> =>
-    Effect.flatMap(servicesFor(module, actor), (services) =>
-      Effect.provideService(effect, LocalModuleServices, services)
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, Exclude<R, LocalModuleServices> | LocalModuleAccess> =>
+    Effect.flatMap(LocalModuleAccess, (access) =>
+      Effect.flatMap(access.servicesFor(module, actor), (services) =>
+        Effect.provideService(effect, LocalModuleServices, services)
+      )
     )
 
 /**
