@@ -8,7 +8,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Readable, Writable } from "node:stream"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { Auth, Deployment, IdentityNumber, Settings, Storage } from "@tmis/core"
 import { ImportFile } from "@tmis/import"
@@ -18,40 +17,15 @@ import { Effect, Layer } from "effect"
 import mysql from "mysql2/promise"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { main } from "../src/Cli.js"
 import * as Database from "../src/Database.js"
 import * as Demo from "../src/Demo.js"
+import { type Ran, runCli } from "./cli.js"
 import { type Backend, backends, changedPassword, client, sqlite } from "./support.js"
 
 /** A stream that keeps what is written to it. */
-const sink = () => {
-  let text = ""
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      text += String(chunk)
-      callback()
-    }
-  })
-  return { stream, text: () => text }
-}
-
-interface Ran {
-  readonly code: number
-  readonly out: string
-  readonly err: string
-}
 
 /** Run `tmis argv` with only `env` as its environment, and `stdin` piped in (not a terminal). */
-const tmis = async (
-  argv: ReadonlyArray<string>,
-  env: Record<string, string | undefined> = {},
-  stdin = ""
-): Promise<Ran> => {
-  const out = sink()
-  const err = sink()
-  const code = await main(argv, { out: out.stream, err: err.stream, env, in: Readable.from([stdin]) })
-  return { code, out: out.text(), err: err.text() }
-}
+const tmis = runCli
 
 /** Run a core effect against the store at `url`, with the demo deployment's settings unless told otherwise. */
 const core = <A, E>(

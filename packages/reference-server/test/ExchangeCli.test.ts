@@ -6,23 +6,11 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Writable } from "node:stream"
 import { ExchangePackage } from "@tmis/core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { main } from "../src/Cli.js"
+import { runCli } from "./cli.js"
 import { bootstrapNational, nationalSettings } from "./exchangeSupport.js"
 import { type Backend, changedPassword, cheapSettings, login, seedDemo, sqlite, start } from "./support.js"
-
-const sink = () => {
-  const chunks: Array<string> = []
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      chunks.push(String(chunk))
-      done()
-    }
-  })
-  return { stream, text: () => chunks.join("") }
-}
 
 describe("tmis exchange", () => {
   let provincialStore: Backend
@@ -31,12 +19,7 @@ describe("tmis exchange", () => {
   let provinceEnv: Record<string, string>
   let nationalEnv: Record<string, string>
 
-  const tmis = async (env: Record<string, string>, argv: ReadonlyArray<string>) => {
-    const out = sink()
-    const err = sink()
-    const code = await main(argv, { out: out.stream, err: err.stream, env })
-    return { code, out: out.text(), err: err.text() }
-  }
+  const tmis = (env: Record<string, string>, argv: ReadonlyArray<string>) => runCli(argv, env)
 
   beforeAll(async () => {
     provincialStore = await sqlite()

@@ -1,25 +1,8 @@
-/**
- * `tmis list efiles` with the filters of `GET /units/{unitId}/efiles` (name, identity number, status, stage, entries
- * awaiting review; no identity number for a query-er, M37.2) and `tmis list change-requests` (M19.2), on the demo
- * province in a SQLite file.
- */
-import { Writable } from "node:stream"
 import { Accounts, EFiles, Storage } from "@tmis/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { main } from "../src/Cli.js"
+import { runCli } from "./cli.js"
 import { type Backend, changedPassword, cheapSettings, login, seedDemo, sqlite, start } from "./support.js"
-
-const sink = () => {
-  const chunks: Array<string> = []
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      chunks.push(String(chunk))
-      done()
-    }
-  })
-  return { stream, text: () => chunks.join("") }
-}
 
 const lines = (out: string) =>
   out
@@ -31,16 +14,8 @@ const lines = (out: string) =>
 describe("tmis list efiles and change-requests", () => {
   let backend: Backend
   let requestId: string
-  const tmis = async (argv: ReadonlyArray<string>) => {
-    const out = sink()
-    const err = sink()
-    const code = await main(argv, {
-      out: out.stream,
-      err: err.stream,
-      env: { TMIS_DATABASE_URL: backend.url, TMIS_PASSWORD: changedPassword }
-    })
-    return { code, out: out.text(), err: err.text() }
-  }
+  const tmis = (argv: ReadonlyArray<string>) =>
+    runCli(argv, { TMIS_DATABASE_URL: backend.url, TMIS_PASSWORD: changedPassword })
 
   beforeAll(async () => {
     backend = await sqlite()

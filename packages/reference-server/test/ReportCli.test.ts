@@ -5,37 +5,17 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Writable } from "node:stream"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { main } from "../src/Cli.js"
+import { runCli } from "./cli.js"
 import { type Backend, changedPassword, cheapSettings, login, seedDemo, sqlite, start } from "./support.js"
-
-const sink = () => {
-  const chunks: Array<string> = []
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      chunks.push(String(chunk))
-      done()
-    }
-  })
-  return { stream, text: () => chunks.join("") }
-}
 
 const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)
 
 describe("tmis report", () => {
   let backend: Backend
   let directory: string
-  const tmis = async (argv: ReadonlyArray<string>) => {
-    const out = sink()
-    const err = sink()
-    const code = await main(argv, {
-      out: out.stream,
-      err: err.stream,
-      env: { TMIS_DATABASE_URL: backend.url, TMIS_PASSWORD: changedPassword }
-    })
-    return { code, out: out.text(), err: err.text() }
-  }
+  const tmis = (argv: ReadonlyArray<string>) =>
+    runCli(argv, { TMIS_DATABASE_URL: backend.url, TMIS_PASSWORD: changedPassword })
 
   beforeAll(async () => {
     backend = await sqlite()
