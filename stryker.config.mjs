@@ -22,6 +22,12 @@ export default {
     "packages/core/src/processes/Transfer.ts",
     "packages/core/src/processes/Rotation.ts",
     "packages/core/src/processes/internal/initiation.ts",
+    // The other instances of the kernels: sharing requests (M31.1) and the registration round (M26.1) on
+    // ApprovalChain; credit confirmation (M25.3–M25.5) and the e-file review (M17, M19.1) on DecidedMachine.
+    "packages/core/src/sharing/SharingRequest.ts",
+    "packages/core/src/training/RegistrationRound.ts",
+    "packages/core/src/training/CreditConfirmation.ts",
+    "packages/core/src/efile/Review.ts",
     // Identity numbers (GB 11643, M17.3).
     "packages/core/src/codes/IdentityNumber.ts",
     // Indicator validation (M11.1, M11.2).

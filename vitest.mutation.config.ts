@@ -13,16 +13,22 @@ export default defineConfig({
       "packages/core/test/Authorization.test.ts",
       "packages/core/test/AuthorizationRefusals.test.ts",
       "packages/core/test/CreditBank.test.ts",
+      "packages/core/test/CreditConfirmation.test.ts",
       "packages/core/test/DecidedMachine.test.ts",
       "packages/core/test/EFile.test.ts",
       "packages/core/test/IdentityNumber.test.ts",
       "packages/core/test/IdentityNumberRefusals.test.ts",
       "packages/core/test/Indicator.test.ts",
+      "packages/core/test/IndicatorRefusals.test.ts",
+      "packages/core/test/ProcessInitiationRefusals.test.ts",
       "packages/core/test/Registration.test.ts",
       "packages/core/test/RegistrationReasons.test.ts",
+      "packages/core/test/RegistrationRound.test.ts",
       "packages/core/test/Review.test.ts",
+      "packages/core/test/ReviewRefusals.test.ts",
       "packages/core/test/Rotation.test.ts",
       "packages/core/test/Sharing.test.ts",
+      "packages/core/test/SharingRefusals.test.ts",
       "packages/core/test/Transfer.test.ts"
     ]
   }
