@@ -1,5 +1,5 @@
 import { ExchangePackage, Indicator } from "@tmis/core"
-import { Either } from "effect"
+import { Either, Schema } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 
@@ -202,6 +202,65 @@ describe("ExchangePackage", () => {
         }
       ),
       { numRuns: 60 }
+    )
+  })
+
+  it("M32.1 canonical text is the format's first encoder's: keys sorted, undefined left out, no whitespace", () => {
+    // The reference: the first encoder, a sorted copy then JSON.stringify (the encoder now writes text directly).
+    const sorted = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(sorted)
+        : v !== null && typeof v === "object"
+          ? Object.fromEntries(
+              Object.entries(v as Record<string, unknown>)
+                .filter(([, x]) => x !== undefined)
+                .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+                .map(([k, x]) => [k, sorted(x)])
+            )
+          : v
+    const value = fc.letrec((tie) => ({
+      v: fc.oneof(
+        { depthSize: "small" },
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.constant(undefined),
+        fc.array(tie("v"), { maxLength: 4 }),
+        fc.dictionary(fc.string(), tie("v"), { maxKeys: 5 })
+      )
+    })).v
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), value, { maxKeys: 6 }), (v) => {
+        expect(ExchangePackage.canonical(v)).toBe(JSON.stringify(sorted(v)))
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("M32.1 a signed row is verified exactly when the Change Schema decodes it, it is canonical and within the cursors", () => {
+    // The verifier checks rows by hand (not through the Schema); the Schema is the oracle here.
+    const decode = Schema.decodeUnknownEither(ExchangePackage.Change)
+    const fields = ["seq", "teacherId", "unitId", "idType", "idNumber", "name", "stage", "status", "active", "records"]
+    const odd = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.dictionary(fc.string({ maxLength: 3 }), fc.array(fc.dictionary(fc.string({ maxLength: 3 }), fc.jsonValue()))),
+      fc.integer({ min: -3, max: 14 }),
+      fc.double()
+    )
+    fc.assert(
+      fc.property(fc.constantFrom(...fields, "extra"), odd, fc.boolean(), (field, value, drop) => {
+        const row: Record<string, unknown> = { ...change(3, "t1") }
+        if (drop) delete row[field]
+        else row[field] = value
+        const line = ExchangePackage.canonical(row)
+        const decoded = decode(row)
+        const expected =
+          Either.isRight(decoded) &&
+          ExchangePackage.canonical(decoded.right) === line &&
+          decoded.right.seq > 0 &&
+          decoded.right.seq <= 10
+        const pkg = pkgOf([row as unknown as ExchangePackage.Change])
+        expect(Either.isRight(ExchangePackage.verifyPackage(pkg, province.publicKey))).toBe(expected)
+      }),
+      { numRuns: 300 }
     )
   })
 })

@@ -1,5 +1,5 @@
 import { Registration } from "@tmis/core"
-import { Either } from "effect"
+import { Either, Schema } from "effect"
 import { describe, expect, it } from "vitest"
 
 // The registration decision's reasons, word for word, and the edges of each check (M26.1): what a teacher and the
@@ -309,5 +309,43 @@ describe("Registration reasons", () => {
         { year: 2024, assessmentResult: "不合格", disciplinaryAction: undefined, disciplinaryDate: undefined }
       ]
     })
+  })
+
+  it("M26.1 a reason stored compact (check, outcome, details) reads back whole, texts and all, for every branch; one stored whole reads back the same", () => {
+    const decode = Schema.decodeUnknownSync(Schema.parseJson(Registration.PersistedReason))
+    const withCredits = { ...Registration.defaultConfig, minCredits: 36 }
+    const inputs: ReadonlyArray<readonly [Registration.Input, Registration.Config?]> = [
+      [good],
+      [{ ...good, training: { hours: 100, credits: 0 } }],
+      [{ ...good, training: { hours: 100, credits: 35 } }, withCredits],
+      [{ ...good, assessments: [...good.assessments, { year: 2024, result: "4" }] }],
+      [{ ...good, assessments: [...good.assessments, { year: 2024, result: "4" }, { year: 2025, result: "4" }] }],
+      [{ ...good, assessments: good.assessments.filter((a) => a.year !== 2023) }],
+      [{ ...good, ethics: [{ year: 2024, disciplinaryAction: "警告" }] }],
+      [{ ...good, ethics: [{ year: 2024, disciplinaryAction: "开除" }] }],
+      [
+        {
+          ...good,
+          statusHistory: [
+            serving,
+            { status: "notServing", effective: "2023-01-01", reason: "other" },
+            { ...serving, effective: "2024-01-01" }
+          ]
+        }
+      ],
+      [{ ...good, qualificationLost: true }]
+    ]
+    const seen = new Set<string>()
+    for (const [input, config] of inputs) {
+      for (const reason of Registration.decide(input, config).reasons) {
+        seen.add(`${reason.check}:${reason.outcome}:${reason.zh}`)
+        const compact = JSON.stringify(Registration.storedReason(reason))
+        expect(compact).not.toContain(reason.en)
+        expect(decode(compact)).toEqual(reason)
+        expect(decode(JSON.stringify(reason))).toEqual(reason)
+      }
+    }
+    // Every text of every check was rendered back at least once (14 distinct reasons).
+    expect(seen.size).toBe(14)
   })
 })

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { CreditBank, TrainingProject } from "@tmis/core"
+import { CreditBank, CreditConfirmations, TrainingProject } from "@tmis/core"
 import { Schema } from "effect"
 import { Authentication, Body, Day, Id, Opt, Text, teacherId, unitId, Version } from "./ApiBase.js"
 
@@ -72,6 +72,34 @@ export const ResultView = Schema.Struct({
   ),
   version: Schema.Number
 }).annotations({ identifier: "TrainingResult" })
+
+/**
+ * What became of each result of a batch confirmation, in the order asked: confirmed (the result and its credits'
+ * entry), or refused with the status, kind, rule and messages a confirmation alone would have answered with.
+ *
+ * @since 0.1.0
+ */
+export const BatchConfirmationView = Schema.Struct({
+  items: Schema.Array(
+    Schema.Union(
+      Schema.Struct({
+        resultId: Schema.String,
+        outcome: Schema.Literal("confirmed"),
+        result: ResultView,
+        entryId: Schema.String
+      }),
+      Schema.Struct({
+        resultId: Schema.String,
+        outcome: Schema.Literal("refused"),
+        status: Schema.Number,
+        kind: Schema.String,
+        rule: Schema.optional(Schema.String),
+        zh: Schema.String,
+        en: Schema.String
+      })
+    )
+  )
+}).annotations({ identifier: "TrainingBatchConfirmation" })
 
 const AmountsView = Schema.Struct({ hours: Schema.Number, credits: Schema.Number })
 
@@ -221,6 +249,32 @@ export class TrainingGroup extends HttpApiGroup.make("training")
             "owning bureau (M25.3), the teacher's provincial bureau for a national project (M25.4), the competent " +
             "bureau for school-based and self-study (M25.5); anyone else 403 with that rule. Once (409 on a stale " +
             "version, 422 when already confirmed). Audited (M37.1)."
+        })
+      )
+  )
+  .add(
+    HttpApiEndpoint.post("confirmBatch", "/training/confirmations")
+      .setPayload(
+        Body("ConfirmTrainingResults", {
+          items: Schema.Array(Body("ConfirmTrainingResultItem", { resultId: Id, version: Version })).pipe(
+            Schema.minItems(1),
+            Schema.maxItems(CreditConfirmations.maxBatch)
+          )
+        })
+      )
+      .addSuccess(BatchConfirmationView)
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Confirm many results' credits at once",
+          description:
+            `Confirm a batch of 1 to ${CreditConfirmations.maxBatch} results (a page of the inbox) in one ` +
+            "transaction, each as its own confirmation would: confirmed once and its credits booked once in the " +
+            "ledger under the result's key (O9.1), converted by the rule of the teacher's province (M25.4); or " +
+            "refused with the status, rule and messages that confirmation would have answered with (403 with the " +
+            "route's rule M25.3–M25.5 for another unit's result, 409 on a stale version, 422 when already " +
+            "confirmed, 404 for no such result), the others confirmed all the same. Who may call it: an info " +
+            "admin; each result is confirmed only by the unit its project's kind names, as one alone. Each " +
+            "confirmation, and each refusal, audited (M37.1)."
         })
       )
   )

@@ -8,11 +8,11 @@ import { randomUUID } from "node:crypto"
 import { rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { HttpApiBuilder, type HttpApiGroup } from "@effect/platform"
-import { type Settings, type Storage, Training, type TrainingProvider } from "@tmis/core"
+import { CreditConfirmations, type Settings, type Storage, Training, type TrainingProvider } from "@tmis/core"
 import { ImportFile, TrainingResults } from "@tmis/import"
 import { Effect, Layer } from "effect"
 import * as Api from "./Api.js"
-import { refusals } from "./ApiError.js"
+import { fromCore, refusals } from "./ApiError.js"
 import { uploadName } from "./Imports.js"
 import * as RequestContext from "./RequestContext.js"
 
@@ -51,6 +51,38 @@ const resultView = ({ value, version }: Storage.Versioned<Storage.TrainingResult
       ...(h.detail === undefined ? {} : { detail: h.detail })
     })),
     version
+  }
+}
+
+/** The status each kind of refusal answers with, as the API's error classes declare it. */
+const statusOf: { readonly [kind: string]: number } = {
+  invalid: 422,
+  unauthenticated: 401,
+  forbidden: 403,
+  notFound: 404,
+  conflict: 409
+}
+
+/** One outcome of a batch confirmation, as the API shows it: a refusal as its confirmation alone would answer. */
+const batchItemView = (outcome: CreditConfirmations.Outcome) => {
+  if (outcome._tag === "Confirmed") {
+    return {
+      resultId: outcome.resultId,
+      outcome: "confirmed" as const,
+      result: resultView(outcome.result),
+      entryId: outcome.entry.id
+    }
+  }
+  const error = fromCore(outcome.error)
+  if (error === undefined) throw new Error(`not a refusal: ${String(outcome.error)}`)
+  return {
+    resultId: outcome.resultId,
+    outcome: "refused" as const,
+    status: statusOf[error.kind] ?? 422,
+    kind: error.kind,
+    ...(error.rule === undefined ? {} : { rule: error.rule }),
+    zh: error.zh,
+    en: error.en
   }
 }
 
@@ -109,6 +141,12 @@ const training = HttpApiBuilder.group(Api.Api, "training", (handlers) =>
     .handle("confirm", ({ path, payload }) =>
       Effect.flatMap(Api.CurrentActor, (actor) => Training.confirm(actor, path.resultId, payload.version)).pipe(
         Effect.map(resultView),
+        refusals
+      )
+    )
+    .handle("confirmBatch", ({ payload }) =>
+      Effect.flatMap(Api.CurrentActor, (actor) => CreditConfirmations.confirmBatch(actor, payload.items)).pipe(
+        Effect.map((outcomes) => ({ items: outcomes.map(batchItemView) })),
         refusals
       )
     )

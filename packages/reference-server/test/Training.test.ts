@@ -186,5 +186,58 @@ for (const backend of backends) {
       const outside = await (await as("ia-xlzx")).get(`/efiles/${teacher}/credits`)
       expect(outside.status).toBe(403)
     })
+
+    it("M25.3 O9.1 a page of the inbox confirmed at once: each result confirmed and booked once, a refused one answered as alone", async () => {
+      const county = await as("ia-jiangan")
+      const waiting = await county.get("/training/results/awaiting")
+      const page = waiting.body.items
+        .filter((r: { readonly projectId: string }) => r.projectId === "tp-demo-jiangan")
+        .map((r: { readonly id: string; readonly version: number }) => ({ resultId: r.id, version: r.version }))
+      expect(page).toHaveLength(2)
+      const items = [...page, { resultId: "r7", version: 4 }, { resultId: "tr-none", version: 1 }]
+      // Not the confirming unit: each refused with the route's rule, nothing confirmed.
+      const bySchool = await (await as("ia-jaxx")).post("/training/confirmations", { items: page })
+      expect(
+        bySchool.body.items.map((i: { readonly outcome: string; readonly status: number; readonly rule: string }) => [
+          i.outcome,
+          i.status,
+          i.rule
+        ])
+      ).toEqual([
+        ["refused", 403, "M25.3"],
+        ["refused", 403, "M25.3"]
+      ])
+      const confirmed = await county.post("/training/confirmations", { items })
+      expect(confirmed.status).toBe(200)
+      expect(
+        confirmed.body.items.map(
+          (i: { readonly resultId: string; readonly outcome: string; readonly status?: number }) => [
+            i.resultId,
+            i.outcome,
+            i.status
+          ]
+        )
+      ).toEqual([
+        [page[0].resultId, "confirmed", undefined],
+        [page[1].resultId, "confirmed", undefined],
+        ["r7", "refused", 422],
+        ["tr-none", "refused", 404]
+      ])
+      expect(confirmed.body.items[0].result.state).toBe("confirmed")
+      const result = await county.get(`/training/results/${page[0].resultId}`)
+      const ledger = await county.get(`/efiles/${result.body.teacherId}/credits`)
+      expect(
+        ledger.body.entries.filter((e: { readonly key: string }) => e.key === `result:${page[0].resultId}`)
+      ).toEqual([expect.objectContaining({ id: confirmed.body.items[0].entryId, kind: "confirm" })])
+      // Again: already confirmed, booked once; an empty batch, or a malformed one, is refused whole.
+      const again = await county.post("/training/confirmations", {
+        items: page.map((i: { readonly resultId: string }) => ({ ...i, version: 2 }))
+      })
+      expect(again.body.items.map((i: { readonly status: number }) => i.status)).toEqual([422, 422])
+      const after = await county.get(`/efiles/${result.body.teacherId}/credits`)
+      expect(after.body.entries).toHaveLength(ledger.body.entries.length)
+      expect((await county.post("/training/confirmations", { items: [] })).status).toBe(400)
+      expect((await county.post("/training/confirmations", { items: [{ resultId: "x" }] })).status).toBe(400)
+    })
   })
 }

@@ -5,39 +5,19 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Writable } from "node:stream"
 import { Accounts, Storage, Training } from "@tmis/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { main } from "../src/Cli.js"
+import { runCli } from "./cli.js"
 import { type Backend, changedPassword, cheapSettings, login, seedDemo, sqlite, start } from "./support.js"
-
-const sink = () => {
-  const chunks: Array<string> = []
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      chunks.push(String(chunk))
-      done()
-    }
-  })
-  return { stream, text: () => chunks.join("") }
-}
 
 describe("tmis training", () => {
   let backend: Backend
   let directory: string
   let key: string
   let teachers: ReadonlyArray<string>
-  const tmis = async (argv: ReadonlyArray<string>, env: Record<string, string> = {}) => {
-    const out = sink()
-    const err = sink()
-    const code = await main(argv, {
-      out: out.stream,
-      err: err.stream,
-      env: { TMIS_DATABASE_URL: backend.url, TMIS_PASSWORD: changedPassword, ...env }
-    })
-    return { code, out: out.text(), err: err.text() }
-  }
+  const tmis = (argv: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+    runCli(argv, { TMIS_DATABASE_URL: backend.url, TMIS_PASSWORD: changedPassword, ...env })
 
   beforeAll(async () => {
     backend = await sqlite()
@@ -121,6 +101,33 @@ describe("tmis training", () => {
     expect(JSON.parse(ledger.out)).toMatchObject({ entries: expect.any(Array), balance: expect.any(Object) })
     const bad = await tmis(["training", "ledger", "--teacher", teachers[0]!, "--as", "ia-jaxx", "--from", "2025"])
     expect(bad.code).toBe(2)
+  })
+
+  it("M25.3 O9.1 confirms the results awaiting a county at once; named again, each is refused as already confirmed (exit 1)", async () => {
+    const bySchool = await tmis(["training", "confirm", "--as", "ia-jaxx", "tr-demo-2:1"])
+    expect(bySchool.code).toBe(1)
+    expect(JSON.parse(bySchool.out)).toEqual([
+      { resultId: "tr-demo-2", outcome: "refused", reason: expect.stringMatching(/^M25\.3: /) }
+    ])
+    const awaiting = JSON.parse((await tmis(["training", "awaiting", "--as", "ia-jiangan"])).out)
+    const confirmed = await tmis(["training", "confirm", "--as", "ia-jiangan", "--awaiting"])
+    expect(confirmed.code).toBe(0)
+    const outcomes = JSON.parse(confirmed.out)
+    expect(
+      outcomes.map((o: { readonly resultId: string; readonly outcome: string }) => [o.resultId, o.outcome])
+    ).toEqual(awaiting.map((r: { readonly id: string }) => [r.id, "confirmed"]))
+    expect(JSON.parse((await tmis(["training", "awaiting", "--as", "ia-jiangan"])).out)).toEqual([])
+    const again = await tmis(["training", "confirm", "--as", "ia-jiangan", "tr-demo-2:2", "tr-demo-3:2"])
+    expect(again.code).toBe(1)
+    expect(JSON.parse(again.out).map((o: { readonly outcome: string }) => o.outcome)).toEqual(["refused", "refused"])
+    const ledger = JSON.parse((await tmis(["training", "ledger", "--teacher", teachers[0]!, "--as", "ia-jaxx"])).out)
+    // Booked once: every key of the teacher's ledger is used once, and each confirmation's entry is there.
+    const keys = ledger.entries.map((e: { readonly key: string }) => e.key)
+    expect(new Set(keys).size).toBe(keys.length)
+    const ids = new Set(ledger.entries.map((e: { readonly id: string }) => e.id))
+    expect(outcomes.filter((o: { readonly entryId: string }) => ids.has(o.entryId))).toHaveLength(1)
+    expect((await tmis(["training", "confirm", "--as", "ia-jiangan"])).code).toBe(2)
+    expect((await tmis(["training", "confirm", "--as", "ia-jiangan", "tr-demo-2"])).code).toBe(2)
   })
 
   it("refuses an unknown sub-verb with the usage (exit 2)", async () => {

@@ -142,8 +142,9 @@ export const recount = (rootPath: string) =>
     let after: string | undefined
     do {
       const page = yield* storage.teachers.subtree(rootPath, { after, limit: 1000 })
+      const entriesOf = yield* storage.entries.byTeachers(page.items.map((e) => e.id))
       for (const efile of page.items) {
-        const entries = (yield* storage.entries.byTeacher(efile.id)).map((e) => e.value)
+        const entries = (entriesOf.get(efile.id) ?? []).map((e) => e.value)
         const c = contributionOf(efile, entries, yield* chainOf(unitPathOf(efile.path)))
         if (c !== undefined) contributions.push(c)
       }

@@ -97,6 +97,48 @@ export const recordRead = (read: {
   })
 
 /**
+ * Append the audit records and outbox events of many changes at once, in the caller's transaction and in their
+ * order (M37.1): what that many {@link recordChange}s would append, in one read of the log's head and multi-row
+ * inserts. A change may be a refusal (`outcome` "refused"): then it has an audit record and no outbox event.
+ *
+ * @since 0.1.0
+ */
+export const recordChanges = (
+  changes: ReadonlyArray<{
+    readonly actor: Authorization.Actor | "system"
+    readonly action: string
+    readonly object: string
+    readonly aggregateId: string
+    readonly details: { readonly [key: string]: unknown }
+    readonly payload: unknown
+    readonly outcome?: AuditChain.Entry["outcome"]
+  }>
+): Effect.Effect<void, Storage.StorageError, Storage.Storage> =>
+  Effect.gen(function* () {
+    if (changes.length === 0) return
+    const storage = yield* Storage.Storage
+    const at = new Date(yield* Clock.currentTimeMillis).toISOString()
+    const requestId = yield* FiberRef.get(AuditChain.currentRequestId)
+    yield* storage.audit.appendAll(
+      changes.map(({ actor, ...change }) => ({
+        at,
+        actor: actor === "system" ? "system" : actor.accountId,
+        unitId: actor === "system" ? undefined : actor.unit.id,
+        action: change.action,
+        object: change.object,
+        outcome: change.outcome ?? "ok",
+        requestId,
+        details: change.details
+      }))
+    )
+    yield* storage.outbox.appendAll(
+      changes
+        .filter((change) => (change.outcome ?? "ok") === "ok")
+        .map((change) => ({ type: change.action, at, aggregateId: change.aggregateId, payload: change.payload }))
+    )
+  })
+
+/**
  * What a search of the audit log asks for (M37.1): every filter given must hold. `from` and `to` are ISO 8601
  * instants or days (UTC): `from` is the first instant (a day: its start), `to` the instant the records end before
  * (a day: the day included). Another value is refused (`invalid`, M37.1).

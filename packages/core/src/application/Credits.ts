@@ -53,11 +53,31 @@ const idempotent = <A, E, R>(booking: Effect.Effect<A, E, R>): Effect.Effect<A, 
     )
   )
 
-const keyReused = (key: string) =>
+/**
+ * The refusal of a key already used for another entry (O9.1).
+ *
+ * @since 0.1.0
+ */
+export const keyReused = (key: string) =>
   Refusal.conflict("O9.1", "该幂等键已用于另一笔学分记录", "this key was used for another credit entry", {
     field: "key",
     value: key
   })
+
+/**
+ * Is `booked` the entry a confirmation of `input` books (the same teacher, project and hours)? Then a confirmation
+ * of `input` under its key returns it; else the key was used for other credits.
+ *
+ * @since 0.1.0
+ */
+export const booksConfirmation = (
+  booked: CreditBank.Entry,
+  input: { readonly teacherId: string; readonly projectId: string; readonly hours: number }
+): boolean =>
+  booked.kind === "confirm" &&
+  booked.teacherId === input.teacherId &&
+  booked.projectId === input.projectId &&
+  Math.round(booked.hours * 100) === Math.round(input.hours * 100)
 
 /**
  * Book a confirmation (M25.3–M25.5): idempotent by `made.key` — a retry returns the entry booked first; the same
@@ -76,13 +96,7 @@ export const confirm = (
         Effect.gen(function* () {
           const booked = yield* storage.credits.byKey(made.key)
           if (Option.isSome(booked)) {
-            const e = booked.value
-            const same =
-              e.kind === "confirm" &&
-              e.teacherId === input.teacherId &&
-              e.projectId === input.projectId &&
-              Math.round(e.hours * 100) === Math.round(input.hours * 100)
-            return same ? e : yield* Effect.fail(keyReused(made.key))
+            return booksConfirmation(booked.value, input) ? booked.value : yield* Effect.fail(keyReused(made.key))
           }
           const entry = CreditBank.confirmation(made, input)
           yield* storage.credits.append([entry])

@@ -121,39 +121,48 @@ const teachersOf = (event: Audit.Event): ReadonlyArray<string> => {
 
 /**
  * A teacher's row of a change package: the e-file's identity, unit, stage and status, and the core indicators of its
- * effective entries (M17.1) — never an extension's fields or groups (M11.2).
+ * effective entries (M17.1) — never an extension's fields or groups (M11.2). Entries without their review are the
+ * effective ones the store read (`efilesOf`).
  *
  * @since 0.1.0
  */
 export const changeOf = (
   seq: number,
-  efile: EFile.EFile,
-  entries: ReadonlyArray<EFile.Entry>
+  efile: Storage.ExportedEFile["efile"],
+  entries: ReadonlyArray<Storage.ExportedEFile["entries"][number] & Partial<Pick<EFile.Entry, "review">>>
 ): ExchangePackage.Change => ({
-  seq,
-  teacherId: efile.id,
-  unitId: efile.unitId,
-  idType: efile.idType,
-  idNumber: efile.idNumber,
-  name: efile.name,
-  stage: efile.stage,
-  status: efile.status,
+  // In canonical key order, so that the package writes the row with JSON.stringify.
   active: !EFile.inactiveStatuses.has(efile.status),
+  idNumber: efile.idNumber,
+  idType: efile.idType,
+  name: efile.name,
   records: ExchangePackage.coreRecords(
     Indicator.core,
-    entries.filter((e) => e.review.state === "effective")
-  )
+    entries.filter((e) => e.review === undefined || e.review.state === "effective")
+  ),
+  seq,
+  stage: efile.stage,
+  status: efile.status,
+  teacherId: efile.id,
+  unitId: efile.unitId
 })
 
 /**
  * Export the next change package of this province (M32.1): the outbox events after the previous package's `to`, at
- * most `maxEvents` of them, and for each teacher they name the teacher's core indicators as they stand now, signed
- * with the province's key. Recorded under the next sequence number in the same transaction (so a retry after a crash
- * fetches it with {@link sentPackage}); none when no event but the exchange's own follows the previous package.
+ * most `maxEvents` of them, and no event more once they name `maxRows` teachers (an event is never split, so a
+ * package holds at most `maxRows` plus one event's teachers); for each teacher they name, the teacher's core
+ * indicators as they stand now, signed with the province's key. Recorded under the next sequence number in the same
+ * transaction (so a retry after a crash fetches it with {@link sentPackage}); none when no event but the exchange's
+ * own follows the previous package. A province's whole store goes as a run of packages of `maxRows` teachers, each
+ * built in memory of its size only.
  *
  * @since 0.1.0
  */
-export const exportNext = (options: { readonly privateKey: string; readonly maxEvents?: number }) =>
+export const exportNext = (options: {
+  readonly privateKey: string
+  readonly maxEvents?: number
+  readonly maxRows?: number
+}) =>
   Effect.gen(function* () {
     const province = yield* provinceOf
     const storage = yield* Storage.Storage
@@ -163,6 +172,7 @@ export const exportNext = (options: { readonly privateKey: string; readonly maxE
         const from = Option.match(last, { onNone: () => 0, onSome: (l) => l.to })
         const sequence = Option.match(last, { onNone: () => 1, onSome: (l) => l.sequence + 1 })
         const max = options.maxEvents ?? 100_000
+        const maxRows = options.maxRows ?? 100_000
         const touched = new Map<string, number>()
         let to = from
         let after: string | undefined = String(from)
@@ -171,13 +181,17 @@ export const exportNext = (options: { readonly privateKey: string; readonly maxE
             after,
             limit: Math.min(1000, max - (to - from))
           })
+          after = page.next
+          if (page.items.length === 0) after = undefined
           for (const event of page.items) {
+            if (touched.size >= maxRows) {
+              after = undefined
+              break
+            }
             to = event.seq
             if (event.type.startsWith("exchange.")) continue
             for (const id of teachersOf(event)) touched.set(id, event.seq)
           }
-          after = page.next
-          if (page.items.length === 0) after = undefined
         }
         if (touched.size === 0) return Option.none<ExchangePackage.Package>()
         const rows: Array<ExchangePackage.Change> = []

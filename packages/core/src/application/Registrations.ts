@@ -11,6 +11,7 @@
 import { Effect, Either, Option } from "effect"
 import type * as Authorization from "../accounts/Authorization.js"
 import * as EFile from "../efile/EFile.js"
+import type * as Unit from "../hierarchy/Unit.js"
 import type * as Refusal from "../kernel/Refusal.js"
 import * as CreditBank from "../training/CreditBank.js"
 import * as Registration from "../training/Registration.js"
@@ -42,20 +43,40 @@ export const decideOf = (
   ledger: ReadonlyArray<CreditBank.Entry>,
   cycle: Registration.Cycle,
   thresholds: Registration.Config
+): RegistrationRound.Result =>
+  decideRecords(
+    efile,
+    entries.filter((e) => e.value.review.state === "effective").map((e) => e.value),
+    ledger,
+    cycle,
+    thresholds
+  )
+
+/**
+ * The decision of one teacher for a cycle (M26.1), from the records of the e-file's effective entries (those of
+ * other groups are ignored) and its credit-bank entries.
+ *
+ * @since 0.1.0
+ */
+export const decideRecords = (
+  teacher: Pick<EFile.EFile, "id" | "name" | "statusHistory">,
+  effective: ReadonlyArray<Pick<EFile.Entry, "group" | "data">>,
+  ledger: ReadonlyArray<CreditBank.Entry>,
+  cycle: Registration.Cycle,
+  thresholds: Registration.Config
 ): RegistrationRound.Result => {
-  const effective = entries.map((e) => e.value).filter((e) => e.review.state === "effective")
   const balance = CreditBank.balance(ledger, cycle)
   const training = {
     hours: balance.available.hours + balance.applied.hours,
     credits: balance.available.credits + balance.applied.credits
   }
   const decision = Registration.decide(
-    { cycle, ...Registration.recordsOf(effective), statusHistory: efile.statusHistory, training },
+    { cycle, ...Registration.recordsOf(effective), statusHistory: teacher.statusHistory, training },
     thresholds
   )
   return {
-    teacherId: efile.id,
-    name: efile.name,
+    teacherId: teacher.id,
+    name: teacher.name,
     outcome: decision.outcome,
     reasons: decision.reasons,
     hours: training.hours,
@@ -78,23 +99,34 @@ export const decideTeacher = (efile: EFile.EFile, cycle: Registration.Cycle, thr
   })
 
 /**
- * The decisions of a page of e-files (the active ones), their entries and ledgers read in two queries.
+ * The decisions of a page of e-files (the active ones), what they read read in two queries: the effective records
+ * of the groups the decision reads, and the ledgers.
  *
  * @since 0.1.0
  */
 export const decidePage = (
-  efiles: ReadonlyArray<EFile.EFile>,
+  efiles: ReadonlyArray<Storage.ActiveEFile & Pick<EFile.EFile, "status">>,
+  cycle: Registration.Cycle,
+  thresholds: Registration.Config
+) => decideActive(efiles.filter(EFile.isActive), cycle, thresholds)
+
+/**
+ * The decisions of a page of active e-files ({@link decidePage} without the filter).
+ *
+ * @since 0.1.0
+ */
+export const decideActive = (
+  active: ReadonlyArray<Storage.ActiveEFile>,
   cycle: Registration.Cycle,
   thresholds: Registration.Config
 ) =>
   Effect.gen(function* () {
     const storage = yield* Storage.Storage
-    const active = efiles.filter(EFile.isActive)
     const ids = active.map((efile) => efile.id)
-    const entries = yield* storage.entries.byTeachers(ids)
+    const records = yield* storage.entries.effectiveRecords(ids, Registration.recordGroups)
     const ledgers = yield* storage.credits.byTeachers(ids)
     return active.map((efile) =>
-      decideOf(efile, entries.get(efile.id) ?? [], ledgers.get(efile.id) ?? [], cycle, thresholds)
+      decideRecords(efile, records.get(efile.id) ?? [], ledgers.get(efile.id) ?? [], cycle, thresholds)
     )
   })
 
@@ -139,8 +171,8 @@ export const start = (
         const results: Array<RegistrationRound.Result> = []
         let after: string | undefined
         do {
-          const page = yield* storage.teachers.subtree(unit.path, { after, limit: 1000 })
-          results.push(...(yield* decidePage(page.items, cycle, thresholds)))
+          const page = yield* storage.teachers.activeInSubtree(unit.path, { after, limit: 1000 })
+          results.push(...(yield* decideActive(page.items, cycle, thresholds)))
           after = page.next
         } while (after !== undefined)
         const snapshot = yield* RegistrationRound.decideStart(
@@ -155,6 +187,157 @@ export const start = (
         return stored
       })
     )
+  })
+
+/**
+ * What {@link startSubtree} did: the rounds it started (one per school with active teachers), the teachers decided,
+ * the schools whose round of that id a previous pass had already started (skipped: the pass resumes), the outcomes,
+ * and the transactions it committed.
+ *
+ * @since 0.1.0
+ */
+export interface SubtreePass {
+  readonly rounds: number
+  readonly teachers: number
+  readonly resumed: ReadonlyArray<string>
+  readonly outcomes: Readonly<Record<string, number>>
+  readonly transactions: number
+}
+
+/** The schools of a subtree, and the school of each of its schools and departments. */
+const schoolsOf = (rootPath: string) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const schools = new Map<string, Authorization.UnitRef>()
+    const departments: Array<Unit.Unit> = []
+    let after: string | undefined
+    do {
+      const page = yield* storage.units.subtree(rootPath, { after, limit: 1000 })
+      for (const unit of page.items) {
+        if (unit.kind === "school") schools.set(unit.path, Units.ref(unit))
+        else if (unit.kind === "department") departments.push(unit)
+      }
+      after = page.next
+    } while (after !== undefined)
+    const byUnit = new Map<string, Authorization.UnitRef>()
+    for (const school of schools.values()) byUnit.set(school.id, school)
+    for (const department of departments) {
+      // A department's school is the nearest school on its path.
+      let path = department.path
+      while (path.length > 0 && !schools.has(path)) path = path.slice(0, path.slice(0, -1).lastIndexOf("/") + 1)
+      const school = schools.get(path)
+      if (school !== undefined) byUnit.set(department.id, school)
+    }
+    return byUnit
+  })
+
+/**
+ * Start, in one pass over the active e-files of a bureau's subtree, the round of every school in it that has active
+ * teachers, for the cycle starting `cycleFrom` (M26.1), as an info admin of an education bureau organising the
+ * registration (see `RegistrationRound.decideOrganizedStart`): each round is the school's, with the id
+ * `idPrefix-schoolId`, reviewed by its competent bureau one by one as a round the school started.
+ *
+ * One transaction per chunk of about `teachersPerTransaction` teachers (default 20,000), cut between schools: a
+ * school's round is decided and stored from the reads of one transaction, whole or not at all. The pass is
+ * resumable: a failure leaves the chunks before it committed, and running the pass again with the same `idPrefix`
+ * skips the schools whose round of that id exists and starts the others. A school with another open round of the
+ * cycle fails its chunk (the store's `oneOpenRegistrationRound`). Every round audited as a school's start is.
+ *
+ * @since 0.1.0
+ */
+export const startSubtree = (
+  actor: Authorization.Actor,
+  input: {
+    readonly idPrefix: string
+    readonly unitId: string
+    readonly cycleFrom: string
+    readonly teachersPerTransaction?: number
+  }
+) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const thresholds = yield* config
+    const root = (yield* Units.load(input.unitId)).value
+    const cycle = Registration.cycleFrom(input.cycleFrom, thresholds.cycleYears)
+    // Who may organise it is decided before the e-files are read.
+    yield* Units.authorize(actor, { _tag: "ReviewTeacher", unit: Units.ref(root) })
+    const schoolOf = yield* schoolsOf(root.path)
+    const perTransaction = Math.max(1, input.teachersPerTransaction ?? 20_000)
+    const outcomes: Record<string, number> = {}
+    const resumed: Array<string> = []
+    let rounds = 0
+    let teachers = 0
+    let transactions = 0
+    let after: string | undefined
+    let finished = false
+    while (!finished) {
+      const chunk = yield* storage.transaction(
+        Effect.gen(function* () {
+          const context = yield* Units.authorizationContext
+          // The schools read in this chunk, in path order, with their results and the path of their last e-file.
+          const bySchool: Array<{
+            school: Authorization.UnitRef
+            results: Array<RegistrationRound.Result>
+            last: string
+          }> = []
+          let cursor = after
+          let read = 0
+          let end = false
+          do {
+            const page = yield* storage.teachers.activeInSubtree(root.path, {
+              after: cursor,
+              limit: Math.min(1000, perTransaction)
+            })
+            const results = yield* decideActive(page.items, cycle, thresholds)
+            for (const [i, efile] of page.items.entries()) {
+              const school = schoolOf.get(efile.unitId)
+              if (school === undefined) continue
+              const current = bySchool.at(-1)
+              if (current?.school.id === school.id) {
+                current.results.push(results[i]!)
+                current.last = efile.path
+              } else bySchool.push({ school, results: [results[i]!], last: efile.path })
+            }
+            read += page.items.length
+            cursor = page.next
+            end = cursor === undefined
+            // The last school read may go on in the next page: cut before it, unless it is the only one.
+          } while (!end && (read < perTransaction || bySchool.length < 2))
+          const complete = end ? bySchool : bySchool.slice(0, -1)
+          // Counted here and added up after the commit: the store may run a transaction again.
+          const done = { started: 0, teachers: 0, resumed: [] as Array<string>, outcomes: {} as Record<string, number> }
+          for (const { school, results } of complete) {
+            const id = `${input.idPrefix}-${school.id}`
+            if (Option.isSome(yield* storage.registrations.get(id))) {
+              done.resumed.push(school.id)
+              continue
+            }
+            const snapshot = yield* RegistrationRound.decideOrganizedStart(
+              { id, unit: school, cycle },
+              results,
+              actor,
+              context
+            )
+            const round: RegistrationRound.Round = { id, state: snapshot.value, context: snapshot.context }
+            yield* storage.registrations.insert(round)
+            yield* record(actor, "registration.start", round, { cycle, teachers: results.length })
+            for (const r of results) done.outcomes[r.outcome] = (done.outcomes[r.outcome] ?? 0) + 1
+            done.teachers += results.length
+            done.started += 1
+          }
+          return { ...done, next: end ? undefined : complete.at(-1)?.last }
+        })
+      )
+      rounds += chunk.started
+      teachers += chunk.teachers
+      resumed.push(...chunk.resumed)
+      for (const [outcome, count] of Object.entries(chunk.outcomes))
+        outcomes[outcome] = (outcomes[outcome] ?? 0) + count
+      transactions += 1
+      after = chunk.next
+      finished = chunk.next === undefined
+    }
+    return { rounds, teachers, resumed, outcomes, transactions } satisfies SubtreePass
   })
 
 /**

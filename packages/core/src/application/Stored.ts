@@ -106,6 +106,16 @@ const efile = Schema.Struct({
  */
 export const EFile: Schema.Schema<EFileModel.EFile, typeof efile.Encoded> = efile
 
+/**
+ * An e-file's status history as stored (M22.1), for a store that reads it without the rest of the e-file.
+ *
+ * @since 0.1.0
+ */
+export const StatusHistory: Schema.Schema<
+  EFileModel.EFile["statusHistory"],
+  typeof efile.fields.statusHistory.Encoded
+> = efile.fields.statusHistory
+
 const reviewContext = Schema.Struct({
   entry: Schema.Struct({
     id: Schema.String,

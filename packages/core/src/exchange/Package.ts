@@ -147,15 +147,38 @@ export const duplicatesFile = "duplicates.ndjson"
 // ---------------------------------------------------------------------------------------------------------------------
 // Canonical encoding
 
-const canonicalValue = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(canonicalValue)
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return Object.fromEntries(entries.map(([k, v]) => [k, canonicalValue(v)]))
+const isIndex = (key: string) => /^(?:0|[1-9][0-9]*)$/.test(key) && Number(key) < 4294967295
+
+/**
+ * An object's keys in the order of its canonical text: sorted by code unit, except that array-index keys ("0", "1",
+ * …) come first in numeric order, as JSON.stringify writes any object's (the format's first encoder sorted a copy
+ * and stringified it; no field of the format is such a key, the order is kept for any value all the same).
+ */
+const sortedKeys = (value: object): Array<string> => {
+  const keys = Object.keys(value)
+  // Object.keys lists the index keys first, in numeric order: only the others need sorting.
+  let indices = 0
+  while (indices < keys.length && isIndex(keys[indices]!)) indices++
+  if (indices === 0) return keys.sort()
+  return [...keys.slice(0, indices), ...keys.slice(indices).sort()]
+}
+
+/** Write a value's canonical text straight into a string (no sorted copy, no second pass); undefined: left out. */
+const write = (value: unknown): string | undefined => {
+  if (value === null || typeof value !== "object") return JSON.stringify(value)
+  if (Array.isArray(value)) {
+    let out = "["
+    for (let i = 0; i < value.length; i++) out += `${i > 0 ? "," : ""}${write(value[i]) ?? "null"}`
+    return `${out}]`
   }
-  return value
+  const keys = sortedKeys(value)
+  let out = "{"
+  for (const key of keys) {
+    const text = write((value as Record<string, unknown>)[key])
+    if (text === undefined) continue
+    out += `${out.length > 1 ? "," : ""}${JSON.stringify(key)}:${text}`
+  }
+  return `${out}}`
 }
 
 /**
@@ -164,7 +187,33 @@ const canonicalValue = (value: unknown): unknown => {
  *
  * @since 0.1.0
  */
-export const canonical = (value: unknown): string => JSON.stringify(canonicalValue(value))
+export const canonical = (value: unknown): string =>
+  (inCanonicalOrder(value) ? JSON.stringify(value) : write(value)) as string
+
+/**
+ * Whether JSON.stringify already writes a value's canonical text: every object in it a plain object whose keys are in
+ * canonical order (then the native writer does the work; a row built in order, or parsed from a canonical line, is).
+ */
+const inCanonicalOrder = (value: unknown): boolean => {
+  if (value === null || typeof value !== "object") return true
+  if (Array.isArray(value)) {
+    for (const item of value) if (!inCanonicalOrder(item)) return false
+    return true
+  }
+  const proto = Object.getPrototypeOf(value)
+  if ((proto !== Object.prototype && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === "function") {
+    return false
+  }
+  const keys = Object.keys(value)
+  // Index keys come first in numeric order in any object; the others must ascend by code unit.
+  let first = 0
+  while (first < keys.length && isIndex(keys[first]!)) first++
+  for (let i = 0; i < keys.length; i++) {
+    if (i > first && !(keys[i - 1]! < keys[i]!)) return false
+    if (!inCanonicalOrder((value as Record<string, unknown>)[keys[i]!])) return false
+  }
+  return true
+}
 
 /**
  * The NDJSON text of rows: each row's canonical JSON followed by a newline.
@@ -303,9 +352,34 @@ const refuse = (zh: string, en: string, details: Record<string, unknown>) =>
   Either.left(Refusal.invalid("M32.1", zh, en, details))
 
 const decodeManifest = Schema.decodeUnknownEither(Manifest)
-const decodeChange = Schema.decodeUnknownEither(Change)
 const decodeDuplicate = Schema.decodeUnknownEither(CrossDuplicate)
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
+const isValue = (v: unknown) => typeof v === "string" || typeof v === "number" || typeof v === "boolean"
+
+/**
+ * A parsed line as a {@link Change}, or undefined: the checks of the `Change` Schema written out by hand (a change
+ * package holds a row a teacher, and the Schema's decoder costs more than the rest of the verification). A property
+ * the Schema would drop makes the row non-canonical, which the caller refuses.
+ */
+const decodeChange = (v: unknown): Change | undefined => {
+  // Exactly the ten properties: one more would be dropped by the Schema, so the row would not be canonical.
+  if (!isObject(v) || Object.keys(v).length !== 10) return undefined
+  const { seq, teacherId, unitId, idType, idNumber, name, stage, status, active, records } = v
+  if (typeof seq !== "number" || !Number.isSafeInteger(seq) || typeof active !== "boolean") return undefined
+  for (const s of [teacherId, unitId, idType, idNumber, name, stage, status])
+    if (typeof s !== "string") return undefined
+  if (!isObject(records)) return undefined
+  for (const group in records) {
+    const list = records[group]
+    if (!Array.isArray(list)) return undefined
+    for (const record of list) {
+      if (!isObject(record)) return undefined
+      for (const field in record) if (!isValue(record[field])) return undefined
+    }
+  }
+  return v as Change
+}
 /**
  * A verified package: its manifest, its digest and its rows decoded.
  *
@@ -399,8 +473,15 @@ export const verifyPackage = (pkg: Package, publicKeyPem: string): Either.Either
         })
       }
       const row: Either.Either<unknown, unknown> =
-        manifest.kind === "changes" ? decodeChange(value) : decodeDuplicate(value)
-      if (Either.isLeft(row) || canonical(row.right) !== line) {
+        manifest.kind === "changes" ? Either.fromNullable(decodeChange(value), () => value) : decodeDuplicate(value)
+      // Canonical: a change row (the line as parsed) is written back the same with its keys in order; a feedback
+      // row is the Schema's copy, so written canonically.
+      const canonicalRow =
+        Either.isRight(row) &&
+        (manifest.kind === "changes"
+          ? JSON.stringify(row.right) === line && inCanonicalOrder(row.right)
+          : canonical(row.right) === line)
+      if (Either.isLeft(row) || !canonicalRow) {
         return refuse("交换包文件含不合格式的行", "a row of a file does not follow the format", {
           field: "row",
           file: entry.name,
@@ -547,6 +628,17 @@ export const fromFiles = (files: { readonly [name: string]: string }): Either.Ei
   })
 }
 
+// An export projects every teacher on the same schema: its groups' field keys are listed once, sorted (so a record
+// is built in canonical order and written by JSON.stringify).
+const coreFields = new WeakMap<Indicator.IndicatorSchema, ReadonlyMap<string, ReadonlyArray<string>>>()
+const coreFieldsOf = (schema: Indicator.IndicatorSchema): ReadonlyMap<string, ReadonlyArray<string>> => {
+  const held = coreFields.get(schema)
+  if (held !== undefined) return held
+  const made = new Map(schema.groups.map((g) => [g.key, [...new Set(g.fields.map((f) => f.key))].sort()]))
+  coreFields.set(schema, made)
+  return made
+}
+
 /**
  * Keep only what a core record group holds: the core groups of the national indicators, and within each the core
  * fields (an extension's fields and groups stay in the province, M11.2).
@@ -557,15 +649,19 @@ export const coreRecords = (
   coreSchema: Indicator.IndicatorSchema,
   entries: ReadonlyArray<{ readonly id: string; readonly group: string; readonly data: Indicator.IndicatorRecord }>
 ): { readonly [group: string]: ReadonlyArray<Indicator.IndicatorRecord> } => {
-  const fields = new Map(coreSchema.groups.map((g) => [g.key, new Set(g.fields.map((f) => f.key))]))
+  const fields = coreFieldsOf(coreSchema)
   const out: Record<string, Array<Indicator.IndicatorRecord>> = {}
-  for (const entry of [...entries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+  const sorted = entries.length > 1 ? [...entries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) : entries
+  for (const entry of sorted) {
     const keys = fields.get(entry.group)
     if (keys === undefined) continue
-    const record = Object.fromEntries(Object.entries(entry.data).filter(([k]) => keys.has(k)))
+    const record: Record<string, Indicator.IndicatorRecord[string]> = {}
+    for (const key of keys) if (Object.hasOwn(entry.data, key)) record[key] = entry.data[key]!
     const held = out[entry.group]
     if (held === undefined) out[entry.group] = [record]
     else held.push(record)
   }
-  return out
+  const groups = Object.keys(out)
+  if (groups.length < 2) return out
+  return Object.fromEntries(groups.sort().map((g) => [g, out[g]!]))
 }

@@ -93,31 +93,46 @@ export const countersOf = (contribution: Contribution): ReadonlyArray<Counter> =
 export const deltas = (
   changes: Iterable<{ readonly before: Contribution | undefined; readonly after: Contribution | undefined }>
 ): ReadonlyArray<Delta> => {
-  // Contributions of one unit and profile add to the same counters: weigh each distinct one once (an import of a
-  // thousand teachers of a school has a few hundred distinct profiles).
-  const weights = new Map<string, { contribution: Contribution; weight: number }>()
-  const weigh = (c: Contribution, w: number) => {
-    const key = `${unitOf(c.path)}\u0000${Query.teacherDimensions.map((d) => c.profile[d]).join("\u0000")}`
-    const current = weights.get(key)
-    if (current === undefined) weights.set(key, { contribution: c, weight: w })
-    else current.weight += w
+  // Summed at each e-file's own unit first, then rolled up to the units above: an e-file costs its 78 cells once,
+  // not once per level (a county's import of ten thousand teachers has a few thousand distinct cells per school).
+  const byUnit = new Map<string, Map<string, number>>()
+  const add = (c: Contribution, w: number) => {
+    const unit = unitOf(c.path)
+    const cells = byUnit.get(unit) ?? new Map<string, number>()
+    byUnit.set(unit, cells)
+    const dims = Query.teacherDimensions
+    for (let i = 0; i < dims.length; i++) {
+      const a = c.profile[dims[i]!]
+      const key = `${dims[i]}\u0000${a}`
+      cells.set(key, (cells.get(key) ?? 0) + w)
+      for (let j = i + 1; j < dims.length; j++) {
+        const pair = `${dims[i]}|${dims[j]}\u0000${a}|${c.profile[dims[j]!]}`
+        cells.set(pair, (cells.get(pair) ?? 0) + w)
+      }
+    }
   }
   for (const { after, before } of changes) {
     if (before !== undefined && after !== undefined && same(before, after)) continue
-    if (before !== undefined) weigh(before, -1)
-    if (after !== undefined) weigh(after, 1)
+    if (before !== undefined) add(before, -1)
+    if (after !== undefined) add(after, 1)
   }
-  const sum = new Map<string, { counter: Counter; delta: number }>()
-  for (const { contribution, weight } of weights.values()) {
-    if (weight === 0) continue
-    for (const counter of countersOf(contribution)) {
-      const key = `${counter.node}\u0000${counter.dims}\u0000${counter.values}`
-      const current = sum.get(key)
-      if (current === undefined) sum.set(key, { counter, delta: weight })
-      else current.delta += weight
+  const byNode = new Map<string, Map<string, number>>()
+  for (const [unit, cells] of byUnit) {
+    for (const node of nodesOf(`${unit}-`)) {
+      const sum = byNode.get(node) ?? new Map<string, number>()
+      byNode.set(node, sum)
+      for (const [key, w] of cells) sum.set(key, (sum.get(key) ?? 0) + w)
     }
   }
-  return [...sum.values()].filter((s) => s.delta !== 0).map((s) => ({ ...s.counter, delta: s.delta }))
+  const out: Array<Delta> = []
+  for (const [node, cells] of byNode) {
+    for (const [key, delta] of cells) {
+      if (delta === 0) continue
+      const at = key.indexOf("\u0000")
+      out.push({ node, dims: key.slice(0, at), values: key.slice(at + 1), delta })
+    }
+  }
+  return out
 }
 
 /** The unit path of an e-file's path: all but the e-file's own id. */

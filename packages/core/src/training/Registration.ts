@@ -233,13 +233,115 @@ export interface Decision {
   readonly reasons: ReadonlyArray<Reason>
 }
 
-const reason = (
+/**
+ * A reason as stored: the check, the outcome it leads to and its details — what its texts are rendered from
+ * ({@link reasonOf}), so that a round of many teachers stores a few bytes a reason, not its two texts.
+ *
+ * @since 0.1.0
+ */
+export interface StoredReason {
+  readonly check: Check
+  readonly outcome: Outcome
+  readonly details: Readonly<Record<string, unknown>>
+}
+
+const list = (v: unknown): ReadonlyArray<unknown> => (Array.isArray(v) ? v : [])
+
+/** The texts of each check and outcome, from the details where they carry figures. */
+const texts = (
   check: Check,
   outcome: Outcome,
-  zh: string,
-  en: string,
   details: Readonly<Record<string, unknown>>
-): Reason => ({ check, met: outcome === "qualified", outcome, rule: "M26.1", zh, en, details })
+): readonly [string, string] => {
+  switch (check) {
+    case "training": {
+      if (outcome === "qualified") return ["周期内培训学时（学分）达到要求", "the cycle's training requirement is met"]
+      const { minHours, minCredits } = details
+      return [
+        `周期内培训不足${minHours}学时${minCredits === undefined ? "" : `（或${minCredits}学分）`}，暂缓注册`,
+        `fewer than ${minHours} training hours${minCredits === undefined ? "" : ` (or ${minCredits} credits)`} in the cycle: deferred`
+      ]
+    }
+    case "assessments":
+      return outcome === "notQualified"
+        ? ["连续两年以上年度考核不合格，注册不合格", "two or more consecutive years' assessments 不合格: not qualified"]
+        : outcome === "qualified"
+          ? ["注册周期内年度考核均为合格以上", "every annual assessment of the cycle is 合格 or better"]
+          : list(details.failed).length > 0
+            ? ["注册周期内有年度考核不合格，暂缓注册", "an annual assessment 不合格 in the cycle: deferred"]
+            : [
+                "注册周期内有年度的考核结果未记录，暂缓注册",
+                "a year of the cycle has no annual assessment recorded: deferred"
+              ]
+    case "ethics":
+      return outcome === "notQualified"
+        ? ["有严重违反师德的处分，注册不合格", "a serious ethics violation: not qualified"]
+        : outcome === "deferred"
+          ? [
+              "注册周期内师德考核不合格或受到处分，暂缓注册",
+              "an ethics failure or disciplinary action in the cycle: deferred"
+            ]
+          : ["师德表现符合要求", "ethics meets the standard"]
+    case "awayFromTeaching":
+      return outcome === "qualified"
+        ? ["未无故脱离教育教学岗位一学期以上", "not away from teaching a semester without an accepted reason"]
+        : [
+            "无正当理由脱离教育教学岗位一学期以上，暂缓注册",
+            "away from teaching a semester or more without an accepted reason: deferred"
+          ]
+    case "qualification":
+      return outcome === "qualified"
+        ? ["教师资格有效", "the qualification stands"]
+        : ["教师资格已被撤销或丧失，注册不合格", "the qualification was revoked or lost: not qualified"]
+  }
+}
+
+/**
+ * A reason whole, its texts rendered from its check, outcome and details (M26.1): what {@link decide} gives, and
+ * what a stored reason reads back as.
+ *
+ * @since 0.1.0
+ */
+export const reasonOf = (check: Check, outcome: Outcome, details: Readonly<Record<string, unknown>>): Reason => {
+  const [zh, en] = texts(check, outcome, details)
+  return { check, met: outcome === "qualified", outcome, rule: "M26.1", zh, en, details }
+}
+
+/**
+ * A reason as stored: its texts left out (they are rendered again when read).
+ *
+ * @since 0.1.0
+ */
+export const storedReason = (reason: Reason): StoredReason => ({
+  check: reason.check,
+  outcome: reason.outcome,
+  details: reason.details
+})
+
+const Details = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+
+/**
+ * A reason as a store keeps it ({@link StoredReason}), read back whole: its texts rendered by {@link reasonOf}. A
+ * reason stored whole (with its texts, as rounds were stored before) reads back the same: the texts are ignored
+ * and rendered again.
+ *
+ * @since 0.1.0
+ */
+export const PersistedReason = Schema.transform(
+  Schema.Struct({ check: Check, outcome: Outcome, details: Details }),
+  Schema.typeSchema(
+    Schema.Struct({
+      check: Check,
+      met: Schema.Boolean,
+      outcome: Outcome,
+      rule: Refusal.RuleId,
+      zh: Schema.String,
+      en: Schema.String,
+      details: Details
+    })
+  ),
+  { strict: true, decode: (s) => reasonOf(s.check, s.outcome, s.details), encode: storedReason }
+)
 
 const dayMs = 86_400_000
 
@@ -278,27 +380,16 @@ const inCycle = (cycle: Cycle, day: string | undefined, year: number) =>
 export const decide = (input: Input, config: Config = defaultConfig): Decision => {
   const { cycle } = input
   const years = yearsOf(cycle)
-  const reasons: Array<Reason> = []
 
   // Training: hours, or the province's credits.
   const { hours, credits } = input.training
   const trained = hours >= config.minHours || (config.minCredits !== undefined && credits >= config.minCredits)
-  reasons.push(
-    trained
-      ? reason("training", "qualified", "周期内培训学时（学分）达到要求", "the cycle's training requirement is met", {
-          hours,
-          credits,
-          minHours: config.minHours,
-          minCredits: config.minCredits
-        })
-      : reason(
-          "training",
-          "deferred",
-          `周期内培训不足${config.minHours}学时${config.minCredits === undefined ? "" : `（或${config.minCredits}学分）`}，暂缓注册`,
-          `fewer than ${config.minHours} training hours${config.minCredits === undefined ? "" : ` (or ${config.minCredits} credits)`} in the cycle: deferred`,
-          { hours, credits, minHours: config.minHours, minCredits: config.minCredits }
-        )
-  )
+  const training = reasonOf("training", trained ? "qualified" : "deferred", {
+    hours,
+    credits,
+    minHours: config.minHours,
+    minCredits: config.minCredits
+  })
 
   // Annual assessments: the worst result of each year of the cycle.
   const byYear = new Map<number, boolean>()
@@ -309,44 +400,10 @@ export const decide = (input: Input, config: Config = defaultConfig): Decision =
   const failed = years.filter((y) => byYear.get(y) === true)
   const missing = years.filter((y) => !byYear.has(y))
   const consecutive = failed.some((y) => failed.includes(y + 1))
-  reasons.push(
-    consecutive
-      ? reason(
-          "assessments",
-          "notQualified",
-          "连续两年以上年度考核不合格，注册不合格",
-          "two or more consecutive years' assessments 不合格: not qualified",
-          { failed, missing }
-        )
-      : failed.length > 0
-        ? reason(
-            "assessments",
-            "deferred",
-            "注册周期内有年度考核不合格，暂缓注册",
-            "an annual assessment 不合格 in the cycle: deferred",
-            {
-              failed,
-              missing
-            }
-          )
-        : missing.length > 0
-          ? reason(
-              "assessments",
-              "deferred",
-              "注册周期内有年度的考核结果未记录，暂缓注册",
-              "a year of the cycle has no annual assessment recorded: deferred",
-              { failed, missing }
-            )
-          : reason(
-              "assessments",
-              "qualified",
-              "注册周期内年度考核均为合格以上",
-              "every annual assessment of the cycle is 合格 or better",
-              {
-                failed,
-                missing
-              }
-            )
+  const assessments = reasonOf(
+    "assessments",
+    consecutive ? "notQualified" : failed.length > 0 || missing.length > 0 ? "deferred" : "qualified",
+    { failed, missing }
   )
 
   // Ethics.
@@ -359,72 +416,37 @@ export const decide = (input: Input, config: Config = defaultConfig): Decision =
       (e.disciplinaryAction !== undefined && e.disciplinaryAction.trim().length > 0) ||
       e.assessmentResult?.trim() === "不合格"
   )
-  reasons.push(
+  const ethicsReason =
     serious.length > 0
-      ? reason(
-          "ethics",
-          "notQualified",
-          "有严重违反师德的处分，注册不合格",
-          "a serious ethics violation: not qualified",
-          {
-            actions: serious.map((e) => e.disciplinaryAction)
-          }
-        )
+      ? reasonOf("ethics", "notQualified", { actions: serious.map((e) => e.disciplinaryAction) })
       : lesser.length > 0
-        ? reason(
-            "ethics",
-            "deferred",
-            "注册周期内师德考核不合格或受到处分，暂缓注册",
-            "an ethics failure or disciplinary action in the cycle: deferred",
-            {
-              years: lesser.map((e) => e.year)
-            }
-          )
-        : reason("ethics", "qualified", "师德表现符合要求", "ethics meets the standard", {})
-  )
+        ? reasonOf("ethics", "deferred", { years: lesser.map((e) => e.year) })
+        : reasonOf("ethics", "qualified", {})
 
   // Time away from teaching without an accepted reason.
   const away = awayDays(input.statusHistory, cycle, config.acceptedAwayReasons)
-  reasons.push(
-    away >= config.semesterDays
-      ? reason(
-          "awayFromTeaching",
-          "deferred",
-          "无正当理由脱离教育教学岗位一学期以上，暂缓注册",
-          "away from teaching a semester or more without an accepted reason: deferred",
-          { days: away, semesterDays: config.semesterDays }
-        )
-      : reason(
-          "awayFromTeaching",
-          "qualified",
-          "未无故脱离教育教学岗位一学期以上",
-          "not away from teaching a semester without an accepted reason",
-          {
-            days: away,
-            semesterDays: config.semesterDays
-          }
-        )
-  )
+  const awayReason = reasonOf("awayFromTeaching", away >= config.semesterDays ? "deferred" : "qualified", {
+    days: away,
+    semesterDays: config.semesterDays
+  })
 
   // The qualification itself.
-  reasons.push(
-    input.qualificationLost === true
-      ? reason(
-          "qualification",
-          "notQualified",
-          "教师资格已被撤销或丧失，注册不合格",
-          "the qualification was revoked or lost: not qualified",
-          {}
-        )
-      : reason("qualification", "qualified", "教师资格有效", "the qualification stands", {})
-  )
+  const qualification = reasonOf("qualification", input.qualificationLost === true ? "notQualified" : "qualified", {})
 
+  const reasons = [training, assessments, ethicsReason, awayReason, qualification]
   const outcome = reasons.reduce<Outcome>(
     (worst, r) => (compare(r.outcome, worst) > 0 ? r.outcome : worst),
     "qualified"
   )
   return { outcome, reasons }
 }
+
+/**
+ * The record groups the decision reads ({@link recordsOf}): a store reads only these.
+ *
+ * @since 0.1.0
+ */
+export const recordGroups: ReadonlyArray<string> = ["annualAssessment", "ethics"]
 
 /**
  * What an e-file's entries give the decision: the annual assessments and the ethics records, from the records of

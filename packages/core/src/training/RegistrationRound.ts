@@ -148,8 +148,46 @@ export const decideStart = (
   results: ReadonlyArray<Result>,
   actor: Authorization.Actor,
   context: Authorization.Context
+): Either.Either<Snapshot, Refusal.Refusal> =>
+  started(input, results, actor, context, () =>
+    Authorization.decideParty(actor, parties.school, { from: input.unit, to: input.unit }, context, "M26.1", {
+      zh: "申请定期注册",
+      en: "starts a registration round"
+    })
+  )
+
+/**
+ * Decide the start of a school's round by an education bureau that organises the registration of its subtree
+ * (M26.1; domain practice: the county organises it): an info admin of an administrative unit at or above the
+ * school's competent bureau, in one pass for many schools. The round is the school's all the same — reviewed by its
+ * competent bureau, withdrawn by the school — and its history names who started it.
+ *
+ * @since 0.1.0
+ */
+export const decideOrganizedStart = (
+  input: { readonly id: string; readonly unit: Authorization.UnitRef; readonly cycle: Registration.Cycle },
+  results: ReadonlyArray<Result>,
+  actor: Authorization.Actor,
+  context: Authorization.Context
+): Either.Either<Snapshot, Refusal.Refusal> =>
+  started(input, results, actor, context, () =>
+    Unit.isAdministrative(actor.unit.kind)
+      ? Authorization.decide(actor, { _tag: "ReviewTeacher", unit: input.unit }, context)
+      : Refusal.forbidden(
+          "M26.1",
+          "由教育行政部门的信息管理员组织辖区学校的定期注册",
+          "an info admin of an education bureau organises the registration of the schools below it",
+          { field: "actor", value: actor.accountId, role: actor.role, actorUnit: actor.unit.id }
+        )
+  )
+
+const started = (
+  input: { readonly id: string; readonly unit: Authorization.UnitRef; readonly cycle: Registration.Cycle },
+  results: ReadonlyArray<Result>,
+  actor: Authorization.Actor,
+  context: Authorization.Context,
+  authorize: () => Refusal.Refusal | undefined
 ): Either.Either<Snapshot, Refusal.Refusal> => {
-  const units = { from: input.unit, to: input.unit }
   if (input.unit.kind !== "school") {
     return Either.left(
       Refusal.invalid(
@@ -173,10 +211,7 @@ export const decideStart = (
       })
     )
   }
-  const refused = Authorization.decideParty(actor, parties.school, units, context, "M26.1", {
-    zh: "申请定期注册",
-    en: "starts a registration round"
-  })
+  const refused = authorize()
   if (refused !== undefined) return Either.left(refused)
   const initiator: ApprovalChain.Actor = {
     actor: actor.accountId,
@@ -220,17 +255,8 @@ export const PersistedContext = Schema.Struct({
       teacherId: Schema.String,
       name: Schema.String,
       outcome: Registration.Outcome,
-      reasons: Schema.Array(
-        Schema.Struct({
-          check: Registration.Check,
-          met: Schema.Boolean,
-          outcome: Registration.Outcome,
-          rule: Refusal.RuleId,
-          zh: Schema.String,
-          en: Schema.String,
-          details: Schema.Record({ key: Schema.String, value: Schema.Unknown })
-        })
-      ),
+      // Stored compact (check, outcome, details); the texts are rendered when read.
+      reasons: Schema.Array(Registration.PersistedReason),
       hours: Schema.Number,
       credits: Schema.Number
     })
@@ -247,6 +273,17 @@ export const PersistedContext = Schema.Struct({
   ),
   rejection: ending,
   withdrawal: ending
+})
+
+/**
+ * A round's context as a store writes it ({@link PersistedContext} encoded): each reason without its texts — about a
+ * fifth of the bytes of a result — by hand, not by Schema, since a round holds a school's every teacher.
+ *
+ * @since 0.1.0
+ */
+export const storedContext = (context: Context) => ({
+  ...context,
+  results: context.results.map((r) => ({ ...r, reasons: r.reasons.map(Registration.storedReason) }))
 })
 
 /**

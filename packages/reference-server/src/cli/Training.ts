@@ -1,13 +1,13 @@
 /**
- * The `tmis` command line: `training` — a unit's projects, the results awaiting the unit, a teacher's ledger, and a
- * provider's file of results (M25, O9.1).
+ * The `tmis` command line: `training` — a unit's projects, the results awaiting the unit and their confirmation in
+ * batches, a teacher's ledger, and a provider's file of results (M25, O9.1).
  *
  * @since 0.1.0
  */
 import { existsSync } from "node:fs"
 import { basename } from "node:path"
 import { parseArgs } from "node:util"
-import { Training } from "@tmis/core"
+import { CreditConfirmations, Refusal, Training } from "@tmis/core"
 import { TrainingResults } from "@tmis/import"
 import { Effect } from "effect"
 import { asAccount, type Command, type Io, run, Usage } from "./Command.js"
@@ -53,6 +53,58 @@ const awaiting = (io: Io, args: ReadonlyArray<string>) => {
           version
         }))
       )
+  )
+}
+
+/** `resultId:version`, as `awaiting` lists them. */
+const item = (arg: string): CreditConfirmations.Item => {
+  const match = /^([A-Za-z0-9_-]{1,64}):(\d{1,9})$/.exec(arg)
+  if (match === null) throw new Usage(`a result to confirm is resultId:version, not ${JSON.stringify(arg)}`)
+  return { resultId: match[1]!, version: Number(match[2]) }
+}
+
+const confirm = (io: Io, args: ReadonlyArray<string>) => {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { as: { type: "string" }, awaiting: { type: "boolean" } },
+    allowPositionals: true
+  })
+  const named = positionals.map(item)
+  if ((named.length === 0) === (values.awaiting !== true)) {
+    throw new Usage("name the results to confirm (resultId:version …), or --awaiting for all awaiting the unit")
+  }
+  return run(
+    io,
+    asAccount(io, values.as, (actor) =>
+      Effect.gen(function* () {
+        const items =
+          values.awaiting === true
+            ? (yield* Training.awaiting(actor)).map((r) => ({ resultId: r.value.id, version: r.version }))
+            : named
+        const outcomes: Array<CreditConfirmations.Outcome> = []
+        // One transaction a batch: a page of the inbox at a time.
+        for (let i = 0; i < items.length; i += CreditConfirmations.maxBatch) {
+          outcomes.push(
+            ...(yield* CreditConfirmations.confirmBatch(actor, items.slice(i, i + CreditConfirmations.maxBatch)))
+          )
+        }
+        return outcomes
+      })
+    ),
+    (outcomes) => {
+      json(io)(
+        outcomes.map((o) =>
+          o._tag === "Confirmed"
+            ? { resultId: o.resultId, outcome: "confirmed", entryId: o.entry.id, credits: o.entry.credits }
+            : {
+                resultId: o.resultId,
+                outcome: "refused",
+                reason: Refusal.is(o.error) ? `${o.error.rule}: ${o.error.en}` : o.error._tag
+              }
+        )
+      )
+      return outcomes.every((o) => o._tag === "Confirmed") ? 0 : 1
+    }
   )
 }
 
@@ -119,6 +171,7 @@ const submit = (io: Io, args: ReadonlyArray<string>) => {
 const verbs: Readonly<Record<string, (io: Io, args: ReadonlyArray<string>) => Promise<number>>> = {
   projects,
   awaiting,
+  confirm,
   ledger,
   submit
 }
@@ -132,11 +185,16 @@ const verbs: Readonly<Record<string, (io: Io, args: ReadonlyArray<string>) => Pr
 export const training: Command = {
   name: "training",
   synopsis: "training …",
-  summary: "a unit's training projects, results awaiting it, a teacher's credits; a provider's results file (M25)",
+  summary:
+    "a unit's training projects, results awaiting it and their confirmation, a teacher's credits; a provider's results file (M25)",
   help: `tmis training projects --unit unitId --as accountId
   The projects the unit owns (M25.1), as JSON.
 tmis training awaiting --as accountId
   The results awaiting the account's unit for confirmation (M25.3–M25.5), as JSON.
+tmis training confirm --as accountId (resultId:version … | --awaiting)
+  Confirm the results named (as awaiting lists them), or all awaiting the account's unit, in batches of up to
+  ${CreditConfirmations.maxBatch}, one transaction each; their credits booked once in the ledger (M25.3–M25.5, O9.1).
+  Each result's outcome as JSON; exit 1 when one was refused.
 tmis training ledger --teacher teacherId --as accountId [--from YYYY-MM-DD] [--to YYYY-MM-DD]
   The teacher's credit ledger and balance, of the cycle [from, to) or all (O9.1), as JSON.
 tmis training submit --provider providerId --file results.csv|.xlsx [--format csv|xlsx] [--report errors.csv]

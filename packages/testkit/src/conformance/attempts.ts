@@ -8,6 +8,7 @@ import {
   Accounts,
   Auth,
   type Credential,
+  CreditConfirmations,
   Credits,
   type Deployment,
   EFiles,
@@ -119,6 +120,15 @@ export type Attempt =
   | { readonly _tag: "Deliver"; readonly name: string; readonly batch: number }
   /** `subscriptions.advance(name, from, to)` in its own transaction (M27.1: compare-and-set). */
   | { readonly _tag: "AdvanceCursor"; readonly name: string; readonly from: number; readonly to: number }
+  /**
+   * `CreditConfirmations.confirmBatch` of `items` by the account `actorId` (M25.3, O9.1: a result confirmed and
+   * booked once). Succeeds with each result's outcome, as `[resultId, "Confirmed" | "Refused"]` pairs.
+   */
+  | {
+      readonly _tag: "ConfirmBatch"
+      readonly actorId: string
+      readonly items: ReadonlyArray<CreditConfirmations.Item>
+    }
 
 /**
  * A command of the credit bank's ledger (O9.1), booked by the system: a confirmation, a reversal or an
@@ -268,6 +278,12 @@ const write = (attempt: Attempt): Effect.Effect<unknown, unknown, Storage.Storag
       return Effect.flatMap(Storage.Storage, (storage) =>
         storage.transaction(storage.subscriptions.advance(attempt.name, attempt.from, attempt.to))
       )
+    case "ConfirmBatch":
+      return Effect.flatMap(Accounts.actorOf(attempt.actorId), (actor) =>
+        Effect.map(CreditConfirmations.confirmBatch(actor, attempt.items), (outcomes) =>
+          outcomes.map((o) => [o.resultId, o._tag])
+        )
+      )
   }
 }
 
@@ -335,7 +351,10 @@ export const run = (attempt: Attempt): Effect.Effect<Outcome, never, Storage.Sto
       // Workflow commands report what they returned; the others just succeeded, as before.
       onSuccess: (value) =>
         Effect.succeed<Outcome>(
-          attempt._tag === "InitiateTransfer" || attempt._tag === "ActWorkflow" || attempt._tag === "Deliver"
+          attempt._tag === "InitiateTransfer" ||
+            attempt._tag === "ActWorkflow" ||
+            attempt._tag === "Deliver" ||
+            attempt._tag === "ConfirmBatch"
             ? { _tag: "Success", value }
             : { _tag: "Success" }
         ),

@@ -33,6 +33,67 @@ const longObjects = ({ makeDatabase, timeout }: Suite): void => {
   )
 }
 
+const appendedAtOnce = ({ makeDatabase, timeout }: Suite): void => {
+  it(
+    "M37.1 records and events appended at once chain and number as appended one by one; a rolled-back batch leaves none",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, hubei, async (h) => {
+        await bootstrap(h)
+        const entry = (i: number): Audit.Entry => ({
+          at: "2026-03-01T08:00:00.000Z",
+          actor: "conformance",
+          unitId: undefined,
+          action: "conformance.batch",
+          object: `item:${i}`,
+          outcome: i % 2 === 0 ? "ok" : "refused",
+          requestId: undefined,
+          details: { i }
+        })
+        const before = await h.run(auditRecords)
+        const events = await h.run(outboxCount)
+        // More than one multi-row insert's worth, so that the chunks chain to each other.
+        const entries = Array.from({ length: 1203 }, (_, i) => entry(i))
+        const appended = await h.run(
+          Effect.flatMap(storage, (s) =>
+            s.transaction(
+              Effect.zipLeft(
+                s.audit.appendAll(entries),
+                s.outbox.appendAll(
+                  entries.map((e, i) => ({ type: e.action, at: e.at, aggregateId: `a${i}`, payload: i }))
+                )
+              )
+            )
+          )
+        )
+        const records = await h.run(auditRecords)
+        expect(records.slice(before.length)).toEqual(appended)
+        // The same records as one append after another would chain from the head.
+        let previous = before.at(-1)
+        const expected = entries.map((e) => {
+          const record = Audit.chain(previous, e)
+          previous = record
+          return record
+        })
+        expect(appended).toEqual(expected)
+        expect(await h.run(verify)).toMatchObject({ _tag: "Intact", records: before.length + entries.length })
+        expect(await h.run(outboxCount)).toBe(events + entries.length)
+        const page = await h.run(Effect.flatMap(storage, (s) => s.outbox.list({ after: undefined, limit: 1000 })))
+        const mine = page.items.filter((e) => e.type === "conformance.batch")
+        expect(mine.map((e) => e.payload)).toEqual(mine.map((_, i) => i))
+        // Nothing of a batch whose transaction fails, and nothing to append appends nothing.
+        const failed = await h.result(
+          Effect.flatMap(storage, (s) =>
+            s.transaction(Effect.zipRight(s.audit.appendAll([entry(0), entry(1)]), Effect.fail("rolled back")))
+          )
+        )
+        expect(failed.ok).toBe(false)
+        expect(await h.run(Effect.flatMap(storage, (s) => s.transaction(s.audit.appendAll([]))))).toEqual([])
+        expect((await h.run(auditRecords)).length).toBe(before.length + entries.length)
+      })
+  )
+}
+
 /**
  * The audit & outbox area of the storage conformance suite (M37.1): exactly one audit record and one outbox event per
  * committed change and none for a rolled-back one, an append-only log, tampering, deletion and reordering detected by
@@ -575,5 +636,6 @@ export const auditConformance: AreaConformance = area("audit", [
   serialisedAppends,
   searchMatches,
   searchScope,
-  longObjects
+  longObjects,
+  appendedAtOnce
 ])

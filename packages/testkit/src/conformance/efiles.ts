@@ -22,6 +22,7 @@ import {
   hire,
   hubei,
   jianghan,
+  makeEffective,
   onboard,
   root,
   s1Path,
@@ -363,6 +364,96 @@ const entriesReadAtOnce = ({ makeDatabase, timeout }: Suite): void => {
   )
 }
 
+const effectiveRecordsAtOnce = ({ makeDatabase, timeout }: Suite): void => {
+  it(
+    "M26.1 the effective records of the groups a registration reads, of many e-files at once: no other group, no entry under review",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, hubei, async (h) => {
+        await setup(h)
+        await onboard(h, "ia-s1", hire("t1", "s1", basicInfo()))
+        await onboard(h, "ia-s2", hire("t2", "s2", basicInfo({ idNumber: woman(1) })))
+        const school = await actor(h, "ia-s1")
+        for (const [entryId, group, data] of [
+          ["t1-a2024", "annualAssessment", { year: 2024, result: "2" }],
+          ["t1-a2025", "annualAssessment", { year: 2025, result: "4" }],
+          ["t1-ethics", "ethics", { year: 2025, honor: "师德标兵" }]
+        ] as const) {
+          await h.run(EFiles.addEntry(school, { teacherId: "t1", entryId, group, data }))
+        }
+        await makeEffective(h, "t1-a2024", "ia-s1", "ia-jiangan")
+        await makeEffective(h, "t1-ethics", "ia-s1", "ia-jiangan")
+        await makeEffective(h, "t1-basic", "ia-s1", "ia-jiangan")
+        const ids = ["t1", "t2", "t-none", "t1"].map((id) => id as EFile.TeacherId)
+        const read = (groups: ReadonlyArray<string>) =>
+          h.run(Effect.flatMap(storage, (s) => s.entries.effectiveRecords(ids, groups)))
+        const records = await read(["annualAssessment", "ethics"])
+        // t1-a2025 is still a draft, t1-basic of another group; t2 has nothing effective of these groups.
+        expect([...records.keys()]).toEqual(["t1"])
+        expect(records.get("t1" as EFile.TeacherId)).toEqual([
+          { id: "t1-a2024", group: "annualAssessment", data: { year: 2024, result: "2" } },
+          { id: "t1-ethics", group: "ethics", data: { year: 2025, honor: "师德标兵" } }
+        ])
+        // Each record is the entry's data as read alone.
+        const alone = await entriesOf(h, "t1")
+        expect(alone.find((e) => e.value.id === "t1-a2024")?.value.data).toEqual({ year: 2024, result: "2" })
+        expect((await read(["ethics"])).get("t1" as EFile.TeacherId)?.map((r) => r.id)).toEqual(["t1-ethics"])
+        expect((await read([])).size).toBe(0)
+      })
+  )
+}
+
+const activeInSubtreePages = ({ makeDatabase, timeout }: Suite): void => {
+  it(
+    "M26.1 the active e-files of a subtree, page by page, are subtree's active e-files, each once, in path order",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, hubei, async (h) => {
+        await setup(h)
+        for (let i = 0; i < 5; i++) {
+          await onboard(h, "ia-s1", hire(`t${i}`, "s1", basicInfo({ idNumber: woman(i) })))
+        }
+        await onboard(h, "ia-s2", hire("t9", "s2", basicInfo({ idNumber: woman(9) })))
+        const school = await actor(h, "ia-s1")
+        await h.run(EFiles.recordStatus(school, "t2", { status: "retired", effective: "2026-01-01" }, 1))
+        const walk = (path: string, limit: number) =>
+          h.run(
+            Effect.gen(function* () {
+              const s = yield* storage
+              const items: Array<{ id: string; unitId: string; path: string; name: string; history: number }> = []
+              const sizes: Array<number> = []
+              let after: string | undefined
+              do {
+                const page = yield* s.teachers.activeInSubtree(path, { after, limit })
+                sizes.push(page.items.length)
+                for (const e of page.items) {
+                  items.push({
+                    id: e.id,
+                    unitId: e.unitId,
+                    path: e.path,
+                    name: e.name,
+                    history: e.statusHistory.length
+                  })
+                }
+                after = page.next
+              } while (after !== undefined)
+              return { items, sizes }
+            })
+          )
+        for (const path of [root, s1Path]) {
+          const expected = (await efilesIn(h, path))
+            .filter((e) => e.status !== "retired")
+            .map((e) => ({ id: e.id, unitId: e.unitId, path: e.path, name: e.name, history: e.statusHistory.length }))
+          const { items, sizes } = await walk(path, 2)
+          expect(items).toEqual(expected)
+          // Every page but the last is full.
+          expect(sizes.slice(0, -1).every((n) => n === 2)).toBe(true)
+        }
+        expect((await walk(root, 100)).items.map((e) => e.id).sort()).toEqual(["t0", "t1", "t3", "t4", "t9"])
+      })
+  )
+}
+
 /**
  * The e-files area: one active e-file per identity number (M17.4), duplicates, audited and masked reads, moves.
  *
@@ -374,5 +465,7 @@ export const efilesConformance: AreaConformance = area("efiles", [
   duplicateReport,
   auditedMaskedReads,
   moveRepathsEFiles,
-  entriesReadAtOnce
+  entriesReadAtOnce,
+  effectiveRecordsAtOnce,
+  activeInSubtreePages
 ])

@@ -30,8 +30,10 @@ const guangdongKeys = ExchangePackage.generateKeys()
 const nationalKeys = ExchangePackage.generateKeys()
 const registry: Exchange.KeyRegistry = { "42": hubeiKeys.publicKey, "44": guangdongKeys.publicKey }
 
-const exportNext = (p: Harness) =>
-  p.run(Exchange.exportNext({ privateKey: hubeiKeys.privateKey })).then(Option.getOrUndefined)
+const exportNext = (p: Harness, maxRows?: number) =>
+  p
+    .run(Exchange.exportNext({ privateKey: hubeiKeys.privateKey, ...(maxRows === undefined ? {} : { maxRows }) }))
+    .then(Option.getOrUndefined)
 
 const core = (n: Harness, province: string, teacherId: string) =>
   n.run(Effect.flatMap(storage, (s) => s.exchange.coreOf(province, teacherId))).then(Option.getOrUndefined)
@@ -131,6 +133,83 @@ const ingestInOrder = ({ makeDatabase, timeout }: Suite): void => {
   )
 }
 
+/** A package of Guangdong's, made directly: `n` teachers, named after `name`, active or not. */
+const guangdongMany = (sequence: number, n: number, name: string, active: boolean) =>
+  ExchangePackage.changes({
+    province: "44",
+    sequence,
+    from: (sequence - 1) * 10,
+    to: sequence * 10,
+    rows: Array.from({ length: n }, (_, i) => ({
+      seq: sequence * 10,
+      teacherId: `gd-${String(i).padStart(5, "0")}`,
+      unitId: "gd-s1",
+      idType: "1",
+      idNumber: `44${String(i).padStart(16, "0")}`,
+      name: `${name}${i}`,
+      stage: "primary",
+      status: active ? "inService" : "transferredOut",
+      active,
+      records: { basicInfo: [{ name: `${name}${i}` }] }
+    })),
+    privateKey: guangdongKeys.privateKey
+  })
+
+const inRuns = ({ makeDatabase, timeout }: Suite): void => {
+  it(
+    "M32.1 a province goes as a run of packages of at most maxRows teachers, cursor after cursor, each applied once; a package of thousands of rows replaces the rows held",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, hubei, (p) =>
+        withNational(makeDatabase, async (n) => {
+          await setup(p)
+          const ids = ["t1", "t2", "t3"]
+          for (const [i, id] of ids.entries()) {
+            await onboard(p, "ia-s1", hire(id, "s1", basicInfo({ idNumber: woman(i + 1) })))
+          }
+          const run: Array<ExchangePackage.Package> = []
+          for (let next = await exportNext(p, 1); next !== undefined; next = await exportNext(p, 1)) run.push(next)
+          expect(run.length).toBeGreaterThanOrEqual(ids.length)
+          run.forEach((pkg, i) => {
+            expect(pkg.manifest.sequence).toBe(i + 1)
+            expect(pkg.manifest.from).toBe(i === 0 ? 0 : run[i - 1]!.manifest.to)
+            // One id named a package (an event of the setup names a unit, not a teacher: no row).
+            expect(pkg.manifest.files[0]!.rows).toBeLessThanOrEqual(1)
+          })
+          const named = run.flatMap((pkg) =>
+            pkg.files["changes.ndjson"]!.split("\n")
+              .filter((line) => line !== "")
+              .map((line) => (JSON.parse(line) as ExchangePackage.Change).teacherId)
+          )
+          expect(new Set(named)).toEqual(new Set(ids))
+          for (const pkg of run) {
+            expect(await n.run(Exchange.ingest(pkg, registry))).toMatchObject({ outcome: "applied" })
+          }
+          expect(await n.run(Effect.flatMap(storage, (s) => s.exchange.coreCount("42")))).toBe(ids.length)
+          for (const id of ids) expect(await core(n, "42", id)).toMatchObject({ teacherId: id, unitId: "s1" })
+
+          // More rows than a statement writes: every row put, then every one replaced by the next package.
+          const count = 2_500
+          const before = guangdongMany(1, count, "甲", true)
+          const after = guangdongMany(2, count, "乙", false)
+          expect(await n.run(Exchange.ingest(before, registry))).toMatchObject({ outcome: "applied", rows: count })
+          expect(await n.run(Exchange.ingest(after, registry))).toMatchObject({ outcome: "applied", rows: count })
+          expect(await n.run(Exchange.ingest(before, registry))).toMatchObject({ outcome: "already" })
+          expect(await n.run(Effect.flatMap(storage, (s) => s.exchange.coreCount("44")))).toBe(count)
+          for (const i of [0, 999, 1000, count - 1]) {
+            expect(await core(n, "44", `gd-${String(i).padStart(5, "0")}`)).toMatchObject({
+              name: `乙${i}`,
+              active: false,
+              seq: 20,
+              records: { basicInfo: [{ name: `乙${i}` }] }
+            })
+          }
+          await expectIntact(n)
+        })
+      )
+  )
+}
+
 const crossProvince = ({ makeDatabase, timeout }: Suite): void => {
   it(
     "M17.4 M32.1 the national store finds an identity active in two provinces and the province imports the signed feedback into its duplicate report",
@@ -210,8 +289,14 @@ const concurrentIngests = ({ makeDatabase, timeout, attempts, races }: Suite): v
 }
 
 /**
- * The exchange area: export, ingest in sequence and once, cross-province feedback, concurrent ingests (M32.1, M17.4).
+ * The exchange area: export, ingest in sequence and once, a run of packages, cross-province feedback, concurrent ingests
+ * (M32.1, M17.4).
  *
  * @since 0.1.0
  */
-export const exchangeConformance: AreaConformance = area("exchange", [ingestInOrder, crossProvince, concurrentIngests])
+export const exchangeConformance: AreaConformance = area("exchange", [
+  ingestInOrder,
+  inRuns,
+  crossProvince,
+  concurrentIngests
+])

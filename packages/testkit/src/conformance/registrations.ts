@@ -6,8 +6,8 @@
  *
  * @since 0.1.0
  */
-import { CreditBank, Credits, EFiles, Registrations, Storage } from "@tmis/core"
-import { Effect } from "effect"
+import { CreditBank, Credits, type EFile, EFiles, Registration, Registrations, Storage } from "@tmis/core"
+import { Effect, Option } from "effect"
 import { expect, it } from "vitest"
 import type * as Attempts from "./attempts.js"
 import {
@@ -197,9 +197,115 @@ const concurrentSteps = ({ makeDatabase, timeout, attempts, races }: Suite): voi
   )
 }
 
+const subtreePass = ({ makeDatabase, timeout }: Suite): void => {
+  it(
+    "M26.1 a bureau starts the rounds of its schools in one pass, in transactions cut between schools: each round the school's, as decided one by one, stored compact and read back whole; a second pass resumes",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, hubei, async (h) => {
+        await setup(h)
+        await onboard(h, "ia-s1", hire("t1", "s1", basicInfo({ idNumber: woman(0) })))
+        await onboard(h, "ia-s1", hire("t2", "s1", basicInfo({ idNumber: woman(1) })))
+        await onboard(h, "ia-s2", hire("t3", "s2", basicInfo({ idNumber: woman(2) })))
+        await onboard(h, "ia-s2", hire("t4", "s2", basicInfo({ idNumber: woman(3) })))
+        const school = await actor(h, "ia-s1")
+        // t1: every assessment of 2022–2026 合格 but 2024 不合格, effective; the others: none recorded.
+        for (const [year, result] of [
+          [2022, "2"],
+          [2023, "2"],
+          [2024, "4"],
+          [2025, "1"],
+          [2026, "2"]
+        ] as const) {
+          const entryId = `t1-assess-${year}`
+          await h.run(
+            EFiles.addEntry(school, { teacherId: "t1", entryId, group: "annualAssessment", data: { year, result } })
+          )
+          await makeEffective(h, entryId, "ia-s1", "ia-jiangan")
+        }
+        const input = { idPrefix: "reg2022", unitId: "jiangan", cycleFrom: "2022-01-01", teachersPerTransaction: 1 }
+        // A school's info admin does not organise a bureau's pass.
+        expect(refusal(await h.result(Registrations.startSubtree(school, input)))).toEqual(["forbidden", "M14.3"])
+        const bureau = await actor(h, "ia-jiangan")
+        const pass = await h.run(Registrations.startSubtree(bureau, input))
+        expect(pass).toEqual({
+          rounds: 2,
+          teachers: 4,
+          resumed: [],
+          outcomes: { deferred: 4 },
+          // A chunk of at least one teacher ends where a school does: one transaction a school here.
+          transactions: 2
+        })
+        const cycle = Registration.cycleFrom("2022-01-01")
+        const thresholds = Registration.defaultConfig
+        for (const [id, teachers] of [
+          ["reg2022-s1", ["t1", "t2"]],
+          ["reg2022-s2", ["t3", "t4"]]
+        ] as const) {
+          const round = await h.run(Registrations.read(bureau, id))
+          expect([round.value.state, round.value.context.from.id, round.value.context.initiator.actor]).toEqual([
+            "awaitingBureau",
+            id.slice("reg2022-".length),
+            "ia-jiangan"
+          ])
+          // Read back from the store, each result is the decision of the teacher read whole, texts and all.
+          const expected = await h.run(
+            Effect.forEach(teachers, (t) =>
+              Effect.flatMap(Storage.Storage, (s) => s.teachers.get(t as EFile.TeacherId)).pipe(
+                Effect.flatMap((found) =>
+                  Registrations.decideTeacher(Option.getOrThrow(found).value, cycle, thresholds)
+                )
+              )
+            )
+          )
+          expect(round.value.context.results).toEqual(expected)
+        }
+        const t1 = (await h.run(Registrations.read(bureau, "reg2022-s1"))).value.context.results[0]!
+        expect(t1.reasons.find((r) => r.check === "assessments")).toMatchObject({
+          outcome: "deferred",
+          met: false,
+          rule: "M26.1",
+          zh: "注册周期内有年度考核不合格，暂缓注册",
+          details: { failed: [2024], missing: [] }
+        })
+        // A second pass with the same prefix starts nothing twice.
+        expect(await h.run(Registrations.startSubtree(bureau, input))).toMatchObject({
+          rounds: 0,
+          resumed: ["s1", "s2"]
+        })
+        // Each round is reviewed as the school's: the bureau confirms one, the school withdraws the other.
+        const confirmed = await h.run(Registrations.act(bureau, "reg2022-s1", { type: "confirm" }, 1))
+        expect(confirmed.value.state).toBe("completed")
+        const recorded = await h.run(Effect.flatMap(Storage.Storage, (s) => s.registrations.resultsOf("t1")))
+        expect(recorded.map((r) => [r.roundId, r.outcome, r.reasons.map((x) => x.zh.length > 0)])).toEqual([
+          ["reg2022-s1", "deferred", [true, true, true, true, true]]
+        ])
+        expect(recorded[0]?.reasons).toEqual(t1.reasons)
+        const withdrawn = await h.run(
+          Registrations.act(await actor(h, "ia-s2"), "reg2022-s2", { type: "withdraw", reason: "补录考核" }, 1)
+        )
+        expect(withdrawn.value.state).toBe("withdrawn")
+        const actions = (await h.run(auditRecords))
+          .filter((r) => r.object.startsWith("registration:"))
+          .map((r) => r.action)
+        expect(actions).toEqual([
+          "registration.start",
+          "registration.start",
+          "registration.confirm",
+          "registration.withdraw"
+        ])
+        await expectIntact(h)
+      })
+  )
+}
+
 /**
  * The registration area (M26.1, O9.1).
  *
  * @since 0.1.0
  */
-export const registrationsConformance: AreaConformance = area("registrations", [roundConfirmed, concurrentSteps])
+export const registrationsConformance: AreaConformance = area("registrations", [
+  roundConfirmed,
+  concurrentSteps,
+  subtreePass
+])

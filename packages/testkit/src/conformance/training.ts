@@ -11,6 +11,7 @@ import {
   Accounts,
   type Authorization,
   type CreditBank,
+  CreditConfirmations,
   Deployment,
   EFiles,
   Settings,
@@ -20,20 +21,22 @@ import {
   type TrainingProvider,
   Workflows
 } from "@tmis/core"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { expect, it } from "vitest"
 import {
+  auditRecords,
   basicInfo,
   createAccounts,
   createUnits,
   type Harness,
   hire,
   person,
+  storage,
   units,
   validFrom,
   withDatabase
 } from "./fixtures.js"
-import { type AreaConformance, area, expectIntact, refusal, type Suite } from "./support.js"
+import { type AreaConformance, area, expectIntact, expectRaceOutcomes, refusal, type Suite } from "./support.js"
 
 const national = { id: "cn", kind: "national", name: "全国", code: "000000", validFrom } as const
 
@@ -418,4 +421,161 @@ const followingTransfer = ({ makeDatabase, timeout }: Suite): void => {
  *
  * @since 0.1.0
  */
-export const trainingConformance: AreaConformance = area("training", [plan, results, confirmation, followingTransfer])
+
+/** t1 enrolled in the county projects `ids` of 江岸区 (provider pv), a result r<i> of 36 hours submitted in each. */
+const countyResults = async (h: Harness, ids: ReadonlyArray<string>) => {
+  const pv = await provider(h, "ia-jiangan", "pv")
+  for (const [i, id] of ids.entries()) {
+    await as(h, "ia-jiangan", (a) => Training.createProject(a, project(id, "county", "pv")))
+    await as(h, "ia-s1", (a) => Training.enrol(a, id, "t1"))
+    expect(refusal(await submit(h, pv.actor, result(`r${i + 1}`, id)))).toBe("ok")
+  }
+}
+
+const tagOf = (o: CreditConfirmations.Outcome) =>
+  o._tag === "Confirmed" ? ["Confirmed"] : ["Refused", "kind" in o.error ? o.error.kind : o.error._tag]
+
+const batches = ({ makeDatabase, timeout, races, attempts }: Suite): void => {
+  it(
+    "M25.3 O9.1 M37.1 a batch of results is confirmed as each alone would be: confirmed once, booked once under its key, audited; a refused result is refused with its reason and audited, the others confirmed",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, Deployment.national, async (h) => {
+        await setupTraining(h)
+        await countyResults(h, ["c1", "c2", "c3", "c4"])
+        // A provincial project of 湖北省: its result is 湖北省's to confirm, not 江岸区's (M25.3).
+        const pvHubei = await provider(h, "ia-hubei", "pv-hubei")
+        await as(h, "ia-hubei", (a) => Training.createProject(a, project("pr1", "provincial", "pv-hubei")))
+        await as(h, "ia-s1", (a) => Training.enrol(a, "pr1", "t1"))
+        expect(refusal(await submit(h, pvHubei.actor, result("rp", "pr1")))).toBe("ok")
+        // The store reads many results and keys at once as it reads each alone.
+        const read = await h.run(Effect.flatMap(storage, (s) => s.training.getResults(["r1", "rp", "none", "r1"])))
+        expect([...read.keys()].sort()).toEqual(["r1", "rp"])
+        const alone = await h.run(Effect.flatMap(storage, (s) => s.training.getResult("r1")))
+        expect(Option.getOrUndefined(alone)).toEqual(read.get("r1"))
+
+        const before = (await h.run(auditRecords)).length
+        const outcomes = await as(h, "ia-jiangan", (a) =>
+          CreditConfirmations.confirmBatch(a, [
+            { resultId: "r1", version: 1 },
+            { resultId: "r2", version: 1 },
+            { resultId: "r2", version: 1 },
+            { resultId: "rp", version: 1 },
+            { resultId: "r3", version: 5 },
+            { resultId: "none", version: 1 }
+          ])
+        )
+        if (!outcomes.ok) throw new Error(JSON.stringify(outcomes))
+        expect(outcomes.value.map((o) => [o.resultId, ...tagOf(o)])).toEqual([
+          ["r1", "Confirmed"],
+          ["r2", "Confirmed"],
+          ["r2", "Refused", "Conflict"],
+          ["rp", "Refused", "forbidden"],
+          ["r3", "Refused", "Conflict"],
+          ["none", "Refused", "NotFound"]
+        ])
+        const refusedRule = outcomes.value[3]
+        expect(refusedRule?._tag === "Refused" && "rule" in refusedRule.error && refusedRule.error.rule).toBe("M25.3")
+        // r3 confirmed alone, for comparison: the batch booked what a confirmation alone books.
+        expect(refusal(await as(h, "ia-jiangan", (a) => Training.confirm(a, "r3", 1)))).toBe("ok")
+        const ledger = await ledgerOf(h)
+        const shape = (e: CreditBank.Entry) => [e.kind, e.key, e.id, e.hours, e.credits, e.rule.id, e.unitId, e.actor]
+        expect(ledger.entries.map(shape).sort()).toEqual([
+          ["confirm", "result:r1", "credit-r1", 36, 3, "hubei-2024", "jiangan", "ia-jiangan"],
+          ["confirm", "result:r2", "credit-r2", 36, 3, "hubei-2024", "jiangan", "ia-jiangan"],
+          ["confirm", "result:r3", "credit-r3", 36, 3, "hubei-2024", "jiangan", "ia-jiangan"]
+        ])
+        const keys = await h.run(Effect.flatMap(storage, (s) => s.credits.byKeys(["result:r1", "result:r3", "x"])))
+        expect([...keys.values()].map((e) => e.id).sort()).toEqual(["credit-r1", "credit-r3"])
+        const stored = await h.run(Effect.flatMap(storage, (s) => s.training.getResults(["r1", "r2", "rp"])))
+        expect([...stored.values()].map((r) => [r.value.id, r.value.state, r.version]).sort()).toEqual([
+          ["r1", "confirmed", 2],
+          ["r2", "confirmed", 2],
+          ["rp", "submitted", 1]
+        ])
+        // Every confirmation audited as alone (M37.1): credits.confirm then training.confirmResult; each refusal too.
+        const records = (await h.run(auditRecords)).slice(before)
+        expect(records.map((r) => [r.action, r.object, r.outcome, r.actor])).toEqual([
+          ["credits.confirm", "credits:t1", "ok", "ia-jiangan"],
+          ["training.confirmResult", "result:r1", "ok", "ia-jiangan"],
+          ["credits.confirm", "credits:t1", "ok", "ia-jiangan"],
+          ["training.confirmResult", "result:r2", "ok", "ia-jiangan"],
+          ["training.confirmResult", "result:r2", "refused", "ia-jiangan"],
+          ["training.confirmResult", "result:rp", "refused", "ia-jiangan"],
+          ["training.confirmResult", "result:r3", "refused", "ia-jiangan"],
+          ["training.confirmResult", "result:none", "refused", "ia-jiangan"],
+          ["credits.confirm", "credits:t1", "ok", "ia-jiangan"],
+          ["training.confirmResult", "result:r3", "ok", "ia-jiangan"]
+        ])
+        await expectIntact(h)
+        // The batch again: already confirmed, nothing booked twice; an empty or oversized batch is refused.
+        const again = await as(h, "ia-jiangan", (a) =>
+          CreditConfirmations.confirmBatch(a, [
+            { resultId: "r1", version: 2 },
+            { resultId: "r4", version: 1 }
+          ])
+        )
+        expect(again.ok && again.value.map((o) => [o.resultId, ...tagOf(o)])).toEqual([
+          ["r1", "Refused", "invalid"],
+          ["r4", "Confirmed"]
+        ])
+        expect((await ledgerOf(h)).entries.map((e) => e.key).sort()).toEqual([
+          "result:r1",
+          "result:r2",
+          "result:r3",
+          "result:r4"
+        ])
+        expect(refusal(await as(h, "ia-jiangan", (a) => CreditConfirmations.confirmBatch(a, [])))).toEqual([
+          "invalid",
+          "M25.3"
+        ])
+        const tooMany = Array.from({ length: CreditConfirmations.maxBatch + 1 }, (_, i) => ({
+          resultId: `x${i}`,
+          version: 1
+        }))
+        expect(refusal(await as(h, "ia-jiangan", (a) => CreditConfirmations.confirmBatch(a, tooMany)))).toEqual([
+          "invalid",
+          "M25.3"
+        ])
+      })
+  )
+
+  it(
+    "O9.1 M25.3 concurrent batches confirming the same results: each result confirmed by one of them, its credits booked once",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, Deployment.national, async (h) => {
+        await setupTraining(h)
+        await countyResults(h, ["c1", "c2", "c3"])
+        const items = ["r1", "r2", "r3"].map((resultId) => ({ resultId, version: 1 }))
+        const outcomes = await races.run(h.database, {
+          deployment: Deployment.national,
+          attempts: Array.from({ length: Math.min(attempts, 8) }, () => ({
+            _tag: "ConfirmBatch" as const,
+            actorId: "ia-jiangan",
+            items
+          }))
+        })
+        // A batch that lost every race twice may fail with the conflict; none fails otherwise.
+        expectRaceOutcomes(outcomes, (o) => expect(o.error).toBe("Conflict"))
+        const confirmedBy = outcomes.flatMap((o) =>
+          o._tag === "Success"
+            ? (o.value as ReadonlyArray<[string, string]>).filter(([, tag]) => tag === "Confirmed")
+            : []
+        )
+        expect(confirmedBy.map(([id]) => id).sort()).toEqual(["r1", "r2", "r3"])
+        const ledger = await ledgerOf(h)
+        expect(ledger.entries.map((e) => e.key).sort()).toEqual(["result:r1", "result:r2", "result:r3"])
+        expect(ledger.balance.available.hours).toBe(108)
+        await expectIntact(h)
+      })
+  )
+}
+
+export const trainingConformance: AreaConformance = area("training", [
+  plan,
+  results,
+  confirmation,
+  followingTransfer,
+  batches
+])

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { type Account, type Audit, type ChangeRequest, EFile, type Storage, Stored, type Unit } from "@tmis/core"
+import { type Account, type Audit, type ChangeRequest, EFile, type Storage, Stored, Unit } from "@tmis/core"
 import { Schema } from "effect"
 import type {
   AccountsTable,
@@ -200,6 +200,45 @@ export const teacher = (row: TeachersTable): EFile.EFile =>
     createdAt: row.created_at,
     createdBy: row.created_by
   })
+
+const decodeActive = Schema.decodeUnknownSync(
+  Schema.Struct({ id: Stored.TeacherId, unitId: Unit.UnitId, path: Schema.String, name: Schema.String })
+)
+const decodeHistory = Schema.decodeUnknownSync(Stored.StatusHistory)
+
+/**
+ * An active e-file as a pass over a province reads it; most have no status change, whose history is not decoded.
+ *
+ * @since 0.1.0
+ */
+export const activeTeacher = (row: {
+  readonly id: string
+  readonly unit_id: string
+  readonly path: string
+  readonly name: string
+  readonly status_history: string
+}): Storage.ActiveEFile => ({
+  ...decodeActive({ id: row.id, unitId: row.unit_id, path: row.path, name: row.name }),
+  statusHistory: row.status_history === "[]" ? [] : decodeHistory(json(row.status_history))
+})
+
+/**
+ * An entry's record (its `data` column) read on its own, checked by hand — an object of strings, numbers and
+ * booleans, as `Stored.Entry` decodes it — since a pass over a province reads millions.
+ *
+ * @since 0.1.0
+ */
+const isRecord = (value: unknown): value is EFile.Entry["data"] =>
+  typeof value === "object" &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.values(value).every((v) => typeof v === "string" || typeof v === "number" || typeof v === "boolean")
+
+export const record = (text: string): EFile.Entry["data"] => {
+  const value = json(text)
+  if (!isRecord(value)) throw new Error("an entry's data is an object of strings, numbers and booleans")
+  return value
+}
 
 /**
  * An e-file's id as a column holds it.

@@ -73,6 +73,18 @@ export const make = ({ query, write }: Connection): Storage.CreditRepository => 
       }
       return found
     }),
+  byKeys: (keys) =>
+    query("credits.byKeys", async (db) => {
+      const found = new Map<string, CreditBank.Entry>()
+      for (const chunk of chunks([...new Set(keys)], 500)) {
+        const rows = await db.selectFrom("credit_entries").select("data").where("entry_key", "in", chunk).execute()
+        for (const row of rows) {
+          const entry = decode(row.data)
+          found.set(entry.key, entry)
+        }
+      }
+      return found
+    }),
   byKey: (key) =>
     query("credits.byKey", async (db) =>
       maybe(

@@ -58,5 +58,30 @@ export const make = ({ query, write }: Connection): Storage.EntryRepository => (
         }
       }
       return found
+    }),
+  effectiveRecords: (teacherIds, groups) =>
+    query("entries.effectiveRecords", async (db) => {
+      const found = new Map<EFile.TeacherId, Array<Storage.EffectiveRecord>>()
+      if (groups.length === 0) return found
+      for (const chunk of chunks([...new Set(teacherIds)], 500)) {
+        const rows = await db
+          .selectFrom("entries")
+          .select(["id", "teacher_id", "group_key", "data"])
+          .where("teacher_id", "in", chunk)
+          .where("group_key", "in", groups)
+          .where("state", "=", "effective")
+          // By the index (teacher_id, id): each teacher's by id, no sort.
+          .orderBy("teacher_id")
+          .orderBy("id")
+          .execute()
+        for (const row of rows) {
+          const teacherId = Rows.teacherId(row.teacher_id)
+          const record = { id: row.id, group: row.group_key, data: Rows.record(row.data) }
+          const held = found.get(teacherId)
+          if (held === undefined) found.set(teacherId, [record])
+          else held.push(record)
+        }
+      }
+      return found
     })
 })

@@ -7,8 +7,8 @@
  */
 import type { EFile, ExchangePackage, Storage } from "@tmis/core"
 import { Effect, Option } from "effect"
+import { CompiledQuery } from "kysely"
 import { type Connection, chunks } from "../internal/Connection.js"
-import * as Rows from "../internal/Rows.js"
 
 const sentOf = (row: {
   recipient: string
@@ -52,6 +52,52 @@ const changeOf = (row: {
   records: JSON.parse(row.records)
 })
 
+/** An entry's stored data: a JSON object of indicator values (the codec wrote it), checked so. */
+const recordOf = (text: string, entryId: string): EFile.Entry["data"] => {
+  const data: unknown = JSON.parse(text)
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new Error(`entry ${entryId}: its data is not an object`)
+  }
+  return data as EFile.Entry["data"]
+}
+
+interface ExportedTeacherRow {
+  readonly id: string
+  readonly unit_id: string
+  readonly id_type: string
+  readonly id_number: string
+  readonly name: string
+  readonly stage: string
+  readonly status: string
+}
+
+interface ExportedEntryRow {
+  readonly id: string
+  readonly teacher_id: string
+  readonly group_key: string
+  readonly data: string
+}
+
+const coreColumns =
+  "province, teacher_id, id_type, id_number, name, unit_id, stage, status, active, records, seq, sequence"
+
+/**
+ * The statement that puts `n` change rows in place of a province's held rows, where the database upserts with
+ * `on conflict`: one multi-row insert whose text is made once per size and whose values are bound positionally (no
+ * query tree per value); on another database, undefined (a delete and a multi-row insert).
+ */
+const upsertText = (flavor: string, n: number): string | undefined => {
+  if (flavor !== "sqlite" && flavor !== "postgres") return undefined
+  const tuple = (i: number) =>
+    flavor === "sqlite"
+      ? "(?,?,?,?,?,?,?,?,?,?,?,?)"
+      : `(${Array.from({ length: 12 }, (_, c) => `$${i * 12 + c + 1}`).join(",")})`
+  return `insert into national_core (${coreColumns}) values ${Array.from({ length: n }, (_, i) => tuple(i)).join(",")}
+    on conflict (province, teacher_id) do update set id_type = excluded.id_type, id_number = excluded.id_number,
+    name = excluded.name, unit_id = excluded.unit_id, stage = excluded.stage, status = excluded.status,
+    active = excluded.active, records = excluded.records, seq = excluded.seq, sequence = excluded.sequence`
+}
+
 /** A duplicates cursor is "number:type" of the last duplicate of the previous page (identity numbers hold no colon). */
 const splitCursor = (cursor: string | undefined): readonly [string, string] => {
   if (cursor === undefined) return ["", ""]
@@ -62,7 +108,7 @@ const splitCursor = (cursor: string | undefined): readonly [string, string] => {
 /**
  * @since 0.1.0
  */
-export const make = ({ query, write }: Connection): Storage.ExchangeRepository => ({
+export const make = ({ query, write, flavor }: Connection): Storage.ExchangeRepository => ({
   lastSent: (recipient, kind) =>
     query("exchange.lastSent", async (db) => {
       const row = await db
@@ -149,31 +195,71 @@ export const make = ({ query, write }: Connection): Storage.ExchangeRepository =
     ).pipe(Effect.asVoid),
   efilesOf: (ids) =>
     query("exchange.efilesOf", async (db) => {
-      const out: Array<{ efile: EFile.EFile; entries: Array<EFile.Entry> }> = []
-      for (const chunk of chunks(ids, 500)) {
-        const teachers = await db.selectFrom("teachers").selectAll().where("id", "in", chunk).execute()
-        const entries = await db
-          .selectFrom("entries")
-          .selectAll()
-          .where("teacher_id", "in", chunk)
-          .orderBy("teacher_id")
-          .orderBy("id")
-          .execute()
-        const byTeacher = new Map<string, Array<EFile.Entry>>()
-        for (const row of entries) {
+      // Only the columns a change row holds and the effective entries; checked as they are read, not Schema-decoded
+      // (the store wrote them through the codec; an export reads every teacher of the province). The statements'
+      // text is written here, with one placeholder a value, rather than built value by value.
+      const marks = (n: number) =>
+        Array.from({ length: n }, (_, i) => (flavor.name === "postgres" ? `$${i + 1}` : "?")).join(",")
+      const out: Array<Storage.ExportedEFile> = []
+      for (const chunk of chunks(ids, 1000)) {
+        const teachers = await db.executeQuery<ExportedTeacherRow>(
+          CompiledQuery.raw(
+            `select id, unit_id, id_type, id_number, name, stage, status from teachers where id in (${marks(chunk.length)})`,
+            [...chunk]
+          )
+        )
+        const entries = await db.executeQuery<ExportedEntryRow>(
+          CompiledQuery.raw(
+            `select id, teacher_id, group_key, data from entries where teacher_id in (${marks(chunk.length)})
+             and state = 'effective' order by teacher_id, id`,
+            [...chunk]
+          )
+        )
+        const byTeacher = new Map<string, Array<Storage.ExportedEFile["entries"][number]>>()
+        for (const row of entries.rows) {
+          const entry = { id: row.id as EFile.Entry["id"], group: row.group_key, data: recordOf(row.data, row.id) }
           const held = byTeacher.get(row.teacher_id)
-          if (held === undefined) byTeacher.set(row.teacher_id, [Rows.entry(row)])
-          else held.push(Rows.entry(row))
+          if (held === undefined) byTeacher.set(row.teacher_id, [entry])
+          else held.push(entry)
         }
-        for (const row of teachers) out.push({ efile: Rows.teacher(row), entries: byTeacher.get(row.id) ?? [] })
+        const byId = new Map(teachers.rows.map((t) => [t.id, t]))
+        for (const id of chunk) {
+          const row = byId.get(id)
+          if (row === undefined) continue
+          out.push({
+            efile: {
+              id: row.id as EFile.TeacherId,
+              unitId: row.unit_id as EFile.EFile["unitId"],
+              idType: row.id_type as EFile.EFile["idType"],
+              idNumber: row.id_number,
+              name: row.name,
+              stage: row.stage as EFile.EFile["stage"],
+              status: row.status as EFile.EFile["status"]
+            },
+            entries: byTeacher.get(row.id) ?? []
+          })
+        }
       }
       return out
     }),
   putCore: (province, sequence, rows) =>
     query("exchange.putCore", async (db) => {
-      // The rows of one package name each teacher once (its state after the package); delete and insert in chunks.
-      for (let i = 0; i < rows.length; i += 500) {
-        const chunk = rows.slice(i, i + 500)
+      // The rows of one package name each teacher once (its state after the package): each chunk of 1,000 is one
+      // statement that puts its rows in place of those held.
+      const texts = new Map<number, string | undefined>()
+      for (let i = 0; i < rows.length; i += 1000) {
+        const chunk = rows.slice(i, i + 1000)
+        if (!texts.has(chunk.length)) texts.set(chunk.length, upsertText(flavor.name, chunk.length))
+        const text = texts.get(chunk.length)
+        if (text !== undefined) {
+          const values: Array<unknown> = []
+          for (const r of chunk) {
+            values.push(province, r.teacherId, r.idType, r.idNumber, r.name, r.unitId, r.stage, r.status)
+            values.push(r.active ? 1 : 0, JSON.stringify(r.records), r.seq, sequence)
+          }
+          await db.executeQuery(CompiledQuery.raw(text, values))
+          continue
+        }
         await db
           .deleteFrom("national_core")
           .where("province", "=", province)

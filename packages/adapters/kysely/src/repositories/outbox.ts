@@ -6,7 +6,7 @@
  */
 import type { Storage } from "@tmis/core"
 import { Effect } from "effect"
-import { type Connection, seqPage } from "../internal/Connection.js"
+import { type Connection, chunks, seqPage } from "../internal/Connection.js"
 import * as Rows from "../internal/Rows.js"
 
 /**
@@ -15,6 +15,13 @@ import * as Rows from "../internal/Rows.js"
 export const make = ({ query }: Connection): Storage.OutboxRepository => ({
   append: (event) =>
     query("outbox.append", (db) => db.insertInto("outbox").values(Rows.outboxRow(event)).execute()).pipe(Effect.asVoid),
+  appendAll: (events) =>
+    query("outbox.appendAll", async (db) => {
+      // In order: a multi-row insert numbers its rows in the order given.
+      for (const chunk of chunks(events, 500)) {
+        await db.insertInto("outbox").values(chunk.map(Rows.outboxRow)).execute()
+      }
+    }),
   list: (page) =>
     query("outbox.list", (db) =>
       seqPage(

@@ -1,11 +1,12 @@
 /**
  * Registration rounds and their results (M26.1). Under concurrency the store holds one open round per unit and
  * cycle (a partial unique index: `oneOpenRegistrationRound`), an optimistic version on every round (a confirmation
- * commits once), and one recorded result per teacher and cycle (primary key: `registrationResult`).
+ * commits once), and one recorded result per teacher and cycle (primary key: `registrationResult`). Reasons are
+ * stored compact (check, outcome, details) and their texts rendered when read (`Registration.PersistedReason`).
  *
  * @since 0.1.0
  */
-import { Refusal, Registration, RegistrationRound, type Storage } from "@tmis/core"
+import { Registration, RegistrationRound, type Storage } from "@tmis/core"
 import { Effect, Schema } from "effect"
 import { type Connection, findOne, first, updateAt, versioned } from "../internal/Connection.js"
 
@@ -19,17 +20,7 @@ const decodeResult = Schema.decodeUnknownSync(
       cycleTo: Schema.String,
       roundId: Schema.String,
       outcome: Registration.Outcome,
-      reasons: Schema.Array(
-        Schema.Struct({
-          check: Registration.Check,
-          met: Schema.Boolean,
-          outcome: Registration.Outcome,
-          rule: Refusal.RuleId,
-          zh: Schema.String,
-          en: Schema.String,
-          details: Schema.Record({ key: Schema.String, value: Schema.Unknown })
-        })
-      ),
+      reasons: Schema.Array(Registration.PersistedReason),
       decidedAt: Schema.String
     })
   )
@@ -41,7 +32,7 @@ const rowOf = (round: RegistrationRound.Round, version: number) => ({
   cycle_from: round.context.cycle.from,
   state: round.state,
   open: RegistrationRound.isOpen(round.state) ? 1 : 0,
-  data: JSON.stringify(round.context),
+  data: JSON.stringify(RegistrationRound.storedContext(round.context)),
   version
 })
 
@@ -91,7 +82,7 @@ export const make = ({ query, write }: Connection): Storage.RegistrationReposito
                     cycle_from: r.cycleFrom,
                     round_id: r.roundId,
                     outcome: r.outcome,
-                    data: JSON.stringify(r)
+                    data: JSON.stringify({ ...r, reasons: r.reasons.map(Registration.storedReason) })
                   }))
                 )
                 .execute()

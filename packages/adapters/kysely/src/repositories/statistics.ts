@@ -1,9 +1,10 @@
 /**
  * The aggregates of the workforce statistics (M28.1). Under concurrency every counter equals the number of
  * contributions adding to it: a counter changes only by `count = count + delta` in the writer's transaction (never
- * a value read earlier written back), and two writers creating the same counter at once are serialised by its
- * primary key (node, dims, vals) — on Postgres (serializable) the later one fails with a serialization failure and
- * the transaction is re-run; SQLite and the MySQL family serialise writers.
+ * a value read earlier written back; on SQLite and Postgres one upsert, `on conflict … count = count +
+ * excluded.count`), and two writers creating the same counter at once are serialised by its primary key (node,
+ * dims, vals) — on Postgres (serializable) the later one fails with a serialization failure and the transaction is
+ * re-run; SQLite and the MySQL family serialise writers.
  *
  * @since 0.1.0
  */
@@ -20,7 +21,7 @@ const tuples = (counters: ReadonlyArray<StatisticsAggregate.Counter>) =>
 /**
  * @since 0.1.0
  */
-export const make = ({ query }: Connection): Storage.StatisticsRepository => ({
+export const make = ({ query, flavor }: Connection): Storage.StatisticsRepository => ({
   contributions: (teacherIds) =>
     query("statistics.contributions", async (db) => {
       const out = new Map<string, StatisticsAggregate.Contribution>()
@@ -53,6 +54,23 @@ export const make = ({ query }: Connection): Storage.StatisticsRepository => ({
           : [{ teacher_id: teacherId, path: contribution.path, profile: JSON.stringify(contribution.profile) }]
       )
       for (const chunk of chunks(rows, 500)) await db.insertInto("statistics_contributions").values(chunk).execute()
+      if (flavor.name === "sqlite" || flavor.name === "postgres") {
+        // One upsert per chunk: the store adds the delta where the counter exists. A list of (node, dims, vals)
+        // tuples in a where clause is read by SQLite as node in (…) and dims in (…): every counter of those units
+        // and dimensions scanned, a province's thousands per statement.
+        for (const chunk of chunks(deltas, 1000)) {
+          await db
+            .insertInto("statistics_counters")
+            .values(chunk.map((d) => ({ node: d.node, dims: d.dims, vals: d.values, count: d.delta })))
+            .onConflict((oc) =>
+              oc
+                .columns(["node", "dims", "vals"])
+                .doUpdateSet({ count: sql<number>`statistics_counters.count + excluded.count` })
+            )
+            .execute()
+        }
+        return
+      }
       // Which counters exist (one read per chunk), then one update per chunk and delta value, one insert per chunk
       // of the new ones: a handful of statements per change, not one per counter.
       const existing = new Set<string>()

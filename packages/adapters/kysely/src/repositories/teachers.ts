@@ -177,6 +177,15 @@ export const make = ({ query, write, flavor }: Connection): Storage.TeacherRepos
     query("teachers.search", (db) =>
       subtreePage(filtered(db.selectFrom("teachers").selectAll("teachers"), filter), unitPath, page, Rows.teacher)
     ),
+  activeInSubtree: (unitPath, page) =>
+    query("teachers.activeInSubtree", (db) =>
+      subtreePage(
+        db.selectFrom("teachers").select(["id", "unit_id", "path", "name", "status_history"]).where("active", "=", 1),
+        unitPath,
+        page,
+        Rows.activeTeacher
+      )
+    ),
   duplicates: (page) =>
     query("teachers.duplicates", async (db) => {
       const [afterNumber, afterType] = splitCursor(page.after)

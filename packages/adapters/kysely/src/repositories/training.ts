@@ -8,7 +8,7 @@
  */
 import { CreditConfirmation, type Storage, TrainingProject, TrainingProvider } from "@tmis/core"
 import { Effect, Schema } from "effect"
-import { type Connection, findOne, first, updateAt, versioned } from "../internal/Connection.js"
+import { type Connection, chunks, findOne, first, updateAt, versioned } from "../internal/Connection.js"
 
 const providerJson = Schema.parseJson(TrainingProvider.Provider)
 const projectJson = Schema.parseJson(TrainingProject.Project)
@@ -154,6 +154,15 @@ export const make = ({ query, write }: Connection): Storage.TrainingRepository =
     }).pipe(Effect.as(first(result))),
   getResult: (id) =>
     query("training.getResult", (db) => findOne(db.selectFrom("training_results").selectAll(), "id", id, decodeResult)),
+  getResults: (ids) =>
+    query("training.getResults", async (db) => {
+      const found = new Map<string, Storage.Versioned<Storage.TrainingResult>>()
+      for (const chunk of chunks([...new Set(ids)], 500)) {
+        const rows = await db.selectFrom("training_results").selectAll().where("id", "in", chunk).execute()
+        for (const row of rows) found.set(row.id, decodeResult(row))
+      }
+      return found
+    }),
   updateResult: (next, expectedVersion) =>
     query("training.updateResult", (db) => {
       const { id: _id, ...row } = resultRow(next, expectedVersion + 1)

@@ -15,6 +15,11 @@ import type { Page, PageRequest, StorageError } from "./Common.js"
 export interface AuditRepository {
   /** Append an entry after the current last one; appends are serialised so the chain never forks. */
   readonly append: (entry: Audit.Entry) => Effect.Effect<Audit.Record, StorageError>
+  /**
+   * Append entries after the current last one, in their order, as that many {@link append}s would (one chain, no
+   * fork), in one read of the head and multi-row inserts.
+   */
+  readonly appendAll: (entries: ReadonlyArray<Audit.Entry>) => Effect.Effect<ReadonlyArray<Audit.Record>, StorageError>
   /** Records in order, one page at a time (the cursor is the last sequence number). */
   readonly list: (page: PageRequest) => Effect.Effect<Page<Audit.Record>, StorageError>
   /**
@@ -54,5 +59,7 @@ export interface AuditQuery {
  */
 export interface OutboxRepository {
   readonly append: (event: Audit.Event) => Effect.Effect<void, StorageError>
+  /** Append events in their order, as that many {@link append}s would. */
+  readonly appendAll: (events: ReadonlyArray<Audit.Event>) => Effect.Effect<void, StorageError>
   readonly list: (page: PageRequest) => Effect.Effect<Page<Audit.Event & { readonly seq: number }>, StorageError>
 }

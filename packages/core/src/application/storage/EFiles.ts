@@ -49,11 +49,26 @@ export interface TeacherRepository {
     page: PageRequest
   ) => Effect.Effect<Page<EFile.EFile>, StorageError>
   /**
+   * The active e-files kept in subtree(U), by path, one page at a time (the cursor is the last path), each as a pass
+   * over a whole province reads it ({@link ActiveEFile}: no identity, stage or creation). Invariant: across the pages
+   * every active e-file of the subtree comes exactly once, in the order of `subtree`; every page but the last is
+   * full.
+   */
+  readonly activeInSubtree: (unitPath: string, page: PageRequest) => Effect.Effect<Page<ActiveEFile>, StorageError>
+  /**
    * Identity documents held by more than one e-file, active or not (M17.4's report, for data that predates the
    * check or came from elsewhere), one page at a time by identity number.
    */
   readonly duplicates: (page: PageRequest) => Effect.Effect<Page<Duplicate>, StorageError>
 }
+
+/**
+ * An active e-file as a pass over a province reads it (registration rounds, M26.1): who, where it is kept, and its
+ * status history.
+ *
+ * @since 0.1.0
+ */
+export type ActiveEFile = Pick<EFile.EFile, "id" | "unitId" | "path" | "name" | "statusHistory">
 
 /**
  * An identity document held by more than one e-file.
@@ -91,7 +106,23 @@ export interface EntryRepository {
   readonly byTeachers: (
     teacherIds: ReadonlyArray<EFile.TeacherId>
   ) => Effect.Effect<ReadonlyMap<EFile.TeacherId, ReadonlyArray<Versioned<EFile.Entry>>>, StorageError>
+  /**
+   * The records of the effective entries of `groups` of many e-files at once, each teacher's by entry id, without
+   * their reviews (what a registration decision reads: annual assessments and ethics, M26.1); a teacher with none is
+   * absent from the map.
+   */
+  readonly effectiveRecords: (
+    teacherIds: ReadonlyArray<EFile.TeacherId>,
+    groups: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlyMap<EFile.TeacherId, ReadonlyArray<EffectiveRecord>>, StorageError>
 }
+
+/**
+ * The record of an effective entry: its group and data.
+ *
+ * @since 0.1.0
+ */
+export type EffectiveRecord = Pick<EFile.Entry, "id" | "group" | "data">
 
 /**
  * Change requests of effective entries (M19.2).

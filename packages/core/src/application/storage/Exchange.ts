@@ -25,6 +25,16 @@ export interface ExchangeRecord {
 }
 
 /**
+ * An e-file as an export reads it: what a change row holds of it, and its effective entries (M17.1).
+ *
+ * @since 0.1.0
+ */
+export interface ExportedEFile {
+  readonly efile: Pick<EFile.EFile, "id" | "unitId" | "idType" | "idNumber" | "name" | "stage" | "status">
+  readonly entries: ReadonlyArray<Pick<EFile.Entry, "id" | "group" | "data">>
+}
+
+/**
  * The province → national exchange (M32.1). Under concurrency the store records a package sent or received once per
  * peer, kind and sequence number (`exchangeSequence`): two exports racing for the next number, or two ingests of one
  * package, get one record and one refusal — so a package is applied once, whatever the interleaving.
@@ -57,13 +67,11 @@ export interface ExchangeRepository {
   readonly recordReceived: (
     record: ExchangeRecord & { readonly rows: number; readonly at: string }
   ) => Effect.Effect<void, ConstraintError | StorageError>
-  /** Province side: the e-files of these ids that exist, each with its entries (by entry id), for an export. */
-  readonly efilesOf: (
-    ids: ReadonlyArray<string>
-  ) => Effect.Effect<
-    ReadonlyArray<{ readonly efile: EFile.EFile; readonly entries: ReadonlyArray<EFile.Entry> }>,
-    StorageError
-  >
+  /**
+   * Province side: the e-files of these ids that exist, in the order of `ids`, each with its effective entries (M17.1)
+   * by entry id — only what a change row holds (an export reads a province's teachers, so nothing more is read).
+   */
+  readonly efilesOf: (ids: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<ExportedEFile>, StorageError>
   /** National side: put a province's changed teachers' core indicators in place of what was held. */
   readonly putCore: (
     province: string,

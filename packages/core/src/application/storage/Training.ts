@@ -36,6 +36,8 @@ export interface CreditRepository {
   ) => Effect.Effect<ReadonlyMap<string, ReadonlyArray<CreditBank.Entry>>, StorageError>
   /** The entry of an idempotency key. */
   readonly byKey: (key: string) => Effect.Effect<Option.Option<CreditBank.Entry>, StorageError>
+  /** The entries of many idempotency keys at once, by key, each as {@link byKey} gives it; a key unused is absent. */
+  readonly byKeys: (keys: ReadonlyArray<string>) => Effect.Effect<ReadonlyMap<string, CreditBank.Entry>, StorageError>
 }
 
 /**
@@ -91,6 +93,10 @@ export interface TrainingRepository {
     result: TrainingResult
   ) => Effect.Effect<Versioned<TrainingResult>, ConstraintError | StorageError>
   readonly getResult: (id: string) => Effect.Effect<Option.Option<Versioned<TrainingResult>>, StorageError>
+  /** Many results at once, by id, each as {@link getResult} gives it; an id of no result is absent. */
+  readonly getResults: (
+    ids: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlyMap<string, Versioned<TrainingResult>>, StorageError>
   readonly updateResult: (
     next: TrainingResult,
     expectedVersion: number
