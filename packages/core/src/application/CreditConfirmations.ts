@@ -13,7 +13,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Effect, Either, Option } from "effect"
+import { Clock, Effect, Either } from "effect"
 import type * as Authorization from "../accounts/Authorization.js"
 import type * as EFile from "../efile/EFile.js"
 import * as Refusal from "../kernel/Refusal.js"
@@ -89,13 +89,7 @@ const memo = <A, E, R>(load: (key: string) => Effect.Effect<A, E, R>) => {
   }
 }
 
-const found =
-  (entity: string, id: string) =>
-  <A>(option: Option.Option<A>) =>
-    Option.match(option, {
-      onNone: () => Effect.fail(new Storage.NotFound({ entity, id })),
-      onSome: Effect.succeed
-    })
+const found = Storage.found
 
 const run = (actor: Authorization.Actor, items: ReadonlyArray<Item>, at: string) =>
   Effect.gen(function* () {

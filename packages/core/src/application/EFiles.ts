@@ -26,14 +26,7 @@ import * as Units from "./Units.js"
 
 const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
 
-/** Load an aggregate of a repository or fail with `NotFound`. */
-const found =
-  (entity: string, id: string) =>
-  <A>(option: Option.Option<Storage.Versioned<A>>) =>
-    Option.match(option, {
-      onNone: () => Effect.fail(new Storage.NotFound({ entity, id })),
-      onSome: (loaded: Storage.Versioned<A>) => Effect.succeed(loaded)
-    })
+const found = Storage.found
 
 /**
  * Load an e-file or fail with `NotFound`.

@@ -32,13 +32,7 @@ import * as Units from "./Units.js"
 
 const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString())
 
-const found =
-  (entity: string, id: string) =>
-  <A>(option: Option.Option<A>) =>
-    Option.match(option, {
-      onNone: () => Effect.fail(new Storage.NotFound({ entity, id })),
-      onSome: Effect.succeed
-    })
+const found = Storage.found
 
 const loadProvider = (id: string) =>
   Effect.flatMap(Storage.Storage, (s) => Effect.flatMap(s.training.getProvider(id), found("training provider", id)))

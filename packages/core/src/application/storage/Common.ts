@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
 import * as Refusal from "../../kernel/Refusal.js"
 import * as Constraint from "../Constraint.js"
 
@@ -51,6 +51,19 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
     return `${this.entity} ${this.id} not found (未找到)`
   }
 }
+
+/**
+ * The value of a read that found something, or {@link NotFound} naming what was asked for.
+ *
+ * @since 0.1.0
+ */
+export const found =
+  (entity: string, id: string) =>
+  <A>(option: Option.Option<A>): Effect.Effect<A, NotFound> =>
+    Option.match(option, {
+      onNone: () => Effect.fail(new NotFound({ entity, id })),
+      onSome: Effect.succeed
+    })
 
 /**
  * A write the store refused because it would break an invariant it enforces (M14.4 one system admin, M17.4 one
