@@ -6,37 +6,10 @@ import * as IdentityNumber from "../src/codes/IdentityNumber.js"
 import type { Stage } from "../src/codes/SchoolType.js"
 import * as Indicator from "../src/efile/Indicator.js"
 import type * as Refusal from "../src/kernel/Refusal.js"
+import { basic } from "./fixtures/basicInfo.js"
 
 const today = "2026-11-28"
 const core = Indicator.core
-
-/** A valid 基本信息 of a primary-school teacher: 11010519491231002X is a woman born 1949-12-31. */
-const basic: Indicator.IndicatorRecord = {
-  name: "王芳",
-  sex: "2",
-  nationality: "156",
-  idType: "1",
-  idNumber: "11010519491231002X",
-  birthDate: "1949-12-31",
-  ethnicity: "01",
-  politicalStatus: "13",
-  workStartMonth: "1970-09",
-  schoolEntryMonth: "1980-09",
-  staffSource: "31",
-  staffCategory: "11",
-  onEstablishment: true,
-  contractStatus: "1",
-  normalMajorGraduate: true,
-  specialEducationTrained: false,
-  specialEducationCertificate: false,
-  itApplicationAbility: "2",
-  publicFundedNormalStudent: "0",
-  grassrootsService: "0",
-  specialGradeTeacher: false,
-  backboneTeacher: false,
-  mentalHealthTeacher: false,
-  personnelStatus: "11"
-}
 
 const without = (record: Indicator.IndicatorRecord, ...keys: ReadonlyArray<string>): Indicator.IndicatorRecord =>
   Object.fromEntries(Object.entries(record).filter(([k]) => !keys.includes(k)))

@@ -2,6 +2,7 @@ import { Either, ParseResult, Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import * as Indicator from "../src/efile/Indicator.js"
 import type * as Refusal from "../src/kernel/Refusal.js"
+import { basic } from "./fixtures/basicInfo.js"
 
 // What indicator validation (M11.1, M11.2) tells the sender of a refused record: the texts and details of each
 // issue. Indicator.test.ts checks which records are refused and which field and code point an issue names; these pin
@@ -10,34 +11,6 @@ import type * as Refusal from "../src/kernel/Refusal.js"
 
 const today = "2026-11-28"
 const core = Indicator.core
-
-/** A valid 基本信息 of a primary-school teacher (as in Indicator.test.ts). */
-const basic: Indicator.IndicatorRecord = {
-  name: "王芳",
-  sex: "2",
-  nationality: "156",
-  idType: "1",
-  idNumber: "11010519491231002X",
-  birthDate: "1949-12-31",
-  ethnicity: "01",
-  politicalStatus: "13",
-  workStartMonth: "1970-09",
-  schoolEntryMonth: "1980-09",
-  staffSource: "31",
-  staffCategory: "11",
-  onEstablishment: true,
-  contractStatus: "1",
-  normalMajorGraduate: true,
-  specialEducationTrained: false,
-  specialEducationCertificate: false,
-  itApplicationAbility: "2",
-  publicFundedNormalStudent: "0",
-  grassrootsService: "0",
-  specialGradeTeacher: false,
-  backboneTeacher: false,
-  mentalHealthTeacher: false,
-  personnelStatus: "11"
-}
 
 const plain = (e: Refusal.Refusal) => ({ kind: e.kind, rule: e.rule, zh: e.zh, en: e.en, details: e.details })
 const issuesOf = (record: unknown, group = "basicInfo", schema = core): ReadonlyArray<ReturnType<typeof plain>> => {
