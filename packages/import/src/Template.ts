@@ -11,6 +11,7 @@ import { Indicator, type SchoolType } from "@tmis/core"
 import type ExcelJS from "exceljs"
 import * as Export from "./Export.js"
 import * as Exceljs from "./internal/exceljs.js"
+import * as Spreadsheet from "./Spreadsheet.js"
 
 /**
  * Options of {@link basicInfo}.
@@ -51,7 +52,7 @@ export const basicInfo = async (
   const rows = options.rows ?? 1000
   const exceljs = await Exceljs.load()
   const workbook = new exceljs.Workbook()
-  // Fixed dates: the same schema gives the same workbook.
+  // Fixed dates (here and in the zip): the same schema gives the same bytes.
   workbook.created = workbook.modified = new Date(Date.UTC(2017, 2, 31))
   const sheet = workbook.addWorksheet("基本信息", { views: [{ state: "frozen", ySplit: 1 }] })
   const codes = workbook.addWorksheet(codeSheet, { state: "hidden" })
@@ -96,5 +97,5 @@ export const basicInfo = async (
     const sample = options.sample
     sheet.addRow(fields.map((f) => Export.cell(schema, f, sample[f.key])))
   }
-  return Buffer.from(await workbook.xlsx.writeBuffer())
+  return Spreadsheet.fixedTimes(Buffer.from(await workbook.xlsx.writeBuffer()))
 }

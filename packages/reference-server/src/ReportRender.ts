@@ -11,6 +11,7 @@
  */
 import { existsSync } from "node:fs"
 import { type StatisticsQuery as Query, Report } from "@tmis/core"
+import { Spreadsheet } from "@tmis/import"
 import * as echarts from "echarts"
 import ExcelJS from "exceljs"
 
@@ -278,34 +279,6 @@ ${parts.join("\n")}
 `
 }
 
-/** The DOS date and time of 1980-01-01 00:00 (the zip format's epoch), written into every entry. */
-const dosDate = (1 << 5) | 1
-const dosTime = 0
-
-/**
- * Sets the time of every entry of a zip archive (local headers and central directory) to the zip epoch, so that the
- * same content is the same bytes whenever it is packed.
- */
-const fixZipTimes = (zip: Buffer): Buffer => {
-  const out = Buffer.from(zip)
-  let end = out.length - 22
-  while (end >= 0 && out.readUInt32LE(end) !== 0x06054b50) end--
-  if (end < 0) return out
-  const entries = out.readUInt16LE(end + 10)
-  let at = out.readUInt32LE(end + 16)
-  for (let i = 0; i < entries && out.readUInt32LE(at) === 0x02014b50; i++) {
-    out.writeUInt16LE(dosTime, at + 12)
-    out.writeUInt16LE(dosDate, at + 14)
-    const local = out.readUInt32LE(at + 42)
-    if (out.readUInt32LE(local) === 0x04034b50) {
-      out.writeUInt16LE(dosTime, local + 10)
-      out.writeUInt16LE(dosDate, local + 12)
-    }
-    at += 46 + out.readUInt16LE(at + 28) + out.readUInt16LE(at + 30) + out.readUInt16LE(at + 32)
-  }
-  return out
-}
-
 /**
  * The report as an XLSX workbook (M29.1): a sheet of the summary and the queries, one sheet per section with its
  * figures, the changes, and the forecast. The workbook's dates are the period's last day and the zip's times fixed,
@@ -426,7 +399,7 @@ export const xlsx = async (report: Report.Report): Promise<Buffer> => {
       ])
     }
   }
-  return fixZipTimes(Buffer.from(await book.xlsx.writeBuffer()))
+  return Spreadsheet.fixedTimes(Buffer.from(await book.xlsx.writeBuffer()))
 }
 
 /**
