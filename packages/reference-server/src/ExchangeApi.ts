@@ -63,7 +63,8 @@ export class ExchangeGroup extends HttpApiGroup.make("exchange")
             "On a provincial deployment: the core indicators (M11.1, never the province's extension, M11.2) of the " +
             "teachers whose e-files changed since the previous package — at most `maxEvents` outbox events — signed " +
             "with the province's key and recorded under the next sequence number (M32.1). No `package` when nothing " +
-            "changed; `maxEvents` bounds the package (a request body is at most 1 MiB by default). A lost answer is fetched again, byte for byte, with `GET /exchange/sent/{sequence}`. " +
+            "changed; `maxEvents` bounds the package (the exchange's endpoints take bodies of up to 128 MiB by default, " +
+            "`maxPackageBytes`). A lost answer is fetched again, byte for byte, with `GET /exchange/sent/{sequence}`. " +
             `${provincial} Not a provincial deployment, or no key configured: 422 M32.1. Audited (M37.1).`
         })
       )

@@ -63,6 +63,11 @@ export interface Options {
   readonly tls?: Tls
   /** Largest JSON body, in bytes. Default 1 MiB. */
   readonly maxJsonBytes?: number
+  /**
+   * Largest JSON body of the exchange's endpoints (`POST /exchange/…`), which carry whole packages (M32.1): a package
+   * of 100,000 teachers is about 22 MB. Default 128 MiB.
+   */
+  readonly maxPackageBytes?: number
   /** Largest import upload, in bytes. Default 256 MiB. */
   readonly maxImportBytes?: number
   /** Time limit of a read (GET), in ms. Default 30 s. */
@@ -82,6 +87,7 @@ export interface Options {
 
 const limits = (options: Options) => ({
   json: options.maxJsonBytes ?? 1024 * 1024,
+  package: options.maxPackageBytes ?? 128 * 1024 * 1024,
   upload: options.maxImportBytes ?? 256 * 1024 * 1024,
   readTimeout: Duration.millis(options.readTimeoutMs ?? 30_000)
 })
@@ -249,6 +255,9 @@ const uploadTypes = ["application/octet-stream", "application/vnd.openxmlformats
 const isUpload = (method: string, pathname: string) =>
   method === "POST" && (/^\/units\/[^/]+\/imports$/.test(pathname) || pathname === "/provider/results/file")
 
+/** Requests that carry an exchange package (M32.1), larger than any other JSON body. */
+const carriesPackage = (method: string, pathname: string) => method === "POST" && pathname.startsWith("/exchange/")
+
 /** Requests whose refusals the core audits itself (every login attempt, every password change). */
 const auditedByCore = (pathname: string) =>
   pathname === "/auth/login" || pathname === "/auth/password" || pathname === "/auth/platform"
@@ -315,14 +324,15 @@ const checkBody = (request: HttpServerRequest.HttpServerRequest, pathname: strin
       return undefined
     }
     const type = (request.headers["content-type"] ?? "application/json").toLowerCase()
+    const limit = carriesPackage(request.method, pathname) ? max.package : max.json
     if (!type.startsWith("application/json")) {
       return refusal(415, "UnsupportedMediaType", "invalid", "请求体须为JSON", "the body must be application/json", {
         field: "Content-Type",
         value: type.slice(0, 100)
       })
     }
-    if (length > max.json) {
-      return refusal(413, "PayloadTooLarge", "invalid", "请求体过大", `a JSON body is at most ${max.json} bytes`, {
+    if (length > limit) {
+      return refusal(413, "PayloadTooLarge", "invalid", "请求体过大", `a JSON body is at most ${limit} bytes`, {
         field: "Content-Length",
         value: length
       })
@@ -330,20 +340,13 @@ const checkBody = (request: HttpServerRequest.HttpServerRequest, pathname: strin
     // Read once, within the limit (a chunked body declares no length), as bytes: decoded strictly, since a decoder
     // that replaces invalid bytes with U+FFFD would store text the client never sent.
     const bytes = yield* request.arrayBuffer.pipe(
-      HttpIncomingMessage.withMaxBodySize(Option.some(max.json)),
+      HttpIncomingMessage.withMaxBodySize(Option.some(limit)),
       Effect.either
     )
     if (bytes._tag === "Left") {
-      return refusal(
-        413,
-        "PayloadTooLarge",
-        "invalid",
-        "请求体过大或不完整",
-        `a JSON body is at most ${max.json} bytes`,
-        {
-          field: "body"
-        }
-      )
+      return refusal(413, "PayloadTooLarge", "invalid", "请求体过大或不完整", `a JSON body is at most ${limit} bytes`, {
+        field: "body"
+      })
     }
     let decoded: string
     try {

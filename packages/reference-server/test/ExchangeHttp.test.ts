@@ -32,7 +32,11 @@ describe("the province → national exchange over HTTP between two deployments",
     )
     national = await start(
       nationalStore,
-      { exchangeKeys: { privateKey: nationalKeys.privateKey, provinces: { "42": hubei.publicKey } } },
+      {
+        exchangeKeys: { privateKey: nationalKeys.privateKey, provinces: { "42": hubei.publicKey } },
+        // A small JSON limit: a package is held to its own, larger one.
+        maxJsonBytes: 1024
+      },
       nationalSettings
     )
     await seedDemo(province, 8)
@@ -100,6 +104,11 @@ describe("the province → national exchange over HTTP between two deployments",
     expect((await (await onProvince("ia-hubei")).post("/exchange/export", {})).body).toEqual({})
     expect((await (await onProvince("ia-hubei")).get("/exchange/sent/1")).body).toEqual(first)
 
+    // A package is larger than the JSON limit of the other endpoints, which refuse a body of its size.
+    const size = Buffer.byteLength(JSON.stringify(first))
+    expect(size).toBeGreaterThan(1024)
+    const tooLarge = await (await onNation("ia-moe")).post("/sharing/requests", { padding: "x".repeat(size) })
+    expect([tooLarge.status, tooLarge.body.details?.field]).toEqual([413, "Content-Length"])
     const applied = await ingest(first)
     expect([applied.status, applied.body.outcome, applied.body.rows]).toEqual([200, "applied", manifest.files[0].rows])
     const again = await ingest(first)
