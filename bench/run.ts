@@ -1,9 +1,9 @@
 /**
- * `npm run bench [-- name ...]`: runs the benchmarks of bench/ (all, or those named) and prints, for each, one JSON
- * line per figure and a short human summary. Figures are medians of several rounds measured in one run: compare
- * ratios, not absolute numbers, on these shared machines.
+ * `npm run bench [-- name ...]`: runs the benchmarks of bench/ (all but those `byNameOnly` lists, or those named) and
+ * prints, for each, one JSON line per figure and a short human summary. Figures are medians of several rounds
+ * measured in one run: compare ratios, not absolute numbers, on these shared machines.
  */
-import { benchmarks } from "./benchmarks.js"
+import { benchmarks, byNameOnly } from "./benchmarks.js"
 
 // Names select benchmarks; the other arguments (e.g. a row count) go to each of them.
 const args = process.argv.slice(2)
@@ -14,7 +14,7 @@ if (unknown.length > 0) {
   process.exit(2)
 }
 for (const [name, run] of Object.entries(benchmarks)) {
-  if (wanted.length > 0 && !wanted.includes(name)) continue
+  if (wanted.length > 0 ? !wanted.includes(name) : byNameOnly.has(name)) continue
   console.error(`\n# ${name}`)
   await run(args.filter((a) => !wanted.includes(a)))
 }

@@ -8,7 +8,9 @@
  * and its HTML and XLSX renderings; the PDF needs Chromium and is left out). One JSON line per database (SQLite,
  * Postgres): teachers, provinceQueryP99Ms, crossTabP99Ms, reportSeconds. Targets: p99 < 50 ms and < 100 ms, the
  * report < 10 s. `TMIS_BENCH_DB=sqlite` (or `postgres`) runs one database only; the set-up's size, the report's parts
- * (its queries, its forecast) and the medians go to stderr.
+ * (its queries, its forecast) and the medians go to stderr. Up to 300,000 teachers (`TMIS_BENCH_EFILES=1` forces it,
+ * `0` skips it) the bench also times the report's changes and forecast read from every e-file, as they were read
+ * before the cohort counters, and checks that they equal the report's.
  *
  * The set-up is the bench's own fast path, not an import: a county's e-files and entries are decided by
  * `EFile.decideNew` and `Review.submitNew` as an import decides them, then written through the storage port
@@ -19,7 +21,7 @@
  * aggregates are kept by the same code every writer uses; the bench then checks them against a full recount
  * (`Aggregates.recount`) of one county and against the number of e-files at the province.
  *
- * `npm run bench -- statistics-national` is not implemented (see docs/performance.md).
+ * The country's scale: `npm run bench -- statistics-national` (bench/statisticsNational.ts).
  */
 import * as Pg from "@tmis/adapter-postgres"
 import * as Sqlite from "@tmis/adapter-sqlite"
@@ -32,6 +34,7 @@ import {
   Deployment,
   Division,
   EFile,
+  Forecast,
   IdentityNumber,
   Report,
   Reports,
@@ -45,13 +48,13 @@ import * as ReportRender from "../packages/reference-server/src/ReportRender.js"
 import { report } from "./measure.js"
 import { withPostgresDatabase, withSqliteFile } from "./synthetic.js"
 
-const quantile = (times: Array<number>, q: number) => {
+export const quantile = (times: Array<number>, q: number) => {
   times.sort((a, b) => a - b)
   return Number(times[Math.min(times.length - 1, Math.floor(times.length * q))]!.toFixed(2))
 }
 
 /** A number in [0, 1) fixed by the teacher and a salt (a 32-bit integer hash): reproducible variety. */
-const draw = (i: number, salt: number): number => {
+export const draw = (i: number, salt: number): number => {
   let h = Math.imul(i ^ Math.imul(salt, 0x9e3779b1), 0x85ebca6b)
   h ^= h >>> 13
   h = Math.imul(h, 0xc2b2ae35)
@@ -74,7 +77,7 @@ const validFrom = "2017-03-31"
 const person = { name: "王建国", identityNumber: "11010519491231002X" }
 
 /** School types (GB/T 2260-coded school type, relative size, weight among schools). */
-const schoolTypes = [
+export const schoolTypes = [
   ["111", "幼儿园", 0.4, 18],
   ["211", "小学", 1, 46],
   ["311", "初级中学", 1.8, 22],
@@ -82,7 +85,7 @@ const schoolTypes = [
   ["365", "职业高中", 2, 5]
 ] as const
 
-interface School {
+export interface School {
   readonly id: string
   readonly parent: string
   readonly county: string // the division code the teachers' identity numbers are from
@@ -161,7 +164,7 @@ subjectsByStage["342"] = subjectsByStage["311"]!
 subjectsByStage["365"] = [...subjectsByStage["311"]!.slice(0, 3), ["61", 30]]
 
 /** The records of the i-th teacher (the county's k-th) at a school: basic information and four other groups. */
-const recordsOf = (i: number, k: number, school: School) => {
+export const recordsOf = (i: number, k: number, school: School) => {
   const female = draw(i, 3) < (school.type[0] === "111" ? 0.97 : 0.7)
   const id = identityOf(school.county, k, female)
   const year = Number(id.birth.slice(0, 4))
@@ -263,6 +266,40 @@ const buildUnits = (province: ReturnType<typeof provinceOf>) =>
     return ia
   })
 
+/**
+ * A teacher's e-file and entries as an import decides them (`EFile.decideNew`, `Review.submitNew`), the indicator
+ * validation bypassed (see above); nothing written.
+ */
+export const teacherOf = (
+  id: EFile.TeacherId,
+  { basicInfo, records }: ReturnType<typeof recordsOf>,
+  creator: Parameters<typeof EFile.decideNew>[0],
+  at: string,
+  policy: Parameters<typeof Review.submitNew>[2]
+) =>
+  Effect.gen(function* () {
+    const made = EFile.decideNew(creator, {
+      id,
+      entryId: `${id}-basicInfo`,
+      basicInfo,
+      checked: Either.right(basicInfo),
+      employment: undefined,
+      at
+    })
+    if (Either.isLeft(made)) return yield* Effect.die(made.left)
+    const refs = [
+      made.right.entry.review.context.entry,
+      ...records.map((r) => ({ id: `${id}-${r.group}`, group: r.group, teacher: id, teacherMayEnter: false }))
+    ]
+    const reviews = yield* Review.submitNew(refs, { actor: creator.actor, unit: creator.unit, at }, policy)
+    const own: Array<EFile.Entry> = [{ ...made.right.entry, review: reviews[0]! }]
+    for (const [j, r] of records.entries()) {
+      const review = reviews[j + 1]!
+      own.push({ id: refs[j + 1]!.id, teacherId: id, group: r.group, data: r.data as never, review })
+    }
+    return { efile: made.right.efile, own }
+  })
+
 /** The bench's fast set-up: one transaction per county (its schools' e-files, entries and aggregates). */
 const load = (province: ReturnType<typeof provinceOf>, actor: Authorization.Actor) =>
   Effect.gen(function* () {
@@ -283,28 +320,9 @@ const load = (province: ReturnType<typeof provinceOf>, actor: Authorization.Acto
         const unit = Units.ref(found)
         const creator = { unit, stage: Option.getOrElse(EFile.stageOf(found), () => "other" as const), actor }
         for (let t = 0; t < school.teachers; t++, i++, k++) {
-          const { basicInfo, records } = recordsOf(i, k, school)
           const id = EFile.TeacherId(`t${school.id}${String(t).padStart(5, "0")}`)
-          const made = EFile.decideNew(creator, {
-            id,
-            entryId: `${id}-basicInfo`,
-            basicInfo,
-            checked: Either.right(basicInfo),
-            employment: undefined,
-            at
-          })
-          if (Either.isLeft(made)) return yield* Effect.die(made.left)
-          const refs = [
-            made.right.entry.review.context.entry,
-            ...records.map((r) => ({ id: `${id}-${r.group}`, group: r.group, teacher: id, teacherMayEnter: false }))
-          ]
-          const reviews = yield* Review.submitNew(refs, { actor, unit, at }, policy)
-          const own: Array<EFile.Entry> = [{ ...made.right.entry, review: reviews[0]! }]
-          for (const [j, r] of records.entries()) {
-            const review = reviews[j + 1]!
-            own.push({ id: refs[j + 1]!.id, teacherId: id, group: r.group, data: r.data as never, review })
-          }
-          efiles.push(made.right.efile)
+          const { efile, own } = yield* teacherOf(id, recordsOf(i, k, school), creator, at, policy)
+          efiles.push(efile)
           entries.push(...own)
           perTeacher.push(own)
         }
@@ -365,12 +383,15 @@ const measure = (teachers: number) =>
     // The report's last day is today in Asia/Shanghai, as the queries count it: the aggregates answer for today only.
     const today = Day.of(new Date())
     const start = Date.now()
+    const cpuStart = process.cpuUsage()
     const made = yield* Reports.generate(
       ia,
       { unitId: "hubei", period: { from: `${today.slice(0, 4)}-01-01`, to: today } },
       Analytics.run
     )
     const generatedSeconds = (Date.now() - start) / 1000
+    const cpu = process.cpuUsage(cpuStart)
+    const generateCpuSeconds = Math.round((cpu.user + cpu.system) / 10_000) / 100
     const renderStart = Date.now()
     const html = ReportRender.html(made)
     const xlsx = yield* Effect.promise(() => ReportRender.xlsx(made))
@@ -385,6 +406,33 @@ const measure = (teachers: number) =>
     if (parts) yield* Reports.forecast(ia, { unitId: "hubei", asOf: today })
     const forecastSeconds = parts ? (Date.now() - forecastStart) / 1000 : null
     const reportSeconds = Math.round((generatedSeconds + renderSeconds) * 100) / 100
+    // The report's changes and the forecast's people as read before (every e-file, every serving one with its entries:
+    // M29.1, O8.1): timed, and compared with the report's. TMIS_BENCH_EFILES=0 skips it, 1 forces it past 300,000 teachers
+    // (it is linear in them: minutes at 1.5 M).
+    const fromEFiles =
+      process.env.TMIS_BENCH_EFILES === "1" || (process.env.TMIS_BENCH_EFILES !== "0" && loaded <= 300_000)
+    let forecastFromEFilesSeconds: number | null = null
+    let changesFromEFilesSeconds: number | null = null
+    if (fromEFiles) {
+      console.error(`  report: ${reportSeconds} s (generate ${generatedSeconds} s, ${generateCpuSeconds} s CPU)`)
+      const unit = (yield* Units.load("hubei")).value
+      const changesStart = Date.now()
+      const changes = yield* Reports.changesFromEFiles(unit, made.period)
+      changesFromEFilesSeconds = (Date.now() - changesStart) / 1000
+      if (JSON.stringify(changes) !== JSON.stringify(made.changes))
+        throw new Error("the report's changes differ from those counted over every e-file")
+      const forecastOf = (read: typeof Reports.people) =>
+        Effect.map(read(unit), ({ people, missing }) => ({
+          missing,
+          forecast: Forecast.forecast({ asOf: today, years: 5, people })
+        }))
+      const efilesStart = Date.now()
+      const before = yield* forecastOf(Reports.peopleFromEFiles)
+      forecastFromEFilesSeconds = (Date.now() - efilesStart) / 1000
+      const after = yield* forecastOf(Reports.people)
+      if (JSON.stringify(before) !== JSON.stringify(after))
+        throw new Error("the forecast from the cohort counters differs from the one from the e-files")
+    }
     return {
       teachers: loaded,
       provinceQueryP99Ms,
@@ -399,6 +447,9 @@ const measure = (teachers: number) =>
         setupSeconds,
         checkedCounters,
         reportGenerateSeconds: Math.round(generatedSeconds * 100) / 100,
+        generateCpuSeconds,
+        forecastFromEFilesSeconds,
+        changesFromEFilesSeconds,
         reportQueriesSeconds: queriesSeconds,
         forecastSeconds,
         reportTablesRecounted: made.tables.filter((t) => t.source !== "aggregates").length,

@@ -1,6 +1,6 @@
 import { Deployment, Hierarchy, Unit } from "@tmis/core"
 import { hierarchy } from "@tmis/testkit/arbitraries"
-import { Either, Option } from "effect"
+import { Either, Option, Schema } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 
@@ -365,6 +365,42 @@ describe("Unit", () => {
           expect(["M2.3", "M2.2"]).toContain(ruleOf(root))
         }
       )
+    )
+  })
+})
+
+describe("Unit.isDay", () => {
+  /** The calendar's own answer: the text names the day the Date of its midnight falls on. */
+  const byDate = (s: string) =>
+    /^\d{4}-\d{2}-\d{2}$/.test(s) &&
+    !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
+    new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)
+  const pad = (n: number, width: number) => String(n).padStart(width, "0")
+
+  it("M12.2 a day is a real day of the calendar, by arithmetic as by the Date of its midnight", () => {
+    for (const s of ["2024-02-29", "2000-02-29", "0000-02-29", "2026-12-31", "1999-04-30"]) {
+      expect([s, Unit.isDay(s)]).toEqual([s, true])
+    }
+    for (const s of ["2026-02-29", "1900-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "2026-01-00", "2026-1-01"]) {
+      expect([s, Unit.isDay(s)]).toEqual([s, false])
+    }
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 0, max: 99 }),
+        fc.integer({ min: 0, max: 99 }),
+        (y, m, d) => {
+          const s = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`
+          expect(Unit.isDay(s)).toBe(byDate(s))
+          expect(Unit.isDay(s)).toBe(Either.isRight(Schema.decodeUnknownEither(Unit.Day)(s)))
+        }
+      ),
+      { numRuns: 5000 }
+    )
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        expect(Unit.isDay(s)).toBe(byDate(s))
+      })
     )
   })
 })

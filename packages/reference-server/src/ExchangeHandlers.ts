@@ -5,8 +5,10 @@
  *
  * @since 0.1.0
  */
+
+import { randomUUID } from "node:crypto"
 import { HttpApiBuilder, type HttpApiGroup } from "@effect/platform"
-import { Exchange, ExchangePackage, Refusal, type Settings, type Storage } from "@tmis/core"
+import { Exchange, ExchangePackage, Refusal, type Settings, type Storage, TransfersAcross } from "@tmis/core"
 import { Effect, Either, type Layer, Option } from "effect"
 import * as Api from "./Api.js"
 import { refusals } from "./ApiError.js"
@@ -33,6 +35,20 @@ const filesOf = (pkg: ExchangePackage.Package) => ({ files: ExchangePackage.toFi
 
 const packageOf = (payload: { readonly files: { readonly [name: string]: string } }) =>
   Either.match(ExchangePackage.fromFiles(payload.files), { onLeft: Effect.fail, onRight: Effect.succeed })
+
+const transferAcrossView = ({ value: t, version }: Storage.Versioned<Storage.TransferAcross>) => ({
+  id: t.id,
+  province: t.province,
+  teacherId: t.context.teacher.id,
+  state: t.state,
+  open: t.open,
+  withdrawalAsked: t.context.across?.withdrawal !== undefined,
+  ...(t.context.across?.held === undefined
+    ? {}
+    : { held: { ...t.context.across.held, credits: t.context.across.held.credits.length } }),
+  createdAt: t.createdAt,
+  version
+})
 
 const exchange = HttpApiBuilder.group(Api.Api, "exchange", (handlers) =>
   handlers
@@ -72,6 +88,47 @@ const exchange = HttpApiBuilder.group(Api.Api, "exchange", (handlers) =>
         Effect.map(filesOf),
         refusals
       )
+    )
+    .handle("exchangeTransfersExport", ({ payload }) =>
+      asOperator(
+        Effect.flatMap(privateKey, (k) =>
+          TransfersAcross.exportMessages(payload.province, {
+            privateKey: k,
+            ...(payload.maxMessages === undefined ? {} : { maxMessages: payload.maxMessages })
+          })
+        )
+      ).pipe(Effect.map(Option.match({ onNone: () => ({}), onSome: (pkg) => ({ package: filesOf(pkg) }) })), refusals)
+    )
+    .handle("exchangeTransfersSent", ({ path }) =>
+      asOperator(Exchange.sentPackage(path.province, "transfer", path.sequence)).pipe(Effect.map(filesOf), refusals)
+    )
+    .handle("exchangeTransfersIngest", ({ payload }) =>
+      asOperator(
+        Effect.flatMap(Effect.zip(packageOf(payload), ExchangeKeys), ([pkg, keys]) =>
+          TransfersAcross.ingestMessages(pkg, keys.provinces)
+        )
+      ).pipe(refusals)
+    )
+    .handle("initiateTransferAcross", ({ payload, headers }) =>
+      Effect.flatMap(Api.CurrentActor, (actor) =>
+        TransfersAcross.initiate(
+          actor,
+          { id: randomUUID(), teacherId: randomUUID(), ...payload },
+          { idempotencyKey: headers["idempotency-key"] }
+        )
+      ).pipe(Effect.map(transferAcrossView), refusals)
+    )
+    .handle("getTransferAcross", ({ path }) =>
+      Effect.flatMap(Api.CurrentActor, (actor) => TransfersAcross.read(actor, path.transferId)).pipe(
+        Effect.map(transferAcrossView),
+        refusals
+      )
+    )
+    .handle("actTransferAcross", ({ path, payload }) =>
+      Effect.flatMap(Api.CurrentActor, (actor) => {
+        const { expectedVersion, ...action } = payload
+        return TransfersAcross.act(actor, path.transferId, action, expectedVersion)
+      }).pipe(Effect.map(transferAcrossView), refusals)
     )
 )
 

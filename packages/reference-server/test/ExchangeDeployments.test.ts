@@ -2,7 +2,6 @@
  * Two real deployments exchanging packages through files (M32.1, M17.4): the provincial system of Hubei on SQLite
  * and the national system on Postgres, each a running server over its own store.
  */
-import { spawn } from "node:child_process"
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -17,6 +16,7 @@ import {
   postgres,
   postgresReachable,
   type Running,
+  runKilled,
   seedDemo,
   sqlite,
   start
@@ -112,38 +112,7 @@ describe.skipIf(!postgresReachable)("the province → national exchange between 
 const worker = fileURLToPath(new URL("./exchangeWorker.ts", import.meta.url))
 
 /** Run the worker on `job`; kill it with SIGKILL `killAfterMs` after it is ready (never when undefined). */
-const runWorker = (job: object, killAfterMs: number | undefined) =>
-  new Promise<{ readonly acks: ReadonlyArray<string>; readonly done: boolean; readonly signal: string | null }>(
-    (resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", "tsx", worker, JSON.stringify(job)], {
-        cwd: process.cwd(),
-        env: process.env,
-        stdio: ["ignore", "pipe", "pipe"]
-      })
-      const acks: Array<string> = []
-      let done = false
-      let stderr = ""
-      let buffer = ""
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr = (stderr + chunk.toString()).slice(-4000)
-      })
-      child.stdout.on("data", (chunk: Buffer) => {
-        buffer += chunk.toString()
-        const lines = buffer.split("\n")
-        buffer = lines.pop() ?? ""
-        for (const line of lines) {
-          if (line === "READY" && killAfterMs !== undefined) setTimeout(() => child.kill("SIGKILL"), killAfterMs)
-          if (line.startsWith("ACK ")) acks.push(line.slice(4))
-          if (line === "DONE") done = true
-        }
-      })
-      child.on("error", reject)
-      child.on("exit", (code, signal) => {
-        if (signal === null && code !== 0) reject(new Error(`exchange worker exited ${code}: ${stderr}`))
-        else resolve({ acks, done, signal })
-      })
-    }
-  )
+const runWorker = (job: object, killAfterMs: number | undefined) => runKilled(worker, job, killAfterMs)
 
 describe.skipIf(!postgresReachable)("the exchange when either side is killed", () => {
   let provincialStore: Backend

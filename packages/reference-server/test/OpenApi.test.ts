@@ -123,6 +123,12 @@ const paths = [
   "/exchange/import-feedback",
   "/exchange/ingest",
   "/exchange/feedback",
+  "/exchange/transfers/export",
+  "/exchange/transfers/sent/{province}/{sequence}",
+  "/exchange/transfers/ingest",
+  "/transfers-across",
+  "/transfers-across/{transferId}",
+  "/transfers-across/{transferId}/actions",
   "/units/{unitId}/change-requests"
 ]
 
@@ -192,7 +198,7 @@ describe("the OpenAPI document", () => {
         .map(({ path, method }) => `${method} ${path}`)
         .sort()
     )
-    expect(bodies).toHaveLength(49)
+    expect(bodies).toHaveLength(53)
     // A body that is one of several shapes (a confirmation or a rejection) closes each of them.
     for (const { at, schema } of bodies) {
       for (const member of members(schema)) {
@@ -218,7 +224,10 @@ describe("the OpenAPI document", () => {
       "RotationRequest",
       "Period",
       "Confirm",
-      "RejectOrWithdraw"
+      "RejectOrWithdraw",
+      "TransferAcrossRequest",
+      "ConfirmAcross",
+      "RejectOrWithdrawAcross"
     ]) {
       expect(resolve({ $ref: `#/components/schemas/${name}` }).additionalProperties, name).toBe(false)
     }

@@ -2,6 +2,7 @@
  * Test support for the server: real stores (a SQLite file in a temp dir, a fresh Postgres database), a running
  * server on a free port over one of them, and a small JSON client.
  */
+import { spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
@@ -255,3 +256,49 @@ export const seedDemo = (running: Running, teachers = 40) =>
     if (result === undefined) throw new Error("the store was not empty")
     return result
   })
+
+/**
+ * Run a crash test's child process (`worker`, a TypeScript file, with one JSON job as its argument) and collect the
+ * lines it prints: `READY`, then `ACK …` after each step it committed, `DONE` at the end. Killed with SIGKILL
+ * `kill` milliseconds after it is ready, or `delayMs` after its `afterAcks`-th step (the next one in flight); never
+ * when undefined.
+ */
+export const runKilled = (
+  worker: string,
+  job: object,
+  kill: number | { readonly afterAcks: number; readonly delayMs: number } | undefined
+) =>
+  new Promise<{ readonly acks: ReadonlyArray<string>; readonly done: boolean; readonly signal: string | null }>(
+    (resolve, reject) => {
+      const child = spawn(process.execPath, ["--import", "tsx", worker, JSON.stringify(job)], {
+        cwd: process.cwd(),
+        env: process.env,
+        stdio: ["ignore", "pipe", "pipe"]
+      })
+      const acks: Array<string> = []
+      let done = false
+      let stderr = ""
+      let buffer = ""
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr = (stderr + chunk.toString()).slice(-4000)
+      })
+      child.stdout.on("data", (chunk: Buffer) => {
+        buffer += chunk.toString()
+        const lines = buffer.split("\n")
+        buffer = lines.pop() ?? ""
+        for (const line of lines) {
+          if (line === "READY" && typeof kill === "number") setTimeout(() => child.kill("SIGKILL"), kill)
+          if (line.startsWith("ACK ")) acks.push(line.slice(4))
+          if (typeof kill === "object" && line.startsWith("ACK ") && acks.length === kill.afterAcks) {
+            setTimeout(() => child.kill("SIGKILL"), kill.delayMs)
+          }
+          if (line === "DONE") done = true
+        }
+      })
+      child.on("error", reject)
+      child.on("exit", (code, signal) => {
+        if (signal === null && code !== 0) reject(new Error(`worker exited ${code}: ${stderr}`))
+        else resolve({ acks, done, signal })
+      })
+    }
+  )

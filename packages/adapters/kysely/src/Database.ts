@@ -258,7 +258,8 @@ export interface CreditEntriesTable {
  * @since 0.1.0
  */
 /**
- * An active e-file's contribution to the statistics counters (M28.1): its path and profile (JSON).
+ * An active e-file's contribution to the statistics counters (M28.1): its path, profile (JSON) and forecast cohort
+ * (O8.1; null when stored before cohorts were kept).
  *
  * @since 0.1.0
  */
@@ -266,6 +267,7 @@ export interface StatisticsContributionsTable {
   teacher_id: string
   path: string
   profile: string
+  cohort: string | null
 }
 
 /**
@@ -303,6 +305,21 @@ export interface ExchangeSentTable {
   digest: string
   package: string
   sent_at: string
+}
+
+/**
+ * The receiving side of a transfer from another province (M23.1 across provincial deployments).
+ *
+ * @since 0.1.0
+ */
+export interface ExchangeTransfersTable {
+  id: string
+  province: string
+  state: string
+  context: string
+  open: number
+  created_at: string
+  version: number
 }
 
 /**
@@ -496,4 +513,5 @@ export interface Database {
   sharing_clients: SharingClientsTable
   token_nonces: TokenNoncesTable
   subscriptions: SubscriptionsTable
+  exchange_transfers: ExchangeTransfersTable
 }

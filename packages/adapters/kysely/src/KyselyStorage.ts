@@ -32,6 +32,7 @@ import * as subscriptions from "./repositories/subscriptions.js"
 import * as teachers from "./repositories/teachers.js"
 import * as tokenNonces from "./repositories/tokenNonces.js"
 import * as training from "./repositories/training.js"
+import * as transfersAcross from "./repositories/transfersAcross.js"
 import * as units from "./repositories/units.js"
 import * as updateCycles from "./repositories/updateCycles.js"
 import * as workflows from "./repositories/workflows.js"
@@ -98,6 +99,7 @@ export const make = (
       sharing: sharing.make(connection),
       tokenNonces: tokenNonces.make(connection),
       subscriptions: subscriptions.make(connection),
+      transfersAcross: transfersAcross.make(connection),
       transaction: transactionOf(connection, options.maxRetries ?? 20)
     }
   })

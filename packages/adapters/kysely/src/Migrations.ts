@@ -15,6 +15,9 @@ import { sharing } from "./migrations/0011_sharing.js"
 import { exchange } from "./migrations/0012_exchange.js"
 import { tokenNonces } from "./migrations/0015_token_nonces.js"
 import { subscriptions } from "./migrations/0016_subscriptions.js"
+import { transfersAcross } from "./migrations/0017_transfers_across.js"
+import { statisticsCohort } from "./migrations/0018_statistics_cohort.js"
+import { registrationRecords } from "./migrations/0019_registration_records.js"
 
 const foundation = (flavor: Flavor): Migration => ({
   up: async (db: Kysely<unknown>) => {
@@ -322,7 +325,10 @@ export const migrations = (flavor: Flavor): Record<string, Migration> => ({
   "0011_sharing": sharing(flavor),
   "0012_exchange": exchange(flavor),
   "0015_token_nonces": tokenNonces(flavor),
-  "0016_subscriptions": subscriptions(flavor)
+  "0016_subscriptions": subscriptions(flavor),
+  "0017_transfers_across": transfersAcross(flavor),
+  "0018_statistics_cohort": statisticsCohort(),
+  "0019_registration_records": registrationRecords(flavor)
 })
 
 /**

@@ -11,6 +11,7 @@ import { Effect, Option } from "effect"
 import * as EFile from "../efile/EFile.js"
 import type * as Unit from "../hierarchy/Unit.js"
 import * as Aggregate from "../statistics/Aggregate.js"
+import * as Cohort from "../statistics/Cohort.js"
 import * as Profile from "../statistics/Profile.js"
 import * as Storage from "./Storage.js"
 
@@ -38,7 +39,8 @@ const chainLoader = () => {
 const unitPathOf = (path: string) => path.slice(0, path.lastIndexOf("/") + 1)
 
 /**
- * The contribution of an e-file now: undefined when it is not active (it left the system, M17.4).
+ * The contribution of an e-file now: its profile and its forecast cohort (O8.1); undefined when it is not active
+ * (it left the system, M17.4).
  *
  * @since 0.1.0
  */
@@ -46,8 +48,11 @@ export const contributionOf = (
   efile: EFile.EFile,
   entries: ReadonlyArray<EFile.Entry>,
   chain: ReadonlyArray<Unit.Unit>
-): Aggregate.Contribution | undefined =>
-  EFile.isActive(efile) ? { path: efile.path, profile: Profile.of(efile, entries, chain) } : undefined
+): Aggregate.Contribution | undefined => {
+  if (!EFile.isActive(efile)) return undefined
+  const profile = Profile.of(efile, entries, chain)
+  return { path: efile.path, profile, cohort: Cohort.keyOf(Cohort.personOf(profile, entries)) }
+}
 
 /**
  * Bring the aggregates of these e-files up to date, in the caller's transaction: their contributions now against
@@ -84,7 +89,8 @@ export const track = (teacherIds: Iterable<string>) =>
 
 /**
  * Bring the aggregates of every e-file of subtree(`path`) up to date, a page at a time: after a unit changed (a
- * move re-paths its subtree; a new school type or code changes the profiles below it).
+ * move re-paths its subtree; a new school type or code changes the profiles below it), and once over the root after
+ * migration 0018 on a store that already held e-files, to give their contributions the forecast's cohort (O8.1).
  *
  * @since 0.1.0
  */

@@ -13,9 +13,8 @@
  *
  * @since 0.1.0
  */
-import { Clock, Effect, Either } from "effect"
+import { Clock, Effect, Either, Option } from "effect"
 import type * as Authorization from "../accounts/Authorization.js"
-import type * as EFile from "../efile/EFile.js"
 import * as Refusal from "../kernel/Refusal.js"
 import * as CreditBank from "../training/CreditBank.js"
 import * as CreditConfirmation from "../training/CreditConfirmation.js"
@@ -140,11 +139,9 @@ const run = (actor: Authorization.Actor, items: ReadonlyArray<Item>, at: string)
         Effect.map((p): Project.Project => p.value)
       )
     )
-    const unitOf = memo((teacherId) =>
-      Effect.flatMap(storage.teachers.get(teacherId as EFile.TeacherId), found("e-file", teacherId)).pipe(
-        Effect.map((t) => t.value.unitId as string)
-      )
-    )
+    // Where each teacher is kept, in one read of the e-files' units (not the e-files).
+    const unitIds = yield* storage.teachers.unitIdsOf(decided.map((d) => d.result.teacherId))
+    const unitOf = (teacherId: string) => found("e-file", teacherId)(Option.fromNullable(unitIds.get(teacherId)))
     const rule = memo((unitId) => Effect.flatMap(Units.load(unitId), (unit) => Training.ruleOfTeacher(unit.value)))
     const booked = yield* storage.credits.byKeys(decided.map((d) => `result:${d.result.id}`))
     const entries: Array<CreditBank.Entry> = []
@@ -175,9 +172,11 @@ const run = (actor: Authorization.Actor, items: ReadonlyArray<Item>, at: string)
     }
 
     // Write: each result at its version, the entries together, then the records of every result in its order.
-    for (const w of writes) {
-      const stored = yield* storage.training.updateResult(w.result, w.version)
-      outcomes[w.index] = { _tag: "Confirmed", resultId: w.result.id, result: stored, entry: w.entry }
+    const stored = yield* storage.training.updateResults(
+      writes.map((w) => ({ next: w.result, expectedVersion: w.version }))
+    )
+    for (const [i, w] of writes.entries()) {
+      outcomes[w.index] = { _tag: "Confirmed", resultId: w.result.id, result: stored[i]!, entry: w.entry }
     }
     yield* storage.credits.append(entries)
     const written = new Map(writes.map((w) => [w.index, w]))
@@ -199,7 +198,7 @@ const run = (actor: Authorization.Actor, items: ReadonlyArray<Item>, at: string)
             object: `result:${w.result.id}`,
             aggregateId: w.result.id,
             details: { id: w.result.id },
-            payload: w.result
+            payload: Training.confirmedPayload(w.result)
           }
           return w.fresh ? [credits, confirmed] : [confirmed]
         }

@@ -50,9 +50,19 @@ export interface Outcome {
   readonly digest: string
 }
 
-const nowIso = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString())
+/**
+ * The current time, as ISO text (the clock of the effect's context).
+ *
+ * @since 0.1.0
+ */
+export const nowIso = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString())
 
-const provinceOf = Effect.gen(function* () {
+/**
+ * This deployment's province code; refused (`invalid`, M32.1) on a deployment that is not a province's.
+ *
+ * @since 0.1.0
+ */
+export const provinceOf = Effect.gen(function* () {
   const { deployment } = yield* Settings.Settings
   if (deployment._tag === "Provincial") return deployment.provinceCode
   return yield* Effect.fail(
@@ -239,7 +249,13 @@ export const sentPackage = (recipient: string, kind: ExchangePackage.Manifest["k
     )
   })
 
-const verified = (pkg: ExchangePackage.Package, key: string | undefined, issuer: string) =>
+/**
+ * A package verified against its issuer's key (M32.1), or refused: `forbidden` when no key is registered for the
+ * issuer, else what {@link ExchangePackage.verifyPackage} refuses.
+ *
+ * @since 0.1.0
+ */
+export const verified = (pkg: ExchangePackage.Package, key: string | undefined, issuer: string) =>
   key === undefined
     ? Effect.fail(
         Refusal.forbidden("M32.1", "未登记该发送方的公钥", `no public key is registered for ${issuer}`, {
@@ -252,8 +268,10 @@ const verified = (pkg: ExchangePackage.Package, key: string | undefined, issuer:
 /**
  * Receive a verified package once (M32.1): in one transaction, decide by sequence, record it, apply it and audit
  * it; a racing receiver that recorded it first makes this one find it applied.
+ *
+ * @since 0.1.0
  */
-const receive = (v: ExchangePackage.Verified, apply: Effect.Effect<void, Storage.StorageError>, action: string) =>
+export const receive = <E, R>(v: ExchangePackage.Verified, apply: Effect.Effect<void, E, R>, action: string) =>
   Effect.gen(function* () {
     const storage = yield* Storage.Storage
     const { manifest, digest } = v
@@ -300,12 +318,10 @@ const receive = (v: ExchangePackage.Verified, apply: Effect.Effect<void, Storage
     // Lost a race for the sequence: the winner's commit is visible now; decide again (the same package: already).
     const race = (e: unknown): e is Storage.ConstraintError =>
       e instanceof Storage.ConstraintError && e.constraint === "exchangeSequence"
-    return yield* Effect.catchAll(once, (e) =>
-      race(e)
-        ? Effect.flatMap(storage.transaction(decide), (d) =>
-            d === "already" ? Effect.succeed(outcome("already")) : Effect.fail(e)
-          )
-        : Effect.fail(e)
+    return yield* Effect.catchIf(once, race, (e) =>
+      Effect.flatMap(storage.transaction(decide), (d) =>
+        d === "already" ? Effect.succeed(outcome("already")) : Effect.fail(e)
+      )
     )
   })
 
@@ -363,7 +379,12 @@ export const feedback = (province: string, options: { readonly privateKey: strin
         const pkg = ExchangePackage.feedback({ province, sequence, to, duplicates, privateKey: options.privateKey })
         const same = (a: ExchangePackage.Package, b: ExchangePackage.Package) =>
           a.manifest.to === b.manifest.to && a.manifest.files[0]?.sha256 === b.manifest.files[0]?.sha256
-        if (Option.isSome(last) && same(last.value.pkg, pkg)) return last.value.pkg
+        // The last feedback itself is read only when it may be the same (its `to` is): then it goes again.
+        const previous =
+          Option.isSome(last) && last.value.to === to
+            ? yield* storage.exchange.sentAt(province, "feedback", last.value.sequence)
+            : Option.none()
+        if (Option.isSome(previous) && same(previous.value.pkg, pkg)) return previous.value.pkg
         const digest = ExchangePackage.digestOf(pkg.manifest)
         const at = yield* nowIso
         yield* storage.exchange.recordSent({ peer: province, kind: "feedback", sequence, from: 0, to, digest, pkg, at })

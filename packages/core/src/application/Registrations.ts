@@ -130,21 +130,47 @@ export const decideActive = (
     )
   })
 
+/**
+ * The decisions of a page of the active e-files of subtree(`unitPath`) — `teachers.activeInSubtree` after `after`
+ * ({@link decideActive}) — what they read read by the page's range, not by the list of its ids.
+ */
+const decidePageRange = (
+  unitPath: string,
+  after: string | undefined,
+  active: ReadonlyArray<Storage.ActiveEFile>,
+  cycle: Registration.Cycle,
+  thresholds: Registration.Config
+) =>
+  Effect.gen(function* () {
+    const last = active.at(-1)
+    if (last === undefined) return []
+    const storage = yield* Storage.Storage
+    const range = { unitPath, after, through: last.path }
+    const records = yield* storage.entries.effectiveRecordsInRange(range, Registration.recordGroups)
+    const ledgers = yield* storage.credits.byActiveInRange(range)
+    return active.map((efile) =>
+      decideRecords(efile, records.get(efile.id) ?? [], ledgers.get(efile.id) ?? [], cycle, thresholds)
+    )
+  })
+
 const countOutcomes = (results: ReadonlyArray<RegistrationRound.Result>) => {
   const counts: Record<string, number> = {}
   for (const r of results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1
   return counts
 }
 
+/** The audit record and outbox event of a step of a round (M37.1). */
+const changeOf = (actor: Authorization.Actor, action: string, round: RegistrationRound.Round, details: object) => ({
+  actor,
+  action,
+  object: `registration:${round.id}`,
+  aggregateId: round.id,
+  details: { unit: round.context.from.id, state: round.state, ...details },
+  payload: { id: round.id, unit: round.context.from.id, state: round.state, ...details }
+})
+
 const record = (actor: Authorization.Actor, action: string, round: RegistrationRound.Round, details: object) =>
-  Audit.recordChange({
-    actor,
-    action,
-    object: `registration:${round.id}`,
-    aggregateId: round.id,
-    details: { unit: round.context.from.id, state: round.state, ...details },
-    payload: { id: round.id, unit: round.context.from.id, state: round.state, ...details }
-  })
+  Audit.recordChange(changeOf(actor, action, round, details))
 
 /**
  * Start the round of school `unitId` for the cycle starting `cycleFrom` (M26.1), as an info admin of the school:
@@ -172,7 +198,7 @@ export const start = (
         let after: string | undefined
         do {
           const page = yield* storage.teachers.activeInSubtree(unit.path, { after, limit: 1000 })
-          results.push(...(yield* decideActive(page.items, cycle, thresholds)))
+          results.push(...(yield* decidePageRange(unit.path, after, page.items, cycle, thresholds)))
           after = page.next
         } while (after !== undefined)
         const snapshot = yield* RegistrationRound.decideStart(
@@ -288,7 +314,7 @@ export const startSubtree = (
               after: cursor,
               limit: Math.min(1000, perTransaction)
             })
-            const results = yield* decideActive(page.items, cycle, thresholds)
+            const results = yield* decidePageRange(root.path, cursor, page.items, cycle, thresholds)
             for (const [i, efile] of page.items.entries()) {
               const school = schoolOf.get(efile.unitId)
               if (school === undefined) continue
@@ -306,9 +332,13 @@ export const startSubtree = (
           const complete = end ? bySchool : bySchool.slice(0, -1)
           // Counted here and added up after the commit: the store may run a transaction again.
           const done = { started: 0, teachers: 0, resumed: [] as Array<string>, outcomes: {} as Record<string, number> }
+          const idOf = (school: Authorization.UnitRef) => `${input.idPrefix}-${school.id}`
+          // The rounds a previous pass started, in one read; the starts audited together, in order (M37.1).
+          const present = yield* storage.registrations.existing(complete.map(({ school }) => idOf(school)))
+          const changes: Array<ReturnType<typeof changeOf>> = []
           for (const { school, results } of complete) {
-            const id = `${input.idPrefix}-${school.id}`
-            if (Option.isSome(yield* storage.registrations.get(id))) {
+            const id = idOf(school)
+            if (present.has(id)) {
               done.resumed.push(school.id)
               continue
             }
@@ -320,11 +350,12 @@ export const startSubtree = (
             )
             const round: RegistrationRound.Round = { id, state: snapshot.value, context: snapshot.context }
             yield* storage.registrations.insert(round)
-            yield* record(actor, "registration.start", round, { cycle, teachers: results.length })
+            changes.push(changeOf(actor, "registration.start", round, { cycle, teachers: results.length }))
             for (const r of results) done.outcomes[r.outcome] = (done.outcomes[r.outcome] ?? 0) + 1
             done.teachers += results.length
             done.started += 1
           }
+          yield* Audit.recordChanges(changes)
           return { ...done, next: end ? undefined : complete.at(-1)?.last }
         })
       )

@@ -5,7 +5,8 @@
  * The report's figures are the answers of the statistics query service to the report's queries (`Report.queries`,
  * M28.1) — the service is handed in as `run`, so that the report asks exactly as the server, the CLI and a vendor's
  * code ask — together with the period's changes read from the store (the e-files of the subtree and the completed
- * transfers and rotations touching it) and the forecast over the serving teachers' e-files.
+ * transfers and rotations touching it) and the forecast over the serving teachers, read from the cohort counters
+ * the aggregates keep (`statistics/Cohort`).
  *
  * @since 0.1.0
  */
@@ -14,6 +15,8 @@ import type * as Authorization from "../accounts/Authorization.js"
 import * as EFile from "../efile/EFile.js"
 import * as Unit from "../hierarchy/Unit.js"
 import * as Rotation from "../processes/Rotation.js"
+import * as Aggregate from "../statistics/Aggregate.js"
+import * as Cohort from "../statistics/Cohort.js"
 import * as Forecast from "../statistics/Forecast.js"
 import * as Profile from "../statistics/Profile.js"
 import type * as Query from "../statistics/Query.js"
@@ -58,15 +61,9 @@ export interface ReportRequest {
  */
 export type Run<E, R> = (actor: Authorization.Actor, query: Query.Query) => Effect.Effect<Query.Result, E, R>
 
-const counted = new Set(["submitted", "schoolApproved", "effective"])
-
-const text = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined)
-
 /**
- * A serving teacher as the forecast sees them (O8.1), from the e-file, its entries and the units above it: region,
- * stage and subject as the statistics count them (`Profile`), the birth date and sex of the basic information,
- * and `worker` when the current post appointment is a 工勤技能岗位 (or the staff category 工勤). `undefined` when
- * the birth date or sex is not recorded.
+ * A serving teacher as the forecast sees them (O8.1), from the e-file, its entries and the units above it
+ * (`Cohort.personOf` of its statistics profile). `undefined` when the birth date or sex is not recorded.
  *
  * @since 0.1.0
  */
@@ -74,27 +71,7 @@ export const personOf = (
   efile: EFile.EFile,
   entries: ReadonlyArray<EFile.Entry>,
   chain: ReadonlyArray<Unit.Unit>
-): Forecast.Person | undefined => {
-  const kept = entries.filter((e) => counted.has(e.review.state))
-  const basic = kept.find((e) => e.group === "basicInfo")?.data
-  const birthDate = text(basic?.birthDate)
-  const sex = text(basic?.sex)
-  if (birthDate === undefined || !/^\d{4}-\d{2}/.test(birthDate) || (sex !== "1" && sex !== "2")) return undefined
-  const post = kept
-    .filter((e) => e.group === "postAppointment" && text(e.data.endMonth) === undefined)
-    .map((e) => e.data)
-    .sort((a, b) => ((text(a.startMonth) ?? "") < (text(b.startMonth) ?? "") ? 1 : -1))[0]
-  const worker = text(post?.postCategory) === "4" || (post === undefined && text(basic?.staffCategory) === "14")
-  const profile = Profile.of(efile, entries, chain)
-  return {
-    region: profile.region,
-    level: profile.stage,
-    subject: profile.subject,
-    birthDate,
-    sex: sex === "1" ? "male" : "female",
-    category: worker ? "worker" : "cadre"
-  }
-}
+): Forecast.Person | undefined => Cohort.personOf(Profile.of(efile, entries, chain), entries)
 
 const unitsAbove = (unit: Unit.Unit) =>
   Effect.gen(function* () {
@@ -113,8 +90,13 @@ const unitsAbove = (unit: Unit.Unit) =>
     return byId
   })
 
-/** The serving teachers of the subtree as the forecast sees them, and how many have no birth date or sex. */
-const people = (unit: Unit.Unit) =>
+/**
+ * The serving teachers of the subtree as the forecast sees them, and how many have no birth date or sex, from every
+ * e-file with its entries: what the cohort counters must give, and what is read while they fall short.
+ *
+ * @since 0.1.0
+ */
+export const peopleFromEFiles = (unit: Unit.Unit) =>
   Effect.gen(function* () {
     const storage = yield* Storage.Storage
     const units = yield* unitsAbove(unit)
@@ -140,6 +122,33 @@ const people = (unit: Unit.Unit) =>
     return { people: found, missing }
   })
 
+const total = (counters: ReadonlyArray<{ readonly count: number }>) => counters.reduce((n, c) => n + c.count, 0)
+
+/**
+ * The serving teachers of the subtree as the forecast sees them, and how many have no birth date or sex: the cohort
+ * counters of the unit (M28.1) — a row per cohort, whatever the number of teachers. Each active e-file adds one to
+ * the unit's `status` counters and, once its contribution has a cohort, one to its cohort counters: while the two
+ * totals differ (contributions stored before migration 0018, until `Aggregates.trackSubtree`), the e-files are read.
+ *
+ * @since 0.1.0
+ */
+export const people = (unit: Unit.Unit) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const cohorts = yield* storage.statistics.counts(unit.path, Aggregate.cohortDims)
+    if (total(cohorts) !== total(yield* storage.statistics.counts(unit.path, "status"))) {
+      return yield* peopleFromEFiles(unit)
+    }
+    const found: Array<Forecast.Person | Forecast.Cohort> = []
+    let missing = 0
+    for (const { values, count } of cohorts) {
+      const cohort = Cohort.fromKey(values, count)
+      if (cohort === undefined) missing += count
+      else found.push(cohort)
+    }
+    return { people: found, missing }
+  })
+
 const forecastOf = (unit: Unit.Unit, request: Omit<ForecastRequest, "unitId">) =>
   Effect.map(people(unit), ({ people, missing }) => {
     const result = Forecast.forecast({
@@ -162,7 +171,7 @@ const forecastOf = (unit: Unit.Unit, request: Omit<ForecastRequest, "unitId">) =
 
 /**
  * The supply forecast of subtree(unitId) (O8.1): the actor must be allowed the statistics of the unit (M13.3).
- * Reads every serving e-file of the subtree with its entries: a planning computation, not an interactive query.
+ * Reads the unit's cohort counters ({@link people}).
  *
  * @since 0.1.0
  */
@@ -180,18 +189,27 @@ const factsOf = (e: EFile.EFile): Report.EFileFacts => ({
   statusHistory: e.statusHistory.map((s) => ({ status: s.status, effective: s.effective }))
 })
 
-/** The period's changes in the subtree (M29.1), from two paged reads. */
-const changes = (unit: Unit.Unit, period: Query.Period) =>
+/** The day after a day (`YYYY-MM-DD`). */
+const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+
+/** The e-files of a paged read, by id, as the changes count them. */
+const factsFrom = (read: (page: Storage.PageRequest) => ReturnType<Storage.TeacherRepository["subtree"]>) =>
   Effect.gen(function* () {
-    const storage = yield* Storage.Storage
     const efiles = new Map<string, Report.EFileFacts>()
     let after: string | undefined
     do {
-      const page = yield* storage.teachers.subtree(unit.path, { after, limit: 1000 })
-      // Only the facts the changes read: a province's e-files are kept in memory at once.
+      const page = yield* read({ after, limit: 1000 })
+      // Only the facts the changes read: the e-files are kept in memory at once.
       for (const e of page.items) efiles.set(e.id, factsOf(e))
       after = page.next
     } while (after !== undefined)
+    return efiles
+  })
+
+/** The completed transfers and rotations touching the subtree; their e-files join `efiles` unless there. */
+const movesOf = (unit: Unit.Unit, efiles: Map<string, Report.EFileFacts>) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
     const moves: Array<Report.Move> = []
     let cursor: string | undefined
     do {
@@ -219,7 +237,42 @@ const changes = (unit: Unit.Unit, period: Query.Period) =>
       }
       cursor = page.next
     } while (cursor !== undefined)
+    return moves
+  })
+
+/**
+ * The period's changes in the subtree (M29.1) from every e-file kept in it and every e-file moved through it: what
+ * {@link changes} must give.
+ *
+ * @since 0.1.0
+ */
+export const changesFromEFiles = (unit: Unit.Unit, period: Query.Period) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const efiles = yield* factsFrom((page) => storage.teachers.subtree(unit.path, page))
+    const moves = yield* movesOf(unit, efiles)
     return Report.changesOf(unit.path, period, [...efiles.values()], moves)
+  })
+
+/**
+ * The period's changes in the subtree (M29.1) without reading every e-file: `Report.changesOf` counts the e-files
+ * that ever held a leaving status and those moved by a completed transfer or rotation touching the subtree; every
+ * other e-file is kept where it always was, so it is an onboarding of the subtree exactly when it is kept there now
+ * and was created in the period: those the store counts.
+ *
+ * @since 0.1.0
+ */
+export const changes = (unit: Unit.Unit, period: Query.Period) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const efiles = yield* factsFrom((page) => storage.teachers.everOfStatus(unit.path, Report.leavingStatuses, page))
+    const moves = yield* movesOf(unit, efiles)
+    const counted = Report.changesOf(unit.path, period, [...efiles.values()], moves)
+    const before = dayAfter(period.to)
+    const createdInPeriod = (e: Report.EFileFacts) => e.createdAt >= period.from && e.createdAt < before
+    const alsoCounted = [...efiles.values()].filter((e) => e.path.startsWith(unit.path) && createdInPeriod(e)).length
+    const created = yield* storage.teachers.countCreated(unit.path, period.from, before)
+    return { ...counted, onboardings: counted.onboardings + created - alsoCounted }
   })
 
 /**

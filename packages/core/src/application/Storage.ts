@@ -26,6 +26,7 @@ import type { StatisticsRepository } from "./storage/Statistics.js"
 import type { SubscriptionRepository } from "./storage/Subscriptions.js"
 import type { TokenNonceRepository } from "./storage/TokenNonces.js"
 import type { CreditRepository, RegistrationRepository, TrainingRepository } from "./storage/Training.js"
+import type { TransferAcrossRepository } from "./storage/TransfersAcross.js"
 import type { IdempotencyRepository, WorkflowRepository } from "./storage/Workflows.js"
 
 export type * from "./storage/Accounts.js"
@@ -39,6 +40,7 @@ export type * from "./storage/Statistics.js"
 export type * from "./storage/Subscriptions.js"
 export type * from "./storage/TokenNonces.js"
 export type * from "./storage/Training.js"
+export type * from "./storage/TransfersAcross.js"
 export type * from "./storage/Workflows.js"
 
 /**
@@ -72,6 +74,8 @@ export class Storage extends Context.Tag("@tmis/core/Storage")<
     readonly tokenNonces: TokenNonceRepository
     /** The stored cursors of the outbox's subscribers, local modules among them (M27.1). */
     readonly subscriptions: SubscriptionRepository
+    /** The receiving side of transfers between provinces (M23.1 across provincial deployments). */
+    readonly transfersAcross: TransferAcrossRepository
     /**
      * Run `effect` in one transaction: committed if it succeeds, rolled back if it fails (nothing half-written).
      * Nested calls join the outer transaction. An adapter may re-run the effect when the database reports a

@@ -248,7 +248,28 @@ const transferContext = Schema.Struct({
   from: UnitRef,
   to: UnitRef,
   effective: Schema.String,
-  reason: Schema.String
+  reason: Schema.String,
+  across: Schema.optional(
+    Schema.Struct({
+      province: Schema.String,
+      idType: Schema.String,
+      withdrawal: Schema.optional(Schema.Struct({ by: Schema.Struct(actorFields), reason: Schema.String })),
+      held: Schema.optional(
+        Schema.Struct({
+          rule: Schema.String,
+          reason: Schema.String,
+          at: Schema.String,
+          name: Schema.String,
+          records: Schema.Record({
+            key: Schema.String,
+            value: Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+          }),
+          // Kept as they came (checked as credit entries when the release was decoded), for an operator.
+          credits: Schema.Array(Schema.Unknown)
+        })
+      )
+    })
+  )
 })
 
 /**
@@ -370,3 +391,19 @@ const outboxEvent = Schema.Struct({
  */
 export const OutboxEvent: Schema.Schema<AuditChain.Event & { readonly seq: number }, typeof outboxEvent.Encoded> =
   outboxEvent
+
+const transferAcross = Schema.Struct({
+  id: Schema.String,
+  province: Schema.String,
+  state: Transfer.State,
+  context: transferContext,
+  open: Schema.Boolean,
+  createdAt: Schema.String
+})
+
+/**
+ * The receiving side of a transfer from another province (M23.1 across provincial deployments).
+ *
+ * @since 0.1.0
+ */
+export const TransferAcross: Schema.Schema<Storage.TransferAcross, typeof transferAcross.Encoded> = transferAcross

@@ -42,6 +42,11 @@ const loadResult = (id: string) =>
   Effect.flatMap(Storage.Storage, (s) => Effect.flatMap(s.training.getResult(id), found("training result", id)))
 const loadTeacher = (id: string) =>
   Effect.flatMap(Storage.Storage, (s) => Effect.flatMap(s.teachers.get(id as EFile.TeacherId), found("e-file", id)))
+/** Where a teacher is kept, read without the e-file (a confirmation's rule needs only the unit, M25.4). */
+const loadTeacherUnitId = (id: string) =>
+  Effect.flatMap(Storage.Storage, (s) =>
+    Effect.flatMap(s.teachers.unitIdsOf([id]), (units) => found("e-file", id)(Option.fromNullable(units.get(id))))
+  )
 
 const refuse = (refusal: Refusal.Refusal | undefined) => (refusal === undefined ? Effect.void : Effect.fail(refusal))
 
@@ -569,6 +574,14 @@ export const submitResults = (
     return { rowsRead, accepted, rejected, skipped } satisfies BatchImport.Progress
   })
 
+/**
+ * The outbox payload of a confirmed result (`training.confirmResult`, M30.1): its id and state. Its history is the
+ * store's to read; the credits it booked come in the `credits.confirm` event.
+ *
+ * @since 0.1.0
+ */
+export const confirmedPayload = (result: Storage.TrainingResult) => ({ id: result.id, state: result.state })
+
 const step = (
   resultId: string,
   expectedVersion: number,
@@ -601,7 +614,8 @@ const step = (
         if (event.type === "resubmit") {
           yield* recordByProvider(event.provider, "training.resubmitResult", `result:${resultId}`, resultId, result)
         } else {
-          yield* record(event.actor, `training.${event.type}Result`, `result:${resultId}`, resultId, result)
+          const payload = event.type === "confirm" ? confirmedPayload(result) : result
+          yield* record(event.actor, `training.${event.type}Result`, `result:${resultId}`, resultId, payload)
         }
         return stored
       })
@@ -620,8 +634,7 @@ export const confirm = (actor: Authorization.Actor, resultId: string, expectedVe
     return yield* step(resultId, expectedVersion, { type: "confirm", actor, at }, (result) =>
       Effect.gen(function* () {
         const project = (yield* loadProject(result.projectId)).value
-        const teacher = (yield* loadTeacher(result.teacherId)).value
-        const rule = yield* ruleOfTeacher((yield* Units.load(teacher.unitId)).value)
+        const rule = yield* ruleOfTeacher((yield* Units.load(yield* loadTeacherUnitId(result.teacherId))).value)
         yield* Credits.confirm(
           actor,
           { id: `credit-${result.id}`, key: `result:${result.id}`, unitId: actor.unit.id, actor: actor.accountId, at },

@@ -21,6 +21,7 @@ import { Effect, Either, Option, Schema } from "effect"
 import * as Authorization from "../accounts/Authorization.js"
 import * as EFile from "../efile/EFile.js"
 import * as Indicator from "../efile/Indicator.js"
+import * as TransferAcross from "../exchange/TransferAcross.js"
 import type * as Unit from "../hierarchy/Unit.js"
 import * as Refusal from "../kernel/Refusal.js"
 import * as Rotation from "../processes/Rotation.js"
@@ -142,12 +143,14 @@ const accountKey = (actor: Authorization.Actor, key: string) => JSON.stringify([
  * the same command gets the stored result; with another command, `IdempotencyKeyReused`. `command` is what is
  * compared: the command without the ids generated per attempt. Two first attempts racing on one key: the store
  * refuses the second key, and its transaction is re-run once, to find the first's result.
+ *
+ * @since 0.1.0
  */
-const idempotent = <E, R>(
+export const idempotent = <A, E, R>(
   actor: Authorization.Actor,
   options: CommandOptions,
   command: unknown,
-  run: Effect.Effect<Storage.Versioned<Storage.Workflow>, E, R>
+  run: Effect.Effect<A, E, R>
 ) =>
   Effect.gen(function* () {
     const storage = yield* Storage.Storage
@@ -160,7 +163,7 @@ const idempotent = <E, R>(
         const previous = yield* storage.idempotency.get(stored)
         if (Option.isSome(previous)) {
           if (previous.value.command !== fingerprint) return yield* Effect.fail(new IdempotencyKeyReused({ key }))
-          return previous.value.result as Storage.Versioned<Storage.Workflow>
+          return previous.value.result as A
         }
         const result = yield* run
         yield* storage.idempotency.put(stored, fingerprint, result)
@@ -195,13 +198,25 @@ const insertProcess = (workflow: Storage.Workflow) =>
     )
   })
 
-const record = (actor: Authorization.Actor, action: string, workflow: Storage.Workflow, version: number) =>
+/**
+ * Audit a step of a process (M37.1): its state and version after the step, with `more` details (a transfer between
+ * provinces names the other province).
+ *
+ * @since 0.1.0
+ */
+export const record = (
+  actor: Authorization.Actor | "system",
+  action: string,
+  workflow: Storage.Workflow,
+  version: number,
+  more: Readonly<Record<string, unknown>> = {}
+) =>
   Audit.recordChange({
     actor,
     action,
     object: `workflow:${workflow.id}`,
     aggregateId: workflow.id,
-    details: { teacher: workflow.teacherId, kind: workflow.kind, state: workflow.state, version },
+    details: { teacher: workflow.teacherId, kind: workflow.kind, state: workflow.state, version, ...more },
     payload: { id: workflow.id, kind: workflow.kind, teacher: workflow.teacherId, state: workflow.state, version }
   })
 
@@ -304,8 +319,17 @@ export const initiateRotation = (actor: Authorization.Actor, request: RotationRe
     })
   )
 
-/** An effective entry produced by a completed process (O4.1): the process was its review. */
-const processEntry = (efile: EFile.EFile, id: string, group: string, data: Indicator.IndicatorRecord): EFile.Entry => ({
+/**
+ * An effective entry produced by a completed process (O4.1): the process was its review.
+ *
+ * @since 0.1.0
+ */
+export const processEntry = (
+  efile: EFile.EFile,
+  id: string,
+  group: string,
+  data: Indicator.IndicatorRecord
+): EFile.Entry => ({
   id,
   teacherId: efile.id,
   group,
@@ -338,24 +362,95 @@ const addProcessEntry = (efile: EFile.EFile, id: string, group: string, data: In
   })
 
 /**
+ * The stage of the school a unit is (or is a department of), or `otherwise` when its type names none.
+ *
+ * @since 0.1.0
+ */
+export const stageAt = (unit: Unit.Unit, otherwise: EFile.EFile["stage"]) =>
+  Effect.gen(function* () {
+    const school =
+      unit.kind === "department" && unit.parentId !== undefined ? (yield* Units.load(unit.parentId)).value : unit
+    return Option.getOrElse(EFile.stageOf(school), () => otherwise)
+  })
+
+/**
  * The e-file moves to the receiving unit: its path follows, so it leaves the sending school's subtree and enters the
  * receiving one's (M13.3, M13.4), and takes the receiving school's stage.
  */
 const moveEFile = (loaded: Storage.Versioned<EFile.EFile>, to: Unit.Unit) =>
   Effect.gen(function* () {
     const storage = yield* Storage.Storage
-    const school = to.kind === "department" && to.parentId !== undefined ? (yield* Units.load(to.parentId)).value : to
-    const stage = Option.getOrElse(EFile.stageOf(school), () => loaded.value.stage)
+    const stage = yield* stageAt(to, loaded.value.stage)
     const moved: EFile.EFile = { ...loaded.value, unitId: to.id, path: `${to.path}${loaded.value.id}`, stage }
     yield* storage.teachers.update(moved, loaded.version)
     return moved
   })
 
-const month = (day: string) => day.slice(0, 7)
+/**
+ * The month (YYYY-MM) of a day.
+ *
+ * @since 0.1.0
+ */
+export const month = (day: string) => day.slice(0, 7)
+
+/**
+ * Record a message of a transfer between provinces to the other province, in the transaction of the step that
+ * sends it (the outbox): the transfer export (`TransfersAcross.exportMessages`) builds it from the process when it
+ * signs the package. The event names the recipient and the transfer, never the teacher's identity.
+ *
+ * @since 0.1.0
+ */
+export const sendAcross = (
+  actor: Authorization.Actor | "system",
+  transfer: string,
+  province: string,
+  type: TransferAcross.MessageType,
+  more: Record<string, string> = {}
+) =>
+  Audit.recordChange({
+    actor,
+    action: TransferAcross.eventType(type),
+    object: `transfer:${transfer}`,
+    aggregateId: transfer,
+    details: { to: province, transfer, ...more },
+    payload: { to: province, transfer, ...more }
+  })
+
+/**
+ * The sending side's completion of a transfer to another province (M23.1, M22.1): the e-file is released —
+ * `transferredOut` from the effective day, so inactive here (M17.4) — and `released` goes to the receiving province,
+ * which creates the e-file there (O4.1). The e-file's entries stay here, read-only history.
+ */
+const release = (workflow: Storage.TransferWorkflow, across: Transfer.Across) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage.Storage
+    const loaded = yield* EFiles.load(workflow.teacherId)
+    const efile = loaded.value
+    const last = workflow.context.history[workflow.context.history.length - 1]
+    const released: EFile.EFile = {
+      ...efile,
+      status: "transferredOut",
+      statusHistory: [
+        ...efile.statusHistory,
+        {
+          status: "transferredOut",
+          effective: workflow.context.effective,
+          reason: undefined,
+          recordedBy: (last?.actor ?? "system") as EFile.EFile["createdBy"],
+          unit: efile.unitId
+        }
+      ]
+    }
+    yield* storage.teachers.update(released, loaded.version)
+    yield* sendAcross("system", workflow.id, across.province, "released", { teacher: efile.id })
+  })
 
 /** What completion writes into the e-file (O4.1). */
 const complete = (workflow: Storage.Workflow) =>
   Effect.gen(function* () {
+    if (workflow.kind === "transfer" && workflow.context.across !== undefined) {
+      return yield* release(workflow, workflow.context.across)
+    }
     const efile = yield* EFiles.load(workflow.teacherId)
     if (workflow.kind === "transfer") {
       const context = workflow.context
@@ -429,6 +524,10 @@ export const act = (
       if (next.state === "completed") {
         yield* complete(next)
         yield* Aggregates.track([next.teacherId])
+      }
+      // A rejection by the sending side of a transfer from another province is owed to the receiving side (M23.2).
+      if (next.kind === "transfer" && next.state === "rejected" && next.context.across !== undefined) {
+        yield* sendAcross(actor, next.id, next.context.across.province, "refused", { rule: "M23.1" })
       }
       yield* record(actor, `${workflow.kind}.${action.type}`, next, stored.version)
       return stored

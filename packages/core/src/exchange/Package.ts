@@ -79,6 +79,25 @@ export const CrossDuplicate = Schema.Struct({
 export type CrossDuplicate = typeof CrossDuplicate.Type
 
 /**
+ * One message of a transfer between provinces (M23.1 across provincial deployments): the outbox event `seq` of the
+ * issuing province that recorded it, the transfer it belongs to, its type, and its body (what the type carries,
+ * decoded by the receiving side, `TransfersAcross`).
+ *
+ * @since 0.1.0
+ */
+export const TransferMessage = Schema.Struct({
+  seq: Schema.Int,
+  transfer: Schema.String,
+  type: Schema.Literal("request", "withdraw", "released", "refused", "withdrawn"),
+  body: Schema.Record({ key: Schema.String, value: Schema.Unknown })
+})
+
+/**
+ * @since 0.1.0
+ */
+export type TransferMessage = typeof TransferMessage.Type
+
+/**
  * A file of a package as the manifest lists it.
  *
  * @since 0.1.0
@@ -104,7 +123,7 @@ export type FileEntry = typeof FileEntry.Type
  */
 export const Manifest = Schema.Struct({
   format: Schema.Literal(format),
-  kind: Schema.Literal("changes", "feedback"),
+  kind: Schema.Literal("changes", "feedback", "transfer"),
   issuer: Schema.String,
   province: Schema.String.pipe(Schema.pattern(/^\d{2}$/)),
   sequence: Schema.Int.pipe(Schema.positive()),
@@ -143,6 +162,15 @@ export const changesFile = "changes.ndjson"
  * @since 0.1.0
  */
 export const duplicatesFile = "duplicates.ndjson"
+
+/**
+ * The file of a transfer package (the messages of transfers between two provinces).
+ *
+ * @since 0.1.0
+ */
+export const messagesFile = "messages.ndjson"
+
+const fileOfKind = { changes: changesFile, feedback: duplicatesFile, transfer: messagesFile } as const
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Canonical encoding
@@ -345,6 +373,37 @@ export const feedback = (input: {
   return { manifest, signature: signManifest(manifest, input.privateKey), files: { [duplicatesFile]: text } }
 }
 
+/**
+ * Build and sign a transfer package of a province to another (M23.1 across provinces, M32.1): the messages in
+ * outbox order, numbered in the issuer's sequence to that recipient; `from` and `to` are the issuer's outbox cursors
+ * it covers, as a change package's.
+ *
+ * @since 0.1.0
+ */
+export const transferMessages = (input: {
+  readonly issuer: string
+  readonly recipient: string
+  readonly sequence: number
+  readonly from: number
+  readonly to: number
+  readonly messages: ReadonlyArray<TransferMessage>
+  readonly privateKey: string
+}): Package => {
+  const rows = [...input.messages].sort((a, b) => a.seq - b.seq)
+  const text = ndjson(rows)
+  const manifest: Manifest = {
+    format,
+    kind: "transfer",
+    issuer: input.issuer,
+    province: input.recipient,
+    sequence: input.sequence,
+    from: input.from,
+    to: input.to,
+    files: [fileEntry(messagesFile, rows.length, text)]
+  }
+  return { manifest, signature: signManifest(manifest, input.privateKey), files: { [messagesFile]: text } }
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Verification
 
@@ -353,6 +412,7 @@ const refuse = (zh: string, en: string, details: Record<string, unknown>) =>
 
 const decodeManifest = Schema.decodeUnknownEither(Manifest)
 const decodeDuplicate = Schema.decodeUnknownEither(CrossDuplicate)
+const decodeMessage = Schema.decodeUnknownEither(TransferMessage)
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
 const isValue = (v: unknown) => typeof v === "string" || typeof v === "number" || typeof v === "boolean"
@@ -398,6 +458,12 @@ export type Verified =
       readonly digest: string
       readonly rows: ReadonlyArray<CrossDuplicate>
     }
+  | {
+      readonly kind: "transfer"
+      readonly manifest: Manifest
+      readonly digest: string
+      readonly rows: ReadonlyArray<TransferMessage>
+    }
 
 const linesOf = (text: string): ReadonlyArray<string> => (text === "" ? [] : text.slice(0, -1).split("\n"))
 
@@ -435,7 +501,7 @@ export const verifyPackage = (pkg: Package, publicKeyPem: string): Either.Either
   }
   const listed = manifest.files.map((f) => f.name).sort()
   const present = Object.keys(pkg.files).sort()
-  const expected = [manifest.kind === "changes" ? changesFile : duplicatesFile]
+  const expected = [fileOfKind[manifest.kind]]
   if (canonical(listed) !== canonical(present) || canonical(listed) !== canonical(expected)) {
     return refuse("交换包文件与清单不符", "the package's files are not those its manifest lists", {
       field: "files",
@@ -473,7 +539,11 @@ export const verifyPackage = (pkg: Package, publicKeyPem: string): Either.Either
         })
       }
       const row: Either.Either<unknown, unknown> =
-        manifest.kind === "changes" ? Either.fromNullable(decodeChange(value), () => value) : decodeDuplicate(value)
+        manifest.kind === "changes"
+          ? Either.fromNullable(decodeChange(value), () => value)
+          : manifest.kind === "transfer"
+            ? decodeMessage(value)
+            : decodeDuplicate(value)
       // Canonical: a change row (the line as parsed) is written back the same with its keys in order; a feedback
       // row is the Schema's copy, so written canonically.
       const canonicalRow =
@@ -495,7 +565,7 @@ export const verifyPackage = (pkg: Package, publicKeyPem: string): Either.Either
   if (manifest.kind === "feedback") {
     return Either.right({ kind: "feedback", manifest, digest, rows: rows as ReadonlyArray<CrossDuplicate> })
   }
-  const changes = rows as ReadonlyArray<Change>
+  const changes = rows as ReadonlyArray<Change | TransferMessage>
   const outside = changes.findIndex(
     (c, i) => c.seq <= manifest.from || c.seq > manifest.to || (i > 0 && c.seq < changes[i - 1]!.seq)
   )
@@ -511,7 +581,10 @@ export const verifyPackage = (pkg: Package, publicKeyPem: string): Either.Either
       }
     )
   }
-  return Either.right({ kind: "changes", manifest, digest, rows: changes })
+  if (manifest.kind === "transfer") {
+    return Either.right({ kind: "transfer", manifest, digest, rows: changes as ReadonlyArray<TransferMessage> })
+  }
+  return Either.right({ kind: "changes", manifest, digest, rows: changes as ReadonlyArray<Change> })
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -576,7 +649,7 @@ export const decideSequence = (
       )
     )
   }
-  if (manifest.kind === "changes" && manifest.from !== received.lastTo) {
+  if (manifest.kind !== "feedback" && manifest.from !== received.lastTo) {
     return Either.left(
       Refusal.invalid(
         "M32.1",

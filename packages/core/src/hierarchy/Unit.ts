@@ -50,6 +50,13 @@ const rank: Record<Kind, number> = { national: 0, province: 1, city: 2, county: 
 export const UnitId = Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9_-]{1,64}$/), Schema.brand("UnitId"))
 
 /**
+ * Is a text a unit id ({@link UnitId}'s check)? For readers that check many stored ids by hand.
+ *
+ * @since 0.1.0
+ */
+export const isUnitId = (s: string): s is UnitId => /^[A-Za-z0-9_-]{1,64}$/.test(s)
+
+/**
  * @since 0.1.0
  */
 export type UnitId = typeof UnitId.Type
@@ -61,10 +68,24 @@ export type UnitId = typeof UnitId.Type
  */
 export const Day = Schema.String.pipe(
   Schema.pattern(/^\d{4}-\d{2}-\d{2}$/),
-  Schema.filter(
-    (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)
-  )
+  Schema.filter((s) => isDay(s))
 )
+
+/**
+ * Is a text a day of the (proleptic Gregorian) calendar, "YYYY-MM-DD" ({@link Day}'s check: not 2026-02-30)? By
+ * arithmetic, for readers that check many stored days by hand.
+ *
+ * @since 0.1.0
+ */
+export const isDay = (s: string): boolean => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false
+  const year = Number(s.slice(0, 4))
+  const month = Number(s.slice(5, 7))
+  const day = Number(s.slice(8, 10))
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+  const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
+  return month >= 1 && month <= 12 && day >= 1 && day <= days
+}
 
 /**
  * The national unit's code: the ministry has no GB/T 2260 division code of its own.

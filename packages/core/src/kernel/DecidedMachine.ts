@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { Either } from "effect"
-import { type AnyStateMachine, transition } from "xstate"
+import { type ActorScope, type AnyStateMachine, createActor } from "xstate"
 import type * as Refusal from "./Refusal.js"
 
 /**
@@ -63,6 +63,27 @@ export const make = <S extends string, C, E extends { readonly type: string }, Q
       ? options.decideEvent(snapshot.value, snapshot.context, event, policy)
       : options.notAccepted(snapshot.value, snapshot.context, event)
 
+  // XState's `transition` makes an actor for each call, to serve as the transition's inert scope: most of the cost
+  // of a transition. These machines only assign — they spawn, schedule and emit nothing, and `send` ignores the
+  // actions left to execute — so one inert scope, made at the first transition, serves every transition.
+  let inert: ActorScope<never, never> | undefined
+  const scope = () => {
+    if (inert !== undefined) return inert
+    const self = createActor(machine)
+    inert = {
+      self,
+      id: "",
+      sessionId: "",
+      system: self.system,
+      logger: () => {},
+      defer: () => {},
+      emit: () => {},
+      stopChild: () => {},
+      actionExecutor: () => {}
+    } as unknown as ActorScope<never, never>
+    return inert
+  }
+
   const restore = (persisted: Persisted<S, C>): Snapshot<S, C> =>
     machine.resolveState({ value: persisted.state, context: persisted.context }) as unknown as Snapshot<S, C>
 
@@ -78,7 +99,7 @@ export const make = <S extends string, C, E extends { readonly type: string }, Q
       const refusal = decide(snapshot, event, policy)
       if (refusal !== undefined) return Either.left(refusal)
       const current = restore({ state: snapshot.value, context: snapshot.context })
-      const [next] = transition(machine, current as never, event as never) as unknown as [Snapshot<S, C>]
+      const next = machine.transition(current as never, event as never, scope() as never) as unknown as Snapshot<S, C>
       // An allowed event that moved nothing is a bug of the machine.
       if (next.value === snapshot.value && next.context === snapshot.context) {
         throw new Error(`${options.id}: ${event.type} allowed in ${snapshot.value} but not taken`)

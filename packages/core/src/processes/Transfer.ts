@@ -210,6 +210,43 @@ export interface Context extends ApprovalChain.Trail<OpenState> {
   readonly to: Authorization.UnitRef
   readonly effective: string
   readonly reason: string
+  /**
+   * A transfer between two provincial deployments (`TransferAcross`): the other province, and what this side keeps
+   * of the handshake. Undefined for a transfer within one store.
+   */
+  readonly across?: Across | undefined
+}
+
+/**
+ * What a side of a transfer between provinces keeps besides the chain (`TransferAcross`): the other province's
+ * code, the identity document's type (the chain keeps the number), a withdrawal the receiving school asked for
+ * after the request left (the sending side decides it, M23.2), and, on the receiving side, a release it could not
+ * turn into an e-file (`held`).
+ *
+ * @since 0.1.0
+ */
+export interface Across {
+  readonly province: string
+  readonly idType: string
+  readonly withdrawal?: { readonly by: Actor; readonly reason: string } | undefined
+  readonly held?: Held | undefined
+}
+
+/**
+ * A release the receiving side could not turn into an e-file (an active e-file of the identity here, the e-file id
+ * taken, M17.4): the transfer is completed — the sending side released — and the released e-file is kept here as it
+ * came, for an operator to resolve, with the rule and reason that held it.
+ *
+ * @since 0.1.0
+ */
+export interface Held {
+  readonly rule: string
+  readonly reason: string
+  readonly at: string
+  readonly name: string
+  readonly records: Readonly<Record<string, ReadonlyArray<Readonly<Record<string, unknown>>>>>
+  /** The credit bank's holdings that came with it (`CreditBank.Entry`s: the training layer, above this one). */
+  readonly credits: ReadonlyArray<unknown>
 }
 
 /**

@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { createHash } from "node:crypto"
+import { createHash, hash } from "node:crypto"
 import { FiberRef } from "effect"
 
 /**
@@ -77,10 +77,13 @@ const canonical = (value: unknown): string => {
   if (value === undefined) return "null"
   if (value === null || typeof value !== "object") return JSON.stringify(value)
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`
-  const entries = Object.entries(value as object)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`
+  // One string built in a loop: every record of every write passes here.
+  let out = ""
+  for (const key of Object.keys(value).sort()) {
+    const v = (value as { readonly [key: string]: unknown })[key]
+    if (v !== undefined) out += `${out === "" ? "" : ","}${JSON.stringify(key)}:${canonical(v)}`
+  }
+  return `{${out}}`
 }
 
 /**
@@ -89,23 +92,21 @@ const canonical = (value: unknown): string => {
  * @since 0.1.0
  */
 export const hashOf = (seq: number, prevHash: string, entry: Entry): string =>
-  createHash("sha256")
-    .update(prevHash)
-    .update("\n")
-    .update(
-      canonical({
-        seq,
-        at: entry.at,
-        actor: entry.actor,
-        unitId: entry.unitId,
-        action: entry.action,
-        object: entry.object,
-        outcome: entry.outcome,
-        requestId: entry.requestId,
-        details: entry.details
-      })
-    )
-    .digest("hex")
+  hash(
+    "sha256",
+    `${prevHash}\n${canonical({
+      seq,
+      at: entry.at,
+      actor: entry.actor,
+      unitId: entry.unitId,
+      action: entry.action,
+      object: entry.object,
+      outcome: entry.outcome,
+      requestId: entry.requestId,
+      details: entry.details
+    })}`,
+    "hex"
+  )
 
 /**
  * The longest object a record keeps, in UTF-16 code units: every store indexes the column for the audit search, and

@@ -15,15 +15,25 @@ import type * as Profile from "./Profile.js"
 import * as Query from "./Query.js"
 
 /**
- * What an active e-file contributes: where it is kept (its path) and its profile. An e-file that left the system
- * (not active) contributes nothing.
+ * What an active e-file contributes: where it is kept (its path), its profile and the key of its forecast cohort
+ * (`statistics/Cohort`; absent in a contribution stored before cohorts were kept, which then adds to no cohort
+ * counter until `Aggregates.trackSubtree` replaces it). An e-file that left the system (not active) contributes
+ * nothing.
  *
  * @since 0.1.0
  */
 export interface Contribution {
   readonly path: string
   readonly profile: Profile.Profile
+  readonly cohort?: string | undefined
 }
+
+/**
+ * The dimension of the forecast's cohorts (O8.1): not a query dimension, its counters are read by the forecast.
+ *
+ * @since 0.1.0
+ */
+export const cohortDims = "cohort"
 
 /**
  * A counter: at the unit of path `node`, the e-files whose values of `dims` (one dimension, or two joined by `|` in
@@ -67,13 +77,15 @@ export const nodesOf = (path: string): ReadonlyArray<string> => {
 }
 
 /**
- * The counters an e-file's contribution adds one to: at every unit above it, one per dimension and one per pair.
+ * The counters an e-file's contribution adds one to: at every unit above it, one per dimension, one per pair and
+ * one for its cohort.
  *
  * @since 0.1.0
  */
 export const countersOf = (contribution: Contribution): ReadonlyArray<Counter> => {
   const dims = Query.teacherDimensions
   const cells: Array<{ dims: string; values: string }> = []
+  if (contribution.cohort !== undefined) cells.push({ dims: cohortDims, values: contribution.cohort })
   for (let i = 0; i < dims.length; i++) {
     const a = dims[i]!
     cells.push({ dims: a, values: contribution.profile[a] })
@@ -100,6 +112,10 @@ export const deltas = (
     const unit = unitOf(c.path)
     const cells = byUnit.get(unit) ?? new Map<string, number>()
     byUnit.set(unit, cells)
+    if (c.cohort !== undefined) {
+      const key = `${cohortDims}\u0000${c.cohort}`
+      cells.set(key, (cells.get(key) ?? 0) + w)
+    }
     const dims = Query.teacherDimensions
     for (let i = 0; i < dims.length; i++) {
       const a = c.profile[dims[i]!]
@@ -144,7 +160,7 @@ const unitOf = (path: string) => path.slice(0, path.lastIndexOf("/") + 1)
  * @since 0.1.0
  */
 export const same = (a: Contribution, b: Contribution): boolean =>
-  a.path === b.path && Query.teacherDimensions.every((d) => a.profile[d] === b.profile[d])
+  a.path === b.path && a.cohort === b.cohort && Query.teacherDimensions.every((d) => a.profile[d] === b.profile[d])
 
 /**
  * The counters of a set of contributions counted from scratch: what the kept counters must equal (the recount the

@@ -130,6 +130,16 @@ export interface Person {
 }
 
 /**
+ * `count` people alike (a cohort of the statistics aggregates): the forecast counts them as `count` persons. The
+ * birth date may be the birth month alone (`YYYY-MM`), all a retirement month depends on.
+ *
+ * @since 0.1.0
+ */
+export interface Cohort extends Person {
+  readonly count: number
+}
+
+/**
  * The group whose schedule applies to a person.
  *
  * @since 0.1.0
@@ -190,7 +200,7 @@ export type Enrolment = typeof Enrolment.Type
 export interface Input {
   readonly asOf: string
   readonly years: number
-  readonly people: ReadonlyArray<Person>
+  readonly people: ReadonlyArray<Person | Cohort>
   readonly rules?: RetirementRules | undefined
   readonly norms?: Norms | undefined
   readonly enrolment?: ReadonlyArray<Enrolment> | undefined
@@ -312,14 +322,15 @@ export const forecast = (input: Input): Forecast => {
       level = { region: person.region, level: person.level, byYear: Array(years).fill(0), serving: 0 }
       servingAt.set(levelKey, level)
     }
-    row.teachers += 1
-    level.serving += 1
+    const n = "count" in person ? person.count : 1
+    row.teachers += n
+    level.serving += n
     const month = monthIndex(retirementMonth(rules, groupOf(person), person.birthDate))
-    if (month < start) overdue += 1
+    if (month < start) overdue += n
     const year = Math.max(0, Math.floor((month - start) / 12))
     if (year < years) {
-      row.byYear[year]! += 1
-      level.byYear[year]! += 1
+      row.byYear[year]! += n
+      level.byYear[year]! += n
     }
   }
   const retirements = [...rows.values()]

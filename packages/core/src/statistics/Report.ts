@@ -148,7 +148,14 @@ const pathAsOf = (moves: ReadonlyArray<Move>, current: string, day: string): str
   return last !== undefined ? last.to : moving[0]!.from
 }
 
-const leaving = new Set(["resigned", "retired", "deceased", "transferredOut"])
+/**
+ * The statuses by which a teacher leaves (离职, 退休, 死亡, 调出): the leavers the changes count.
+ *
+ * @since 0.1.0
+ */
+export const leavingStatuses = ["resigned", "retired", "deceased", "transferredOut"] as const
+
+const leaving = new Set<string>(leavingStatuses)
 
 /**
  * The changes of `period` in subtree(`path`) (M29.1), from the e-files in or ever moved through the subtree and the

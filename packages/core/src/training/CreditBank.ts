@@ -26,10 +26,18 @@ import * as Refusal from "../kernel/Refusal.js"
  * @since 0.1.0
  */
 export const Amount = Schema.Number.pipe(
-  Schema.filter((n) => Number.isFinite(n) && n >= 0 && Math.abs(n * 100 - Math.round(n * 100)) < 1e-6, {
+  Schema.filter((n) => isAmount(n), {
     message: () => "an amount is finite, not negative, with at most two decimals"
   })
 )
+
+/**
+ * Is a number an amount ({@link Amount}'s check)? For readers that check many stored entries by hand.
+ *
+ * @since 0.1.0
+ */
+export const isAmount = (n: number): boolean =>
+  Number.isFinite(n) && n >= 0 && Math.abs(n * 100 - Math.round(n * 100)) < 1e-6
 
 /**
  * How training is counted by a conversion rule: course work (集中/课程) or practice (实践、校本研修、网络研修).

@@ -355,6 +355,8 @@ export const awayDays = (
   cycle: Cycle,
   accepted: ReadonlyArray<string> = defaultConfig.acceptedAwayReasons
 ): number => {
+  // Most teachers were never out of post: no day counts, nothing to sort or date.
+  if (!history.some((r) => r.status === "notServing")) return 0
   const sorted = [...history].sort((a, b) => (a.effective < b.effective ? -1 : a.effective > b.effective ? 1 : 0))
   const start = Date.parse(`${cycle.from}T00:00:00Z`)
   const end = Date.parse(`${cycle.to}T00:00:00Z`)

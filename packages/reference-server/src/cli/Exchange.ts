@@ -9,7 +9,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { parseArgs } from "node:util"
-import { Exchange, ExchangePackage, Refusal } from "@tmis/core"
+import { Exchange, ExchangePackage, Refusal, TransfersAcross } from "@tmis/core"
 import { Effect, Either, Option } from "effect"
 import * as ExchangeKeys from "../ExchangeKeys.js"
 import { asAccount, type Command, type Io, integer, run, Usage } from "./Command.js"
@@ -31,7 +31,9 @@ const keyOf = (value: string | undefined, variable: string) =>
 /** Write a package as a new directory under `out`, whole or not at all (written aside, then renamed). */
 const writePackage = (out: string, pkg: ExchangePackage.Package) =>
   Effect.promise(async () => {
-    const name = `${pkg.manifest.issuer}-${pkg.manifest.kind}-${String(pkg.manifest.sequence).padStart(6, "0")}`
+    // A transfer package names its recipient too: a province numbers its packages to each other province apart.
+    const kind = pkg.manifest.kind === "transfer" ? `transfer-${pkg.manifest.province}` : pkg.manifest.kind
+    const name = `${pkg.manifest.issuer}-${kind}-${String(pkg.manifest.sequence).padStart(6, "0")}`
     const dir = join(out, name)
     const partial = `${dir}.partial`
     await rm(partial, { recursive: true, force: true })
@@ -169,11 +171,75 @@ const importFeedbackRun = (io: Io, args: ReadonlyArray<string>) => {
   )
 }
 
+const transfersExportRun = (io: Io, args: ReadonlyArray<string>) => {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      as: { type: "string" },
+      out: { type: "string" },
+      province: { type: "string" },
+      "max-messages": { type: "string" }
+    },
+    strict: true
+  })
+  const { out, province } = values
+  if (out === undefined) throw new Usage("--out DIR is required: where the package's directory is written")
+  if (province === undefined || !/^\d{2}$/.test(province)) {
+    throw new Usage("--province CODE is required: the receiving province's two GB/T 2260 digits")
+  }
+  const maxMessages = integer("max-messages", values["max-messages"], 1000, 1, 100_000)
+  const keys = ExchangeKeys.fromEnv(io.env)
+  return run(
+    io,
+    operator(
+      io,
+      values.as,
+      Effect.gen(function* () {
+        const privateKey = yield* keyOf(keys.privateKey, "TMIS_EXCHANGE_PRIVATE_KEY")
+        const pkg = yield* TransfersAcross.exportMessages(province, { privateKey, maxMessages })
+        return Option.isNone(pkg) ? undefined : yield* writePackage(out, pkg.value)
+      })
+    ),
+    (dir) => {
+      io.out.write(dir === undefined ? `no transfer message waits for ${province}: nothing exported\n` : `${dir}\n`)
+      return 0
+    }
+  )
+}
+
+const transfersIngestRun = (io: Io, args: ReadonlyArray<string>) => {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { as: { type: "string" } },
+    allowPositionals: true,
+    strict: true
+  })
+  if (positionals.length === 0) throw new Usage("name the transfer package directories to ingest, in sequence order")
+  const keys = ExchangeKeys.fromEnv(io.env)
+  return run(
+    io,
+    operator(
+      io,
+      values.as,
+      Effect.forEach(positionals, (dir) =>
+        Effect.flatMap(readPackage(dir), (pkg) =>
+          Effect.tap(TransfersAcross.ingestMessages(pkg, keys.provinces), (o) =>
+            Effect.sync(() => printOutcome(io, dir, o))
+          )
+        )
+      )
+    ),
+    () => 0
+  )
+}
+
 const verbs: Record<string, (io: Io, args: ReadonlyArray<string>) => Promise<number>> = {
   export: exportRun,
   ingest: ingestRun,
   feedback: feedbackRun,
-  "import-feedback": importFeedbackRun
+  "import-feedback": importFeedbackRun,
+  "transfers-export": transfersExportRun,
+  "transfers-ingest": transfersIngestRun
 }
 
 /**
@@ -193,14 +259,21 @@ tmis exchange feedback --as ACCOUNT --province CODE --out DIR
   National: write the province's feedback package as DIR/national-feedback-<sequence>/.
 tmis exchange import-feedback --as ACCOUNT FEEDBACK_DIR
   Province: import the national feedback into the duplicate report (M17.4).
+tmis exchange transfers-export --as ACCOUNT --province CODE --out DIR [--max-messages N]
+  Province: write the transfer messages waiting for province CODE (M23.1) as DIR/<province>-transfer-<CODE>-<sequence>/.
+tmis exchange transfers-ingest --as ACCOUNT PACKAGE_DIR…
+  Province: ingest another province's transfer packages, in sequence order (the same package again changes nothing).
 ACCOUNT is an info admin of the deployment's top unit (M32.1), its password in TMIS_PASSWORD. The keys:
 TMIS_EXCHANGE_PRIVATE_KEY (this deployment's PEM private key), TMIS_EXCHANGE_NATIONAL_KEY (province: the national
-public key), TMIS_EXCHANGE_PROVINCE_KEYS (national: a directory of <code>.pem public keys). Exit 3 when refused.`,
+public key), TMIS_EXCHANGE_PROVINCE_KEYS (national, or a province for transfers: a directory of <code>.pem public
+keys). Exit 3 when refused.`,
   run: (io, args) => {
     const [verb, ...rest] = args
     const go = verb !== undefined && Object.hasOwn(verbs, verb) ? verbs[verb] : undefined
     if (go === undefined) {
-      throw new Usage('the exchange command is "tmis exchange export|ingest|feedback|import-feedback"')
+      throw new Usage(
+        'the exchange command is "tmis exchange export|ingest|feedback|import-feedback|transfers-export|transfers-ingest"'
+      )
     }
     return go(io, rest)
   }

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Accounts, type EFile, EFiles, IdentityNumber, type Unit, Units } from "@tmis/core"
+import { Accounts, CreditBank, type EFile, EFiles, IdentityNumber, type Unit, Units } from "@tmis/core"
 import { Effect } from "effect"
 import { expect, it } from "vitest"
 import type * as Attempts from "./attempts.js"
@@ -454,6 +454,124 @@ const activeInSubtreePages = ({ makeDatabase, timeout }: Suite): void => {
   )
 }
 
+const rangeReads = ({ makeDatabase, timeout }: Suite): void => {
+  it(
+    "M26.1 the effective records and the ledgers of a page of active e-files, read by the page's path range, are those read by its ids: no retired e-file, none outside the subtree",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, hubei, async (h) => {
+        await setup(h)
+        for (let i = 0; i < 5; i++) {
+          await onboard(h, "ia-s1", hire(`t${i}`, "s1", basicInfo({ idNumber: woman(i) })))
+        }
+        await onboard(h, "ia-s2", hire("t9", "s2", basicInfo({ idNumber: woman(9) })))
+        const school = await actor(h, "ia-s1")
+        const other = await actor(h, "ia-s2")
+        // Records of every group and state, credits of every teacher; t2 retired with both.
+        for (const [by, teacherId] of [
+          [school, "t0"],
+          [school, "t2"],
+          [school, "t3"],
+          [other, "t9"]
+        ] as const) {
+          for (const [suffix, group, data] of [
+            ["a2024", "annualAssessment", { year: 2024, result: "2" }],
+            ["a2025", "annualAssessment", { year: 2025, result: "4" }],
+            ["ethics", "ethics", { year: 2025, honor: "师德标兵" }]
+          ] as const) {
+            await h.run(EFiles.addEntry(by, { teacherId, entryId: `${teacherId}-${suffix}`, group, data }))
+          }
+          const admin = by === school ? "ia-s1" : "ia-s2"
+          for (const suffix of ["a2024", "ethics", "basic"]) {
+            await makeEffective(h, `${teacherId}-${suffix}`, admin, "ia-jiangan")
+          }
+        }
+        await h.run(
+          Effect.flatMap(storage, (s) =>
+            s.credits.append(
+              ["t0", "t1", "t2", "t9", "t0"].map((teacherId, i) =>
+                CreditBank.confirmation(
+                  {
+                    id: `c${i}`,
+                    key: `c${i}`,
+                    unitId: "jiangan",
+                    actor: "system",
+                    at: `2024-0${i + 1}-01T00:00:00.000Z`
+                  },
+                  {
+                    teacherId,
+                    projectId: "p1",
+                    form: i % 2 === 0 ? "course" : "practice",
+                    hours: 12.5 * (i + 1),
+                    day: `2024-0${i + 1}-01`,
+                    rule: CreditBank.defaultRule
+                  }
+                )
+              )
+            )
+          )
+        )
+        await h.run(EFiles.recordStatus(school, "t2", { status: "retired", effective: "2026-01-01" }, 1))
+        const groups = ["annualAssessment", "ethics"]
+        for (const [path, limit] of [
+          [root, 2],
+          [s1Path, 2],
+          [s1Path, 1000]
+        ] as const) {
+          const seen: Array<string> = []
+          // From the subtree's start, and from a cursor before it.
+          for (const start of [undefined, "/"]) {
+            await h.run(
+              Effect.gen(function* () {
+                const s = yield* storage
+                let after: string | undefined = start
+                do {
+                  const page = yield* s.teachers.activeInSubtree(path, { after, limit })
+                  const last = page.items.at(-1)
+                  if (last === undefined) break
+                  const range = { unitPath: path, after, through: last.path }
+                  const ids = page.items.map((e) => e.id)
+                  if (start === undefined) seen.push(...ids)
+                  const records = yield* s.entries.effectiveRecordsInRange(range, groups)
+                  expect(records).toEqual(yield* s.entries.effectiveRecords(ids, groups))
+                  expect((yield* s.entries.effectiveRecordsInRange(range, ["ethics"])).size).toBe(
+                    ids.filter((id) => records.get(id)?.some((r) => r.group === "ethics")).length
+                  )
+                  expect((yield* s.entries.effectiveRecordsInRange(range, [])).size).toBe(0)
+                  expect(yield* s.credits.byActiveInRange(range)).toEqual(yield* s.credits.byTeachers(ids))
+                  after = page.next
+                } while (after !== undefined)
+              })
+            )
+          }
+          // Every active e-file of the subtree was read, and none other.
+          expect(seen.sort()).toEqual(path === root ? ["t0", "t1", "t3", "t4", "t9"] : ["t0", "t1", "t3", "t4"])
+        }
+        // What the ranges read is what the store holds: t0's effective records and its two ledger entries in order.
+        const whole = await h.run(
+          Effect.gen(function* () {
+            const s = yield* storage
+            const range = { unitPath: root, through: "/hubei/~" }
+            return {
+              records: yield* s.entries.effectiveRecordsInRange(range, groups),
+              credits: yield* s.credits.byActiveInRange(range)
+            }
+          })
+        )
+        expect(whole.records.get("t0" as EFile.TeacherId)).toEqual([
+          { id: "t0-a2024", group: "annualAssessment", data: { year: 2024, result: "2" } },
+          { id: "t0-ethics", group: "ethics", data: { year: 2025, honor: "师德标兵" } }
+        ])
+        expect([...whole.records.keys()].sort()).toEqual(["t0", "t3", "t9"])
+        expect(whole.credits.get("t0")?.map((e) => [e.id, e.hours, e.form])).toEqual([
+          ["c0", 12.5, "course"],
+          ["c4", 62.5, "course"]
+        ])
+        expect([...whole.credits.keys()].sort()).toEqual(["t0", "t1", "t9"])
+      })
+  )
+}
+
 /**
  * The e-files area: one active e-file per identity number (M17.4), duplicates, audited and masked reads, moves.
  *
@@ -467,5 +585,6 @@ export const efilesConformance: AreaConformance = area("efiles", [
   moveRepathsEFiles,
   entriesReadAtOnce,
   effectiveRecordsAtOnce,
-  activeInSubtreePages
+  activeInSubtreePages,
+  rangeReads
 ])

@@ -261,6 +261,33 @@ const crossProvince = ({ makeDatabase, timeout }: Suite): void => {
   )
 }
 
+const sentAgain = ({ makeDatabase, timeout }: Suite): void => {
+  it(
+    "M32.1 a package sent is fetched again byte for byte, also one the store kept in its earlier form (the package's JSON)",
+    { timeout },
+    () =>
+      withNational(makeDatabase, async (n) => {
+        await n.run(Exchange.ingest(guangdong(1, woman(6)), registry))
+        // No other province: Guangdong's feedback holds no duplicate (an empty file).
+        const first = await n.run(Exchange.feedback("44", { privateKey: nationalKeys.privateKey }))
+        expect(first.manifest.files[0]).toMatchObject({ rows: 0, bytes: 0 })
+        const again = await n.run(Exchange.sentPackage("44", "feedback", 1))
+        expect(ExchangePackage.toFiles(again)).toEqual(ExchangePackage.toFiles(first))
+        const raw = n.database.raw
+        if (raw === undefined) return
+        // A row written before packages were kept compressed: read as it was written.
+        await raw(
+          `update exchange_sent set package = '${JSON.stringify(first)}' where recipient = '44' and kind = 'feedback'`
+        )
+        const kept = await n.run(Exchange.sentPackage("44", "feedback", 1))
+        expect(ExchangePackage.toFiles(kept)).toEqual(ExchangePackage.toFiles(first))
+        // Nothing changed: the feedback sent is the one kept, read back.
+        const same = await n.run(Exchange.feedback("44", { privateKey: nationalKeys.privateKey }))
+        expect(ExchangePackage.toFiles(same)).toEqual(ExchangePackage.toFiles(first))
+      })
+  )
+}
+
 const concurrentIngests = ({ makeDatabase, timeout, attempts, races }: Suite): void => {
   it(`M32.1 ${attempts} concurrent ingests of one package apply it once`, { timeout }, () =>
     withNational(makeDatabase, async (n) => {
@@ -298,5 +325,6 @@ export const exchangeConformance: AreaConformance = area("exchange", [
   ingestInOrder,
   inRuns,
   crossProvince,
+  sentAgain,
   concurrentIngests
 ])

@@ -325,8 +325,12 @@ export const hire = (id: string, unitId: string, record: Readonly<Record<string,
   employment: { onEstablishment: true, contractMonths: undefined, postCategory: "1" }
 })
 
-/** The e-file accounts: system admins handed down level by level, info admins of the county and the schools. */
-const accountChain: ReadonlyArray<
+/**
+ * The e-file accounts: system admins handed down level by level, info admins of the county and the schools.
+ *
+ * @since 0.1.0
+ */
+export const accountChain: ReadonlyArray<
   readonly [creator: string, id: string, role: "systemAdmin" | "infoAdmin" | "infoQueryer", unit: string]
 > = [
   ["sa-root", "sa-wuhan", "systemAdmin", "wuhan"],

@@ -268,6 +268,13 @@ const subtreePass = ({ makeDatabase, timeout }: Suite): void => {
           zh: "注册周期内有年度考核不合格，暂缓注册",
           details: { failed: [2024], missing: [] }
         })
+        // The rounds stored, among ids asked at once (how a pass resumes): each once, none unknown.
+        const existing = await h.run(
+          Effect.flatMap(Storage.Storage, (s) =>
+            s.registrations.existing(["reg2022-s2", "reg2022-none", "reg2022-s1", "reg2022-s2"])
+          )
+        )
+        expect([...existing].sort()).toEqual(["reg2022-s1", "reg2022-s2"])
         // A second pass with the same prefix starts nothing twice.
         expect(await h.run(Registrations.startSubtree(bureau, input))).toMatchObject({
           rounds: 0,

@@ -1,7 +1,8 @@
 /**
  * The statistics area of the storage conformance suite (M28.1, O10.1): the aggregates kept in the transaction of
  * every change equal a full recount after any sequence of onboardings, reviews, status changes, transfers,
- * rotations and imports; a query reads only the actor's subtree, crosses two dimensions and suppresses small cells;
+ * rotations and imports, the forecast's cohorts included, and the forecast from the cohort counters equals the one
+ * from the e-files (O8.1); a query reads only the actor's subtree, crosses two dimensions and suppresses small cells;
  * today's figures from the aggregates equal the recount's.
  *
  * @since 0.1.0
@@ -12,17 +13,21 @@ import {
   Analytics,
   type Authorization,
   BatchImport,
+  Day,
   EFiles,
+  Forecast,
   IdentityNumber,
+  Reports,
   type Settings,
   type StatisticsQuery,
-  type Storage
+  type Storage,
+  Units
 } from "@tmis/core"
 import { Effect } from "effect"
 import * as fc from "fast-check"
 import { expect, it } from "vitest"
 import type * as Attempts from "./attempts.js"
-import { basicInfo, getEFile, type Harness, hire, hubei, storage, withDatabase } from "./fixtures.js"
+import { addDays, basicInfo, getEFile, type Harness, hire, hubei, storage, withDatabase } from "./fixtures.js"
 import {
   act,
   confirm,
@@ -61,6 +66,44 @@ const confirmThrough = async (h: Harness, id: string, parties: ReadonlyArray<str
   }
 }
 
+/** The province's forecast from its cohort counters and from its e-files (O8.1), with the teachers left out. */
+const forecastsOf = (h: Harness) =>
+  h.run(
+    Effect.gen(function* () {
+      const unit = (yield* Units.load("hubei")).value
+      const of = ({ people, missing }: { people: ReadonlyArray<Forecast.Person>; missing: number }) => ({
+        missing,
+        forecast: Forecast.forecast({ asOf: "2026-09-01", years: 8, people })
+      })
+      return [of(yield* Reports.people(unit)), of(yield* Reports.peopleFromEFiles(unit))]
+    })
+  )
+
+/** Periods a report may ask for: this year to today, and one that ends with the retirements of the steps. */
+const periods = () => {
+  const today = Day.of(new Date())
+  return [
+    { from: `${today.slice(0, 4)}-01-01`, to: today },
+    { from: "2025-06-01", to: "2026-01-01" },
+    { from: today, to: today }
+  ]
+}
+
+/** Each period's changes of the province and of a county (M29.1), as the report reads them and from every e-file. */
+const changesOf = (h: Harness) =>
+  h.run(
+    Effect.gen(function* () {
+      const read = []
+      for (const id of ["hubei", "jiangan"]) {
+        const unit = (yield* Units.load(id)).value
+        for (const period of periods()) {
+          read.push([yield* Reports.changes(unit, period), yield* Reports.changesFromEFiles(unit, period)])
+        }
+      }
+      return read
+    })
+  )
+
 /** The kept counters of the province and its recount. */
 const keptAndRecounted = async (h: Harness) => {
   const kept = await h.run(Effect.flatMap(storage, (s) => s.statistics.all("/hubei/")))
@@ -72,6 +115,8 @@ type Step =
   | { readonly _tag: "onboard"; readonly school: string; readonly year: number; readonly male: boolean }
   | { readonly _tag: "import"; readonly count: number; readonly year: number; readonly male: boolean }
   | { readonly _tag: "education"; readonly teacher: number; readonly code: string }
+  | { readonly _tag: "submitBasic"; readonly teacher: number }
+  | { readonly _tag: "worker"; readonly teacher: number }
   | { readonly _tag: "retire"; readonly teacher: number }
   | { readonly _tag: "transfer"; readonly teacher: number }
   | { readonly _tag: "rotation"; readonly teacher: number; readonly relation: boolean }
@@ -94,6 +139,8 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
     teacher: fc.nat(20),
     code: fc.constantFrom("14", "21", "31", "61")
   }),
+  fc.record({ _tag: fc.constant("submitBasic" as const), teacher: fc.nat(20) }),
+  fc.record({ _tag: fc.constant("worker" as const), teacher: fc.nat(20) }),
   fc.record({ _tag: fc.constant("retire" as const), teacher: fc.nat(20) }),
   fc.record({ _tag: fc.constant("transfer" as const), teacher: fc.nat(20) }),
   fc.record({ _tag: fc.constant("rotation" as const), teacher: fc.nat(20), relation: fc.boolean() })
@@ -144,6 +191,32 @@ const runStep = async (h: Harness, step: Step, state: { n: number; teachers: Arr
       if (added.ok) await asActor(h, by, (a) => EFiles.review(a, entryId, { type: "submit" }, 1))
       return
     }
+    case "submitBasic": {
+      // The basic information of an onboarding is a draft: submitted, its birth date and sex reach the forecast.
+      const t = await teacher(step.teacher)
+      if (t === undefined) return
+      await asActor(h, admins[t.efile.value.unitId] ?? "ia-s1", (a) =>
+        EFiles.review(a, `${t.id}-basic`, { type: "submit" }, 1)
+      )
+      return
+    }
+    case "worker": {
+      // A 工勤技能岗位 appointment: a woman there retires under the workers' rules.
+      const t = await teacher(step.teacher)
+      if (t === undefined) return
+      const by = admins[t.efile.value.unitId] ?? "ia-s1"
+      const entryId = `${t.id}-post-${seq}`
+      const added = await asActor(h, by, (a) =>
+        EFiles.addEntry(a, {
+          teacherId: t.id,
+          entryId,
+          group: "postAppointment",
+          data: { postCategory: "4", startMonth: "2020-01" }
+        })
+      )
+      if (added.ok) await asActor(h, by, (a) => EFiles.review(a, entryId, { type: "submit" }, 1))
+      return
+    }
     case "retire": {
       const t = await teacher(step.teacher)
       if (t === undefined) return
@@ -173,7 +246,7 @@ const runStep = async (h: Harness, step: Step, state: { n: number; teachers: Arr
 }
 
 const aggregatesEqualRecount = ({ makeDatabase, options, timeout }: Suite): void => {
-  it("M28.1 property: after any sequence of onboardings, imports, reviews, status changes, transfers and rotations, the aggregates kept in each change's transaction equal a full recount", {
+  it("M28.1 O8.1 property: after any sequence of onboardings, imports, reviews, status changes, transfers and rotations, the aggregates kept in each change's transaction (the forecast's cohorts included) equal a full recount, the forecast from the cohort counters equals the one from the e-files, and the report's changes read without every e-file equal those from every e-file", {
     timeout: timeout * 3
   }, async () => {
     await fc.assert(
@@ -184,6 +257,9 @@ const aggregatesEqualRecount = ({ makeDatabase, options, timeout }: Suite): void
           for (const step of steps) await runStep(h, step, state)
           const [kept, recounted] = await keptAndRecounted(h)
           expect(kept).toEqual(recounted)
+          const [fromCounters, fromEFiles] = await forecastsOf(h)
+          expect(fromCounters).toEqual(fromEFiles)
+          for (const [read, fromEFiles] of await changesOf(h)) expect(read).toEqual(fromEFiles)
         })
       ),
       { numRuns: numRunsOf(options, 6) }
@@ -264,6 +340,70 @@ const scopeAndSuppression = ({ makeDatabase, timeout }: Suite): void => {
   )
 }
 
+const periodReads = ({ makeDatabase, timeout }: Suite): void => {
+  it(
+    "M29.1 the store counts the e-files of a subtree created in a period, and pages through those that ever held a leaving status",
+    {
+      timeout
+    },
+    () =>
+      withDatabase(makeDatabase, hubei, async (h) => {
+        await setupWorkflows(h)
+        for (const [i, school] of ["s1", "s1", "s3"].entries()) {
+          await asActor(h, admins[school]!, (a) => EFiles.onboard(a, hire(`p${i}`, school, person(i + 1, 1970, true))))
+        }
+        for (const id of ["p0", "p1"]) {
+          const efile = await getEFile(h, id)
+          if (efile === undefined) throw new Error(`${id} was not onboarded`)
+          await asActor(h, "ia-s1", (a) =>
+            EFiles.recordStatus(a, id, { status: "retired", effective: "2026-01-01" }, efile.version)
+          )
+        }
+        // p1 serves again after retiring: its history still holds the retirement.
+        const again = await getEFile(h, "p1")
+        await asActor(h, "ia-s1", (a) =>
+          EFiles.recordStatus(a, "p1", { status: "serving", effective: "2026-02-01" }, again!.version)
+        )
+        const today = Day.of(new Date())
+        const read = await h.run(
+          Effect.gen(function* () {
+            const s = yield* storage
+            const out = []
+            for (const path of ["/hubei/", "/hubei/wuhan/jiangan/", "/hubei/wuhan/hanyang/s3/"]) {
+              const all = (yield* s.teachers.subtree(path, { limit: 1000 })).items
+              for (const [from, before] of [
+                ["2000-01-01", "9999-12-31"],
+                [today, addDays(today, 1)],
+                [addDays(today, 1), addDays(today, 2)]
+              ] as const) {
+                const expected = all.filter((e) => e.createdAt >= from && e.createdAt < before).length
+                out.push([yield* s.teachers.countCreated(path, from, before), expected])
+              }
+              for (const statuses of [["retired"], ["resigned", "deceased"], ["serving"]] as const) {
+                const found: Array<string> = []
+                let after: string | undefined
+                do {
+                  const page = yield* s.teachers.everOfStatus(path, statuses, { after, limit: 1 })
+                  found.push(...page.items.map((e) => e.id))
+                  after = page.next
+                } while (after !== undefined)
+                const expected = all.filter((e) =>
+                  e.statusHistory.some((r) => (statuses as ReadonlyArray<string>).includes(r.status))
+                )
+                out.push([found, expected.map((e) => e.id)])
+              }
+            }
+            return out
+          })
+        )
+        for (const [got, expected] of read) expect(got).toEqual(expected)
+        // Not vacuous: the province counts today's onboardings, and its retirees are p0 and p1.
+        expect(read[1]![0]).toBeGreaterThanOrEqual(3)
+        expect(read[3]![0]).toEqual(["p0", "p1"])
+      })
+  )
+}
+
 const concurrentOnboardings = ({ makeDatabase, timeout, attempts: asked, races }: Suite): void => {
   // Every onboarding adds to the counters of the province and the city: the writers contend on those rows (on
   // Postgres a loser is re-run), so the race is kept to at most 8 writers.
@@ -299,5 +439,6 @@ const concurrentOnboardings = ({ makeDatabase, timeout, attempts: asked, races }
 export const statisticsConformance: AreaConformance = area("statistics", [
   scopeAndSuppression,
   aggregatesEqualRecount,
+  periodReads,
   concurrentOnboardings
 ])

@@ -32,6 +32,7 @@ import type { AreaConformance } from "./support.js"
 import { tokenNoncesConformance } from "./tokenNonces.js"
 import { trainingConformance } from "./training.js"
 import { transfersConformance } from "./transfers.js"
+import { transfersAcrossConformance } from "./transfersAcross.js"
 import type { Area, ConformanceOptions, TestDatabase } from "./types.js"
 import { updateCyclesConformance } from "./updateCycles.js"
 
@@ -64,6 +65,7 @@ export const areaConformance: { readonly [A in Area]: AreaConformance } = {
   tokenNonces: tokenNoncesConformance,
   subscriptions: subscriptionsConformance,
   exchange: exchangeConformance,
+  transfersAcross: transfersAcrossConformance,
   statistics: statisticsConformance,
   search: searchConformance
 }

@@ -13,6 +13,7 @@ import {
   type CreditBank,
   CreditConfirmations,
   Deployment,
+  type EFile,
   EFiles,
   Settings,
   type Storage,
@@ -507,6 +508,13 @@ const batches = ({ makeDatabase, timeout, races, attempts }: Suite): void => {
           ["credits.confirm", "credits:t1", "ok", "ia-jiangan"],
           ["training.confirmResult", "result:r3", "ok", "ia-jiangan"]
         ])
+        // A confirmation's outbox event carries the result's id and state, in a batch as alone (M30.1).
+        const events = await h.run(Effect.flatMap(storage, (s) => s.outbox.list({ limit: 1000 })))
+        expect(events.items.filter((e) => e.type === "training.confirmResult").map((e) => e.payload)).toEqual([
+          { id: "r1", state: "confirmed" },
+          { id: "r2", state: "confirmed" },
+          { id: "r3", state: "confirmed" }
+        ])
         await expectIntact(h)
         // The batch again: already confirmed, nothing booked twice; an empty or oversized batch is refused.
         const again = await as(h, "ia-jiangan", (a) =>
@@ -537,6 +545,59 @@ const batches = ({ makeDatabase, timeout, races, attempts }: Suite): void => {
           "invalid",
           "M25.3"
         ])
+      })
+  )
+
+  it(
+    "M25.3 the store writes many results at once, each at its version: one whose version moved fails the whole write with a conflict naming it; where many teachers are kept is read without their e-files",
+    { timeout },
+    () =>
+      withDatabase(makeDatabase, Deployment.national, async (h) => {
+        await setupTraining(h)
+        await countyResults(h, ["c1", "c2", "c3"])
+        const read = () => h.run(Effect.flatMap(storage, (s) => s.training.getResults(["r1", "r2", "r3"])))
+        const before = await read()
+        const returned = (id: string): Storage.TrainingResult => ({ ...before.get(id)!.value, state: "returned" })
+        const write = (updates: ReadonlyArray<readonly [string, number]>) =>
+          h.result(
+            Effect.flatMap(storage, (s) =>
+              s.transaction(
+                s.training.updateResults(
+                  updates.map(([id, expectedVersion]) => ({ next: returned(id), expectedVersion }))
+                )
+              )
+            )
+          )
+        // r2 at a version it is not at: a conflict naming r2, and r1 and r3 are not written either.
+        const stale = await write([
+          ["r1", 1],
+          ["r2", 2],
+          ["r3", 1]
+        ])
+        expect(refusal(stale)).toEqual(["Conflict", undefined])
+        expect(!stale.ok && (stale.error as Storage.Conflict).id).toBe("r2")
+        expect(await read()).toEqual(before)
+        // At their versions: both written, each as `updateResult` writes it (its state, the unit it awaits).
+        const written = await write([
+          ["r1", 1],
+          ["r2", 1]
+        ])
+        expect(written.ok && written.value.map((r) => [r.value.id, r.value.state, r.version])).toEqual([
+          ["r1", "returned", 2],
+          ["r2", "returned", 2]
+        ])
+        const after = await read()
+        expect([after.get("r1"), after.get("r2"), after.get("r3")]).toEqual([
+          { value: returned("r1"), version: 2 },
+          { value: returned("r2"), version: 2 },
+          before.get("r3")
+        ])
+        const awaiting = await h.run(Effect.flatMap(storage, (s) => s.training.awaiting("jiangan")))
+        expect(awaiting.map((r) => r.value.id)).toEqual(["r3"])
+        // The unit of each e-file named; an id of no e-file absent.
+        const unitIds = await h.run(Effect.flatMap(storage, (s) => s.teachers.unitIdsOf(["t1", "none", "t1"])))
+        const t1 = await h.run(Effect.flatMap(storage, (s) => s.teachers.get("t1" as EFile.TeacherId)))
+        expect([...unitIds]).toEqual([["t1", Option.getOrThrow(t1).value.unitId]])
       })
   )
 

@@ -99,6 +99,7 @@ export type Area =
   | "tokenNonces"
   | "subscriptions"
   | "exchange"
+  | "transfersAcross"
   | "statistics"
   | "search"
 

@@ -79,6 +79,7 @@ const constraintOf = (index: string): Constraint.Name | undefined => {
   if (index === "change_requests.id" || index === "change_requests_pkey") return "changeRequestId"
   if (index.includes("workflows_one_open") || index === "workflows.teacher_id") return "oneOpenProcessPerTeacher"
   if (index === "workflows.id" || index === "workflows_pkey") return "processId"
+  if (index === "exchange_transfers.id" || index === "exchange_transfers_pkey") return "processId"
   if (index === "idempotency.key" || index === "idempotency_pkey") return "idempotencyKey"
   if (index === "sessions.id" || index === "sessions_pkey") return "sessionId"
   if (index === "accounts.id" || index === "accounts_pkey") return "accountId"
@@ -193,6 +194,28 @@ export const subtreePage = <TB extends keyof Database, Row, A extends { readonly
     decode,
     (last) => last.path
   )
+}
+
+/**
+ * The active e-files of a range (a page of `teachers.activeInSubtree`, `Storage.ActiveRange`) among the rows of
+ * `rows`, which join `teachers`: the page's bounds on the path, so that the store reads the page by its index range
+ * as the page was read, not by a list of ids.
+ *
+ * @since 0.1.0
+ */
+export const inActiveRange = <TB extends keyof Database, Row>(
+  rows: SelectQueryBuilder<Database, TB, Row>,
+  range: Storage.ActiveRange
+): SelectQueryBuilder<Database, TB, Row> => {
+  const path = sql.ref("teachers.path")
+  // As subtreePage: a cursor before the subtree starts at its root.
+  const after = range.after !== undefined && range.after >= range.unitPath ? range.after : undefined
+  const from = after === undefined ? sql<boolean>`${path} >= ${range.unitPath}` : sql<boolean>`${path} > ${after}`
+  // One upper bound, the nearer: with two, SQLite may end the index range at the subtree's end and filter the rest,
+  // reading the whole rest of the subtree for every page.
+  const end = prefixEnd(range.unitPath)
+  const to = range.through < end ? sql<boolean>`${path} <= ${range.through}` : sql<boolean>`${path} < ${end}`
+  return rows.where(sql.ref("teachers.active"), "=", 1).where(from).where(to)
 }
 
 /**

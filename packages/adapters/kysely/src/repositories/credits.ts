@@ -8,7 +8,8 @@
  */
 import { CreditBank, type Storage } from "@tmis/core"
 import { Effect, Schema } from "effect"
-import { type Connection, chunks, maybe } from "../internal/Connection.js"
+import { type Connection, chunks, inActiveRange, maybe } from "../internal/Connection.js"
+import * as Rows from "../internal/Rows.js"
 
 const decode = Schema.decodeUnknownSync(Schema.parseJson(CreditBank.Entry))
 const encode = Schema.encodeSync(Schema.parseJson(CreditBank.Entry))
@@ -65,14 +66,26 @@ export const make = ({ query, write }: Connection): Storage.CreditRepository => 
           .orderBy("at")
           .orderBy("id")
           .execute()
-        for (const row of rows) {
-          const held = found.get(row.teacher_id)
-          if (held === undefined) found.set(row.teacher_id, [decode(row.data)])
-          else held.push(decode(row.data))
-        }
+        collect(found, rows)
       }
       return found
     }),
+  byActiveInRange: (range) =>
+    query("credits.byActiveInRange", async (db) =>
+      collect(
+        new Map(),
+        await inActiveRange(
+          db.selectFrom("teachers").innerJoin("credit_entries", "credit_entries.teacher_id", "teachers.id"),
+          range
+        )
+          .select(["credit_entries.teacher_id", "credit_entries.data"])
+          // The page's e-files by the path index, each one's entries by the index (teacher_id, at, id): no sort.
+          .orderBy("teachers.path")
+          .orderBy("credit_entries.at")
+          .orderBy("credit_entries.id")
+          .execute()
+      )
+    ),
   byKeys: (keys) =>
     query("credits.byKeys", async (db) => {
       const found = new Map<string, CreditBank.Entry>()
@@ -93,3 +106,17 @@ export const make = ({ query, write }: Connection): Storage.CreditRepository => 
       )
     )
 })
+
+/** Add the entries of `rows` to their teachers' ledgers in `found`, in order; each checked by hand (`Rows`). */
+const collect = (
+  found: Map<string, Array<CreditBank.Entry>>,
+  rows: ReadonlyArray<{ readonly teacher_id: string; readonly data: string }>
+): Map<string, Array<CreditBank.Entry>> => {
+  for (const row of rows) {
+    const entry = Rows.creditEntry(row.data)
+    const held = found.get(row.teacher_id)
+    if (held === undefined) found.set(row.teacher_id, [entry])
+    else held.push(entry)
+  }
+  return found
+}

@@ -8,7 +8,7 @@
  */
 import { Registration, RegistrationRound, type Storage } from "@tmis/core"
 import { Effect, Schema } from "effect"
-import { type Connection, findOne, first, updateAt, versioned } from "../internal/Connection.js"
+import { type Connection, chunks, findOne, first, updateAt, versioned } from "../internal/Connection.js"
 
 const decodeContext = Schema.decodeUnknownSync(Schema.parseJson(RegistrationRound.PersistedContext))
 const decodeState = Schema.decodeUnknownSync(RegistrationRound.State)
@@ -58,6 +58,15 @@ export const make = ({ query, write }: Connection): Storage.RegistrationReposito
     }).pipe(Effect.as(first(round))),
   get: (id) =>
     query("registrations.get", (db) => findOne(db.selectFrom("registration_rounds").selectAll(), "id", id, roundOf)),
+  existing: (ids) =>
+    query("registrations.existing", async (db) => {
+      const found = new Set<string>()
+      for (const chunk of chunks([...new Set(ids)], 500)) {
+        const rows = await db.selectFrom("registration_rounds").select("id").where("id", "in", chunk).execute()
+        for (const row of rows) found.add(row.id)
+      }
+      return found
+    }),
   update: (next, expectedVersion) =>
     query("registrations.update", (db) =>
       updateAt(

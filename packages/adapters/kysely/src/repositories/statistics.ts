@@ -34,7 +34,8 @@ export const make = ({ query, flavor }: Connection): Storage.StatisticsRepositor
         for (const row of rows) {
           out.set(row.teacher_id, {
             path: row.path,
-            profile: JSON.parse(row.profile) as StatisticsAggregate.Contribution["profile"]
+            profile: JSON.parse(row.profile) as StatisticsAggregate.Contribution["profile"],
+            ...(row.cohort === null ? {} : { cohort: row.cohort })
           })
         }
       }
@@ -51,7 +52,14 @@ export const make = ({ query, flavor }: Connection): Storage.StatisticsRepositor
       const rows = contributions.flatMap(({ contribution, teacherId }) =>
         contribution === undefined
           ? []
-          : [{ teacher_id: teacherId, path: contribution.path, profile: JSON.stringify(contribution.profile) }]
+          : [
+              {
+                teacher_id: teacherId,
+                path: contribution.path,
+                profile: JSON.stringify(contribution.profile),
+                cohort: contribution.cohort ?? null
+              }
+            ]
       )
       for (const chunk of chunks(rows, 500)) await db.insertInto("statistics_contributions").values(chunk).execute()
       if (flavor.name === "sqlite" || flavor.name === "postgres") {

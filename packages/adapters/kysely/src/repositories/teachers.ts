@@ -14,6 +14,7 @@ import {
   findOne,
   first,
   pageOf,
+  prefixEnd,
   subtreePage,
   updateAt,
   versioned
@@ -148,6 +149,15 @@ export const make = ({ query, write, flavor }: Connection): Storage.TeacherRepos
       return inserted
     }),
   get: (id) => query("teachers.get", (db) => findOne(db.selectFrom("teachers").selectAll(), "id", id, teacherOf)),
+  unitIdsOf: (ids) =>
+    query("teachers.unitIdsOf", async (db) => {
+      const found = new Map<string, string>()
+      for (const chunk of chunks([...new Set(ids)], 500)) {
+        const rows = await db.selectFrom("teachers").select(["id", "unit_id"]).where("id", "in", chunk).execute()
+        for (const row of rows) found.set(row.id, row.unit_id)
+      }
+      return found
+    }),
   update: (next, expectedVersion) =>
     write(
       "teachers.update",
@@ -184,6 +194,32 @@ export const make = ({ query, write, flavor }: Connection): Storage.TeacherRepos
         unitPath,
         page,
         Rows.activeTeacher
+      )
+    ),
+  countCreated: (unitPath, from, before) =>
+    query("teachers.countCreated", async (db) => {
+      const row = await db
+        .selectFrom("teachers")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .where("path", ">=", unitPath)
+        .where("path", "<", prefixEnd(unitPath))
+        .where("created_at", ">=", from)
+        .where("created_at", "<", before)
+        .executeTakeFirst()
+      return Number(row?.n ?? 0)
+    }),
+  everOfStatus: (unitPath, statuses, page) =>
+    query("teachers.everOfStatus", (db) =>
+      subtreePage(
+        // The history is JSON.stringify's text (Rows.teacher): a record's status is written `"status":"…"`, and a
+        // quote inside a string value is escaped, so the pattern matches a record's status and nothing else.
+        db
+          .selectFrom("teachers")
+          .selectAll()
+          .where((eb) => eb.or(statuses.map((s) => eb("status_history", "like", `%"status":"${s}"%`)))),
+        unitPath,
+        page,
+        Rows.teacher
       )
     ),
   duplicates: (page) =>

@@ -6,8 +6,10 @@
  *
  * @since 0.1.0
  */
-import { CreditConfirmation, type Storage, TrainingProject, TrainingProvider } from "@tmis/core"
+import { CreditConfirmation, Storage, TrainingProject, TrainingProvider } from "@tmis/core"
 import { Effect, Schema } from "effect"
+import { type Kysely, sql } from "kysely"
+import type { Database } from "../Database.js"
 import { type Connection, chunks, findOne, first, updateAt, versioned } from "../internal/Connection.js"
 
 const providerJson = Schema.parseJson(TrainingProvider.Provider)
@@ -41,10 +43,64 @@ const decodeResult = (row: {
   }
 }
 
+type ResultRow = ReturnType<typeof resultRow>
+
+/**
+ * One statement writing many results, each where it still is at the version before its row's (`… where id = ? and
+ * version = ?` for each): `update … from (values …)` on SQLite and Postgres. The MySQL family has no `update … from`,
+ * and a derived table of its literals would compare ids in the connection's collation, not the column's: there a
+ * CASE on the id gives each row its values.
+ */
+const updateAll = (flavor: Connection["flavor"], rows: ReadonlyArray<ResultRow>) => {
+  if (flavor.name !== "mysql") {
+    const values = rows.map(
+      (r) => sql`(${r.id}, ${r.state}, ${r.awaiting_unit_id}, ${r.data}, cast(${r.version - 1} as integer))`
+    )
+    return sql`update training_results set state = v.column2, awaiting_unit_id = v.column3, data = v.column4,
+      version = training_results.version + 1 from (values ${sql.join(values)}) as v
+      where training_results.id = v.column1 and training_results.version = v.column5`
+  }
+  const byId = (value: (r: ResultRow) => unknown) =>
+    sql`case id ${sql.join(
+      rows.map((r) => sql`when ${r.id} then ${value(r)}`),
+      sql` `
+    )} end`
+  return sql`update training_results set state = ${byId((r) => r.state)},
+    awaiting_unit_id = ${byId((r) => r.awaiting_unit_id)}, data = ${byId((r) => r.data)}, version = version + 1
+    where id in (${sql.join(rows.map((r) => r.id))}) and version = ${byId((r) => r.version - 1)}`
+}
+
+/**
+ * Write `rows` at their versions; the first whose version moved (its row as stored is not the one written), if any.
+ * All of a chunk are written or the count says which were not: then the stored rows are read to name one.
+ */
+const updateResultRows = async (
+  db: Kysely<Database>,
+  flavor: Connection["flavor"],
+  rows: ReadonlyArray<ResultRow>
+): Promise<ResultRow | undefined> => {
+  for (const chunk of chunks(rows, 500)) {
+    const { numAffectedRows } = await updateAll(flavor, chunk).execute(db)
+    if (Number(numAffectedRows) === chunk.length) continue
+    const stored = await db
+      .selectFrom("training_results")
+      .select(["id", "version", "data"])
+      .where(
+        "id",
+        "in",
+        chunk.map((r) => r.id)
+      )
+      .execute()
+    const written = new Set(stored.map((s) => `${s.id} ${s.version} ${s.data}`))
+    return chunk.find((r) => !written.has(`${r.id} ${r.version} ${r.data}`)) ?? chunk[0]
+  }
+  return undefined
+}
+
 /**
  * @since 0.1.0
  */
-export const make = ({ query, write }: Connection): Storage.TrainingRepository => ({
+export const make = ({ query, write, flavor }: Connection): Storage.TrainingRepository => ({
   insertProvider: (provider) =>
     write(
       "training.insertProvider",
@@ -168,6 +224,22 @@ export const make = ({ query, write }: Connection): Storage.TrainingRepository =
       const { id: _id, ...row } = resultRow(next, expectedVersion + 1)
       return updateAt(db.updateTable("training_results").set(row), "id", next.id, expectedVersion)
     }).pipe(versioned("training result", next.id, expectedVersion, next)),
+  updateResults: (updates) =>
+    Effect.flatMap(
+      query("training.updateResults", (db) =>
+        updateResultRows(
+          db,
+          flavor,
+          updates.map((u) => resultRow(u.next, u.expectedVersion + 1))
+        )
+      ),
+      (moved) =>
+        moved === undefined
+          ? Effect.succeed(updates.map((u) => ({ value: u.next, version: u.expectedVersion + 1 })))
+          : Effect.fail(
+              new Storage.Conflict({ entity: "training result", id: moved.id, expectedVersion: moved.version - 1 })
+            )
+    ),
   awaiting: (unitId) =>
     query("training.awaiting", async (db) =>
       (

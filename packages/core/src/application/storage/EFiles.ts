@@ -7,6 +7,7 @@
 import type { Effect, Option } from "effect"
 import type * as ChangeRequest from "../../efile/ChangeRequest.js"
 import type * as EFile from "../../efile/EFile.js"
+import type * as EmploymentStatus from "../../efile/EmploymentStatus.js"
 import type * as SpotCheck from "../../efile/SpotCheck.js"
 import type * as UpdateCycle from "../../efile/UpdateCycle.js"
 import type * as EFileFilter from "../EFileFilter.js"
@@ -27,6 +28,11 @@ export interface TeacherRepository {
    */
   readonly insertMany: (efiles: ReadonlyArray<EFile.EFile>) => Effect.Effect<ReadonlySet<EFile.TeacherId>, StorageError>
   readonly get: (id: EFile.TeacherId) => Effect.Effect<Option.Option<Versioned<EFile.EFile>>, StorageError>
+  /**
+   * The keeping unit of many e-files at once, by e-file id, without reading the e-files (a batch of confirmations
+   * needs only where each teacher is kept, M25.4); an id of no e-file is absent.
+   */
+  readonly unitIdsOf: (ids: ReadonlyArray<string>) => Effect.Effect<ReadonlyMap<string, string>, StorageError>
   readonly update: (
     next: EFile.EFile,
     expectedVersion: number
@@ -55,6 +61,20 @@ export interface TeacherRepository {
    * full.
    */
   readonly activeInSubtree: (unitPath: string, page: PageRequest) => Effect.Effect<Page<ActiveEFile>, StorageError>
+  /**
+   * The number of e-files kept in subtree(U) now whose `createdAt` is at or after `from` and before `before`
+   * (compared as text): the onboardings of a report's period (M29.1), counted by the store instead of read.
+   */
+  readonly countCreated: (unitPath: string, from: string, before: string) => Effect.Effect<number, StorageError>
+  /**
+   * The e-files kept in subtree(U) now whose status history holds a record of one of `statuses`, at any date, by
+   * path, one page at a time (the cursor is the last path): the e-files a report's leavers are among (M29.1).
+   */
+  readonly everOfStatus: (
+    unitPath: string,
+    statuses: ReadonlyArray<EmploymentStatus.Status>,
+    page: PageRequest
+  ) => Effect.Effect<Page<EFile.EFile>, StorageError>
   /**
    * Identity documents held by more than one e-file, active or not (M17.4's report, for data that predates the
    * check or came from elsewhere), one page at a time by identity number.
@@ -115,6 +135,26 @@ export interface EntryRepository {
     teacherIds: ReadonlyArray<EFile.TeacherId>,
     groups: ReadonlyArray<string>
   ) => Effect.Effect<ReadonlyMap<EFile.TeacherId, ReadonlyArray<EffectiveRecord>>, StorageError>
+  /**
+   * {@link effectiveRecords} of the active e-files of a range — a page of `teachers.activeInSubtree` — read by the
+   * range, not by a list of ids (a pass over a province reads one page after another).
+   */
+  readonly effectiveRecordsInRange: (
+    range: ActiveRange,
+    groups: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlyMap<EFile.TeacherId, ReadonlyArray<EffectiveRecord>>, StorageError>
+}
+
+/**
+ * A page of `teachers.activeInSubtree` as a range: the active e-files kept in subtree(`unitPath`) whose path is after
+ * `after` (when given; the page's cursor) and at most `through` (the path of the page's last e-file).
+ *
+ * @since 0.1.0
+ */
+export interface ActiveRange {
+  readonly unitPath: string
+  readonly after?: string | undefined
+  readonly through: string
 }
 
 /**

@@ -42,11 +42,14 @@ export interface ExportedEFile {
  * @since 0.1.0
  */
 export interface ExchangeRepository {
-  /** The last package sent to `recipient` of `kind`, with the package itself. */
+  /**
+   * The record of the last package sent to `recipient` of `kind` (its sequence and cursors: where the next one
+   * starts), without the package itself ({@link ExchangeRepository.sentAt} reads it).
+   */
   readonly lastSent: (
     recipient: string,
     kind: ExchangePackage.Manifest["kind"]
-  ) => Effect.Effect<Option.Option<ExchangeRecord & { readonly pkg: ExchangePackage.Package }>, StorageError>
+  ) => Effect.Effect<Option.Option<ExchangeRecord>, StorageError>
   /** A package sent, by its sequence. */
   readonly sentAt: (
     recipient: string,

@@ -12,6 +12,7 @@ import type * as TrainingProvider from "../../training/Provider.js"
 import type * as Registration from "../../training/Registration.js"
 import type * as RegistrationRound from "../../training/RegistrationRound.js"
 import type { Conflict, ConstraintError, StorageError, Versioned } from "./Common.js"
+import type { ActiveRange } from "./EFiles.js"
 
 /**
  * The credit bank's ledger (O9.1): entries appended, never changed or deleted (the port has no update). Under
@@ -33,6 +34,13 @@ export interface CreditRepository {
   /** The entries of many teachers at once, each teacher's as {@link byTeacher} gives them; one with none is absent. */
   readonly byTeachers: (
     teacherIds: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlyMap<string, ReadonlyArray<CreditBank.Entry>>, StorageError>
+  /**
+   * {@link byTeachers} of the active e-files of a range (a page of `teachers.activeInSubtree`), read by the range,
+   * not by a list of ids.
+   */
+  readonly byActiveInRange: (
+    range: ActiveRange
   ) => Effect.Effect<ReadonlyMap<string, ReadonlyArray<CreditBank.Entry>>, StorageError>
   /** The entry of an idempotency key. */
   readonly byKey: (key: string) => Effect.Effect<Option.Option<CreditBank.Entry>, StorageError>
@@ -101,6 +109,14 @@ export interface TrainingRepository {
     next: TrainingResult,
     expectedVersion: number
   ) => Effect.Effect<Versioned<TrainingResult>, Conflict | StorageError>
+  /**
+   * Update many results at once, each at its expected version, as that many {@link updateResult}s would (each result
+   * at most once): when a result's version moved, a `Conflict` naming it, and the caller's transaction rolls back
+   * what was written. The stored results in the order given.
+   */
+  readonly updateResults: (
+    updates: ReadonlyArray<{ readonly next: TrainingResult; readonly expectedVersion: number }>
+  ) => Effect.Effect<ReadonlyArray<Versioned<TrainingResult>>, Conflict | StorageError>
   /** The results awaiting `unitId`'s confirmation, by id. */
   readonly awaiting: (unitId: string) => Effect.Effect<ReadonlyArray<Versioned<TrainingResult>>, StorageError>
 }
@@ -134,6 +150,8 @@ export interface RegistrationRepository {
     round: RegistrationRound.Round
   ) => Effect.Effect<Versioned<RegistrationRound.Round>, ConstraintError | StorageError>
   readonly get: (id: string) => Effect.Effect<Option.Option<Versioned<RegistrationRound.Round>>, StorageError>
+  /** Of `ids`, those of the rounds stored (a pass over many schools resumes with one read). */
+  readonly existing: (ids: ReadonlyArray<string>) => Effect.Effect<ReadonlySet<string>, StorageError>
   readonly update: (
     next: RegistrationRound.Round,
     expectedVersion: number
