@@ -9,7 +9,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { parseArgs } from "node:util"
-import { Exchange, ExchangePackage, Refusal, TransfersAcross } from "@tmis/core"
+import { Exchange, ExchangePackage, Refusal, type Settings, type Storage, TransfersAcross } from "@tmis/core"
 import { Effect, Either, Option } from "effect"
 import * as ExchangeKeys from "../ExchangeKeys.js"
 import { asAccount, type Command, type Io, integer, run, Usage } from "./Command.js"
@@ -91,14 +91,20 @@ const exportRun = (io: Io, args: ReadonlyArray<string>) => {
   )
 }
 
-const ingestRun = (io: Io, args: ReadonlyArray<string>) => {
+/** Ingest the package directories named, in the order given, printing each outcome. */
+const ingestDirs = <E, R extends Storage.Storage | Settings.Settings>(
+  io: Io,
+  args: ReadonlyArray<string>,
+  what: string,
+  ingest: (pkg: ExchangePackage.Package, keys: Exchange.KeyRegistry) => Effect.Effect<Exchange.Outcome, E, R>
+) => {
   const { values, positionals } = parseArgs({
     args: [...args],
     options: { as: { type: "string" } },
     allowPositionals: true,
     strict: true
   })
-  if (positionals.length === 0) throw new Usage("name the package directories to ingest, in sequence order")
+  if (positionals.length === 0) throw new Usage(`name the ${what} directories to ingest, in sequence order`)
   const keys = ExchangeKeys.fromEnv(io.env)
   return run(
     io,
@@ -107,13 +113,15 @@ const ingestRun = (io: Io, args: ReadonlyArray<string>) => {
       values.as,
       Effect.forEach(positionals, (dir) =>
         Effect.flatMap(readPackage(dir), (pkg) =>
-          Effect.tap(Exchange.ingest(pkg, keys.provinces), (o) => Effect.sync(() => printOutcome(io, dir, o)))
+          Effect.tap(ingest(pkg, keys.provinces), (o) => Effect.sync(() => printOutcome(io, dir, o)))
         )
       )
     ),
     () => 0
   )
 }
+
+const ingestRun = (io: Io, args: ReadonlyArray<string>) => ingestDirs(io, args, "package", Exchange.ingest)
 
 const feedbackRun = (io: Io, args: ReadonlyArray<string>) => {
   const { values } = parseArgs({
@@ -207,31 +215,8 @@ const transfersExportRun = (io: Io, args: ReadonlyArray<string>) => {
   )
 }
 
-const transfersIngestRun = (io: Io, args: ReadonlyArray<string>) => {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    options: { as: { type: "string" } },
-    allowPositionals: true,
-    strict: true
-  })
-  if (positionals.length === 0) throw new Usage("name the transfer package directories to ingest, in sequence order")
-  const keys = ExchangeKeys.fromEnv(io.env)
-  return run(
-    io,
-    operator(
-      io,
-      values.as,
-      Effect.forEach(positionals, (dir) =>
-        Effect.flatMap(readPackage(dir), (pkg) =>
-          Effect.tap(TransfersAcross.ingestMessages(pkg, keys.provinces), (o) =>
-            Effect.sync(() => printOutcome(io, dir, o))
-          )
-        )
-      )
-    ),
-    () => 0
-  )
-}
+const transfersIngestRun = (io: Io, args: ReadonlyArray<string>) =>
+  ingestDirs(io, args, "transfer package", TransfersAcross.ingestMessages)
 
 const verbs: Record<string, (io: Io, args: ReadonlyArray<string>) => Promise<number>> = {
   export: exportRun,
