@@ -592,7 +592,9 @@ for (const backend of backends) {
           expect(allowed, `${what}: answered outside the scope`).toBe(true)
           for (const account of reply.body.items) {
             expect(account.unitId, what).toBe(s.unit)
-            expect(JSON.stringify(account), `${what}: an identity number`).not.toMatch(/(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])/)
+            expect(JSON.stringify(account), `${what}: an identity number`).not.toMatch(
+              /(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])/
+            )
           }
           return
         }
@@ -646,7 +648,9 @@ for (const backend of backends) {
               ends.some((end) => inScope(s.actor, end)),
               `${what}: ${item.id} (${ends.join(" → ")}) outside the scope`
             ).toBe(true)
-            expect(JSON.stringify(item), `${what}: an identity number`).not.toMatch(/(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])/)
+            expect(JSON.stringify(item), `${what}: an identity number`).not.toMatch(
+              /(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])/
+            )
             if (s.inbox) expect(item.next?.units, `${what}: ${item.id} waits for another unit`).toBeDefined()
           }
           return
