@@ -63,6 +63,35 @@ const printOutcome = (io: Io, dir: string, o: Exchange.Outcome) =>
 const operator = <A, E, R>(io: Io, as: string | undefined, f: Effect.Effect<A, E, R>) =>
   asAccount(io, as, (actor) => Effect.zipRight(Exchange.authorizeOperator(actor), f))
 
+/**
+ * Sign the next package (`next`, given this deployment's private key) and write it under `out`; `nothing` is printed
+ * when there is none.
+ */
+const exportTo = <E, R extends Storage.Storage | Settings.Settings>(
+  io: Io,
+  as: string | undefined,
+  out: string,
+  next: (privateKey: string) => Effect.Effect<Option.Option<ExchangePackage.Package>, E, R>,
+  nothing: string
+) => {
+  const keys = ExchangeKeys.fromEnv(io.env)
+  return run(
+    io,
+    operator(
+      io,
+      as,
+      Effect.gen(function* () {
+        const pkg = yield* next(yield* keyOf(keys.privateKey, "TMIS_EXCHANGE_PRIVATE_KEY"))
+        return Option.isNone(pkg) ? undefined : yield* writePackage(out, pkg.value)
+      })
+    ),
+    (dir) => {
+      io.out.write(dir === undefined ? `${nothing}\n` : `${dir}\n`)
+      return 0
+    }
+  )
+}
+
 const exportRun = (io: Io, args: ReadonlyArray<string>) => {
   const { values } = parseArgs({
     args: [...args],
@@ -72,22 +101,12 @@ const exportRun = (io: Io, args: ReadonlyArray<string>) => {
   const out = values.out
   if (out === undefined) throw new Usage("--out DIR is required: where the package's directory is written")
   const maxEvents = integer("max-events", values["max-events"], 100_000, 1, 100_000)
-  const keys = ExchangeKeys.fromEnv(io.env)
-  return run(
+  return exportTo(
     io,
-    operator(
-      io,
-      values.as,
-      Effect.gen(function* () {
-        const privateKey = yield* keyOf(keys.privateKey, "TMIS_EXCHANGE_PRIVATE_KEY")
-        const pkg = yield* Exchange.exportNext({ privateKey, maxEvents })
-        return Option.isNone(pkg) ? undefined : yield* writePackage(out, pkg.value)
-      })
-    ),
-    (dir) => {
-      io.out.write(dir === undefined ? "nothing changed since the last package: nothing exported\n" : `${dir}\n`)
-      return 0
-    }
+    values.as,
+    out,
+    (privateKey) => Exchange.exportNext({ privateKey, maxEvents }),
+    "nothing changed since the last package: nothing exported"
   )
 }
 
@@ -196,22 +215,12 @@ const transfersExportRun = (io: Io, args: ReadonlyArray<string>) => {
     throw new Usage("--province CODE is required: the receiving province's two GB/T 2260 digits")
   }
   const maxMessages = integer("max-messages", values["max-messages"], 1000, 1, 100_000)
-  const keys = ExchangeKeys.fromEnv(io.env)
-  return run(
+  return exportTo(
     io,
-    operator(
-      io,
-      values.as,
-      Effect.gen(function* () {
-        const privateKey = yield* keyOf(keys.privateKey, "TMIS_EXCHANGE_PRIVATE_KEY")
-        const pkg = yield* TransfersAcross.exportMessages(province, { privateKey, maxMessages })
-        return Option.isNone(pkg) ? undefined : yield* writePackage(out, pkg.value)
-      })
-    ),
-    (dir) => {
-      io.out.write(dir === undefined ? `no transfer message waits for ${province}: nothing exported\n` : `${dir}\n`)
-      return 0
-    }
+    values.as,
+    out,
+    (privateKey) => TransfersAcross.exportMessages(province, { privateKey, maxMessages }),
+    `no transfer message waits for ${province}: nothing exported`
   )
 }
 
