@@ -1,6 +1,6 @@
 /**
- * The `tmis` command line: serve, migrate, seed-demo, bootstrap, import, export, audit verify, password change and
- * reset. Every command that acts on teachers' data acts as an account (`--as`, its password in `TMIS_PASSWORD`),
+ * The `tmis` command line: serve, migrate, seed-demo, bootstrap, import, export, list, report, statistics, training,
+ * registration, audit verify, password change and reset, exchange. Every command that acts on teachers' data acts as an account (`--as`, its password in `TMIS_PASSWORD`),
  * through the same application services, authorization and audit as the HTTP API. The password commands read the
  * passwords from stdin (hidden on a terminal, one a line when piped), never from the command line.
  *
@@ -18,6 +18,7 @@ import { exportCommand } from "./cli/Export.js"
 import { importCommand } from "./cli/Import.js"
 import { list } from "./cli/List.js"
 import { password } from "./cli/Password.js"
+import { registration } from "./cli/Registration.js"
 import { report } from "./cli/Report.js"
 import { migrate, seedDemo, serve } from "./cli/Serve.js"
 import { statistics } from "./cli/Statistics.js"
@@ -37,6 +38,7 @@ const commands: ReadonlyArray<Command> = [
   report,
   statistics,
   training,
+  registration,
   audit,
   password,
   exchange

@@ -150,6 +150,21 @@ export const RoundView = Schema.Struct({
 }).annotations({ identifier: "RegistrationRound" })
 
 /**
+ * What a registration pass over a bureau's subtree did: the rounds it started (one per school with active teachers),
+ * the teachers decided, the schools whose round a previous pass of the same prefix had started, the outcomes and the
+ * transactions committed.
+ *
+ * @since 0.1.0
+ */
+export const RegistrationPassView = Schema.Struct({
+  rounds: Schema.Number,
+  teachers: Schema.Number,
+  resumed: Schema.Array(Schema.String),
+  outcomes: Schema.Record({ key: Schema.String, value: Schema.Number }),
+  transactions: Schema.Number
+}).annotations({ identifier: "RegistrationPass" })
+
+/**
  * `/update-cycles` and a unit's completions and report (M18.1).
  *
  * @since 0.1.0
@@ -323,6 +338,33 @@ export class RegistrationGroup extends HttpApiGroup.make("registration")
             "reason and its rule — from the e-file's effective annual assessments and ethics records, its status " +
             "history and the cycle's credit-bank balance (O9.1). Who may call it: an info admin of the school (M26.1); " +
             "anyone else is refused. One open round per school and cycle (409, M26.1). Audited (M37.1)."
+        })
+      )
+  )
+  .add(
+    HttpApiEndpoint.post("startRegistrationPass")`/units/${unitId}/registrations`
+      .setPayload(
+        Body("RegistrationPassRequest", {
+          idPrefix: Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9_-]{1,24}$/)).annotations({
+            description: "1 to 24 letters, digits, - or _: each school's round is `idPrefix-schoolId`"
+          }),
+          cycleFrom: Day
+        })
+      )
+      .addSuccess(RegistrationPassView)
+      .annotateContext(
+        OpenApi.annotations({
+          summary: "Start the registration rounds of every school of a subtree",
+          description:
+            "Start, in one pass over the active e-files of the unit's subtree, the registration round (定期注册) of " +
+            "every school with active teachers, for the cycle starting `cycleFrom` (M26.1): each round is the " +
+            "school's, with the id `idPrefix-schoolId`, decided as `POST /registrations` decides one and reviewed by " +
+            "the school's competent bureau. One transaction per about 20,000 teachers, cut between schools. The pass " +
+            "resumes: the same request again skips the schools whose round of that id exists and starts the others, " +
+            "so a request cut short (a province of 1.5 million teachers takes about a minute) is simply repeated. " +
+            "Who may call it: an info admin of an education bureau at or above the schools' competent bureaus " +
+            "(M26.1); anyone else is refused (M14.3). A school with another open round of the cycle refuses its " +
+            "transaction's schools (409, M26.1); those before it stay started. Every round audited (M37.1)."
         })
       )
   )

@@ -121,6 +121,11 @@ export const registration: Layer.Layer<
         refusals
       )
     )
+    .handle("startRegistrationPass", ({ path, payload }) =>
+      Effect.flatMap(Api.CurrentActor, (actor) =>
+        Registrations.startSubtree(actor, { ...payload, unitId: path.unitId })
+      ).pipe(refusals)
+    )
     .handle("getRegistration", ({ path }) =>
       Effect.flatMap(Api.CurrentActor, (actor) => Registrations.read(actor, path.roundId)).pipe(
         Effect.map(roundView),

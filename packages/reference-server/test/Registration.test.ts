@@ -119,6 +119,37 @@ for (const backend of backends) {
       expect([read.status, read.body.published.summary]).toEqual([200, "抽查2人，信息准确"])
     })
 
+    it("M26.1 a county bureau starts every school's round of its subtree in one pass; again, it resumes; a school may not", async () => {
+      const pass = { idPrefix: "r2017", cycleFrom: "2017-01-01" }
+      const school = await (await as("ia-jaxx")).post("/units/jiangan/registrations", pass)
+      expect([school.status, school.body.rule]).toEqual([403, "M14.3"])
+      const bureau = await as("ia-jiangan")
+      const bad = await bureau.post("/units/jiangan/registrations", { ...pass, idPrefix: "r 2017" })
+      expect(bad.status).toBe(400)
+
+      const started = await bureau.post("/units/jiangan/registrations", pass)
+      expect(started.status).toBe(200)
+      expect(started.body).toMatchObject({ rounds: 2, resumed: [], transactions: 1 })
+      const rounds = await Promise.all(["jaxx", "whez"].map((s) => bureau.get(`/registrations/r2017-${s}`)))
+      for (const round of rounds) {
+        expect([round.status, round.body.state, round.body.history[0].actor]).toEqual([
+          200,
+          "awaitingBureau",
+          "ia-jiangan"
+        ])
+      }
+      expect(started.body.teachers).toBe(rounds.reduce((n, r) => n + r.body.results.length, 0))
+      const outcomes = Object.values(started.body.outcomes as Record<string, number>)
+      expect(outcomes.reduce((a, b) => a + b, 0)).toBe(started.body.teachers)
+
+      const again = await bureau.post("/units/jiangan/registrations", pass)
+      expect(again.body).toMatchObject({ rounds: 0, teachers: 0, resumed: ["jaxx", "whez"] })
+      // 江岸区实验小学 has the demo's open round of the 2022 cycle: the transaction holding it starts no school's round.
+      const open = await bureau.post("/units/jiangan/registrations", { idPrefix: "r2022", cycleFrom: "2022-01-01" })
+      expect([open.status, open.body.rule]).toEqual([409, "M26.1"])
+      expect((await bureau.get("/registrations/r2022-whez")).status).toBe(404)
+    })
+
     it("M26.1 the demo's registration round: every teacher's outcome with each reason and its rule; the bureau confirms, the school cannot", async () => {
       const reader = await as("iq-jiangan")
       const round = await reader.get("/registrations/reg-demo-jaxx")

@@ -268,6 +268,7 @@ const schoolsOf = (rootPath: string) =>
  * resumable: a failure leaves the chunks before it committed, and running the pass again with the same `idPrefix`
  * skips the schools whose round of that id exists and starts the others. A school with another open round of the
  * cycle fails its chunk (the store's `oneOpenRegistrationRound`). Every round audited as a school's start is.
+ * `onProgress` is told what the pass has done after each commit, for a long pass's progress.
  *
  * @since 0.1.0
  */
@@ -278,6 +279,7 @@ export const startSubtree = (
     readonly unitId: string
     readonly cycleFrom: string
     readonly teachersPerTransaction?: number
+    readonly onProgress?: (done: SubtreePass) => void
   }
 ) =>
   Effect.gen(function* () {
@@ -367,6 +369,7 @@ export const startSubtree = (
       transactions += 1
       after = chunk.next
       finished = chunk.next === undefined
+      input.onProgress?.({ rounds, teachers, resumed, outcomes, transactions })
     }
     return { rounds, teachers, resumed, outcomes, transactions } satisfies SubtreePass
   })
