@@ -59,7 +59,7 @@ const show = (io: Io, args: ReadonlyArray<string>) => {
   return run(
     io,
     asAccount(io, values.as, (actor) => Registrations.read(actor, id)),
-    ({ value, version }) => json(io, { id: value.id, state: value.state, ...value.context, version })
+    ({ value, version }) => json(io, { state: value.state, ...value.context, version })
   )
 }
 
