@@ -18,6 +18,7 @@ import { subscriptions } from "./migrations/0016_subscriptions.js"
 import { transfersAcross } from "./migrations/0017_transfers_across.js"
 import { statisticsCohort } from "./migrations/0018_statistics_cohort.js"
 import { registrationRecords } from "./migrations/0019_registration_records.js"
+import { reportChanges } from "./migrations/0020_report_changes.js"
 
 const foundation = (flavor: Flavor): Migration => ({
   up: async (db: Kysely<unknown>) => {
@@ -328,7 +329,8 @@ export const migrations = (flavor: Flavor): Record<string, Migration> => ({
   "0016_subscriptions": subscriptions(flavor),
   "0017_transfers_across": transfersAcross(flavor),
   "0018_statistics_cohort": statisticsCohort(),
-  "0019_registration_records": registrationRecords(flavor)
+  "0019_registration_records": registrationRecords(flavor),
+  "0020_report_changes": reportChanges(flavor)
 })
 
 /**

@@ -303,8 +303,11 @@ export const forecast = (input: Input): Forecast => {
   const rows = new Map<string, { region: string; level: string; subject: string; teachers: number; byYear: number[] }>()
   const servingAt = new Map<string, { region: string; level: string; byYear: number[]; serving: number }>()
   let overdue = 0
+  // A province's cohorts are about as many as its teachers (a million and more): a retirement month is worked out
+  // once per group and birth month, and a row's key is its texts each after its length (one key, one row).
+  const retiresIn = new Map<string, number>()
   for (const person of input.people) {
-    const key = JSON.stringify([person.region, person.level, person.subject])
+    const key = `${person.region.length}:${person.region}${person.level.length}:${person.level}${person.subject}`
     let row = rows.get(key)
     if (row === undefined) {
       row = {
@@ -316,7 +319,7 @@ export const forecast = (input: Input): Forecast => {
       }
       rows.set(key, row)
     }
-    const levelKey = JSON.stringify([person.region, person.level])
+    const levelKey = `${person.region.length}:${person.region}${person.level}`
     let level = servingAt.get(levelKey)
     if (level === undefined) {
       level = { region: person.region, level: person.level, byYear: Array(years).fill(0), serving: 0 }
@@ -325,7 +328,13 @@ export const forecast = (input: Input): Forecast => {
     const n = "count" in person ? person.count : 1
     row.teachers += n
     level.serving += n
-    const month = monthIndex(retirementMonth(rules, groupOf(person), person.birthDate))
+    const group = groupOf(person)
+    const retiring = `${group}${person.birthDate.slice(0, 7)}`
+    let month = retiresIn.get(retiring)
+    if (month === undefined) {
+      month = monthIndex(retirementMonth(rules, group, person.birthDate))
+      retiresIn.set(retiring, month)
+    }
     if (month < start) overdue += n
     const year = Math.max(0, Math.floor((month - start) / 12))
     if (year < years) {
@@ -341,7 +350,7 @@ export const forecast = (input: Input): Forecast => {
   for (const e of input.enrolment ?? []) {
     const ratio = norms.ratios[e.level]
     if (ratio === undefined) continue
-    const level = servingAt.get(JSON.stringify([e.region, e.level]))
+    const level = servingAt.get(`${e.region.length}:${e.region}${e.level}`)
     const serving = level?.serving ?? 0
     const required = Math.ceil(e.students / ratio)
     let left = serving

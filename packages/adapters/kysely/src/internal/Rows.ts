@@ -256,8 +256,14 @@ const isRecord = (value: unknown): value is EFile.Entry["data"] => {
   return true
 }
 
-export const record = (text: string): EFile.Entry["data"] => {
-  const value = json(text)
+export const record = (text: string): EFile.Entry["data"] => recordOf(json(text))
+
+/**
+ * An entry's data already parsed, checked as {@link record} checks it.
+ *
+ * @since 0.1.0
+ */
+export const recordOf = (value: unknown): EFile.Entry["data"] => {
   if (!isRecord(value)) throw new Error("an entry's data is an object of strings, numbers and booleans")
   return value
 }

@@ -20,6 +20,7 @@ import {
   versioned
 } from "../internal/Connection.js"
 import * as Rows from "../internal/Rows.js"
+import { everOf, leavingStatuses } from "../migrations/0020_report_changes.js"
 
 const teacherOf = Rows.versioned(Rows.teacher)
 
@@ -212,11 +213,16 @@ export const make = ({ query, write, flavor }: Connection): Storage.TeacherRepos
     query("teachers.everOfStatus", (db) =>
       subtreePage(
         // The history is JSON.stringify's text (Rows.teacher): a record's status is written `"status":"…"`, and a
-        // quote inside a string value is escaped, so the pattern matches a record's status and nothing else.
+        // quote inside a string value is escaped, so the pattern matches a record's status and nothing else. The
+        // leaving statuses are named as literals, as the partial index `teachers_ever_leaving` names them.
         db
           .selectFrom("teachers")
           .selectAll()
-          .where((eb) => eb.or(statuses.map((s) => eb("status_history", "like", `%"status":"${s}"%`)))),
+          .where((eb) =>
+            statuses.length === leavingStatuses.length && statuses.every((s, i) => s === leavingStatuses[i])
+              ? sql<boolean>`${sql.raw(everOf(leavingStatuses))}`
+              : eb.or(statuses.map((s) => eb("status_history", "like", `%"status":"${s}"%`)))
+          ),
         unitPath,
         page,
         Rows.teacher
