@@ -177,6 +177,15 @@ describe("Cohort", () => {
     expect(StatisticsCohort.fromKey(key, 3)).toEqual({ ...person, birthDate: "1966-07", count: 3 })
     expect(StatisticsCohort.keyOf(undefined)).toBe(StatisticsProfile.unknown)
     expect(StatisticsCohort.fromKey(StatisticsProfile.unknown, 2)).toBeUndefined()
+    // A free-text subject may hold the separator: it is the rest of the key.
+    const barred = { ...person, subject: "语文|阅读" }
+    expect(StatisticsCohort.fromKey(StatisticsCohort.keyOf(barred), 1)).toEqual({
+      ...barred,
+      birthDate: "1966-07",
+      count: 1
+    })
+    // A key keyOf never writes is no cohort.
+    expect(StatisticsCohort.fromKey("1966-07|female|worker|420102", 1)).toBeUndefined()
     // The same retirement month from the birth month as from the birth date (the gradual raise: 2025-01 on).
     for (const group of Forecast.Group.literals) {
       expect(Forecast.retirementMonth(Forecast.statutory, group, "1966-07")).toBe(

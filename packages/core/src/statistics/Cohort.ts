@@ -61,20 +61,25 @@ export const keyOf = (person: Forecast.Person | undefined): string =>
     : [person.birthDate.slice(0, 7), person.sex, person.category, person.region, person.level, person.subject].join("|")
 
 /**
- * The cohort of a counter's key and count; `undefined` for the teachers without a birth date or sex.
+ * The cohort of a counter's key and count; `undefined` for the teachers without a birth date or sex (and for a key
+ * that is not one {@link keyOf} writes).
  *
  * @since 0.1.0
  */
 export const fromKey = (key: string, count: number): Forecast.Cohort | undefined => {
   if (key === Profile.unknown) return undefined
-  const [birthDate, sex, category, region, level, ...subject] = key.split("|")
+  // The first five bars end the five fields before the subject (a province reads a million keys: no split and join).
+  const bars: Array<number> = []
+  for (let at = key.indexOf("|"); at !== -1 && bars.length < 5; at = key.indexOf("|", at + 1)) bars.push(at)
+  const [a, b, c, d, e] = bars
+  if (e === undefined) return undefined
   return {
-    birthDate: birthDate!,
-    sex: sex as Forecast.Person["sex"],
-    category: category as Forecast.Person["category"],
-    region: region!,
-    level: level!,
-    subject: subject.join("|"),
+    birthDate: key.slice(0, a),
+    sex: key.slice(a! + 1, b) as Forecast.Person["sex"],
+    category: key.slice(b! + 1, c) as Forecast.Person["category"],
+    region: key.slice(c! + 1, d),
+    level: key.slice(d! + 1, e),
+    subject: key.slice(e + 1),
     count
   }
 }
