@@ -86,6 +86,7 @@ const paths = [
   "/registrations",
   "/registrations/{roundId}",
   "/registrations/{roundId}/actions",
+  "/units/{unitId}/registrations",
   "/units/{unitId}/report",
   "/units/{unitId}/report.html",
   "/units/{unitId}/report.xlsx",
@@ -198,7 +199,7 @@ describe("the OpenAPI document", () => {
         .map(({ path, method }) => `${method} ${path}`)
         .sort()
     )
-    expect(bodies).toHaveLength(53)
+    expect(bodies).toHaveLength(54)
     // A body that is one of several shapes (a confirmation or a rejection) closes each of them.
     for (const { at, schema } of bodies) {
       for (const member of members(schema)) {

@@ -166,3 +166,15 @@ export const close = (stream: WriteStream) =>
     stream.once("error", (error) => resume(Effect.fail(error)))
     stream.end(() => resume(Effect.void))
   })
+
+/**
+ * Print `value` as indented JSON on stdout; exit 0.
+ *
+ * @since 0.1.0
+ */
+export const json =
+  (io: Io) =>
+  (value: unknown): number => {
+    io.out.write(`${JSON.stringify(value, null, 2)}\n`)
+    return 0
+  }

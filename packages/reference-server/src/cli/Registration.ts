@@ -6,12 +6,7 @@
  */
 import { parseArgs } from "node:util"
 import { Registrations } from "@tmis/core"
-import { asAccount, type Command, type Io, integer, run, Usage } from "./Command.js"
-
-const json = (io: Io, value: unknown) => {
-  io.out.write(`${JSON.stringify(value, null, 2)}\n`)
-  return 0
-}
+import { asAccount, type Command, type Io, integer, json, run, Usage } from "./Command.js"
 
 const start = (io: Io, args: ReadonlyArray<string>) => {
   const { values } = parseArgs({
@@ -48,7 +43,7 @@ const start = (io: Io, args: ReadonlyArray<string>) => {
     asAccount(io, values.as, (actor) =>
       Registrations.startSubtree(actor, { idPrefix, unitId, cycleFrom, teachersPerTransaction, onProgress })
     ),
-    (pass) => json(io, pass)
+    json(io)
   )
 }
 
@@ -59,7 +54,7 @@ const show = (io: Io, args: ReadonlyArray<string>) => {
   return run(
     io,
     asAccount(io, values.as, (actor) => Registrations.read(actor, id)),
-    ({ value, version }) => json(io, { state: value.state, ...value.context, version })
+    ({ value, version }) => json(io)({ state: value.state, ...value.context, version })
   )
 }
 

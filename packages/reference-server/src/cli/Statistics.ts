@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util"
 import { Analytics, StatisticsQuery } from "@tmis/core"
 import { Either, ParseResult, Schema } from "effect"
-import { asAccount, type Command, type Io, run, Usage } from "./Command.js"
+import { asAccount, type Command, type Io, json, run, Usage } from "./Command.js"
 
 /** `tmis statistics`: answer a statistics query as the account, the result as JSON on stdout. */
 const statisticsCommand = (io: Io, args: ReadonlyArray<string>) => {
@@ -45,10 +45,7 @@ const statisticsCommand = (io: Io, args: ReadonlyArray<string>) => {
   return run(
     io,
     asAccount(io, values.as, (actor) => Analytics.run(actor, query.right)),
-    (result) => {
-      io.out.write(`${JSON.stringify(result, null, 2)}\n`)
-      return 0
-    }
+    json(io)
   )
 }
 

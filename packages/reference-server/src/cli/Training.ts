@@ -10,12 +10,7 @@ import { parseArgs } from "node:util"
 import { CreditConfirmations, Refusal, Training } from "@tmis/core"
 import { TrainingResults } from "@tmis/import"
 import { Effect } from "effect"
-import { asAccount, type Command, type Io, run, Usage } from "./Command.js"
-
-const json = (io: Io) => (value: unknown) => {
-  io.out.write(`${JSON.stringify(value, null, 2)}\n`)
-  return 0
-}
+import { asAccount, type Command, type Io, json, run, Usage } from "./Command.js"
 
 const day = (name: string, value: string | undefined) => {
   if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
