@@ -1,10 +1,10 @@
 /**
  * What the periodic report's changes read (M29.1), indexed so that a province's report does not scan its 1.5 million
- * e-files: the e-files created in a period by path and creation time (`teachers_path_created`, a covering index for
- * `teachers.countCreated`), and the e-files whose status history ever held a leaving
- * status, by path (`teachers_ever_leaving`, a partial index for `teachers.everOfStatus`). On SQLite and Postgres: the
- * MySQL family has no partial index and indexes no unbounded text, and there the e-files are scanned as before. A query uses the partial index only when it names the
- * statuses as the index does, as literals (`leavingPatterns`; see the teachers repository).
+ * e-files: the e-files by path and creation time (`teachers_path_created`, which covers `teachers.countCreated`), and
+ * the e-files whose status history ever held a leaving status, by path (`teachers_ever_leaving`, a partial index for
+ * `teachers.everOfStatus`). On SQLite and Postgres only: the MySQL family has no partial index and indexes no
+ * unbounded text, so there the e-files are scanned as before. A query uses the partial index only when it states the
+ * index's condition itself, the statuses as literals ({@link everOf}; see the teachers repository).
  *
  * @since 0.1.0
  */

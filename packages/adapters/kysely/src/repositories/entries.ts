@@ -86,9 +86,10 @@ export const make = ({ query, write, flavor }: Connection): Storage.EntryReposit
       if (flavor.name === "sqlite") {
         // A row per e-file with its records as one JSON array, built by SQLite from the covering index: a pass
         // reads ~6 records a teacher, and a row per record cost more in the driver than the records themselves.
-        const records = sql<
-          string | null
-        >`(select '[' || group_concat(json_quote(${sql.ref("entries.id")}) || ',' || json_quote(${sql.ref("entries.group_key")}) || ',' || ${sql.ref("entries.data")}, ',') || ']' from entries where ${sql.ref("entries.teacher_id")} = ${sql.ref("teachers.id")} and ${effectiveOf(groups)})`
+        const entries = (column: string) => sql.ref(`entries.${column}`)
+        const record = sql`json_quote(${entries("id")}) || ',' || json_quote(${entries("group_key")}) || ',' || ${entries("data")}`
+        const records = sql<string | null>`(select '[' || group_concat(${record}, ',') || ']' from entries
+          where ${entries("teacher_id")} = ${sql.ref("teachers.id")} and ${effectiveOf(groups)})`
         const rows = await inActiveRange(db.selectFrom("teachers"), range)
           .select(["teachers.id as teacher_id", records.as("records")])
           .orderBy("teachers.path")
