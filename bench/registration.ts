@@ -20,9 +20,11 @@
  * "cpuMicrosPerTeacher":…,"projectedSecondsFor1500000":…,"pureDecisionsPerSec":…, …}` — the CPU time of the process
  * a teacher, the median of the passes, moves less with the shared machine's load than the wall time. Target (issue
  * 14): a province's 1.5 M teachers decided in ≤ 60 s on SQLite. `TMIS_BENCH_PROFILE=dir` writes a CPU profile of the
- * passes alone (not the load) there, for bench/profile.ts.
+ * passes alone (not the load) there, for bench/profile.ts. `TMIS_BENCH_STORE=file` keeps the loaded province: the
+ * first run copies the store there after loading it, later runs of the same size copy it back instead of loading
+ * (minutes at 1.5 M), so that a change to the pass can be measured at scale again and again.
  */
-import { writeFileSync } from "node:fs"
+import { copyFileSync, existsSync, writeFileSync } from "node:fs"
 import { Session } from "node:inspector/promises"
 import { loadavg } from "node:os"
 import { join } from "node:path"
@@ -224,9 +226,23 @@ const profileStop = async (session: Session | undefined): Promise<void> => {
   console.error(`CPU profile of the passes: ${file}`)
 }
 
-const measure = (n: number) =>
+/** The store's file and its write-ahead log: all its commits, the log replayed when it is opened again. */
+const copyStore = (from: string, to: string): void => {
+  copyFileSync(from, to)
+  if (existsSync(`${from}-wal`)) copyFileSync(`${from}-wal`, `${to}-wal`)
+}
+
+/** `TMIS_BENCH_STORE`: the kept province's file, named by its size. */
+const keptStore = (n: number): string | undefined =>
+  process.env.TMIS_BENCH_STORE === undefined ? undefined : `${process.env.TMIS_BENCH_STORE}.${n}`
+
+const measure = (n: number, filename: string) =>
   Effect.gen(function* () {
-    yield* load(n)
+    const kept = keptStore(n)
+    if (kept === undefined || !existsSync(kept)) {
+      yield* load(n)
+      if (kept !== undefined) copyStore(filename, kept)
+    }
     const admin = yield* Accounts.actorOf("ia-hubei")
     const active = Array.from({ length: n }, (_, i) => mixOf(i)).filter((m) => !m.retired).length + 1
     const passes: Array<{ seconds: number; cpuSeconds: number; pass: Registrations.SubtreePass }> = []
@@ -276,14 +292,16 @@ const pureRate = (): number => {
 
 export const run = async (args: ReadonlyArray<string> = []): Promise<void> => {
   const n = Number(args.find((a) => /^[0-9]+$/.test(a)) ?? 20_000)
-  const { median, cpuSeconds, passes, active } = await withSqliteFile((filename) =>
-    Effect.runPromise(
+  const { median, cpuSeconds, passes, active } = await withSqliteFile((filename) => {
+    const kept = keptStore(n)
+    if (kept !== undefined && existsSync(kept)) copyStore(kept, filename)
+    return Effect.runPromise(
       Effect.provide(
-        measure(n),
+        measure(n, filename),
         Layer.merge(Sqlite.layer({ filename }), Settings.layer(Deployment.provincial("42")))
       ).pipe(Effect.orDie)
     )
-  )
+  })
   const perSec = active / median.seconds
   const pure = pureRate()
   report({

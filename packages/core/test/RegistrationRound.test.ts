@@ -289,19 +289,68 @@ describe("RegistrationRound", () => {
     expect(Either.isLeft(refused) && refused.left.rule).toBe("M26.1")
   })
 
-  it("M26.1 a round is stored with its reasons compact, and read back whole by PersistedContext", () => {
+  it("M26.1 a round is stored with its reasons compact, each distinct reason once, and read back whole by PersistedContext", () => {
     const context = started().context
     const stored = RegistrationRound.storedContext(context)
-    expect(stored.results[0]!.reasons).toEqual([
+    expect(stored.distinctReasons).toEqual([
       { check: "training", outcome: "qualified", details: { hours: 400, credits: 0 } },
       { check: "qualification", outcome: "qualified", details: {} }
     ])
-    expect({ ...stored, results: undefined }).toEqual({ ...context, results: undefined })
+    expect(stored.results[0]!.reasons).toEqual([0, 1])
+    expect({ ...stored, results: undefined, distinctReasons: undefined }).toEqual({ ...context, results: undefined })
     expect(stored.results.map(({ reasons, ...rest }) => rest)).toEqual(
       context.results.map(({ reasons, ...rest }) => rest)
     )
     const decoded = Schema.decodeUnknownSync(RegistrationRound.PersistedContext)(JSON.parse(JSON.stringify(stored)))
     expect(decoded).toEqual(context)
     expect(Schema.encodeSync(RegistrationRound.PersistedContext)(decoded)).toEqual(stored)
+  })
+
+  it("M26.1 the reasons teachers share are stored once a round, and stay shared when the round is read and written again", () => {
+    const decision = (hours: number) =>
+      Registration.decide({
+        cycle: Registration.cycleFrom("2022-01-01"),
+        assessments: [2022, 2023, 2024, 2025, 2026].map((year) => ({ year, result: "2" })),
+        ethics: [],
+        statusHistory: [],
+        training: { hours, credits: 0 }
+      })
+    const results = [400, 100, 400].map((hours, i) => ({
+      teacherId: `T${i}`,
+      name: `教师${i}`,
+      ...decision(hours),
+      hours,
+      credits: 0
+    }))
+    const context = { ...started().context, results }
+    const stored = RegistrationRound.storedContext(context)
+    // Three training reasons of their own, the four other checks' met reasons once.
+    expect(stored.distinctReasons).toHaveLength(3 + 4)
+    expect(stored.results.map((r) => r.reasons)).toEqual([
+      [0, 1, 2, 3, 4],
+      [5, 1, 2, 3, 4],
+      [6, 1, 2, 3, 4]
+    ])
+    const decoded = Schema.decodeUnknownSync(RegistrationRound.PersistedContext)(JSON.parse(JSON.stringify(stored)))
+    expect(decoded).toEqual(context)
+    expect(RegistrationRound.storedContext(decoded)).toEqual(stored)
+  })
+
+  it("M26.1 a round stored before its reasons were indexed (each result's reasons themselves) reads back whole", () => {
+    const context = started().context
+    const older = {
+      ...context,
+      results: context.results.map((r) => ({ ...r, reasons: r.reasons.map(Registration.storedReason) }))
+    }
+    const decoded = Schema.decodeUnknownSync(RegistrationRound.PersistedContext)(JSON.parse(JSON.stringify(older)))
+    expect(decoded).toEqual(context)
+  })
+
+  it("M26.1 a stored round whose result names a reason it does not hold is refused when read", () => {
+    const stored = RegistrationRound.storedContext(started().context)
+    const broken = { ...stored, results: stored.results.map((r) => ({ ...r, reasons: [...r.reasons, 9] })) }
+    expect(() => Schema.decodeUnknownSync(RegistrationRound.PersistedContext)(broken)).toThrow(
+      /no distinct reason 9 in the round/
+    )
   })
 })

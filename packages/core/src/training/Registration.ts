@@ -135,6 +135,8 @@ export const cycleFrom = (from: string, years: number = defaultConfig.cycleYears
   to: `${String(Number(from.slice(0, 4)) + years).padStart(4, "0")}${from.slice(4)}`
 })
 
+let lastYears: Cycle & { readonly years: ReadonlyArray<number> } = { from: "", to: "", years: [] }
+
 /**
  * The assessment years of a cycle: the years whose 31 December falls in it (an annual assessment is made at the
  * year's end), five for a five-year cycle whatever day it starts.
@@ -142,6 +144,8 @@ export const cycleFrom = (from: string, years: number = defaultConfig.cycleYears
  * @since 0.1.0
  */
 export const yearsOf = (cycle: Cycle): ReadonlyArray<number> => {
+  // A pass decides a province's teachers for one cycle: its years are worked out once.
+  if (lastYears.from === cycle.from && lastYears.to === cycle.to) return lastYears.years
   const first = Number(cycle.from.slice(0, 4))
   const last = Number(cycle.to.slice(0, 4))
   const years: Array<number> = []
@@ -149,6 +153,7 @@ export const yearsOf = (cycle: Cycle): ReadonlyArray<number> => {
     const end = `${String(y).padStart(4, "0")}-12-31`
     if (cycle.from <= end && end < cycle.to) years.push(y)
   }
+  lastYears = { from: cycle.from, to: cycle.to, years: Object.freeze(years) }
   return years
 }
 
@@ -371,6 +376,31 @@ export const awayDays = (
   return days
 }
 
+/**
+ * The reasons most teachers share — a check met with nothing to report — made once (frozen), not once a teacher: a
+ * pass decides a province's teachers.
+ */
+const met = {
+  assessments: Object.freeze(
+    reasonOf("assessments", "qualified", Object.freeze({ failed: Object.freeze([]), missing: Object.freeze([]) }))
+  ),
+  ethics: Object.freeze(reasonOf("ethics", "qualified", Object.freeze({}))),
+  qualification: Object.freeze(reasonOf("qualification", "qualified", Object.freeze({})))
+}
+
+/** The met reason of time away, of no day away, for each deployment's thresholds (its semester). */
+const metAway = new WeakMap<Config, Reason>()
+const metAwayOf = (config: Config): Reason => {
+  let reason = metAway.get(config)
+  if (reason === undefined) {
+    reason = Object.freeze(
+      reasonOf("awayFromTeaching", "qualified", Object.freeze({ days: 0, semesterDays: config.semesterDays }))
+    )
+    metAway.set(config, reason)
+  }
+  return reason
+}
+
 const inCycle = (cycle: Cycle, day: string | undefined, year: number) =>
   day !== undefined && day.length >= 10 ? cycle.from <= day && day < cycle.to : yearsOf(cycle).includes(year)
 
@@ -402,11 +432,11 @@ export const decide = (input: Input, config: Config = defaultConfig): Decision =
   const failed = years.filter((y) => byYear.get(y) === true)
   const missing = years.filter((y) => !byYear.has(y))
   const consecutive = failed.some((y) => failed.includes(y + 1))
-  const assessments = reasonOf(
-    "assessments",
-    consecutive ? "notQualified" : failed.length > 0 || missing.length > 0 ? "deferred" : "qualified",
-    { failed, missing }
-  )
+  const assessments = consecutive
+    ? reasonOf("assessments", "notQualified", { failed, missing })
+    : failed.length > 0 || missing.length > 0
+      ? reasonOf("assessments", "deferred", { failed, missing })
+      : met.assessments
 
   // Ethics.
   const ethics = input.ethics.filter((e) => inCycle(cycle, e.disciplinaryDate, e.year))
@@ -423,17 +453,21 @@ export const decide = (input: Input, config: Config = defaultConfig): Decision =
       ? reasonOf("ethics", "notQualified", { actions: serious.map((e) => e.disciplinaryAction) })
       : lesser.length > 0
         ? reasonOf("ethics", "deferred", { years: lesser.map((e) => e.year) })
-        : reasonOf("ethics", "qualified", {})
+        : met.ethics
 
   // Time away from teaching without an accepted reason.
   const away = awayDays(input.statusHistory, cycle, config.acceptedAwayReasons)
-  const awayReason = reasonOf("awayFromTeaching", away >= config.semesterDays ? "deferred" : "qualified", {
-    days: away,
-    semesterDays: config.semesterDays
-  })
+  const awayReason =
+    away === 0
+      ? metAwayOf(config)
+      : reasonOf("awayFromTeaching", away >= config.semesterDays ? "deferred" : "qualified", {
+          days: away,
+          semesterDays: config.semesterDays
+        })
 
   // The qualification itself.
-  const qualification = reasonOf("qualification", input.qualificationLost === true ? "notQualified" : "qualified", {})
+  const qualification =
+    input.qualificationLost === true ? reasonOf("qualification", "notQualified", {}) : met.qualification
 
   const reasons = [training, assessments, ethicsReason, awayReason, qualification]
   const outcome = reasons.reduce<Outcome>(

@@ -15,7 +15,7 @@
  *
  * @since 0.1.0
  */
-import { Either, Schema } from "effect"
+import { Either, ParseResult, Schema } from "effect"
 import * as Authorization from "../accounts/Authorization.js"
 import * as Unit from "../hierarchy/Unit.js"
 import * as ApprovalChain from "../kernel/ApprovalChain.js"
@@ -240,27 +240,18 @@ const Final = Schema.Literal("completed", "rejected", "withdrawn")
 const ending = Schema.UndefinedOr(Schema.Struct({ ...actorFields, state: Open, reason: Schema.String }))
 const UnitRef = Schema.Struct({ id: Unit.UnitId, kind: Unit.Kind, path: Schema.String })
 
-/**
- * A round's context as stored, for decoding what the store gives back (no casts).
- *
- * @since 0.1.0
- */
-export const PersistedContext = Schema.Struct({
+const resultFields = {
+  teacherId: Schema.String,
+  name: Schema.String,
+  outcome: Registration.Outcome,
+  hours: Schema.Number,
+  credits: Schema.Number
+}
+const contextFields = {
   id: Schema.String,
   from: UnitRef,
   to: UnitRef,
   cycle: Schema.Struct({ from: Schema.String, to: Schema.String }),
-  results: Schema.Array(
-    Schema.Struct({
-      teacherId: Schema.String,
-      name: Schema.String,
-      outcome: Registration.Outcome,
-      // Stored compact (check, outcome, details); the texts are rendered when read.
-      reasons: Schema.Array(Registration.PersistedReason),
-      hours: Schema.Number,
-      credits: Schema.Number
-    })
-  ),
   initiator: Schema.Struct(actorFields),
   history: Schema.Array(
     Schema.Struct({
@@ -273,17 +264,87 @@ export const PersistedContext = Schema.Struct({
   ),
   rejection: ending,
   withdrawal: ending
-})
+}
+
+/** A reason as stored: check, outcome and details; its texts are rendered when read. */
+const StoredReason = Schema.encodedSchema(Registration.PersistedReason)
 
 /**
- * A round's context as a store writes it ({@link PersistedContext} encoded): each reason without its texts — about a
- * fifth of the bytes of a result — by hand, not by Schema, since a round holds a school's every teacher.
+ * A round's context as a store writes it: each distinct reason once (`distinctReasons`), each result's reasons the
+ * indexes of its own. Rounds stored before hold each result's reasons themselves, and no `distinctReasons`.
+ */
+const StoredContext = Schema.Struct({
+  ...contextFields,
+  results: Schema.Array(
+    Schema.Struct({ ...resultFields, reasons: Schema.Array(Schema.Union(Schema.NonNegativeInt, StoredReason)) })
+  ),
+  distinctReasons: Schema.optional(Schema.Array(StoredReason))
+})
+
+/** A round's context whole, checked as it is: a Struct would copy it, and the results' shared reasons with it. */
+const WholeContext = Schema.declare(
+  Schema.is(
+    Schema.Struct({
+      ...contextFields,
+      results: Schema.Array(
+        Schema.Struct({ ...resultFields, reasons: Schema.Array(Schema.typeSchema(Registration.PersistedReason)) })
+      )
+    })
+  ),
+  { identifier: "RegistrationRoundContext" }
+)
+
+/**
+ * A round's context as a store writes it ({@link PersistedContext} encoded), by hand, not by Schema, since a round
+ * holds a school's every teacher: each reason without its texts, and each reason object once (`distinctReasons`) —
+ * the reasons most teachers share (`Registration.decide` gives them the same object) take an index each, about half
+ * of a result's bytes.
  *
  * @since 0.1.0
  */
-export const storedContext = (context: Context) => ({
-  ...context,
-  results: context.results.map((r) => ({ ...r, reasons: r.reasons.map(Registration.storedReason) }))
+export const storedContext = (context: Context): typeof StoredContext.Type => {
+  const index = new Map<Registration.Reason, number>()
+  const distinctReasons: Array<Registration.StoredReason> = []
+  const indexOf = (reason: Registration.Reason): number => {
+    let i = index.get(reason)
+    if (i === undefined) {
+      i = distinctReasons.push(Registration.storedReason(reason)) - 1
+      index.set(reason, i)
+    }
+    return i
+  }
+  return {
+    ...context,
+    results: context.results.map((r) => ({ ...r, reasons: r.reasons.map(indexOf) })),
+    distinctReasons
+  }
+}
+
+/**
+ * A round's context as stored ({@link storedContext}), read back whole, for decoding what the store gives back (no
+ * casts): each reason's texts rendered, a distinct reason one object for all the results that share it (so that a
+ * round read and written again stays as compact). Reads rounds stored before `distinctReasons` too.
+ *
+ * @since 0.1.0
+ */
+export const PersistedContext = Schema.transformOrFail(StoredContext, WholeContext, {
+  strict: true,
+  decode: ({ distinctReasons = [], ...stored }, _, ast) => {
+    const whole = distinctReasons.map((r) => Registration.reasonOf(r.check, r.outcome, r.details))
+    const results: Array<Result> = []
+    for (const result of stored.results) {
+      const reasons: Array<Registration.Reason> = []
+      for (const reason of result.reasons) {
+        if (typeof reason !== "number")
+          reasons.push(Registration.reasonOf(reason.check, reason.outcome, reason.details))
+        else if (reason < whole.length) reasons.push(whole[reason]!)
+        else return ParseResult.fail(new ParseResult.Type(ast, reason, `no distinct reason ${reason} in the round`))
+      }
+      results.push({ ...result, reasons })
+    }
+    return ParseResult.succeed({ ...stored, results })
+  },
+  encode: (context) => ParseResult.succeed(storedContext(context))
 })
 
 /**
