@@ -131,26 +131,25 @@ export const decideActive = (
   })
 
 /**
- * The decisions of a page of the active e-files of subtree(`unitPath`) — `teachers.activeInSubtree` after `after`
- * ({@link decideActive}) — what they read read by the page's range, not by the list of its ids.
+ * The decisions of a page of the active e-files of subtree(`unitPath`) after `after` (`teachers.activeInSubtree`'s
+ * pages), what they read read in one read (`registrations.decisionInputs`): each e-file and its decision.
  */
-const decidePageRange = (
+const decideNextPage = (
   unitPath: string,
-  after: string | undefined,
-  active: ReadonlyArray<Storage.ActiveEFile>,
+  page: Storage.PageRequest,
   cycle: Registration.Cycle,
   thresholds: Registration.Config
 ) =>
   Effect.gen(function* () {
-    const last = active.at(-1)
-    if (last === undefined) return []
     const storage = yield* Storage.Storage
-    const range = { unitPath, after, through: last.path }
-    const records = yield* storage.entries.effectiveRecordsInRange(range, Registration.recordGroups)
-    const ledgers = yield* storage.credits.byActiveInRange(range)
-    return active.map((efile) =>
-      decideRecords(efile, records.get(efile.id) ?? [], ledgers.get(efile.id) ?? [], cycle, thresholds)
-    )
+    const inputs = yield* storage.registrations.decisionInputs(unitPath, Registration.recordGroups, page)
+    return {
+      items: inputs.items.map(({ efile, records, ledger }) => ({
+        efile,
+        result: decideRecords(efile, records, ledger, cycle, thresholds)
+      })),
+      next: inputs.next
+    }
   })
 
 const countOutcomes = (results: ReadonlyArray<RegistrationRound.Result>) => {
@@ -197,8 +196,8 @@ export const start = (
         const results: Array<RegistrationRound.Result> = []
         let after: string | undefined
         do {
-          const page = yield* storage.teachers.activeInSubtree(unit.path, { after, limit: 1000 })
-          results.push(...(yield* decidePageRange(unit.path, after, page.items, cycle, thresholds)))
+          const page = yield* decideNextPage(unit.path, { after, limit: 1000 }, cycle, thresholds)
+          for (const { result } of page.items) results.push(result)
           after = page.next
         } while (after !== undefined)
         const snapshot = yield* RegistrationRound.decideStart(
@@ -312,19 +311,20 @@ export const startSubtree = (
           let read = 0
           let end = false
           do {
-            const page = yield* storage.teachers.activeInSubtree(root.path, {
-              after: cursor,
-              limit: Math.min(1000, perTransaction)
-            })
-            const results = yield* decidePageRange(root.path, cursor, page.items, cycle, thresholds)
-            for (const [i, efile] of page.items.entries()) {
+            const page = yield* decideNextPage(
+              root.path,
+              { after: cursor, limit: Math.min(1000, perTransaction) },
+              cycle,
+              thresholds
+            )
+            for (const { efile, result } of page.items) {
               const school = schoolOf.get(efile.unitId)
               if (school === undefined) continue
               const current = bySchool.at(-1)
               if (current?.school.id === school.id) {
-                current.results.push(results[i]!)
+                current.results.push(result)
                 current.last = efile.path
-              } else bySchool.push({ school, results: [results[i]!], last: efile.path })
+              } else bySchool.push({ school, results: [result], last: efile.path })
             }
             read += page.items.length
             cursor = page.next

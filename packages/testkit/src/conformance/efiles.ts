@@ -456,7 +456,7 @@ const activeInSubtreePages = ({ makeDatabase, timeout }: Suite): void => {
 
 const rangeReads = ({ makeDatabase, timeout }: Suite): void => {
   it(
-    "M26.1 the effective records and the ledgers of a page of active e-files, read by the page's path range, are those read by its ids: no retired e-file, none outside the subtree",
+    "M26.1 what the registration decisions of a page of active e-files read, in one read, is the page of activeInSubtree with the records and ledgers read by its ids: no retired e-file, none outside the subtree",
     { timeout },
     () =>
       withDatabase(makeDatabase, hubei, async (h) => {
@@ -526,19 +526,24 @@ const rangeReads = ({ makeDatabase, timeout }: Suite): void => {
                 const s = yield* storage
                 let after: string | undefined = start
                 do {
+                  const inputs = yield* s.registrations.decisionInputs(path, groups, { after, limit })
                   const page = yield* s.teachers.activeInSubtree(path, { after, limit })
-                  const last = page.items.at(-1)
-                  if (last === undefined) break
-                  const range = { unitPath: path, after, through: last.path }
+                  expect(inputs.items.map((i) => i.efile)).toEqual(page.items)
+                  expect(inputs.next).toBe(page.next)
                   const ids = page.items.map((e) => e.id)
                   if (start === undefined) seen.push(...ids)
-                  const records = yield* s.entries.effectiveRecordsInRange(range, groups)
-                  expect(records).toEqual(yield* s.entries.effectiveRecords(ids, groups))
-                  expect((yield* s.entries.effectiveRecordsInRange(range, ["ethics"])).size).toBe(
-                    ids.filter((id) => records.get(id)?.some((r) => r.group === "ethics")).length
+                  const records = yield* s.entries.effectiveRecords(ids, groups)
+                  const ledgers = yield* s.credits.byTeachers(ids)
+                  for (const { efile, records: held, ledger } of inputs.items) {
+                    expect(held).toEqual(records.get(efile.id) ?? [])
+                    expect(ledger).toEqual(ledgers.get(efile.id) ?? [])
+                  }
+                  const ethics = yield* s.registrations.decisionInputs(path, ["ethics"], { after, limit })
+                  expect(ethics.items.map((i) => i.records)).toEqual(
+                    inputs.items.map((i) => i.records.filter((r) => r.group === "ethics"))
                   )
-                  expect((yield* s.entries.effectiveRecordsInRange(range, [])).size).toBe(0)
-                  expect(yield* s.credits.byActiveInRange(range)).toEqual(yield* s.credits.byTeachers(ids))
+                  const none = yield* s.registrations.decisionInputs(path, [], { after, limit })
+                  expect(none.items.every((i) => i.records.length === 0)).toBe(true)
                   after = page.next
                 } while (after !== undefined)
               })
@@ -547,27 +552,21 @@ const rangeReads = ({ makeDatabase, timeout }: Suite): void => {
           // Every active e-file of the subtree was read, and none other.
           expect(seen.sort()).toEqual(path === root ? ["t0", "t1", "t3", "t4", "t9"] : ["t0", "t1", "t3", "t4"])
         }
-        // What the ranges read is what the store holds: t0's effective records and its two ledger entries in order.
+        // What a page reads is what the store holds: t0's effective records and its two ledger entries in order.
         const whole = await h.run(
-          Effect.gen(function* () {
-            const s = yield* storage
-            const range = { unitPath: root, through: "/hubei/~" }
-            return {
-              records: yield* s.entries.effectiveRecordsInRange(range, groups),
-              credits: yield* s.credits.byActiveInRange(range)
-            }
-          })
+          Effect.flatMap(storage, (s) => s.registrations.decisionInputs(root, groups, { limit: 1000 }))
         )
-        expect(whole.records.get("t0" as EFile.TeacherId)).toEqual([
+        const of = (id: string) => whole.items.find((i) => i.efile.id === id)
+        expect(of("t0")?.records).toEqual([
           { id: "t0-a2024", group: "annualAssessment", data: { year: 2024, result: "2" } },
           { id: "t0-ethics", group: "ethics", data: { year: 2025, honor: "师德标兵" } }
         ])
-        expect([...whole.records.keys()].sort()).toEqual(["t0", "t3", "t9"])
-        expect(whole.credits.get("t0")?.map((e) => [e.id, e.hours, e.form])).toEqual([
+        expect(whole.items.filter((i) => i.records.length > 0).map((i) => i.efile.id)).toEqual(["t0", "t3", "t9"])
+        expect(of("t0")?.ledger.map((e) => [e.id, e.hours, e.form])).toEqual([
           ["c0", 12.5, "course"],
           ["c4", 62.5, "course"]
         ])
-        expect([...whole.credits.keys()].sort()).toEqual(["t0", "t1", "t9"])
+        expect(whole.items.filter((i) => i.ledger.length > 0).map((i) => i.efile.id)).toEqual(["t0", "t1", "t9"])
       })
   )
 }

@@ -179,7 +179,7 @@ export const pageOf = async <Row, A>(
  *
  * @since 0.1.0
  */
-export const subtreePage = <TB extends keyof Database, Row, A extends { readonly path: string }>(
+export const subtreePage = <TB extends keyof Database, Row extends { readonly path: string }, A>(
   rows: SelectQueryBuilder<Database, TB, Row>,
   rootPath: string,
   page: Storage.PageRequest,
@@ -188,16 +188,29 @@ export const subtreePage = <TB extends keyof Database, Row, A extends { readonly
   const path = sql.ref("path")
   const after = page.after !== undefined && page.after >= rootPath ? page.after : undefined
   const from = after === undefined ? sql<boolean>`${path} >= ${rootPath}` : sql<boolean>`${path} > ${after}`
+  // The cursor is the last row's path, whatever the row decodes to.
   return pageOf(
     page,
     (limit) => rows.where(from).where(path, "<", prefixEnd(rootPath)).orderBy(path).limit(limit).execute(),
-    decode,
+    (row: Row) => row,
     (last) => last.path
-  )
+  ).then(({ items, next }) => ({ items: items.map(decode), next }))
 }
 
 /**
- * The active e-files of a range (a page of `teachers.activeInSubtree`, `Storage.ActiveRange`) among the rows of
+ * A page of `teachers.activeInSubtree` as a range: the active e-files kept in subtree(`unitPath`) whose path is after
+ * `after` (when given; the page's cursor) and at most `through` (the path of the page's last e-file).
+ *
+ * @since 0.1.0
+ */
+export interface ActiveRange {
+  readonly unitPath: string
+  readonly after?: string | undefined
+  readonly through: string
+}
+
+/**
+ * The active e-files of a range (a page of `teachers.activeInSubtree`, {@link ActiveRange}) among the rows of
  * `rows`, which join `teachers`: the page's bounds on the path, so that the store reads the page by its index range
  * as the page was read, not by a list of ids.
  *
@@ -205,7 +218,7 @@ export const subtreePage = <TB extends keyof Database, Row, A extends { readonly
  */
 export const inActiveRange = <TB extends keyof Database, Row>(
   rows: SelectQueryBuilder<Database, TB, Row>,
-  range: Storage.ActiveRange
+  range: ActiveRange
 ): SelectQueryBuilder<Database, TB, Row> => {
   const path = sql.ref("teachers.path")
   // As subtreePage: a cursor before the subtree starts at its root.

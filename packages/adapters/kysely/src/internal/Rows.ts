@@ -291,8 +291,14 @@ const settled = (value: unknown): CreditBank.Settled | undefined => {
  *
  * @since 0.1.0
  */
-export const creditEntry = (text: string): CreditBank.Entry => {
-  const v = json(text)
+export const creditEntry = (text: string): CreditBank.Entry => creditEntryOf(json(text))
+
+/**
+ * A credit-bank entry already parsed, checked as {@link creditEntry} checks it.
+ *
+ * @since 0.1.0
+ */
+export const creditEntryOf = (v: unknown): CreditBank.Entry => {
   if (!isObject(v)) throw new Error("a credit entry is an object")
   const rule = ruleRef(v.rule)
   const settles = v.settles === undefined ? undefined : settled(v.settles)

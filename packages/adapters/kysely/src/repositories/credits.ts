@@ -8,7 +8,9 @@
  */
 import { CreditBank, type Storage } from "@tmis/core"
 import { Effect, Schema } from "effect"
-import { type Connection, chunks, inActiveRange, maybe } from "../internal/Connection.js"
+import { type Kysely, type RawBuilder, sql } from "kysely"
+import type { Database } from "../Database.js"
+import { type ActiveRange, type Connection, chunks, inActiveRange, maybe } from "../internal/Connection.js"
 import * as Rows from "../internal/Rows.js"
 
 const decode = Schema.decodeUnknownSync(Schema.parseJson(CreditBank.Entry))
@@ -70,22 +72,6 @@ export const make = ({ query, write }: Connection): Storage.CreditRepository => 
       }
       return found
     }),
-  byActiveInRange: (range) =>
-    query("credits.byActiveInRange", async (db) =>
-      collect(
-        new Map(),
-        await inActiveRange(
-          db.selectFrom("teachers").innerJoin("credit_entries", "credit_entries.teacher_id", "teachers.id"),
-          range
-        )
-          .select(["credit_entries.teacher_id", "credit_entries.data"])
-          // The page's e-files by the path index, each one's entries by the index (teacher_id, at, id): no sort.
-          .orderBy("teachers.path")
-          .orderBy("credit_entries.at")
-          .orderBy("credit_entries.id")
-          .execute()
-      )
-    ),
   byKeys: (keys) =>
     query("credits.byKeys", async (db) => {
       const found = new Map<string, CreditBank.Entry>()
@@ -106,6 +92,52 @@ export const make = ({ query, write }: Connection): Storage.CreditRepository => 
       )
     )
 })
+
+/**
+ * SQLite: a teacher's credit-bank entries as one column of a query over `teachers`, a JSON array in the ledger's
+ * order (null for none), by the index (teacher_id, at, id).
+ *
+ * @since 0.1.0
+ */
+export const ledgerColumn: RawBuilder<string | null> = sql<string | null>`(select '[' || group_concat(
+    ${sql.ref("credit_entries.data")}, ',' order by ${sql.ref("credit_entries.at")}, ${sql.ref("credit_entries.id")}
+  ) || ']' from credit_entries where ${sql.ref("credit_entries.teacher_id")} = ${sql.ref("teachers.id")})`
+
+/**
+ * The entries of a {@link ledgerColumn}, each checked by hand (`Rows.creditEntryOf`).
+ *
+ * @since 0.1.0
+ */
+export const ledgerOfColumn = (column: string | null): Array<CreditBank.Entry> => {
+  if (column === null) return []
+  const entries: unknown = JSON.parse(column)
+  if (!Array.isArray(entries)) throw new Error("a teacher's ledger is an array of credit entries")
+  return entries.map(Rows.creditEntryOf)
+}
+
+/**
+ * The credit-bank entries of the active e-files of a range, by e-file, a row per entry (Postgres and the MySQL
+ * family; see {@link ledgerColumn} for SQLite).
+ *
+ * @since 0.1.0
+ */
+export const ledgersInRange = async (
+  db: Kysely<Database>,
+  range: ActiveRange
+): Promise<Map<string, Array<CreditBank.Entry>>> =>
+  collect(
+    new Map(),
+    await inActiveRange(
+      db.selectFrom("teachers").innerJoin("credit_entries", "credit_entries.teacher_id", "teachers.id"),
+      range
+    )
+      .select(["credit_entries.teacher_id", "credit_entries.data"])
+      // The page's e-files by the path index, each one's entries by the index (teacher_id, at, id): no sort.
+      .orderBy("teachers.path")
+      .orderBy("credit_entries.at")
+      .orderBy("credit_entries.id")
+      .execute()
+  )
 
 /** Add the entries of `rows` to their teachers' ledgers in `found`, in order; each checked by hand (`Rows`). */
 const collect = (

@@ -6,8 +6,18 @@
  */
 import type { EFile, Storage } from "@tmis/core"
 import { Effect } from "effect"
-import { type RawBuilder, sql } from "kysely"
-import { type Connection, chunks, findOne, first, inActiveRange, updateAt, versioned } from "../internal/Connection.js"
+import { type Kysely, type RawBuilder, sql } from "kysely"
+import type { Database } from "../Database.js"
+import {
+  type ActiveRange,
+  type Connection,
+  chunks,
+  findOne,
+  first,
+  inActiveRange,
+  updateAt,
+  versioned
+} from "../internal/Connection.js"
 import * as Rows from "../internal/Rows.js"
 import { recordGroups } from "../migrations/0019_registration_records.js"
 
@@ -16,7 +26,7 @@ const entryOf = Rows.versioned(Rows.entry)
 /**
  * @since 0.1.0
  */
-export const make = ({ query, write, flavor }: Connection): Storage.EntryRepository => ({
+export const make = ({ query, write }: Connection): Storage.EntryRepository => ({
   insert: (entry) =>
     write("entries.insert", (db) => db.insertInto("entries").values(Rows.entryRow(entry, 1)).execute(), {
       id: entry.id,
@@ -78,37 +88,6 @@ export const make = ({ query, write, flavor }: Connection): Storage.EntryReposit
         collect(found, rows)
       }
       return found
-    }),
-  effectiveRecordsInRange: (range, groups) =>
-    query("entries.effectiveRecordsInRange", async (db) => {
-      const found = new Map<EFile.TeacherId, Array<Storage.EffectiveRecord>>()
-      if (groups.length === 0) return found
-      if (flavor.name === "sqlite") {
-        // A row per e-file with its records as one JSON array, built by SQLite from the covering index: a pass
-        // reads ~6 records a teacher, and a row per record cost more in the driver than the records themselves.
-        const entries = (column: string) => sql.ref(`entries.${column}`)
-        const record = sql`json_quote(${entries("id")}) || ',' || json_quote(${entries("group_key")}) || ',' || ${entries("data")}`
-        const records = sql<string | null>`(select '[' || group_concat(${record}, ',') || ']' from entries
-          where ${entries("teacher_id")} = ${sql.ref("teachers.id")} and ${effectiveOf(groups)})`
-        const rows = await inActiveRange(db.selectFrom("teachers"), range)
-          .select(["teachers.id as teacher_id", records.as("records")])
-          .orderBy("teachers.path")
-          .execute()
-        collectGrouped(found, rows)
-        return found
-      }
-      const rows = await inActiveRange(
-        db.selectFrom("teachers").innerJoin("entries", "entries.teacher_id", "teachers.id"),
-        range
-      )
-        .select(["entries.id", "entries.teacher_id", "entries.group_key", "entries.data"])
-        .where(effectiveOf(groups))
-        // The page's e-files by the path index, each one's entries by the index (teacher_id, id): no sort.
-        .orderBy("teachers.path")
-        .orderBy("entries.id")
-        .execute()
-      collect(found, rows)
-      return found
     })
 })
 
@@ -126,32 +105,69 @@ const effectiveOf = (groups: ReadonlyArray<string>): RawBuilder<boolean> => {
 }
 
 /**
- * Add the records of `rows` — each teacher's as a flat JSON array `[id, group, data, id, group, data, …]` — to
- * `found`, in the order of their ids.
+ * SQLite: an e-file's effective records of `groups` as one column of a query over `teachers`, a flat JSON array
+ * `[id, group, data, id, group, data, …]` built from the covering index `entries_registration_records` (null for
+ * none): a pass reads ~6 records a teacher, and a row per record cost more in the driver than the records themselves.
+ *
+ * @since 0.1.0
  */
-const collectGrouped = (
-  found: Map<EFile.TeacherId, Array<Storage.EffectiveRecord>>,
-  rows: ReadonlyArray<{ readonly teacher_id: string; readonly records: string | null }>
-): void => {
-  for (const row of rows) {
-    if (row.records === null) continue
-    const flat: unknown = JSON.parse(row.records)
-    if (!Array.isArray(flat) || flat.length % 3 !== 0) throw new Error("a teacher's records are [id, group, data, …]")
-    const held: Array<Storage.EffectiveRecord> = []
-    for (let i = 0; i < flat.length; i += 3) {
-      const [id, group, data] = [flat[i], flat[i + 1], flat[i + 2]]
-      if (typeof id !== "string" || typeof group !== "string") throw new Error("a record's id and group are texts")
-      held.push({ id, group, data: Rows.recordOf(data) })
-    }
-    // SQLite concatenates in the order it reads the index (teacher_id, id); sorted here all the same, not relied on.
-    for (let i = 1; i < held.length; i++) {
-      if (held[i - 1]!.id > held[i]!.id) {
-        held.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-        break
-      }
-    }
-    found.set(Rows.teacherId(row.teacher_id), held)
+export const recordsColumn = (groups: ReadonlyArray<string>): RawBuilder<string | null> => {
+  const entries = (column: string) => sql.ref(`entries.${column}`)
+  const record = sql`json_quote(${entries("id")}) || ',' || json_quote(${entries("group_key")}) || ',' || ${entries("data")}`
+  return sql<string | null>`(select '[' || group_concat(${record}, ',') || ']' from entries
+    where ${entries("teacher_id")} = ${sql.ref("teachers.id")} and ${effectiveOf(groups)})`
+}
+
+/**
+ * The records of a {@link recordsColumn}, in the order of their ids, each checked by hand (`Rows.recordOf`).
+ *
+ * @since 0.1.0
+ */
+export const recordsOfColumn = (column: string | null): Array<Storage.EffectiveRecord> => {
+  if (column === null) return []
+  const flat: unknown = JSON.parse(column)
+  if (!Array.isArray(flat) || flat.length % 3 !== 0) throw new Error("a teacher's records are [id, group, data, …]")
+  const held: Array<Storage.EffectiveRecord> = []
+  for (let i = 0; i < flat.length; i += 3) {
+    const [id, group, data] = [flat[i], flat[i + 1], flat[i + 2]]
+    if (typeof id !== "string" || typeof group !== "string") throw new Error("a record's id and group are texts")
+    held.push({ id, group, data: Rows.recordOf(data) })
   }
+  // SQLite concatenates in the order it reads the index (teacher_id, id); sorted here all the same, not relied on.
+  for (let i = 1; i < held.length; i++) {
+    if (held[i - 1]!.id > held[i]!.id) {
+      held.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      break
+    }
+  }
+  return held
+}
+
+/**
+ * The effective records of `groups` of the active e-files of a range, by e-file, a row per record (Postgres and the
+ * MySQL family; see {@link recordsColumn} for SQLite).
+ *
+ * @since 0.1.0
+ */
+export const recordsInRange = async (
+  db: Kysely<Database>,
+  range: ActiveRange,
+  groups: ReadonlyArray<string>
+): Promise<Map<EFile.TeacherId, Array<Storage.EffectiveRecord>>> => {
+  const found = new Map<EFile.TeacherId, Array<Storage.EffectiveRecord>>()
+  if (groups.length === 0) return found
+  const rows = await inActiveRange(
+    db.selectFrom("teachers").innerJoin("entries", "entries.teacher_id", "teachers.id"),
+    range
+  )
+    .select(["entries.id", "entries.teacher_id", "entries.group_key", "entries.data"])
+    .where(effectiveOf(groups))
+    // The page's e-files by the path index, each one's entries by the index (teacher_id, id): no sort.
+    .orderBy("teachers.path")
+    .orderBy("entries.id")
+    .execute()
+  collect(found, rows)
+  return found
 }
 
 /**

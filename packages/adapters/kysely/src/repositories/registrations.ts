@@ -8,7 +8,12 @@
  */
 import { Registration, RegistrationRound, type Storage } from "@tmis/core"
 import { Effect, Schema } from "effect"
-import { type Connection, chunks, findOne, first, updateAt, versioned } from "../internal/Connection.js"
+import { type Kysely, sql } from "kysely"
+import type { Database } from "../Database.js"
+import { type Connection, chunks, findOne, first, subtreePage, updateAt, versioned } from "../internal/Connection.js"
+import * as Rows from "../internal/Rows.js"
+import * as Credits from "./credits.js"
+import * as Entries from "./entries.js"
 
 const decodeContext = Schema.decodeUnknownSync(Schema.parseJson(RegistrationRound.PersistedContext))
 const decodeState = Schema.decodeUnknownSync(RegistrationRound.State)
@@ -49,7 +54,7 @@ const roundOf = (row: {
 /**
  * @since 0.1.0
  */
-export const make = ({ query, write }: Connection): Storage.RegistrationRepository => ({
+export const make = ({ query, write, flavor }: Connection): Storage.RegistrationRepository => ({
   insert: (round) =>
     write("registrations.insert", (db) => db.insertInto("registration_rounds").values(rowOf(round, 1)).execute(), {
       id: round.id,
@@ -107,5 +112,56 @@ export const make = ({ query, write }: Connection): Storage.RegistrationReposito
         .where("teacher_id", "=", teacherId)
         .orderBy("cycle_from")
         .execute()
-    ).pipe(Effect.map((rows) => rows.map((row) => decodeResult(row.data))))
+    ).pipe(Effect.map((rows) => rows.map((row) => decodeResult(row.data)))),
+  decisionInputs: (unitPath, groups, page) =>
+    query("registrations.decisionInputs", (db) =>
+      flavor.name === "sqlite" ? inOneRead(db, unitPath, groups, page) : inThreeReads(db, unitPath, groups, page)
+    )
 })
+
+const activeTeachers = (db: Kysely<Database>) =>
+  db.selectFrom("teachers").select(["id", "unit_id", "path", "name", "status_history"]).where("active", "=", 1)
+
+/** SQLite: a row per e-file, its records and its ledger in two columns: one walk of the page's path range. */
+const inOneRead = (
+  db: Kysely<Database>,
+  unitPath: string,
+  groups: ReadonlyArray<string>,
+  page: Storage.PageRequest
+): Promise<Storage.Page<Storage.DecisionInput>> =>
+  subtreePage(
+    activeTeachers(db).select([
+      (groups.length === 0 ? sql<null>`null` : Entries.recordsColumn(groups)).as("records"),
+      Credits.ledgerColumn.as("ledger")
+    ]),
+    unitPath,
+    page,
+    (row) => ({
+      efile: Rows.activeTeacher(row),
+      records: Entries.recordsOfColumn(row.records),
+      ledger: Credits.ledgerOfColumn(row.ledger)
+    })
+  )
+
+/** Postgres and the MySQL family: the page, then its records and its ledgers by the page's path range. */
+const inThreeReads = async (
+  db: Kysely<Database>,
+  unitPath: string,
+  groups: ReadonlyArray<string>,
+  page: Storage.PageRequest
+): Promise<Storage.Page<Storage.DecisionInput>> => {
+  const efiles = await subtreePage(activeTeachers(db), unitPath, page, Rows.activeTeacher)
+  const last = efiles.items.at(-1)
+  if (last === undefined) return { items: [], next: efiles.next }
+  const range = { unitPath, after: page.after, through: last.path }
+  const records = await Entries.recordsInRange(db, range, groups)
+  const ledgers = await Credits.ledgersInRange(db, range)
+  return {
+    items: efiles.items.map((efile) => ({
+      efile,
+      records: records.get(efile.id) ?? [],
+      ledger: ledgers.get(efile.id) ?? []
+    })),
+    next: efiles.next
+  }
+}

@@ -135,26 +135,6 @@ export interface EntryRepository {
     teacherIds: ReadonlyArray<EFile.TeacherId>,
     groups: ReadonlyArray<string>
   ) => Effect.Effect<ReadonlyMap<EFile.TeacherId, ReadonlyArray<EffectiveRecord>>, StorageError>
-  /**
-   * {@link effectiveRecords} of the active e-files of a range — a page of `teachers.activeInSubtree` — read by the
-   * range, not by a list of ids (a pass over a province reads one page after another).
-   */
-  readonly effectiveRecordsInRange: (
-    range: ActiveRange,
-    groups: ReadonlyArray<string>
-  ) => Effect.Effect<ReadonlyMap<EFile.TeacherId, ReadonlyArray<EffectiveRecord>>, StorageError>
-}
-
-/**
- * A page of `teachers.activeInSubtree` as a range: the active e-files kept in subtree(`unitPath`) whose path is after
- * `after` (when given; the page's cursor) and at most `through` (the path of the page's last e-file).
- *
- * @since 0.1.0
- */
-export interface ActiveRange {
-  readonly unitPath: string
-  readonly after?: string | undefined
-  readonly through: string
 }
 
 /**

@@ -11,8 +11,8 @@ import type * as TrainingProject from "../../training/Project.js"
 import type * as TrainingProvider from "../../training/Provider.js"
 import type * as Registration from "../../training/Registration.js"
 import type * as RegistrationRound from "../../training/RegistrationRound.js"
-import type { Conflict, ConstraintError, StorageError, Versioned } from "./Common.js"
-import type { ActiveRange } from "./EFiles.js"
+import type { Conflict, ConstraintError, Page, PageRequest, StorageError, Versioned } from "./Common.js"
+import type { ActiveEFile, EffectiveRecord } from "./EFiles.js"
 
 /**
  * The credit bank's ledger (O9.1): entries appended, never changed or deleted (the port has no update). Under
@@ -34,13 +34,6 @@ export interface CreditRepository {
   /** The entries of many teachers at once, each teacher's as {@link byTeacher} gives them; one with none is absent. */
   readonly byTeachers: (
     teacherIds: ReadonlyArray<string>
-  ) => Effect.Effect<ReadonlyMap<string, ReadonlyArray<CreditBank.Entry>>, StorageError>
-  /**
-   * {@link byTeachers} of the active e-files of a range (a page of `teachers.activeInSubtree`), read by the range,
-   * not by a list of ids.
-   */
-  readonly byActiveInRange: (
-    range: ActiveRange
   ) => Effect.Effect<ReadonlyMap<string, ReadonlyArray<CreditBank.Entry>>, StorageError>
   /** The entry of an idempotency key. */
   readonly byKey: (key: string) => Effect.Effect<Option.Option<CreditBank.Entry>, StorageError>
@@ -160,4 +153,27 @@ export interface RegistrationRepository {
   readonly record: (results: ReadonlyArray<RegistrationResult>) => Effect.Effect<void, ConstraintError | StorageError>
   /** A teacher's recorded results, oldest cycle first. */
   readonly resultsOf: (teacherId: string) => Effect.Effect<ReadonlyArray<RegistrationResult>, StorageError>
+  /**
+   * What the decisions of a page of teachers read, in one read (a pass over a province reads a page after another):
+   * the page of `teachers.activeInSubtree(unitPath, page)`, each e-file with its effective records of `groups`
+   * (`entries.effectiveRecords`) and its credit-bank entries (`credits.byTeachers`). Invariant: the pages are those
+   * of `activeInSubtree`, and each e-file's records and entries are those the reads by id give in the same
+   * transaction.
+   */
+  readonly decisionInputs: (
+    unitPath: string,
+    groups: ReadonlyArray<string>,
+    page: PageRequest
+  ) => Effect.Effect<Page<DecisionInput>, StorageError>
+}
+
+/**
+ * An active e-file with what its registration decision reads (`RegistrationRepository.decisionInputs`).
+ *
+ * @since 0.1.0
+ */
+export interface DecisionInput {
+  readonly efile: ActiveEFile
+  readonly records: ReadonlyArray<EffectiveRecord>
+  readonly ledger: ReadonlyArray<CreditBank.Entry>
 }
