@@ -361,7 +361,7 @@ export class RegistrationGroup extends HttpApiGroup.make("registration")
             "school's, with the id `idPrefix-schoolId`, decided as `POST /registrations` decides one and reviewed by " +
             "the school's competent bureau. One transaction per about 20,000 teachers, cut between schools. The pass " +
             "resumes: the same request again skips the schools whose round of that id exists and starts the others, " +
-            "so a request cut short (a province of 1.5 million teachers takes a minute or more) is repeated. " +
+            "so a request cut short (a province of 1.5 million teachers takes 40 seconds to a minute on SQLite) is repeated. " +
             "Who may call it: an info admin of an education bureau at or above the schools' competent bureaus " +
             "(M26.1); anyone else is refused (M14.3). A school with another open round of the cycle refuses its " +
             "transaction's schools (409, M26.1); those before it stay started. Every round audited (M37.1)."
