@@ -2,8 +2,8 @@
  * The `tmis` command line: serve, migrate, seed-demo, bootstrap, import, export, list, report, statistics, training,
  * registration, audit verify, password change and reset, exchange. Every command that acts on teachers' data acts as
  * an account (`--as`, its password in `TMIS_PASSWORD`), through the same application services, authorization and
- * audit as the HTTP API. The password commands read the
- * passwords from stdin (hidden on a terminal, one a line when piped), never from the command line.
+ * audit as the HTTP API. The password commands read the passwords from stdin (hidden on a terminal, one a line when
+ * piped), never from the command line.
  *
  * Exit codes: 0 done; 1 a check failed (the audit chain is broken); 2 the command line is wrong (an unknown option, a
  * file to read that is not there); 3 a rule refused (the rule id is printed) or an object named does not exist; 4 the
